@@ -1,0 +1,9 @@
+package main
+
+// STUB: replaced when the schema command is built.
+
+import "errors"
+
+type schemaCmd struct{}
+
+func (schemaCmd) Run(g *Globals) error { return errors.New("schema: not implemented yet") }
