@@ -1,8 +1,16 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
+	"time"
+
+	"flowroute-numbers/flowroute"
+	"flowroute-numbers/flowroute/sandbox"
 )
 
 // Globals are the flags every command shares. Each has an environment variable.
@@ -31,4 +39,35 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// client returns the API client the command should use, and a function to call when done.
+// With --sandbox it starts the built-in sandbox on a loopback port, its state in
+// --sandbox-state, and uses the sandbox's key pair.
+func (g *Globals) client() (*flowroute.Client, func(), error) {
+	endpoint, access, secret := g.Endpoint, g.AccessKey, g.SecretKey
+	stop := func() {}
+	if g.Sandbox {
+		sb, err := sandbox.New(sandbox.Options{StatePath: g.SandboxState})
+		if err != nil {
+			return nil, nil, err
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, nil, fmt.Errorf("starting the sandbox: %w", err)
+		}
+		srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
+		go srv.Serve(ln)
+		stop = func() { srv.Close() }
+		endpoint = "http://" + ln.Addr().String() + "/v1"
+		access, secret = sandbox.DefaultAccessKey, sandbox.DefaultSecretKey
+	} else if access == "" || secret == "" {
+		return nil, nil, errors.New("no Flowroute credentials: set FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY (or --access-key/--secret-key), or use --sandbox to try the tool without an account")
+	}
+	c, err := flowroute.New(endpoint, access, secret, flowroute.WithUserAgent("flowroute-numbers/"+buildVersion()))
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return c, stop, nil
 }

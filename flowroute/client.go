@@ -61,3 +61,6 @@ func (c *Client) AllAvailable(ctx context.Context, q SearchQuery, max int) ([]Av
 func (c *Client) LookupAvailable(ctx context.Context, tn string) (*AvailableNumber, error) {
 	return nil, errTODO
 }
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(c *Client) {} }
