@@ -22,6 +22,7 @@ type Globals struct {
 	SandboxState string `help:"State file of the --sandbox account." env:"FLOWROUTE_SANDBOX_STATE" default:".flowroute-sandbox.json" type:"path"`
 	NoColor      bool   `help:"Never colour the output (also when NO_COLOR is set)."`
 
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
@@ -31,8 +32,9 @@ func (g *Globals) color(w io.Writer) bool {
 	return !g.NoColor && os.Getenv("NO_COLOR") == "" && isTerminal(w)
 }
 
-// isTerminal reports whether w is a terminal (and so may get colour and progress bars).
-func isTerminal(w io.Writer) bool {
+// isTerminal reports whether w (or a reader such as stdin) is a terminal, and so may get
+// colour, progress bars and questions.
+func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

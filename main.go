@@ -52,7 +52,12 @@ func exitCode(code int) error { return &exitError{code: code} }
 
 // run parses args, runs the command and returns the exit status. It never calls os.Exit, so
 // tests drive the whole CLI in-process.
-func run(args []string, stdout, stderr io.Writer) (status int) {
+func run(args []string, stdout, stderr io.Writer) int {
+	return runIO(args, os.Stdin, stdout, stderr)
+}
+
+// runIO is run with standard input given, for the tests of commands that ask a question.
+func runIO(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
 	var c cli
 	exited := false
 	parser, err := kong.New(&c,
@@ -79,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		}
 		return 1
 	}
-	c.Globals.stdout, c.Globals.stderr = stdout, stderr
+	c.Globals.stdin, c.Globals.stdout, c.Globals.stderr = stdin, stdout, stderr
 	err = ctx.Run(&c.Globals)
 	if err == nil {
 		return 0
