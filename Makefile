@@ -1,0 +1,48 @@
+# flowroute-numbers: every task a developer or CI needs. `make help` lists them.
+GO       ?= go
+BIN      ?= bin/flowroute-numbers
+REVISION := $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS  := -X main.revision=$(REVISION)
+FUZZTIME ?= 30s
+DEMO_DIR := .demo
+
+.PHONY: help build test lint fuzz bench demo generate clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+build: ## build bin/flowroute-numbers
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+test: ## run every test with the race detector
+	$(GO) test -race ./...
+
+lint: ## go vet, gofmt, go mod tidy and the committed schema must leave no diff
+	$(GO) vet ./...
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@cp go.mod /tmp/flowroute-go.mod.bak; cp go.sum /tmp/flowroute-go.sum.bak; \
+	$(GO) mod tidy; \
+	if ! cmp -s go.mod /tmp/flowroute-go.mod.bak || ! cmp -s go.sum /tmp/flowroute-go.sum.bak; then \
+		echo "go mod tidy changed go.mod/go.sum: run it and commit the result"; \
+		cp /tmp/flowroute-go.mod.bak go.mod; cp /tmp/flowroute-go.sum.bak go.sum; exit 1; fi
+
+fuzz: ## run each fuzz target for FUZZTIME (default 30s)
+	$(GO) test ./spec -run '^$$' -fuzz '^FuzzLoadSpec$$' -fuzztime $(FUZZTIME)
+
+bench: ## run the benchmarks and print their figures
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./...
+
+generate: ## regenerate the committed JSON Schema
+	$(GO) generate ./...
+
+demo: build ## plan, apply and re-plan the quickstart spec against a fresh sandbox
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	@echo '$$ flowroute-numbers --sandbox plan -f examples/quickstart.yaml'
+	@$(BIN) --sandbox --sandbox-state $(DEMO_DIR)/sandbox.json plan -f examples/quickstart.yaml
+	@echo; echo '$$ flowroute-numbers --sandbox apply -f examples/quickstart.yaml --auto-approve'
+	@$(BIN) --sandbox --sandbox-state $(DEMO_DIR)/sandbox.json apply -f examples/quickstart.yaml --auto-approve
+	@echo; echo '$$ flowroute-numbers --sandbox plan -f examples/quickstart.yaml'
+	@$(BIN) --sandbox --sandbox-state $(DEMO_DIR)/sandbox.json plan -f examples/quickstart.yaml
+
+clean: ## remove build and demo output
+	rm -rf bin $(DEMO_DIR)
