@@ -1,0 +1,35 @@
+// Package flowroute is a client for the Flowroute numbers API v1: the inventory of purchasable
+// numbers, the numbers an account owns and its inbound routes.
+//
+// # Requests
+//
+// Every call goes through one request path. It signs the request (HMAC-SHA1, see Signature),
+// waits for the client-side rate limit (WithRateLimit, default DefaultRateLimit requests a
+// second), waits for a free slot among the requests in flight (WithParallelism, default
+// DefaultParallelism), sends, and reads the answer. A status from 200 to 206 is a success;
+// anything else is an *APIError, or a *RateLimitError for 429. A 404 matches ErrNotFound.
+//
+// # Retries
+//
+// Retries are bounded by the RetryPolicy (WithRetry), back off exponentially with jitter,
+// honour the server's Retry-After (up to a minute) and stop as soon as the context is done.
+//
+//   - Reads (GET) are retried on 429, on 5xx and on network errors.
+//   - Writes (PUT, PATCH) are retried only where a retry cannot do harm: on 429, which the
+//     server sends before acting, and when the request provably never reached the server
+//     (the connection could not be made, or the request was not written).
+//   - A write that may have reached the server but whose answer was lost (a timeout, a
+//     connection closed after sending) or was a 5xx gives an *OutcomeUnknownError, matching
+//     ErrOutcomeUnknown, and is never repeated by the client. A 500 on a write counts as
+//     unknown because the real server may have carried the write out before failing. Read the
+//     account (GetNumber, AllRoutes) to learn what happened.
+//
+// # Lists
+//
+// Each list call has a page method (ListNumbers, ...) that keeps the server's order, and a
+// walker (AllNumbers, ...) that fetches every page, several at once, and returns the items
+// sorted by key without duplicates.
+//
+// The secret key appears only inside request signatures: never in errors, logs, or the
+// client's printed form.
+package flowroute

@@ -1,0 +1,222 @@
+package flowroute
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// listBody is the envelope of every v1 list answer. Each list is a JSON object keyed by the
+// item's name, in the server's order; "{}" (no key at all) is an empty page.
+type listBody struct {
+	NPAs    json.RawMessage `json:"npas"`
+	NPANXXs json.RawMessage `json:"npanxxs"`
+	TNs     json.RawMessage `json:"tns"`
+	Routes  json.RawMessage `json:"routes"`
+	Links   struct {
+		Next string `json:"next"`
+		Prev string `json:"prev"`
+	} `json:"links"`
+}
+
+// page decodes the list in raw into a Page, keeping the server's order of the keys.
+// item makes one T from a key and its decoded value; what names the items in errors.
+func page[T, V any](lb *listBody, raw json.RawMessage, what string, item func(key string, v V) (T, error)) (*Page[T], error) {
+	p := &Page[T]{Next: lb.Links.Next, Prev: lb.Links.Prev}
+	err := eachMember(raw, func(key string, v V) error {
+		it, err := item(key, v)
+		if err != nil {
+			return err
+		}
+		p.Items = append(p.Items, it)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("flowroute: decoding %s: %w", what, err)
+	}
+	return p, nil
+}
+
+// eachMember calls fn for each member of the JSON object raw, in document order (a Go map
+// would lose it). null or an absent object has no members.
+func eachMember[V any](raw json.RawMessage, fn func(key string, v V) error) error {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return fmt.Errorf("want a JSON object, got %s", snippet(raw))
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := t.(string) // object keys are always strings
+		var v V
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("member %q: %w", key, err)
+		}
+		if err := fn(key, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// list sends a GET for a list and decodes its envelope.
+func (c *Client) list(ctx context.Context, path string, q url.Values, opt PageOptions) (*listBody, error) {
+	if err := opt.validate(); err != nil {
+		return nil, err
+	}
+	if opt.Limit > 0 {
+		q.Set("limit", strconv.Itoa(opt.Limit))
+	}
+	if opt.Page > 0 {
+		q.Set("page", strconv.Itoa(opt.Page))
+	}
+	var lb listBody
+	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &lb); err != nil {
+		return nil, err
+	}
+	return &lb, nil
+}
+
+// ListNPAs returns one page of the NPAs (area codes) that have numbers for sale, lowest first.
+func (c *Client) ListNPAs(ctx context.Context, opt PageOptions) (*Page[string], error) {
+	lb, err := c.list(ctx, "available-tns/npas/", url.Values{}, opt)
+	if err != nil {
+		return nil, err
+	}
+	return page(lb, lb.NPAs, "NPAs", func(npa string, _ json.RawMessage) (string, error) { return npa, nil })
+}
+
+// ListNPANXXs returns one page of the NPA-NXXs that have numbers for sale, lowest first. npa,
+// when not empty, keeps those whose NPA contains it.
+func (c *Client) ListNPANXXs(ctx context.Context, npa string, opt PageOptions) (*Page[NPANXX], error) {
+	if npa != "" && (len(npa) > 3 || !isDigits(npa)) {
+		return nil, fmt.Errorf("flowroute: NPA %q: want up to 3 digits", npa)
+	}
+	lb, err := c.list(ctx, "available-tns/npanxxs/", url.Values{"npa": {npa}}, opt)
+	if err != nil {
+		return nil, err
+	}
+	return page(lb, lb.NPANXXs, "NPA-NXXs", func(key string, _ json.RawMessage) (NPANXX, error) {
+		if len(key) != 6 || !isDigits(key) {
+			return NPANXX{}, fmt.Errorf("NPA-NXX %q is not 6 digits", key)
+		}
+		return NPANXX{NPA: key[:3], NXX: key[3:]}, nil
+	})
+}
+
+// SearchNumbers returns one page of the purchasable numbers that match q, lowest first.
+func (c *Client) SearchNumbers(ctx context.Context, q SearchQuery, opt PageOptions) (*Page[AvailableNumber], error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	v := url.Values{"npa": {q.NPA}, "nxx": {q.NXX}, "state": {q.State}, "ratecenter": {q.RateCenter}, "tn": {q.TN}}
+	lb, err := c.list(ctx, "available-tns/tns/", v, opt)
+	if err != nil {
+		return nil, err
+	}
+	return page(lb, lb.TNs, "available numbers", func(tn string, n AvailableNumber) (AvailableNumber, error) {
+		n.TN = tn
+		return n, nil
+	})
+}
+
+// ListNumbers returns one page of the numbers the account owns, lowest first. pattern, when
+// not empty, keeps those that contain it.
+func (c *Client) ListNumbers(ctx context.Context, pattern string, opt PageOptions) (*Page[Number], error) {
+	if pattern != "" && (len(pattern) > 11 || !isDigits(pattern)) {
+		return nil, fmt.Errorf("flowroute: number pattern %q: want up to 11 digits", pattern)
+	}
+	lb, err := c.list(ctx, "tns/", url.Values{"pattern": {pattern}}, opt)
+	if err != nil {
+		return nil, err
+	}
+	return page(lb, lb.TNs, "numbers", func(tn string, n Number) (Number, error) {
+		n.TN = tn
+		return n, nil
+	})
+}
+
+// GetNumber returns a number the account owns. A number not on the account gives an error
+// matching ErrNotFound.
+func (c *Client) GetNumber(ctx context.Context, tn string) (*Number, error) {
+	if err := validateTN(tn); err != nil {
+		return nil, err
+	}
+	var n Number
+	if err := c.do(ctx, request{method: http.MethodGet, path: "tns/" + tn}, &n); err != nil {
+		return nil, err
+	}
+	n.TN = tn
+	return &n, nil
+}
+
+// PurchaseNumber buys tn with the billing method ("METERED" or "VPRI"). Its new routes are
+// sip-reg. A number that is not for sale (or already owned) gives a 422 *APIError.
+//
+// When the answer is lost or is a 5xx, the error matches ErrOutcomeUnknown: the number may or
+// may not have been bought, and the client does not try again; read the account to find out.
+func (c *Client) PurchaseNumber(ctx context.Context, tn, billingMethod string) error {
+	if err := validateTN(tn); err != nil {
+		return err
+	}
+	if billingMethod == "" {
+		return errors.New("flowroute: purchase: the billing method is required")
+	}
+	body := struct {
+		BillingMethod string `json:"billing_method"`
+	}{billingMethod}
+	return c.do(ctx, request{method: http.MethodPut, path: "tns/" + tn, body: body}, nil)
+}
+
+// SetRoutes sets the primary and the failover route of tn; v1 sets the two together.
+// An unknown route or number gives an error matching ErrNotFound. A lost answer gives an
+// error matching ErrOutcomeUnknown (setting routes twice is harmless, but the client leaves
+// that choice to the caller).
+func (c *Client) SetRoutes(ctx context.Context, tn, primary, failover string) error {
+	if err := validateTN(tn); err != nil {
+		return err
+	}
+	if primary == "" || failover == "" {
+		return errors.New("flowroute: set routes: both the primary and the failover route are required")
+	}
+	body := struct {
+		Routes []RouteRef `json:"routes"`
+	}{[]RouteRef{{Name: primary}, {Name: failover}}}
+	return c.do(ctx, request{method: http.MethodPatch, path: "tns/" + tn, body: body}, nil)
+}
+
+// ListRoutes returns one page of the account's inbound routes, by name.
+func (c *Client) ListRoutes(ctx context.Context, opt PageOptions) (*Page[Route], error) {
+	lb, err := c.list(ctx, "routes/", url.Values{}, opt)
+	if err != nil {
+		return nil, err
+	}
+	return page(lb, lb.Routes, "routes", func(name string, r Route) (Route, error) {
+		r.Name = name
+		return r, nil
+	})
+}
+
+// CreateRoute creates an inbound route of type HOST, PSTN or URI. A name already taken gives a
+// 409 *APIError; a value the server rejects, a 422.
+func (c *Client) CreateRoute(ctx context.Context, r Route) error {
+	if err := validateRoute(r); err != nil {
+		return err
+	}
+	body := struct {
+		Type  string `json:"type"`
+		Value string `json:"value"`
+	}{r.Type, r.Value}
+	return c.do(ctx, request{method: http.MethodPut, path: "routes/" + url.PathEscape(r.Name), body: body}, nil)
+}
