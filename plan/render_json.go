@@ -1,0 +1,25 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// RenderJSON writes the Plan itself as indented JSON, the form README-plan-json.md documents.
+// Lists are [] rather than null when empty.
+func RenderJSON(w io.Writer, p *Plan) error {
+	out := *p
+	if out.Changes == nil {
+		out.Changes = []Change{}
+	}
+	if out.Diagnostics == nil {
+		out.Diagnostics = []Diagnostic{}
+	}
+	data, err := json.MarshalIndent(&out, "", "  ")
+	if err != nil {
+		return fmt.Errorf("rendering the plan as JSON: %w", err)
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}
