@@ -1,15 +1,25 @@
-// Package sandbox is an in-memory Flowroute numbers API v1 server.
+// Package sandbox is an in-memory Flowroute numbers API v1 server, faithful to
+// flowroute-v1-api.md: request signing, every endpoint, pagination, the documented errors and
+// the documented assumptions. It is the ground truth the project's tests run against.
 //
-// STUB: the sandbox helper replaces this file; the exported names below are the contract
-// that the CLI and the tests of other packages are written against.
+// The account (routes, owned numbers) and an audit log of every write request persist to a
+// JSON file, replaced atomically after each write. The inventory of purchasable numbers is
+// generated from a seed, so the file stores only the seed and what the account owns.
+//
+// Faults (latency, errors, rate limiting, dropped connections, lost responses) can be
+// injected, drawn from the seed so that a sequential run is reproducible.
 package sandbox
 
 import (
 	"errors"
-	"net/http"
+	"fmt"
+	"math/rand/v2"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"flowroute-numbers/flowroute"
 )
@@ -20,6 +30,9 @@ const (
 	DefaultSecretKey = "sandbox-secret-key"
 )
 
+// MaxBodySize is the largest request body the sandbox reads; a larger one answers 413.
+const MaxBodySize = 1 << 20
+
 // Faults injects failures. Rates are probabilities from 0 to 1, drawn from Options.Seed.
 type Faults struct {
 	Latency          time.Duration // added to every request
@@ -28,6 +41,26 @@ type Faults struct {
 	RateLimit        float64       // requests per second; beyond it 429 with Retry-After; 0 = none
 	DropRate         float64       // close the connection without doing anything
 	LostResponseRate float64       // writes only: do the write, persist it, then close the connection
+}
+
+// Validate reports a rate outside 0..1 or a negative duration or rate limit.
+func (f Faults) Validate() error {
+	var errs []error
+	for _, r := range []struct {
+		name string
+		v    float64
+	}{{"fail rate", f.FailRate}, {"drop rate", f.DropRate}, {"lost-response rate", f.LostResponseRate}} {
+		if !(r.v >= 0 && r.v <= 1) {
+			errs = append(errs, fmt.Errorf("%s %v is not between 0 and 1", r.name, r.v))
+		}
+	}
+	if !(f.RateLimit >= 0) {
+		errs = append(errs, fmt.Errorf("rate limit %v is negative", f.RateLimit))
+	}
+	if f.Latency < 0 || f.Jitter < 0 {
+		errs = append(errs, errors.New("latency and jitter must not be negative"))
+	}
+	return errors.Join(errs...)
 }
 
 // Options configure a Server.
@@ -46,27 +79,181 @@ type AuditEntry struct {
 	Method string    `json:"method"`
 	Path   string    `json:"path"`
 	Body   string    `json:"body"`
-	Status int       `json:"status"`
+	Status int       `json:"status"`         // the status answered (or that would have been); 0 when none was decided
+	Note   string    `json:"note,omitempty"` // what happened beyond the status: an injected fault, a lost response
 }
 
 // Server serves the v1 API under /v1/. It is safe for concurrent use.
-type Server struct{}
+type Server struct {
+	accessKey, secretKey string
+	path                 string
+	now                  func() time.Time
 
-// New loads or seeds the state and returns the server.
-func New(opts Options) (*Server, error) { return nil, errors.New("sandbox: not implemented yet") }
+	mu sync.Mutex // guards st and the state file
+	st *state
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {}
+	faultMu sync.Mutex // guards faults, rng and limiter
+	faults  Faults
+	rng     *rand.Rand
+	limiter *rate.Limiter
+}
 
-// SetFaults changes the injected faults, e.g. after seeding an account without them.
-func (s *Server) SetFaults(f Faults) {}
+// New loads or seeds the state and returns the server. A state file that exists wins over
+// Options.Seed and Options.InventorySize; one that cannot be read is an error naming it,
+// never replaced.
+func New(opts Options) (*Server, error) {
+	if err := opts.Faults.Validate(); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	s := &Server{
+		accessKey: opts.AccessKey,
+		secretKey: opts.SecretKey,
+		path:      opts.StatePath,
+		now:       opts.Now,
+		rng:       rand.New(rand.NewPCG(uint64(opts.Seed), 0xfa017)),
+	}
+	if s.accessKey == "" {
+		s.accessKey = DefaultAccessKey
+	}
+	if s.secretKey == "" {
+		s.secretKey = DefaultSecretKey
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.setFaultsLocked(opts.Faults)
+
+	size := opts.InventorySize
+	if size == 0 {
+		size = DefaultInventorySize
+	}
+	var err error
+	if s.path != "" {
+		s.st, err = loadState(s.path)
+		if err == nil {
+			return s, nil
+		}
+		if !isNotExist(err) {
+			return nil, err
+		}
+	}
+	if s.st, err = newState(opts.Seed, size); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	if err := s.saveLocked(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// SetFaults changes the injected faults, e.g. after seeding an account without them. Invalid
+// rates are clamped to 0..1.
+func (s *Server) SetFaults(f Faults) {
+	f.FailRate, f.DropRate, f.LostResponseRate = clamp01(f.FailRate), clamp01(f.DropRate), clamp01(f.LostResponseRate)
+	f.RateLimit = max(f.RateLimit, 0)
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	s.setFaultsLocked(f)
+}
+
+func (s *Server) setFaultsLocked(f Faults) {
+	s.faults = f
+	s.limiter = nil
+	if f.RateLimit > 0 {
+		s.limiter = rate.NewLimiter(rate.Limit(f.RateLimit), max(1, int(f.RateLimit)))
+	}
+}
+
+func clamp01(v float64) float64 {
+	if !(v > 0) {
+		return 0
+	}
+	return min(v, 1)
+}
 
 // Audit returns a copy of the audit log of write requests, oldest first.
-func (s *Server) Audit() []AuditEntry { return nil }
+func (s *Server) Audit() []AuditEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]AuditEntry(nil), s.st.audit...)
+}
 
 // AddRoute and AddOwnedNumber seed an account directly, without HTTP or faults, for tests and
-// benchmarks. AddOwnedNumber does not need the number to be in the inventory.
-func (s *Server) AddRoute(r flowroute.Route) error        { return nil }
-func (s *Server) AddOwnedNumber(n flowroute.Number) error { return nil }
+// benchmarks. They check what the API would check and change memory only, so that adding
+// 100,000 numbers takes milliseconds: call Flush to write the state file (the next write
+// request writes it too).
+//
+// AddRoute refuses a name that exists and a type or value the API would refuse.
+func (s *Server) AddRoute(r flowroute.Route) error {
+	if err := validateNewRoute(r); err != nil {
+		return fmt.Errorf("sandbox: route %q: %w", r.Name, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.routeType(r.Name) != "" {
+		return fmt.Errorf("sandbox: route %q already exists", r.Name)
+	}
+	s.st.addRoute(flowroute.Route{Name: r.Name, Type: r.Type, Value: r.Value})
+	return nil
+}
+
+// AddOwnedNumber puts n on the account, taking it out of the inventory if it is there; it does
+// not need to be. An empty BillingMethod means METERED; empty Routes mean [sip-reg, sip-reg],
+// otherwise exactly two existing routes are required.
+func (s *Server) AddOwnedNumber(n flowroute.Number) error {
+	if !validTN(n.TN) {
+		return fmt.Errorf("sandbox: %q is not a number 1NPANXXXXXX", n.TN)
+	}
+	o := &owned{billingMethod: n.BillingMethod, primary: sipReg, failover: sipReg}
+	if o.billingMethod == "" {
+		o.billingMethod = "METERED"
+	}
+	if !validBillingMethod(o.billingMethod) {
+		return fmt.Errorf("sandbox: number %s: unknown billing method %q", n.TN, n.BillingMethod)
+	}
+	switch len(n.Routes) {
+	case 0:
+	case 2:
+		o.primary, o.failover = n.Routes[0].Name, n.Routes[1].Name
+	default:
+		return fmt.Errorf("sandbox: number %s: %d routes, want 2 (primary, failover) or none", n.TN, len(n.Routes))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, name := range []string{o.primary, o.failover} {
+		if s.st.routeType(name) == "" {
+			return fmt.Errorf("sandbox: number %s: no route %q", n.TN, name)
+		}
+	}
+	if s.st.numbers[n.TN] != nil {
+		return fmt.Errorf("sandbox: number %s is already on the account", n.TN)
+	}
+	s.st.addNumber(n.TN, o)
+	return nil
+}
+
+// Flush writes the state file, e.g. after AddRoute and AddOwnedNumber. It does nothing for a
+// memory-only server.
+func (s *Server) Flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.saveLocked()
+}
+
+// saveLocked writes the state file atomically; s.mu must be held.
+func (s *Server) saveLocked() error {
+	if s.path == "" {
+		return nil
+	}
+	data, err := s.st.marshal()
+	if err != nil {
+		return fmt.Errorf("sandbox: encoding the state: %w", err)
+	}
+	if err := writeFileAtomic(s.path, data); err != nil {
+		return fmt.Errorf("sandbox: writing state file %s: %w", s.path, err)
+	}
+	return nil
+}
 
 // NewTestServer starts s on a loopback httptest server closed at the end of the test and
 // returns its endpoint, "http://127.0.0.1:PORT/v1".

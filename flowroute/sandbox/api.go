@@ -1,0 +1,458 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"flowroute-numbers/flowroute"
+)
+
+// Error messages of the API.
+const (
+	msgNotAvailable = "Business Logic Error: The TN is not available for purchase."
+	msgRouteExists  = "Route name already exists."
+	msgTNNotFound   = "TN not found."
+	msgNotFound     = "Not found."
+)
+
+// route dispatches an authenticated request; s.mu is held. undo, when not nil, reverts the
+// change the request made, for when the state cannot be saved.
+func (s *Server) route(r *http.Request, body []byte) (resp response, undo func()) {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/")
+	if !ok {
+		return apiError(http.StatusNotFound, msgNotFound), nil
+	}
+	q := r.URL.Query()
+	switch {
+	case rest == "available-tns/npas/" || rest == "available-tns/npas":
+		return s.only(r, http.MethodGet, func() response { return s.listNPAs(q) })
+	case rest == "available-tns/npanxxs/" || rest == "available-tns/npanxxs":
+		return s.only(r, http.MethodGet, func() response { return s.listNPANXXs(q) })
+	case rest == "available-tns/tns/" || rest == "available-tns/tns":
+		return s.only(r, http.MethodGet, func() response { return s.searchTNs(q) })
+	case rest == "tns/" || rest == "tns":
+		return s.only(r, http.MethodGet, func() response { return s.listTNs(q) })
+	case rest == "routes/" || rest == "routes":
+		return s.only(r, http.MethodGet, func() response { return s.listRoutes(q) })
+	}
+	if tn, ok := strings.CutPrefix(rest, "tns/"); ok && !strings.Contains(tn, "/") {
+		switch r.Method {
+		case http.MethodGet:
+			return s.getTN(tn), nil
+		case http.MethodPut:
+			return s.purchase(tn, body)
+		case http.MethodPatch:
+			return s.setRoutes(tn, body)
+		}
+		return methodNotAllowed("GET, PUT, PATCH"), nil
+	}
+	if name, ok := strings.CutPrefix(rest, "routes/"); ok && !strings.Contains(name, "/") {
+		if r.Method != http.MethodPut {
+			return methodNotAllowed("PUT"), nil
+		}
+		return s.createRoute(name, body)
+	}
+	return apiError(http.StatusNotFound, msgNotFound), nil
+}
+
+// only runs a read-only handler when the method is the one allowed.
+func (s *Server) only(r *http.Request, method string, h func() response) (response, func()) {
+	if r.Method != method {
+		return methodNotAllowed(method), nil
+	}
+	return h(), nil
+}
+
+func methodNotAllowed(allow string) response {
+	resp := apiError(http.StatusMethodNotAllowed, "Method not allowed.")
+	resp.header = http.Header{"Allow": {allow}}
+	return resp
+}
+
+// empty is the answer to a list query that matches nothing, or a page past the end: {}.
+var empty = struct{}{}
+
+// links are the pagination links of a list answer.
+type links struct {
+	Next string `json:"next,omitempty"`
+	Prev string `json:"prev,omitempty"`
+}
+
+// pager is a validated limit and page, and the list's path and filters for its links.
+type pager struct {
+	limit, page int
+	path        string      // "/v1/tns/"
+	filters     [][2]string // non-empty filters as sent, in the order the links give them
+}
+
+// newPager reads limit and page: limit 1..200 (default 10; 0 answers 500 like the real API,
+// other values 422), page 1 or more (default 1).
+func newPager(q url.Values, path string) (pager, *response) {
+	p := pager{limit: 10, page: 1, path: path}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err == nil && n == 0:
+			resp := apiError(http.StatusInternalServerError, "Internal Server Error")
+			return p, &resp
+		case err != nil || n < 1 || n > 200:
+			resp := apiError(http.StatusUnprocessableEntity, "limit must be an integer from 1 to 200.")
+			return p, &resp
+		}
+		p.limit = n
+	}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			resp := apiError(http.StatusUnprocessableEntity, "page must be an integer of at least 1.")
+			return p, &resp
+		}
+		p.page = n
+	}
+	return p, nil
+}
+
+// filter adds a filter to the links when v is not empty.
+func (p *pager) filter(key, v string) {
+	if v != "" {
+		p.filters = append(p.filters, [2]string{key, v})
+	}
+}
+
+// window returns the indexes of the page in a list of n items; ok is false past the end.
+func (p pager) window(n int) (start, end int, ok bool) {
+	start = (p.page - 1) * p.limit
+	if p.page-1 > n/p.limit || start >= n {
+		return 0, 0, false
+	}
+	return start, min(start+p.limit, n), true
+}
+
+// links returns the links of the page in a list of n items: filters first, then limit, then page.
+func (p pager) links(n int) links {
+	var l links
+	if _, end, ok := p.window(n); ok && end < n {
+		l.Next = p.link(p.page + 1)
+	}
+	if p.page > 1 {
+		l.Prev = p.link(p.page - 1)
+	}
+	return l
+}
+
+func (p pager) link(page int) string {
+	var b strings.Builder
+	b.WriteString(p.path)
+	b.WriteByte('?')
+	for _, f := range p.filters {
+		b.WriteString(url.QueryEscape(f[0]) + "=" + url.QueryEscape(f[1]) + "&")
+	}
+	b.WriteString("limit=" + strconv.Itoa(p.limit) + "&page=" + strconv.Itoa(page))
+	return b.String()
+}
+
+// digitsUpTo reports whether v is 1 to n digits.
+func digitsUpTo(v string, n int) bool { return len(v) <= n && allDigits(v) }
+
+// listNPAs answers GET /available-tns/npas/.
+func (s *Server) listNPAs(q url.Values) response {
+	p, bad := newPager(q, "/v1/available-tns/npas/")
+	if bad != nil {
+		return *bad
+	}
+	var npas []string
+	for i := range s.st.inventory {
+		a := &s.st.inventory[i]
+		if npa := a.tn[1:4]; !a.sold && (len(npas) == 0 || npas[len(npas)-1] != npa) {
+			npas = append(npas, npa)
+		}
+	}
+	start, end, ok := p.window(len(npas))
+	if !ok {
+		return response{status: http.StatusOK, body: empty}
+	}
+	type npaLinks struct {
+		NXXs string `json:"nxxs"`
+		TNs  string `json:"tns"`
+	}
+	out := make(map[string]npaLinks, end-start)
+	for _, npa := range npas[start:end] {
+		out[npa] = npaLinks{"/v1/available-tns/npanxxs/?npa=" + npa, "/v1/available-tns/tns/?npa=" + npa}
+	}
+	return response{status: http.StatusOK, body: struct {
+		NPAs  map[string]npaLinks `json:"npas"`
+		Links links               `json:"links"`
+	}{out, p.links(len(npas))}}
+}
+
+// listNPANXXs answers GET /available-tns/npanxxs/: npa is a partial match.
+func (s *Server) listNPANXXs(q url.Values) response {
+	p, bad := newPager(q, "/v1/available-tns/npanxxs/")
+	if bad != nil {
+		return *bad
+	}
+	npa := q.Get("npa")
+	if npa != "" && !digitsUpTo(npa, 3) {
+		return apiError(http.StatusUnprocessableEntity, "npa must be digits.")
+	}
+	p.filter("npa", npa)
+	var found []string
+	for i := range s.st.inventory {
+		a := &s.st.inventory[i]
+		if a.sold || !strings.Contains(a.tn[1:4], npa) {
+			continue
+		}
+		if nn := a.tn[1:7]; len(found) == 0 || found[len(found)-1] != nn {
+			found = append(found, nn)
+		}
+	}
+	start, end, ok := p.window(len(found))
+	if !ok {
+		return response{status: http.StatusOK, body: empty}
+	}
+	type nnLinks struct {
+		TNs string `json:"tns"`
+	}
+	out := make(map[string]nnLinks, end-start)
+	for _, nn := range found[start:end] {
+		out[nn] = nnLinks{"/v1/available-tns/tns/?npa=" + nn[:3] + "&nxx=" + nn[3:]}
+	}
+	return response{status: http.StatusOK, body: struct {
+		NPANXXs map[string]nnLinks `json:"npanxxs"`
+		Links   links              `json:"links"`
+	}{out, p.links(len(found))}}
+}
+
+// availableJSON is one purchasable number in an answer.
+type availableJSON struct {
+	InitialCost    string   `json:"initial_cost"`
+	MonthlyCost    string   `json:"monthly_cost"`
+	State          string   `json:"state"`
+	RateCenter     string   `json:"ratecenter"`
+	BillingMethods []string `json:"billing_methods"`
+}
+
+// searchTNs answers GET /available-tns/tns/.
+func (s *Server) searchTNs(q url.Values) response {
+	p, bad := newPager(q, "/v1/available-tns/tns/")
+	if bad != nil {
+		return *bad
+	}
+	npa, nxx, rc, state, tn := q.Get("npa"), q.Get("nxx"), q.Get("ratecenter"), q.Get("state"), q.Get("tn")
+	switch {
+	case npa != "" && (len(npa) != 3 || !allDigits(npa)):
+		return apiError(http.StatusUnprocessableEntity, "npa must be 3 digits.")
+	case nxx != "" && (len(nxx) != 3 || !allDigits(nxx)):
+		return apiError(http.StatusUnprocessableEntity, "nxx must be 3 digits.")
+	case nxx != "" && npa == "":
+		return apiError(http.StatusUnprocessableEntity, "nxx requires npa.")
+	case state != "" && (len(state) != 2 || !isLetter(state[0]) || !isLetter(state[1])):
+		return apiError(http.StatusUnprocessableEntity, "state must be 2 letters.")
+	case rc != "" && state == "":
+		return apiError(http.StatusUnprocessableEntity, "ratecenter requires state.")
+	case tn != "" && !digitsUpTo(tn, 11):
+		return apiError(http.StatusUnprocessableEntity, "tn must be 1 to 11 digits.")
+	}
+	for _, f := range [][2]string{{"npa", npa}, {"nxx", nxx}, {"ratecenter", rc}, {"state", state}, {"tn", tn}} {
+		p.filter(f[0], f[1])
+	}
+	var found []int
+	for i := range s.st.inventory {
+		a := &s.st.inventory[i]
+		c := &rateCenters[a.center]
+		if a.sold ||
+			npa != "" && a.tn[1:4] != npa ||
+			nxx != "" && a.tn[4:7] != nxx ||
+			state != "" && !strings.EqualFold(c.state, state) ||
+			rc != "" && !strings.EqualFold(c.name, rc) ||
+			tn != "" && !strings.Contains(a.tn, tn) {
+			continue
+		}
+		found = append(found, i)
+	}
+	start, end, ok := p.window(len(found))
+	if !ok {
+		return response{status: http.StatusOK, body: empty}
+	}
+	out := make(map[string]availableJSON, end-start)
+	for _, i := range found[start:end] {
+		a := &s.st.inventory[i]
+		c := &rateCenters[a.center]
+		out[a.tn] = availableJSON{a.initialCost, a.monthlyCost, c.state, c.name, a.billingMethods()}
+	}
+	return response{status: http.StatusOK, body: struct {
+		TNs   map[string]availableJSON `json:"tns"`
+		Links links                    `json:"links"`
+	}{out, p.links(len(found))}}
+}
+
+// routeRefJSON is a route of a number in an answer.
+type routeRefJSON struct {
+	Type string `json:"type"`
+	Name string `json:"name"`
+}
+
+func (s *Server) routeRefs(o *owned) []routeRefJSON {
+	return []routeRefJSON{{s.st.routeType(o.primary), o.primary}, {s.st.routeType(o.failover), o.failover}}
+}
+
+// listTNs answers GET /tns/: pattern is a partial match on the number.
+func (s *Server) listTNs(q url.Values) response {
+	p, bad := newPager(q, "/v1/tns/")
+	if bad != nil {
+		return *bad
+	}
+	pattern := q.Get("pattern")
+	if pattern != "" && !digitsUpTo(pattern, 11) {
+		return apiError(http.StatusUnprocessableEntity, "pattern must be 1 to 11 digits.")
+	}
+	p.filter("pattern", pattern)
+	tns := s.st.sortedTNs()
+	if pattern != "" {
+		var found []string
+		for _, tn := range tns {
+			if strings.Contains(tn, pattern) {
+				found = append(found, tn)
+			}
+		}
+		tns = found
+	}
+	start, end, ok := p.window(len(tns))
+	if !ok {
+		return response{status: http.StatusOK, body: empty}
+	}
+	type numberJSON struct {
+		BillingMethod string         `json:"billing_method"`
+		Routes        []routeRefJSON `json:"routes"`
+		Detail        string         `json:"detail"`
+	}
+	out := make(map[string]numberJSON, end-start)
+	for _, tn := range tns[start:end] {
+		o := s.st.numbers[tn]
+		out[tn] = numberJSON{o.billingMethod, s.routeRefs(o), "/v1/tns/" + tn}
+	}
+	return response{status: http.StatusOK, body: struct {
+		TNs   map[string]numberJSON `json:"tns"`
+		Links links                 `json:"links"`
+	}{out, p.links(len(tns))}}
+}
+
+// getTN answers GET /tns/{tn}.
+func (s *Server) getTN(tn string) response {
+	o := s.st.numbers[tn]
+	if o == nil {
+		return apiError(http.StatusNotFound, msgTNNotFound)
+	}
+	return response{status: http.StatusOK, body: struct {
+		BillingMethod string         `json:"billing_method"`
+		Routes        []routeRefJSON `json:"routes"`
+	}{o.billingMethod, s.routeRefs(o)}}
+}
+
+// purchase answers PUT /tns/{tn} {"billing_method": "METERED"}: 201, and the number is the
+// account's with routes [sip-reg, sip-reg].
+func (s *Server) purchase(tn string, body []byte) (response, func()) {
+	var req struct {
+		BillingMethod string `json:"billing_method"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return apiError(http.StatusBadRequest, "Request body must be JSON: {\"billing_method\": \"METERED\"}."), nil
+	}
+	i, ok := s.st.invIndex[tn]
+	if !ok || s.st.inventory[i].sold || s.st.numbers[tn] != nil {
+		return apiError(http.StatusUnprocessableEntity, msgNotAvailable), nil
+	}
+	if !s.st.inventory[i].allows(req.BillingMethod) {
+		return apiError(http.StatusUnprocessableEntity, "Business Logic Error: Billing method \""+req.BillingMethod+"\" is not available for this TN; it allows "+strings.Join(s.st.inventory[i].billingMethods(), ", ")+"."), nil
+	}
+	s.st.addNumber(tn, &owned{billingMethod: req.BillingMethod, primary: sipReg, failover: sipReg})
+	return response{status: http.StatusCreated}, func() { s.st.removeNumber(tn) }
+}
+
+// setRoutes answers PATCH /tns/{tn} {"routes": [{"name": primary}, {"name": failover}]}: 204.
+func (s *Server) setRoutes(tn string, body []byte) (response, func()) {
+	var req struct {
+		Routes []struct {
+			Name string `json:"name"`
+		} `json:"routes"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return apiError(http.StatusBadRequest, "Request body must be JSON: {\"routes\": [{\"name\": primary}, {\"name\": failover}]}."), nil
+	}
+	if len(req.Routes) != 2 {
+		return apiError(http.StatusBadRequest, "Exactly two routes are required: primary, then failover."), nil
+	}
+	o := s.st.numbers[tn]
+	if o == nil {
+		return apiError(http.StatusNotFound, msgTNNotFound), nil
+	}
+	for _, rt := range req.Routes {
+		if s.st.routeType(rt.Name) == "" {
+			return apiError(http.StatusNotFound, "Route \""+rt.Name+"\" not found."), nil
+		}
+	}
+	before := *o
+	o.primary, o.failover = req.Routes[0].Name, req.Routes[1].Name
+	return response{status: http.StatusNoContent}, func() { *o = before }
+}
+
+// listRoutes answers GET /routes/: the account's routes and sip-reg, by name.
+func (s *Server) listRoutes(q url.Values) response {
+	p, bad := newPager(q, "/v1/routes/")
+	if bad != nil {
+		return *bad
+	}
+	names := make([]string, 0, len(s.st.names)+1)
+	names = append(names, s.st.names...)
+	i, _ := slices.BinarySearch(names, sipReg)
+	names = slices.Insert(names, i, sipReg)
+	start, end, ok := p.window(len(names))
+	if !ok {
+		return response{status: http.StatusOK, body: empty}
+	}
+	type routeJSON struct {
+		Type  string  `json:"type"`
+		Value *string `json:"value"`
+	}
+	out := make(map[string]routeJSON, end-start)
+	for _, name := range names[start:end] {
+		if name == sipReg {
+			out[name] = routeJSON{Type: "SIP-REG"}
+			continue
+		}
+		r := s.st.routes[name]
+		out[name] = routeJSON{r.Type, &r.Value}
+	}
+	return response{status: http.StatusOK, body: struct {
+		Routes map[string]routeJSON `json:"routes"`
+		Links  links                `json:"links"`
+	}{out, p.links(len(names))}}
+}
+
+// createRoute answers PUT /routes/{name} {"type": ..., "value": ...}: 201; 409 when the name
+// exists whatever its type and value; 422 for a bad name, type or value; 400 {} for a body
+// that is not such JSON (as the public README shows).
+func (s *Server) createRoute(name string, body []byte) (response, func()) {
+	var req struct {
+		Type  string `json:"type"`
+		Value string `json:"value"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return response{status: http.StatusBadRequest, body: empty}, nil
+	}
+	if s.st.routeType(name) != "" {
+		return apiError(http.StatusConflict, msgRouteExists), nil
+	}
+	if err := validateRouteName(name); err != nil {
+		return apiError(http.StatusUnprocessableEntity, err.Error()), nil
+	}
+	if err := validateRouteValue(req.Type, req.Value); err != nil {
+		return apiError(http.StatusUnprocessableEntity, err.Error()), nil
+	}
+	s.st.addRoute(flowroute.Route{Name: name, Type: req.Type, Value: req.Value})
+	return response{status: http.StatusCreated}, func() { s.st.removeRoute(name) }
+}
