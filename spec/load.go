@@ -1,0 +1,650 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"flowroute-numbers/internal/money"
+)
+
+// MaxFileSize is the largest spec file Load reads, so that a huge or endless input ends in a
+// clear error instead of exhausting memory.
+const MaxFileSize = 32 << 20
+
+// Load reads the spec files and directories named by paths (every *.yaml and *.yml in a
+// directory, in name order), merges them into one Spec and validates it. The same route or
+// number declared in two places is an error that names both; so is a defaults or policy field
+// set in two files. An empty file among others adds nothing, but a spec whose files are all
+// empty is an error, as it would manage nothing and is almost certainly a mistake.
+//
+// On failure the error is an Errors holding every problem found, each with its file:line:col.
+// On success defaults have been applied to every number and Policy holds its defaults.
+func Load(paths ...string) (*Spec, error) {
+	return load(osFS{}, filepath.Join, paths)
+}
+
+// Parse reads one spec document from data; name is used in positions. It applies the same
+// rules as Load, including that an empty document is an error.
+func Parse(name string, data []byte) (*Spec, error) {
+	l := newLoader()
+	l.parseFile(name, data)
+	return l.finish()
+}
+
+// osFS is the operating system's file system with paths as the user gave them (relative or
+// absolute), so that positions name files the way the user wrote them.
+type osFS struct{}
+
+func (osFS) Open(name string) (fs.File, error)          { return os.Open(name) }
+func (osFS) Stat(name string) (fs.FileInfo, error)      { return os.Stat(name) }
+func (osFS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
+
+// load is Load on any file system; tests use it with os.DirFS so that goldens name short paths.
+func load(fsys fs.FS, join func(...string) string, paths []string) (*Spec, error) {
+	l := newLoader()
+	if len(paths) == 0 {
+		l.errorf(Pos{}, "", "no spec files given")
+	}
+	seen := map[string]bool{}
+	for _, p := range paths {
+		fi, err := fs.Stat(fsys, p)
+		if err != nil {
+			l.errorf(Pos{File: p}, "", "cannot read: %s", ioProblem(err))
+			continue
+		}
+		files := []string{p}
+		if fi.IsDir() {
+			files = files[:0]
+			entries, err := fs.ReadDir(fsys, p)
+			if err != nil {
+				l.errorf(Pos{File: p}, "", "cannot read the directory: %s", ioProblem(err))
+				continue
+			}
+			for _, e := range entries {
+				ext := strings.ToLower(path.Ext(e.Name()))
+				if !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
+					files = append(files, join(p, e.Name()))
+				}
+			}
+			if len(files) == 0 {
+				l.errorf(Pos{File: p}, "", "the directory holds no .yaml or .yml files")
+			}
+		}
+		for _, f := range files {
+			if seen[f] {
+				continue // named twice, e.g. -f dir -f dir/a.yaml
+			}
+			seen[f] = true
+			data, err := readFile(fsys, f)
+			if err != nil {
+				l.errorf(Pos{File: f}, "", "%s", err)
+				continue
+			}
+			l.parseFile(f, data)
+		}
+	}
+	return l.finish()
+}
+
+// readFile reads at most MaxFileSize bytes of name.
+func readFile(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
+	}
+	if len(data) > MaxFileSize {
+		return nil, errors.New("the file is larger than 32 MiB, the most a spec may be")
+	}
+	return data, nil
+}
+
+// ioProblem is the reason of a file system error without the path, which the position names.
+func ioProblem(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// loader merges spec files into one Spec, collecting every problem on the way.
+type loader struct {
+	s         *Spec
+	errs      Errors
+	budget    int            // mapping entries left to visit in this file: stops alias bombs
+	routes    map[string]Pos // where each route was declared, to report duplicates
+	numbers   map[string]Pos // where each number was declared
+	set       map[string]Pos // where each defaults/policy field was set, to report duplicates
+	empty     []string       // files with no content
+	content   bool           // some file had content
+	purchases bool           // policy.max_purchases was written (it may be an explicit 0)
+}
+
+func newLoader() *loader {
+	return &loader{
+		s:       &Spec{Routes: map[string]Route{}, Numbers: map[string]Number{}, Positions: map[string]Pos{}},
+		routes:  map[string]Pos{},
+		numbers: map[string]Pos{},
+		set:     map[string]Pos{},
+	}
+}
+
+func (l *loader) errorf(p Pos, hint, format string, args ...any) {
+	l.errs = append(l.errs, &Error{Pos: p, Message: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+func at(file string, n *yaml.Node) Pos { return Pos{File: file, Line: n.Line, Col: n.Column} }
+
+// yamlLine finds the line number that yaml.v3 puts into its syntax errors.
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// parseFile decodes one file into the loader's spec.
+func (l *loader) parseFile(name string, data []byte) {
+	if len(data) > MaxFileSize {
+		l.errorf(Pos{File: name}, "", "the file is larger than 32 MiB, the most a spec may be")
+		return
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if err == io.EOF {
+			l.empty = append(l.empty, name)
+		} else {
+			l.syntaxError(name, err)
+		}
+		return
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == io.EOF:
+	case err != nil:
+		l.syntaxError(name, err)
+		return
+	default:
+		l.errorf(at(name, &next), "put each document in a file of its own", "a spec file holds one YAML document, this is a second one")
+		return
+	}
+	if len(doc.Content) == 0 {
+		l.empty = append(l.empty, name)
+		return
+	}
+	root := doc.Content[0]
+	if isNull(root) {
+		l.empty = append(l.empty, name)
+		return
+	}
+	l.content = true
+	l.budget = 10*len(data) + 100_000
+	l.top(name, root)
+}
+
+// syntaxError turns a yaml.v3 error into an Error with the line it names.
+func (l *loader) syntaxError(file string, err error) {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		for _, msg := range te.Errors {
+			l.errorf(Pos{File: file}, "", "%s", msg)
+		}
+		return
+	}
+	msg := err.Error()
+	p := Pos{File: file}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		p.Line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	l.errorf(p, "", "invalid YAML: %s", msg)
+}
+
+// entry is a key and its value in a mapping, aliases resolved.
+type entry struct{ key, val *yaml.Node }
+
+// resolve follows aliases.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	n = resolve(n)
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+// describe names the kind of a node for messages: "a string", "a list", ...
+func describe(n *yaml.Node) string {
+	n = resolve(n)
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return "empty"
+		case "!!str":
+			return "a string"
+		case "!!int", "!!float":
+			return "a number"
+		case "!!bool":
+			return "true/false"
+		}
+		return "a " + n.ShortTag() + " value"
+	}
+	return "not a value"
+}
+
+// mapping returns the entries of a mapping, with merge keys (<<) resolved the YAML way: keys
+// written in the mapping win over merged ones, and earlier merges win over later ones. A null
+// value is an empty mapping. Duplicate keys, keys that are not scalars and values that are not
+// mappings are reported; what names the mapping in messages.
+func (l *loader) mapping(file string, n *yaml.Node, what string) []entry {
+	n = resolve(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		l.errorf(at(file, n), "", "%s must be a mapping, not %s", what, describe(n))
+		return nil
+	}
+	var out []entry
+	seen := map[string]*yaml.Node{}
+	l.collect(file, n, what, seen, &out, true, 0)
+	return out
+}
+
+// collect appends the entries of mapping n not already in seen; report says whether to report
+// duplicate keys (only for the mapping as written, not for merged ones).
+func (l *loader) collect(file string, n *yaml.Node, what string, seen map[string]*yaml.Node, out *[]entry, report bool, depth int) {
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if l.budget--; l.budget < 0 {
+			if l.budget == -1 {
+				l.errorf(at(file, n), "", "the spec expands too many aliases or merge keys (an alias bomb?)")
+			}
+			return
+		}
+		k, v := resolve(n.Content[i]), n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+			merges = append(merges, v)
+			continue
+		}
+		if k.Kind != yaml.ScalarNode || isNull(k) {
+			if report {
+				l.errorf(at(file, k), "", "%s: a key must be a name, not %s", what, describe(k))
+			}
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			if report {
+				l.errorf(at(file, k), "", "%s: key %q appears twice, first at line %d", what, k.Value, first.Line)
+			}
+			continue
+		}
+		seen[k.Value] = k
+		*out = append(*out, entry{k, resolve(v)})
+	}
+	for _, m := range merges {
+		if depth > 20 {
+			l.errorf(at(file, m), "", "%s: merge keys nest too deeply", what)
+			return
+		}
+		m = resolve(m)
+		list := []*yaml.Node{m}
+		if m.Kind == yaml.SequenceNode {
+			list = m.Content
+		}
+		for _, x := range list {
+			x = resolve(x)
+			if x.Kind != yaml.MappingNode {
+				l.errorf(at(file, x), "", "%s: a merge key (<<) needs a mapping or a list of mappings, not %s", what, describe(x))
+				continue
+			}
+			l.collect(file, x, what, seen, out, false, depth+1)
+		}
+	}
+}
+
+// str returns the string value of a field, reporting anything that is not a string.
+func (l *loader) str(file string, e entry, what string) (string, bool) {
+	v := e.val
+	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" {
+		return v.Value, true
+	}
+	hint := ""
+	if isNull(v) {
+		hint = "leave the field out to keep what the account has"
+	} else if v.Kind == yaml.ScalarNode {
+		hint = fmt.Sprintf("quote it: %q", v.Value)
+	}
+	l.errorf(at(file, v), hint, "%s must be a string, not %s", what, describe(v))
+	return "", false
+}
+
+// name returns a key used as a name (a route name or a number): a string, or digits that
+// YAML read as an integer.
+func (l *loader) name(file string, k *yaml.Node, what string) (string, bool) {
+	switch k.ShortTag() {
+	case "!!str", "!!int", "!!float":
+		return k.Value, true
+	}
+	l.errorf(at(file, k), "", "%s %q must be a name, not %s", what, k.Value, describe(k))
+	return "", false
+}
+
+func (l *loader) unknown(file string, k *yaml.Node, what string, known ...string) {
+	hint := ""
+	if s := suggest(k.Value, known); s != "" {
+		hint = fmt.Sprintf("did you mean %q?", s)
+	} else {
+		hint = "known keys: " + strings.Join(known, ", ")
+	}
+	l.errorf(at(file, k), hint, "unknown key %q in %s", k.Value, what)
+}
+
+// once records where a defaults, policy or version field was set, reporting a second setting.
+func (l *loader) once(file string, e entry, key string) bool {
+	p := at(file, e.val)
+	if first, dup := l.set[key]; dup {
+		l.errorf(at(file, e.key), "", "%s is set twice: here and at %s", key, first)
+		return false
+	}
+	l.set[key] = p
+	l.s.Positions[key] = p
+	return true
+}
+
+var topKeys = []string{"version", "defaults", "routes", "numbers", "policy"}
+
+// top decodes the root mapping of a file.
+func (l *loader) top(file string, root *yaml.Node) {
+	for _, e := range l.mapping(file, root, "the spec") {
+		switch key := e.key.Value; key {
+		case "version":
+			l.version(file, e)
+		case "defaults":
+			l.section(file, e)
+			l.defaults(file, e.val)
+		case "routes":
+			l.section(file, e)
+			l.routeMap(file, e.val)
+		case "numbers":
+			l.section(file, e)
+			l.numberMap(file, e.val)
+		case "policy":
+			l.section(file, e)
+			l.policy(file, e.val)
+		default:
+			if strings.HasPrefix(key, "x-") {
+				continue // extension keys hold anchors for reuse, as in Compose files
+			}
+			l.unknown(file, e.key, "the spec", topKeys...)
+		}
+	}
+}
+
+// section records where a top-level section first appears.
+func (l *loader) section(file string, e entry) {
+	if _, ok := l.s.Positions[e.key.Value]; !ok {
+		l.s.Positions[e.key.Value] = at(file, e.key)
+	}
+}
+
+func (l *loader) version(file string, e entry) {
+	v := e.val
+	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" {
+		l.errorf(at(file, v), "write version: 1", "version must be the number 1, not %s", describe(v))
+		return
+	}
+	if n, err := strconv.Atoi(v.Value); err != nil || n != 1 {
+		l.errorf(at(file, v), "", "version %s is not supported; this tool reads version 1", v.Value)
+		return
+	}
+	l.s.Version = 1
+	if _, ok := l.s.Positions["version"]; !ok {
+		l.s.Positions["version"] = at(file, v)
+	}
+}
+
+var numberKeys = []string{"billing_method", "primary_route", "failover_route"}
+
+func (l *loader) defaults(file string, n *yaml.Node) {
+	d := &l.s.Defaults
+	for _, e := range l.mapping(file, n, "defaults") {
+		key := e.key.Value
+		var field *string
+		switch key {
+		case "billing_method":
+			field = &d.BillingMethod
+		case "primary_route":
+			field = &d.PrimaryRoute
+		case "failover_route":
+			field = &d.FailoverRoute
+		default:
+			l.unknown(file, e.key, "defaults", numberKeys...)
+			continue
+		}
+		v, ok := l.str(file, e, "defaults."+key)
+		if !ok || !l.once(file, e, "defaults."+key) {
+			continue
+		}
+		if key == "billing_method" {
+			l.checkBilling(at(file, e.val), v)
+		}
+		*field = v
+	}
+}
+
+var routeKeys = []string{"type", "value"}
+
+func (l *loader) routeMap(file string, n *yaml.Node) {
+	for _, e := range l.mapping(file, n, "routes") {
+		name, ok := l.name(file, e.key, "route name")
+		if !ok {
+			continue
+		}
+		kp := at(file, e.key)
+		l.checkRouteName(kp, name)
+		if first, dup := l.routes[name]; dup {
+			l.errorf(kp, "", "route %q is declared twice: here and at %s", name, first)
+			continue
+		}
+		l.routes[name] = kp
+		prefix := "routes." + name
+		l.s.Positions[prefix] = kp
+		var r Route
+		var typePos, valuePos Pos
+		typeOK, valueOK := false, false
+		for _, f := range l.mapping(file, e.val, fmt.Sprintf("route %q", name)) {
+			switch f.key.Value {
+			case "type":
+				r.Type, typeOK = l.str(file, f, fmt.Sprintf("route %q type", name))
+				typePos = at(file, f.val)
+			case "value":
+				r.Value, valueOK = l.str(file, f, fmt.Sprintf("route %q value", name))
+				valuePos = at(file, f.val)
+			default:
+				l.unknown(file, f.key, fmt.Sprintf("route %q", name), routeKeys...)
+			}
+		}
+		if typePos.IsValid() {
+			l.s.Positions[prefix+".type"] = typePos
+		}
+		if valuePos.IsValid() {
+			l.s.Positions[prefix+".value"] = valuePos
+		}
+		switch {
+		case !typePos.IsValid():
+			l.errorf(kp, "add type: HOST, PSTN or URI", "route %q has no type", name)
+		case !valuePos.IsValid():
+			l.errorf(kp, "", "route %q has no value", name)
+		}
+		if typeOK && valueOK {
+			l.checkRoute(name, r, typePos, valuePos)
+		}
+		l.s.Routes[name] = r
+	}
+}
+
+func (l *loader) numberMap(file string, n *yaml.Node) {
+	for _, e := range l.mapping(file, n, "numbers") {
+		tn, ok := l.name(file, e.key, "number")
+		if !ok {
+			continue
+		}
+		kp := at(file, e.key)
+		if msg, hint := checkTN(tn); msg != "" {
+			l.errorf(kp, hint, "number %q %s", tn, msg)
+		}
+		if first, dup := l.numbers[tn]; dup {
+			l.errorf(kp, "", "number %s is declared twice: here and at %s", tn, first)
+			continue
+		}
+		l.numbers[tn] = kp
+		prefix := "numbers." + tn
+		l.s.Positions[prefix] = kp
+		var num Number
+		for _, f := range l.mapping(file, e.val, "number "+tn) {
+			key := f.key.Value
+			var field *string
+			switch key {
+			case "billing_method":
+				field = &num.BillingMethod
+			case "primary_route":
+				field = &num.PrimaryRoute
+			case "failover_route":
+				field = &num.FailoverRoute
+			default:
+				l.unknown(file, f.key, "number "+tn, numberKeys...)
+				continue
+			}
+			v, ok := l.str(file, f, "number "+tn+" "+key)
+			if !ok {
+				continue
+			}
+			vp := at(file, f.val)
+			l.s.Positions[prefix+"."+key] = vp
+			if key == "billing_method" {
+				l.checkBilling(vp, v)
+			}
+			*field = v
+		}
+		l.s.Numbers[tn] = num
+	}
+}
+
+var policyKeys = []string{"unmanaged", "max_purchases", "max_monthly_cost"}
+
+func (l *loader) policy(file string, n *yaml.Node) {
+	p := &l.s.Policy
+	for _, e := range l.mapping(file, n, "policy") {
+		key := e.key.Value
+		vp := at(file, e.val)
+		switch key {
+		case "unmanaged":
+			v, ok := l.str(file, e, "policy.unmanaged")
+			if !ok || !l.once(file, e, "policy.unmanaged") {
+				continue
+			}
+			switch v {
+			case UnmanagedIgnore, UnmanagedWarn, UnmanagedError:
+				p.Unmanaged = v
+			default:
+				hint := "write ignore, warn or error"
+				if lv := strings.ToLower(v); lv != v && (lv == UnmanagedIgnore || lv == UnmanagedWarn || lv == UnmanagedError) {
+					hint = "write " + lv
+				}
+				l.errorf(vp, hint, "policy.unmanaged must be ignore, warn or error, not %q", v)
+			}
+		case "max_purchases":
+			if e.val.Kind != yaml.ScalarNode || e.val.ShortTag() != "!!int" {
+				l.errorf(vp, "", "policy.max_purchases must be a whole number, not %s", describe(e.val))
+				continue
+			}
+			if !l.once(file, e, "policy.max_purchases") {
+				continue
+			}
+			v, err := strconv.Atoi(e.val.Value)
+			if err != nil || v < 0 {
+				l.errorf(vp, "0 forbids purchases", "policy.max_purchases must be a whole number 0 or more, not %s", e.val.Value)
+				continue
+			}
+			p.MaxPurchases, l.purchases = v, true
+		case "max_monthly_cost":
+			switch e.val.ShortTag() {
+			case "!!str", "!!int", "!!float":
+			default:
+				l.errorf(vp, `write it as a string such as "50.00"`, "policy.max_monthly_cost must be a decimal amount, not %s", describe(e.val))
+				continue
+			}
+			if e.val.Kind != yaml.ScalarNode || !l.once(file, e, "policy.max_monthly_cost") {
+				continue
+			}
+			a, err := money.Parse(e.val.Value)
+			if err != nil {
+				l.errorf(vp, `write it as a string such as "50.00"`, "policy.max_monthly_cost %q is not a decimal amount with at most 4 decimal places", e.val.Value)
+				continue
+			}
+			if a < 0 {
+				l.errorf(vp, "", "policy.max_monthly_cost must be 0 or more, not %s", e.val.Value)
+				continue
+			}
+			p.MaxMonthlyCost = &a
+		default:
+			l.unknown(file, e.key, "policy", policyKeys...)
+		}
+	}
+}
+
+// finish checks what needs the whole spec, then applies defaults.
+func (l *loader) finish() (*Spec, error) {
+	if !l.content {
+		for _, f := range l.empty {
+			l.errorf(Pos{File: f}, "declare routes and numbers, see the examples", "the spec is empty")
+		}
+	}
+	l.checkRefs()
+	if len(l.errs) > 0 {
+		l.errs.sort()
+		return nil, l.errs
+	}
+	s := l.s
+	for tn, n := range s.Numbers {
+		if n.BillingMethod == "" {
+			n.BillingMethod = s.Defaults.BillingMethod
+		}
+		if n.PrimaryRoute == "" {
+			n.PrimaryRoute = s.Defaults.PrimaryRoute
+		}
+		if n.FailoverRoute == "" {
+			n.FailoverRoute = s.Defaults.FailoverRoute
+		}
+		s.Numbers[tn] = n
+	}
+	if s.Policy.Unmanaged == "" {
+		s.Policy.Unmanaged = UnmanagedWarn
+	}
+	if !l.purchases {
+		s.Policy.MaxPurchases = DefaultMaxPurchases
+	}
+	return s, nil
+}

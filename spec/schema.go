@@ -1,0 +1,138 @@
+package spec
+
+import "encoding/json"
+
+//go:generate go run gen_schema.go
+
+// Patterns the schema gives editors; Load checks the same rules, with better messages.
+const (
+	numberPattern    = `^1[2-9][0-9]{2}[2-9][0-9]{6}$`
+	routeNamePattern = `^[A-Za-z0-9._-]+$`
+)
+
+type object = map[string]any
+
+// Schema returns the JSON Schema (draft 2020-12) of a spec file, indented, ending in a newline.
+// schema/flowroute-numbers.schema.json is a copy that `go generate ./...` refreshes.
+func Schema() []byte {
+	routeRef := func(desc string) object {
+		return object{
+			"type":        "string",
+			"description": desc,
+			"pattern":     routeNamePattern,
+		}
+	}
+	billing := object{
+		"description": "How the number is billed: VPRI (flat rate, limited channels) or METERED (per minute). Chosen at purchase; v1 cannot change it.",
+		"enum":        []string{BillingVPRI, BillingMetered},
+	}
+	numberFields := func(what string) object {
+		return object{
+			"billing_method": billing,
+			"primary_route":  routeRef("Name of the route that receives " + what + " calls: a route declared under routes, or sip-reg."),
+			"failover_route": routeRef("Name of the route used when the primary route fails: a route declared under routes, or sip-reg."),
+		}
+	}
+	s := object{
+		"$schema":     "https://json-schema.org/draft/2020-12/schema",
+		"title":       "flowroute-numbers spec",
+		"description": "The desired inbound routes and phone numbers of a Flowroute account. A field left out is not managed: the tool keeps what the account has.",
+		"type":        "object",
+		"properties": object{
+			"version": object{
+				"description": "Spec format version; 1.",
+				"const":       1,
+			},
+			"defaults": object{
+				"description":          "Fields applied to every number that leaves them out.",
+				"type":                 []string{"object", "null"},
+				"properties":           numberFields("a number's"),
+				"additionalProperties": false,
+			},
+			"routes": object{
+				"description": "Inbound routes, keyed by name. Routes cannot be changed or deleted in v1; the built-in route sip-reg is never declared.",
+				"type":        []string{"object", "null"},
+				"propertyNames": object{
+					"pattern": routeNamePattern,
+					"not":     object{"const": BuiltinRoute},
+				},
+				"additionalProperties": object{"$ref": "#/$defs/route"},
+			},
+			"numbers": object{
+				"description":          "Phone numbers the account owns or should own, keyed by 11-digit E.164 number 1NPANXXXXXX.",
+				"type":                 []string{"object", "null"},
+				"propertyNames":        object{"pattern": numberPattern},
+				"additionalProperties": object{"$ref": "#/$defs/number"},
+			},
+			"policy": object{
+				"description": "Limits on what plan and apply may do.",
+				"type":        []string{"object", "null"},
+				"properties": object{
+					"unmanaged": object{
+						"description": "What to do about numbers and routes on the account but not in the spec (never deleted): ignore, warn (default) or error.",
+						"enum":        []string{UnmanagedIgnore, UnmanagedWarn, UnmanagedError},
+						"default":     UnmanagedWarn,
+					},
+					"max_purchases": object{
+						"description": "Apply refuses a plan that buys more numbers than this; 0 forbids purchases. Default 10.",
+						"type":        "integer",
+						"minimum":     0,
+						"default":     DefaultMaxPurchases,
+					},
+					"max_monthly_cost": object{
+						"description": `Apply refuses a plan whose purchases add more than this to the monthly cost, a decimal string such as "50.00".`,
+						"type":        []string{"string", "number"},
+						"pattern":     `^[0-9]+(\.[0-9]{1,4})?$`,
+						"minimum":     0,
+					},
+				},
+				"additionalProperties": false,
+			},
+		},
+		"patternProperties": object{
+			"^x-": object{"description": "Extension key, ignored: a place for YAML anchors to reuse."},
+		},
+		"additionalProperties": false,
+		"$defs": object{
+			"route": object{
+				"description": "An inbound route: where calls to a number go.",
+				"type":        "object",
+				"required":    []string{"type", "value"},
+				"properties": object{
+					"type": object{
+						"description": "HOST (an IP address or host name, optional :port), PSTN (an 11-digit number) or URI (sip:user@host[:port][;transport=udp|tcp|tls]).",
+						"enum":        []string{RouteHost, RoutePSTN, RouteURI},
+					},
+					"value": object{
+						"description": "Where the route sends calls; its form depends on type.",
+						"type":        "string",
+					},
+				},
+				"additionalProperties": false,
+				"allOf": []object{
+					ifType(RouteHost, `^(\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]+(:[0-9]{1,5})?)$`),
+					ifType(RoutePSTN, numberPattern),
+					ifType(RouteURI, `^sips?:[^@;\s]+@[^@;\s]+(;transport=(udp|tcp|tls))?$`),
+				},
+			},
+			"number": object{
+				"description":          "A phone number; fields left out come from defaults or are not managed.",
+				"type":                 []string{"object", "null"},
+				"properties":           numberFields("the number's"),
+				"additionalProperties": false,
+			},
+		},
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		panic(err) // the schema is constant data
+	}
+	return append(b, '\n')
+}
+
+func ifType(typ, valuePattern string) object {
+	return object{
+		"if":   object{"properties": object{"type": object{"const": typ}}},
+		"then": object{"properties": object{"value": object{"pattern": valuePattern}}},
+	}
+}

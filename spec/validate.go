@@ -1,0 +1,299 @@
+package spec
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// checkTN says what is wrong with a telephone number, or "" when it is 1NPANXXXXXX with NPA
+// and NXX starting 2-9. hint suggests the right spelling when the digits are there.
+func checkTN(s string) (problem, hint string) {
+	if len(s) == 11 && s[0] == '1' && allDigits(s) {
+		switch {
+		case s[1] < '2':
+			return fmt.Sprintf("has area code %s, which cannot start with 0 or 1", s[1:4]), ""
+		case s[4] < '2':
+			return fmt.Sprintf("has exchange %s, which cannot start with 0 or 1", s[4:7]), ""
+		}
+		return "", ""
+	}
+	var d strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			d.WriteRune(r)
+		}
+	}
+	digits := d.String()
+	if len(digits) == 10 {
+		digits = "1" + digits
+	}
+	if p, _ := checkTN(digits); p == "" && len(digits) == 11 && digits != s {
+		hint = fmt.Sprintf("write %s, not %s", digits, s)
+	}
+	switch {
+	case allDigits(s) && len(s) == 11:
+		return "does not start with the country code 1", ""
+	case allDigits(s):
+		return fmt.Sprintf("has %d digits, not the 11 of 1NPANXXXXXX", len(s)), hint
+	}
+	return "is not an E.164 number of 11 digits 1NPANXXXXXX", hint
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func (l *loader) checkBilling(p Pos, v string) {
+	switch v {
+	case BillingVPRI, BillingMetered:
+		return
+	}
+	hint := ""
+	if u := strings.ToUpper(v); u == BillingVPRI || u == BillingMetered {
+		hint = "write " + u
+	}
+	l.errorf(p, hint, "billing method %q is not VPRI or METERED", v)
+}
+
+// checkRouteName reports a route name that cannot be used: it must be a URL path segment.
+func (l *loader) checkRouteName(p Pos, name string) {
+	switch {
+	case name == BuiltinRoute:
+		l.errorf(p, "reference sip-reg in numbers without declaring it", "route %q is the built-in route and cannot be declared", name)
+	case !validRouteName(name):
+		l.errorf(p, "use letters, digits, '.', '_' and '-'", "route name %q is not allowed", name)
+	}
+}
+
+func validRouteName(name string) bool {
+	if name == "" || name == "." || name == ".." {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkRoute reports an unknown route type or a value that does not fit the type.
+func (l *loader) checkRoute(name string, r Route, typePos, valuePos Pos) {
+	var problem, hint string
+	switch r.Type {
+	case RouteHost:
+		problem, hint = checkHost(r.Value)
+	case RoutePSTN:
+		if problem, hint = checkTN(r.Value); problem != "" && hint == "" {
+			hint = "a PSTN route forwards to an 11-digit number such as 12065550100"
+		}
+	case RouteURI:
+		problem, hint = checkURI(r.Value)
+	default:
+		hint := "write HOST, PSTN or URI"
+		if u := strings.ToUpper(r.Type); u == RouteHost || u == RoutePSTN || u == RouteURI {
+			hint = "write " + u
+		} else if u == "SIP-REG" {
+			hint = "only the built-in route sip-reg has type SIP-REG; reference it without declaring it"
+		}
+		l.errorf(typePos, hint, "route %q has type %q, not HOST, PSTN or URI", name, r.Type)
+		return
+	}
+	if problem != "" {
+		l.errorf(valuePos, hint, "route %q: %s value %q %s", name, r.Type, r.Value, problem)
+	}
+}
+
+// checkHost says what is wrong with a HOST value: an IPv4 or IPv6 address or a host name,
+// with an optional port; an IPv6 address with a port is written [addr]:port.
+func checkHost(v string) (problem, hint string) {
+	host, port, hasPort := v, "", false
+	switch {
+	case strings.HasPrefix(v, "["):
+		end := strings.IndexByte(v, ']')
+		if end < 0 {
+			return "has a [ without ]", "write an IPv6 address with a port as [2001:db8::1]:5060"
+		}
+		host, port = v[1:end], v[end+1:]
+		if port != "" {
+			if port, hasPort = strings.CutPrefix(port, ":"); !hasPort {
+				return "has text after ]", "write an IPv6 address with a port as [2001:db8::1]:5060"
+			}
+		}
+		if a, err := netip.ParseAddr(host); err != nil || !a.Is6() || a.Zone() != "" {
+			return "has no IPv6 address in [ ]", ""
+		}
+	case strings.Count(v, ":") > 1:
+		if a, err := netip.ParseAddr(v); err != nil || !a.Is6() || a.Zone() != "" {
+			return "is not an IPv6 address", "write an IPv6 address with a port as [2001:db8::1]:5060"
+		}
+		return "", ""
+	default:
+		host, port, hasPort = strings.Cut(v, ":")
+		if p := checkHostName(host); p != "" {
+			return p, ""
+		}
+	}
+	if hasPort {
+		if n, err := strconv.Atoi(port); err != nil || !allDigits(port) || n < 1 || n > 65535 {
+			return fmt.Sprintf("has port %q, not a number 1-65535", port), ""
+		}
+	}
+	return "", ""
+}
+
+// checkHostName says what is wrong with an IPv4 address or DNS host name.
+func checkHostName(h string) string {
+	if h == "" {
+		return "has no host"
+	}
+	numeric := true
+	for i := 0; i < len(h); i++ {
+		if h[i] != '.' && (h[i] < '0' || h[i] > '9') {
+			numeric = false
+		}
+	}
+	if numeric {
+		if a, err := netip.ParseAddr(h); err != nil || !a.Is4() {
+			return "is not a valid IPv4 address"
+		}
+		return ""
+	}
+	if len(h) > 253 {
+		return "has a host name longer than 253 characters"
+	}
+	labels := strings.Split(h, ".")
+	for _, label := range labels {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return "is not an IP address or host name"
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return "is not an IP address or host name"
+			}
+		}
+	}
+	if allDigits(labels[len(labels)-1]) {
+		return "is not an IP address or host name"
+	}
+	return ""
+}
+
+// checkURI says what is wrong with a URI value: sip: or sips:, user@host[:port], and an
+// optional ;transport=udp|tcp|tls.
+func checkURI(v string) (problem, hint string) {
+	const example = "write sip:user@host[:port][;transport=udp|tcp|tls]"
+	rest, ok := strings.CutPrefix(v, "sip:")
+	if !ok {
+		if rest, ok = strings.CutPrefix(v, "sips:"); !ok {
+			return "does not start with sip: or sips:", example
+		}
+	}
+	rest, params, hasParams := strings.Cut(rest, ";")
+	if hasParams {
+		t, ok := strings.CutPrefix(params, "transport=")
+		if !ok || (t != "udp" && t != "tcp" && t != "tls") {
+			return fmt.Sprintf("has parameter %q, not transport=udp, tcp or tls", params), ""
+		}
+	}
+	user, hostport, ok := strings.Cut(rest, "@")
+	if !ok || user == "" {
+		return "has no user@ before the host", example
+	}
+	for i := 0; i < len(user); i++ {
+		c := user[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.!~*'()&=+$,?/%", c) >= 0) {
+			return fmt.Sprintf("has a user part %q with a character not allowed in a SIP URI", user), ""
+		}
+	}
+	if problem, hint := checkHost(hostport); problem != "" {
+		return problem, hint
+	}
+	return "", ""
+}
+
+// checkRefs reports route references (in defaults and numbers) to routes that are neither
+// declared nor the built-in route.
+func (l *loader) checkRefs() {
+	s := l.s
+	check := func(key, name, what string) {
+		p, written := s.Positions[key]
+		if !written {
+			return
+		}
+		if name == "" {
+			l.errorf(p, "leave the field out to keep what the account has", "%s is empty", what)
+			return
+		}
+		if _, ok := s.Routes[name]; ok || name == BuiltinRoute {
+			return
+		}
+		hint := "declare it under routes, or use the built-in route sip-reg"
+		if sug := suggest(name, l.routeNames()); sug != "" {
+			hint = fmt.Sprintf("did you mean %q?", sug)
+		}
+		l.errorf(p, hint, "%s %q is not a declared route", what, name)
+	}
+	d := s.Defaults
+	check("defaults.primary_route", d.PrimaryRoute, "defaults.primary_route")
+	check("defaults.failover_route", d.FailoverRoute, "defaults.failover_route")
+	for tn, n := range s.Numbers {
+		check("numbers."+tn+".primary_route", n.PrimaryRoute, "primary_route")
+		check("numbers."+tn+".failover_route", n.FailoverRoute, "failover_route")
+	}
+}
+
+// routeNames is the declared route names and the built-in one, sorted, for suggestions.
+func (l *loader) routeNames() []string {
+	names := []string{BuiltinRoute}
+	for name := range l.s.Routes {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// suggest returns the candidate closest to s when it is close enough to be a likely typo.
+func suggest(s string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := distance(strings.ToLower(s), strings.ToLower(c)); d < bestD && d <= max(1, len(c)/3) {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein edit distance between a and b, in bytes.
+func distance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 1 << 30 // names that long are no typos worth the work
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
