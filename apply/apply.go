@@ -1,0 +1,157 @@
+// Package apply executes a plan.Plan against an account: exactly the plan's changes, in
+// dependency order, with bounded concurrency and retries that never double a write, and returns
+// a Report of what was done.
+//
+// Rules Run guarantees:
+//   - It writes only what the plan's Changes say; a purchase is repeated only after reading the
+//     account shows the number was not bought, and only while it is still for sale.
+//   - A plan with error diagnostics, or one that breaks policy.max_purchases or
+//     policy.max_monthly_cost, is refused before any write.
+//   - set_routes of a number waits for the create_route of each route it names and for the
+//     number's purchase; a change whose dependency failed is skipped, everything else goes on.
+//   - When ctx is cancelled nothing new starts; changes already sent finish (within
+//     Options.Grace) so that no outcome is left unexplained; the rest are reported as skipped.
+package apply
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"flowroute-numbers/flowroute"
+	"flowroute-numbers/plan"
+)
+
+// Account is what apply needs from the API: the reads of plan.Reader, a number's details, and
+// the three writes. *flowroute.Client satisfies it.
+type Account interface {
+	plan.Reader
+	GetNumber(ctx context.Context, tn string) (*flowroute.Number, error)
+	PurchaseNumber(ctx context.Context, tn, billingMethod string) error
+	SetRoutes(ctx context.Context, tn, primary, failover string) error
+	CreateRoute(ctx context.Context, r flowroute.Route) error
+}
+
+// DefaultParallelism is Options.Parallelism when it is zero or less.
+const DefaultParallelism = 8
+
+// Options tune Run. The zero value is ready to use.
+type Options struct {
+	// Parallelism bounds how many changes are in flight at once; default DefaultParallelism.
+	Parallelism int
+	// Events, when set, receives progress, one event at a time.
+	Events func(Event)
+	// Attempts bounds how many times one write is sent when its outcome is unknown and
+	// reading the account shows it did not happen; default 3.
+	Attempts int
+	// ReadAttempts bounds the reads that resolve an unknown outcome; default 4.
+	ReadAttempts int
+	// Backoff is the first wait between those reads, doubled each time; default 250ms.
+	Backoff time.Duration
+	// Grace is how long changes already in flight may take to finish once ctx is cancelled;
+	// default 30s.
+	Grace time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.Parallelism <= 0 {
+		o.Parallelism = DefaultParallelism
+	}
+	if o.Attempts <= 0 {
+		o.Attempts = 3
+	}
+	if o.ReadAttempts <= 0 {
+		o.ReadAttempts = 4
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = 250 * time.Millisecond
+	}
+	if o.Grace <= 0 {
+		o.Grace = 30 * time.Second
+	}
+	if o.Events == nil {
+		o.Events = func(Event) {}
+	}
+	return o
+}
+
+// Run applies the plan's changes to the account and reports what happened to each. It returns
+// an error, and writes nothing, only when the plan is refused (a *RefusedError); failures of
+// single changes are in the Report.
+func Run(ctx context.Context, acct Account, p *plan.Plan, opts Options) (*Report, error) {
+	if p == nil {
+		return nil, &RefusedError{Reason: "no plan"}
+	}
+	if err := check(p); err != nil {
+		return nil, err
+	}
+	opts = opts.withDefaults()
+	g := newGraph(p.Changes)
+	rep := &Report{Results: make([]Result, len(p.Changes))}
+	for i, c := range p.Changes {
+		rep.Results[i] = Result{Change: c}
+	}
+
+	// Changes in flight run on a context that a cancelled apply does not cancel at once: a write
+	// cut off mid-way would leave its outcome unknown. They get Grace to finish.
+	inflight, stopInflight := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopInflight()
+	stopAfter := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(opts.Grace, stopInflight)
+		context.AfterFunc(inflight, func() { t.Stop() })
+	})
+	defer stopAfter()
+
+	x := &executor{acct: acct, opts: opts}
+	type done struct {
+		i   int
+		res Result
+	}
+	results := make(chan done)
+	finished, running := 0, 0
+	finish := func(i int, res Result) {
+		res.Change = p.Changes[i]
+		rep.Results[i] = res
+		finished++
+		opts.Events(Event{Kind: Finished, Result: res, Done: finished, Total: len(p.Changes)})
+	}
+	for finished < len(p.Changes) {
+		for running < opts.Parallelism && ctx.Err() == nil {
+			i, ok := g.next()
+			if !ok {
+				break
+			}
+			running++
+			c := p.Changes[i]
+			opts.Events(Event{Kind: Started, Result: Result{Change: c}, Done: finished, Total: len(p.Changes)})
+			go func() { results <- done{i, x.do(inflight, c)} }()
+		}
+		if running == 0 {
+			break // interrupted, or nothing left that can run
+		}
+		d := <-results
+		running--
+		finish(d.i, d.res)
+		if d.res.Status == Applied {
+			g.succeeded(d.i)
+			continue
+		}
+		cause := fmt.Sprintf("depends on failed %s %s", p.Changes[d.i].Action, p.Changes[d.i].Key)
+		for _, j := range g.failed(d.i) {
+			finish(j, Result{Status: Skipped, Reason: cause})
+		}
+	}
+	if finished < len(p.Changes) {
+		rep.Interrupted = ctx.Err() != nil
+		for i := range rep.Results {
+			if rep.Results[i].Status == "" {
+				reason := "interrupted before it started"
+				if !rep.Interrupted {
+					reason = "its dependencies never finished" // unreachable: the graph has no cycles
+				}
+				finish(i, Result{Status: Skipped, Reason: reason})
+			}
+		}
+	}
+	return rep, nil
+}

@@ -1,0 +1,218 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"flowroute-numbers/flowroute"
+	"flowroute-numbers/plan"
+)
+
+// executor carries out single changes. A write whose outcome is unknown is never repeated
+// blindly: the executor reads the account, and sends the write again only when the account
+// shows it did not happen.
+type executor struct {
+	acct Account
+	opts Options
+}
+
+// notes for applied changes whose success was learnt by reading the account.
+const (
+	noteConfirmed = "confirmed by reading the account after the answer was lost"
+	noteExisted   = "the route already existed with the same type and value"
+)
+
+func (x *executor) do(ctx context.Context, c plan.Change) Result {
+	switch c.Action {
+	case plan.CreateRoute:
+		return x.createRoute(ctx, c)
+	case plan.Purchase:
+		return x.purchase(ctx, c)
+	case plan.SetRoutes:
+		return x.setRoutes(ctx, c)
+	}
+	// check refuses such plans before anything runs.
+	return Result{Status: Failed, Error: fmt.Sprintf("unknown action %q", c.Action)}
+}
+
+func applied(attempts int, note string) Result {
+	return Result{Status: Applied, Attempts: attempts, Note: note}
+}
+
+func failed(attempts int, format string, args ...any) Result {
+	return Result{Status: Failed, Attempts: attempts, Error: fmt.Sprintf(format, args...)}
+}
+
+// unknownOutcome is the failure of a write whose outcome could not be learnt: the user must
+// look, because apply will not guess.
+func unknownOutcome(attempts int, write, read error) Result {
+	return failed(attempts, "outcome unknown: check the account (%v; reading the account back failed: %v)", write, read)
+}
+
+// purchase buys the number. When the answer is lost it reads the number: owned means bought;
+// not owned means the purchase did not happen, and it is sent again while the number is still
+// for sale, at most Options.Attempts times in all.
+func (x *executor) purchase(ctx context.Context, c plan.Change) Result {
+	tn, billing := c.Key, c.After["billing_method"]
+	for attempt := 1; ; attempt++ {
+		err := x.acct.PurchaseNumber(ctx, tn, billing)
+		if err == nil {
+			return applied(attempt, "")
+		}
+		if !errors.Is(err, flowroute.ErrOutcomeUnknown) {
+			if attempt > 1 {
+				// An earlier attempt that looked lost may have landed meanwhile; then this
+				// one is refused because the account owns the number.
+				if owned, rerr := x.owns(ctx, tn); rerr == nil && owned {
+					return applied(attempt, noteConfirmed)
+				}
+			}
+			return failed(attempt, "purchase: %v", err)
+		}
+		owned, rerr := x.owns(ctx, tn)
+		if rerr != nil {
+			return unknownOutcome(attempt, err, rerr)
+		}
+		if owned {
+			return applied(attempt, noteConfirmed)
+		}
+		if attempt >= x.opts.Attempts {
+			return failed(attempt, "not purchased after %d attempts: %v", attempt, err)
+		}
+		rerr = x.read(ctx, func(ctx context.Context) error {
+			_, err := x.acct.LookupAvailable(ctx, tn)
+			return err
+		})
+		if errors.Is(rerr, flowroute.ErrNotFound) {
+			return failed(attempt, "the purchase did not happen (%v) and the number is no longer for sale", err)
+		}
+		if rerr != nil {
+			return failed(attempt, "the purchase did not happen (%v) and checking the number is still for sale failed: %v", err, rerr)
+		}
+	}
+}
+
+// owns reports whether the account owns tn, reading it with retries.
+func (x *executor) owns(ctx context.Context, tn string) (bool, error) {
+	err := x.read(ctx, func(ctx context.Context) error {
+		_, err := x.acct.GetNumber(ctx, tn)
+		return err
+	})
+	if errors.Is(err, flowroute.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// createRoute creates the route. A 409 (the name is taken) or a lost answer is resolved by
+// reading the routes: the same type and value means done; another type or value is a failure
+// that says so; absent after a lost answer means the creation did not happen, and it is sent
+// again.
+func (x *executor) createRoute(ctx context.Context, c plan.Change) Result {
+	want := flowroute.Route{Name: c.Key, Type: c.After["type"], Value: c.After["value"]}
+	for attempt := 1; ; attempt++ {
+		err := x.acct.CreateRoute(ctx, want)
+		if err == nil {
+			return applied(attempt, "")
+		}
+		var apiErr *flowroute.APIError
+		conflict := errors.As(err, &apiErr) && apiErr.Status == 409 && !errors.Is(err, flowroute.ErrOutcomeUnknown)
+		if !conflict && !errors.Is(err, flowroute.ErrOutcomeUnknown) {
+			return failed(attempt, "create route: %v", err)
+		}
+		got, found, rerr := x.route(ctx, want.Name)
+		switch {
+		case rerr != nil && conflict:
+			return failed(attempt, "create route: %v, and reading the routes back failed: %v", err, rerr)
+		case rerr != nil:
+			return unknownOutcome(attempt, err, rerr)
+		case found && got.Type == want.Type && got.Value == want.Value:
+			if conflict && attempt == 1 {
+				return applied(attempt, noteExisted)
+			}
+			return applied(attempt, noteConfirmed)
+		case found:
+			return failed(attempt, "a route named %q already exists with type %s and value %q, not %s %q; v1 cannot change a route: give the route another name in the spec",
+				got.Name, got.Type, got.Value, want.Type, want.Value)
+		case conflict:
+			return failed(attempt, "create route: %v, but the account lists no route of that name", err)
+		case attempt >= x.opts.Attempts:
+			return failed(attempt, "not created after %d attempts: %v", attempt, err)
+		}
+	}
+}
+
+// route reads the account's route called name, with retries.
+func (x *executor) route(ctx context.Context, name string) (flowroute.Route, bool, error) {
+	var routes []flowroute.Route
+	err := x.read(ctx, func(ctx context.Context) error {
+		var err error
+		routes, err = x.acct.AllRoutes(ctx)
+		return err
+	})
+	if err != nil {
+		return flowroute.Route{}, false, err
+	}
+	for _, r := range routes {
+		if r.Name == name {
+			return r, true, nil
+		}
+	}
+	return flowroute.Route{}, false, nil
+}
+
+// setRoutes sets the number's primary and failover routes. The call is idempotent, so after a
+// lost answer it reads the number and sends the call again when the routes are not yet set.
+func (x *executor) setRoutes(ctx context.Context, c plan.Change) Result {
+	tn, primary, failover := c.Key, c.After["primary_route"], c.After["failover_route"]
+	for attempt := 1; ; attempt++ {
+		err := x.acct.SetRoutes(ctx, tn, primary, failover)
+		if err == nil {
+			return applied(attempt, "")
+		}
+		if !errors.Is(err, flowroute.ErrOutcomeUnknown) {
+			return failed(attempt, "set routes: %v", err)
+		}
+		var n *flowroute.Number
+		rerr := x.read(ctx, func(ctx context.Context) error {
+			var err error
+			n, err = x.acct.GetNumber(ctx, tn)
+			return err
+		})
+		if rerr != nil {
+			return unknownOutcome(attempt, err, rerr)
+		}
+		if n.PrimaryRoute() == primary && n.FailoverRoute() == failover {
+			return applied(attempt, noteConfirmed)
+		}
+		if attempt >= x.opts.Attempts {
+			return failed(attempt, "routes not set after %d attempts: %v", attempt, err)
+		}
+	}
+}
+
+// read calls f until it answers, at most Options.ReadAttempts times, waiting Backoff, then
+// twice as long, between tries. ErrNotFound is an answer, returned at once.
+func (x *executor) read(ctx context.Context, f func(context.Context) error) error {
+	wait := x.opts.Backoff
+	var err error
+	for i := range x.opts.ReadAttempts {
+		if i > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return fmt.Errorf("%w (gave up waiting: %w)", err, context.Cause(ctx))
+			case <-t.C:
+			}
+			wait *= 2
+		}
+		err = f(ctx)
+		if err == nil || errors.Is(err, flowroute.ErrNotFound) {
+			return err
+		}
+	}
+	return err
+}
