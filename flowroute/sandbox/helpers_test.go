@@ -1,0 +1,141 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"flowroute-numbers/flowroute"
+)
+
+// clock is the fixed time of the tests' servers and signed requests.
+var clock = time.Date(2016, 2, 9, 19, 45, 18, 0, time.UTC)
+
+func fixedNow() time.Time { return clock }
+
+// tc is a test client that signs requests itself with flowroute.Signature, so the sandbox's
+// tests do not depend on the API client.
+type tc struct {
+	t          *testing.T
+	base       string // "http://127.0.0.1:PORT"
+	access     string
+	secret     string
+	timestamp  string // X-Timestamp to send; default the fixed clock
+	signedHost string // host to sign for; default the one requested
+}
+
+// reply is a response as the tests look at it.
+type reply struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// start serves a new sandbox on loopback with the fixed clock and returns it and a client.
+func start(t *testing.T, opts Options) (*Server, *tc) {
+	t.Helper()
+	if opts.Now == nil {
+		opts.Now = fixedNow
+	}
+	s, endpoint := NewTestServer(t, opts)
+	return s, &tc{t: t, base: strings.TrimSuffix(endpoint, "/v1"), access: DefaultAccessKey, secret: DefaultSecretKey}
+}
+
+// do sends a signed request; pathQuery begins with /v1/.
+func (c *tc) do(method, pathQuery, body string) reply {
+	c.t.Helper()
+	r, err := c.try(context.Background(), method, pathQuery, body)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, pathQuery, err)
+	}
+	return r
+}
+
+// try is do that returns transport errors.
+func (c *tc) try(ctx context.Context, method, pathQuery, body string) (reply, error) {
+	u, err := url.Parse(c.base + pathQuery)
+	if err != nil {
+		return reply{}, err
+	}
+	ts := c.timestamp
+	if ts == "" {
+		ts = flowroute.Timestamp(clock)
+	}
+	signed := *u
+	if c.signedHost != "" {
+		signed.Host = c.signedHost
+	}
+	sig := flowroute.Signature(c.secret, ts, method, &signed, []byte(body))
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return reply{}, err
+	}
+	req.Header.Set("X-Timestamp", ts)
+	req.Header.Set("Accept", "application/json")
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	req.SetBasicAuth(c.access, sig)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return reply{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{resp.StatusCode, resp.Header, string(b)}, nil
+}
+
+// want checks the status and the exact body (JSON compared after normalising).
+func (r reply) want(t *testing.T, status int, body string) {
+	t.Helper()
+	if r.status != status {
+		t.Errorf("status %d, want %d (body %s)", r.status, status, r.body)
+	}
+	if got, want := normJSON(t, r.body), normJSON(t, body); got != want {
+		t.Errorf("body\n got %s\nwant %s", got, want)
+	}
+}
+
+// normJSON re-encodes JSON so that spacing does not matter; non-JSON is returned as is.
+func normJSON(t *testing.T, s string) string {
+	t.Helper()
+	var v any
+	if s == "" || json.Unmarshal([]byte(s), &v) != nil {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// decode unmarshals the body into v.
+func (r reply) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.body), v); err != nil {
+		t.Fatalf("body %q: %v", r.body, err)
+	}
+}
+
+// serveLocal runs one request through s without a network, for benchmarks.
+func serveLocal(s *Server, method, pathQuery, body string) *httptest.ResponseRecorder {
+	u, _ := url.Parse("http://sandbox.test" + pathQuery)
+	ts := flowroute.Timestamp(s.now())
+	req := httptest.NewRequest(method, u.String(), strings.NewReader(body))
+	req.Header.Set("X-Timestamp", ts)
+	req.SetBasicAuth(s.accessKey, flowroute.Signature(s.secretKey, ts, method, u, []byte(body)))
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, req)
+	return w
+}
