@@ -1,9 +1,11 @@
 package main
 
-// STUB: replaced when the schema command is built.
+import "flowroute-numbers/spec"
 
-import "errors"
-
+// schemaCmd prints the spec's JSON Schema, for editors and other tools.
 type schemaCmd struct{}
 
-func (schemaCmd) Run(g *Globals) error { return errors.New("schema: not implemented yet") }
+func (schemaCmd) Run(g *Globals) error {
+	_, err := g.stdout.Write(spec.Schema())
+	return err
+}

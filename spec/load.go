@@ -253,11 +253,24 @@ func describe(n *yaml.Node) string {
 	return "not a value"
 }
 
+// describeValue is describe with the value of a scalar: "the string \"10\"", "2.5".
+func describeValue(n *yaml.Node) string {
+	n = resolve(n)
+	switch {
+	case n.Kind != yaml.ScalarNode || isNull(n):
+		return describe(n)
+	case n.ShortTag() == "!!str":
+		return fmt.Sprintf("the string %q", n.Value)
+	}
+	return n.Value
+}
+
 // mapping returns the entries of a mapping, with merge keys (<<) resolved the YAML way: keys
 // written in the mapping win over merged ones, and earlier merges win over later ones. A null
 // value is an empty mapping. Duplicate keys, keys that are not scalars and values that are not
-// mappings are reported; what names the mapping in messages.
-func (l *loader) mapping(file string, n *yaml.Node, what string) []entry {
+// mappings are reported; what names the mapping in messages. With dupes, keys written twice
+// are both returned, for the caller to report with its own words.
+func (l *loader) mapping(file string, n *yaml.Node, what string, dupes ...bool) []entry {
 	n = resolve(n)
 	if isNull(n) {
 		return nil
@@ -268,13 +281,14 @@ func (l *loader) mapping(file string, n *yaml.Node, what string) []entry {
 	}
 	var out []entry
 	seen := map[string]*yaml.Node{}
-	l.collect(file, n, what, seen, &out, true, 0)
+	l.collect(file, n, what, seen, &out, len(dupes) > 0 && dupes[0], 0)
 	return out
 }
 
-// collect appends the entries of mapping n not already in seen; report says whether to report
-// duplicate keys (only for the mapping as written, not for merged ones).
-func (l *loader) collect(file string, n *yaml.Node, what string, seen map[string]*yaml.Node, out *[]entry, report bool, depth int) {
+// collect appends the entries of mapping n not already in seen. Problems are reported only in
+// the mapping as written (depth 0), not in merged ones, whose keys never replace one already
+// seen. With dupes, a key written twice is returned twice rather than reported.
+func (l *loader) collect(file string, n *yaml.Node, what string, seen map[string]*yaml.Node, out *[]entry, dupes bool, depth int) {
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if l.budget--; l.budget < 0 {
@@ -289,13 +303,13 @@ func (l *loader) collect(file string, n *yaml.Node, what string, seen map[string
 			continue
 		}
 		if k.Kind != yaml.ScalarNode || isNull(k) {
-			if report {
+			if depth == 0 {
 				l.errorf(at(file, k), "", "%s: a key must be a name, not %s", what, describe(k))
 			}
 			continue
 		}
-		if first, dup := seen[k.Value]; dup {
-			if report {
+		if first, dup := seen[k.Value]; dup && (depth > 0 || !dupes) {
+			if depth == 0 {
 				l.errorf(at(file, k), "", "%s: key %q appears twice, first at line %d", what, k.Value, first.Line)
 			}
 			continue
@@ -319,7 +333,7 @@ func (l *loader) collect(file string, n *yaml.Node, what string, seen map[string
 				l.errorf(at(file, x), "", "%s: a merge key (<<) needs a mapping or a list of mappings, not %s", what, describe(x))
 				continue
 			}
-			l.collect(file, x, what, seen, out, false, depth+1)
+			l.collect(file, x, what, seen, out, dupes, depth+1)
 		}
 	}
 }
@@ -457,7 +471,7 @@ func (l *loader) defaults(file string, n *yaml.Node) {
 var routeKeys = []string{"type", "value"}
 
 func (l *loader) routeMap(file string, n *yaml.Node) {
-	for _, e := range l.mapping(file, n, "routes") {
+	for _, e := range l.mapping(file, n, "routes", true) {
 		name, ok := l.name(file, e.key, "route name")
 		if !ok {
 			continue
@@ -506,7 +520,7 @@ func (l *loader) routeMap(file string, n *yaml.Node) {
 }
 
 func (l *loader) numberMap(file string, n *yaml.Node) {
-	for _, e := range l.mapping(file, n, "numbers") {
+	for _, e := range l.mapping(file, n, "numbers", true) {
 		tn, ok := l.name(file, e.key, "number")
 		if !ok {
 			continue
@@ -577,7 +591,7 @@ func (l *loader) policy(file string, n *yaml.Node) {
 			}
 		case "max_purchases":
 			if e.val.Kind != yaml.ScalarNode || e.val.ShortTag() != "!!int" {
-				l.errorf(vp, "", "policy.max_purchases must be a whole number, not %s", describe(e.val))
+				l.errorf(vp, "", "policy.max_purchases must be a whole number, not %s", describeValue(e.val))
 				continue
 			}
 			if !l.once(file, e, "policy.max_purchases") {

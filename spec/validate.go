@@ -30,7 +30,7 @@ func checkTN(s string) (problem, hint string) {
 	if len(digits) == 10 {
 		digits = "1" + digits
 	}
-	if p, _ := checkTN(digits); p == "" && len(digits) == 11 && digits != s {
+	if validTN(digits) && digits != s {
 		hint = fmt.Sprintf("write %s, not %s", digits, s)
 	}
 	switch {
@@ -40,6 +40,11 @@ func checkTN(s string) (problem, hint string) {
 		return fmt.Sprintf("has %d digits, not the 11 of 1NPANXXXXXX", len(s)), hint
 	}
 	return "is not an E.164 number of 11 digits 1NPANXXXXXX", hint
+}
+
+// validTN reports whether s is 1NPANXXXXXX with NPA and NXX starting 2-9.
+func validTN(s string) bool {
+	return len(s) == 11 && s[0] == '1' && allDigits(s) && s[1] >= '2' && s[4] >= '2'
 }
 
 func allDigits(s string) bool {
@@ -118,6 +123,8 @@ func (l *loader) checkRoute(name string, r Route, typePos, valuePos Pos) {
 func checkHost(v string) (problem, hint string) {
 	host, port, hasPort := v, "", false
 	switch {
+	case strings.HasPrefix(v, "sip:") || strings.HasPrefix(v, "sips:"):
+		return "is a SIP URI", "use type: URI"
 	case strings.HasPrefix(v, "["):
 		end := strings.IndexByte(v, ']')
 		if end < 0 {

@@ -1,0 +1,310 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"flowroute-numbers/internal/money"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and the committed schema")
+
+const (
+	goodDir = "../testdata/specs/good"
+	badDir  = "../testdata/specs/bad"
+)
+
+// loadIn loads names relative to dir, so that positions and goldens name short paths.
+func loadIn(dir string, names ...string) (*Spec, error) {
+	return load(os.DirFS(dir), path.Join, names)
+}
+
+// golden compares got with the file, or rewrites the file with -update.
+func golden(t *testing.T, file, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test ./spec -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got; go test ./spec -update rewrites it):\n%s", file, diff)
+	}
+}
+
+// TestBadSpecs loads every spec in testdata/specs/bad (a file, or a directory of files that
+// merge) and requires exactly the errors in its golden file.
+func TestBadSpecs(t *testing.T) {
+	t.Parallel()
+	entries, err := os.ReadDir(badDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() && !strings.HasSuffix(name, ".yaml") {
+			continue
+		}
+		n++
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s, err := loadIn(badDir, name)
+			if err == nil {
+				t.Fatalf("loaded without error: %+v", s)
+			}
+			var errs Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("error is %T, want spec.Errors: %v", err, err)
+			}
+			golden(t, filepath.Join(badDir, strings.TrimSuffix(name, ".yaml")+".golden"), err.Error()+"\n")
+		})
+	}
+	if n < 30 {
+		t.Errorf("only %d bad specs, want at least 30", n)
+	}
+}
+
+func amount(s string) *money.Amount {
+	a := money.MustParse(s)
+	return &a
+}
+
+var ignorePositions = cmpopts.IgnoreFields(Spec{}, "Positions")
+
+func TestGoodSpecs(t *testing.T) {
+	t.Parallel()
+	defaultPolicy := Policy{Unmanaged: UnmanagedWarn, MaxPurchases: DefaultMaxPurchases}
+	tests := []struct {
+		names []string
+		want  *Spec
+	}{{
+		names: []string{"full.yaml"},
+		want: &Spec{
+			Version:  1,
+			Defaults: Defaults{BillingMethod: BillingMetered, FailoverRoute: BuiltinRoute},
+			Routes: map[string]Route{
+				"pbx-seattle": {RouteHost, "24.239.23.40:5060"},
+				"pbx-backup":  {RouteURI, "sip:16476998778@215.122.69.152:5060;transport=tcp"},
+				"office-cell": {RoutePSTN, "16476998778"},
+			},
+			Numbers: map[string]Number{
+				"12067439178": {BillingMetered, "pbx-seattle", "pbx-backup"},
+				"12062092844": {BillingMetered, "pbx-seattle", BuiltinRoute},
+			},
+			Policy: Policy{Unmanaged: UnmanagedWarn, MaxPurchases: 10, MaxMonthlyCost: amount("50")},
+		},
+	}, {
+		names: []string{"unquoted-keys.yaml"},
+		want: &Spec{
+			Routes: map[string]Route{"pbx": {RouteHost, "pbx.example.com"}},
+			Numbers: map[string]Number{
+				"12065550100": {BillingVPRI, "pbx", ""},
+				"12065550101": {"", "pbx", BuiltinRoute},
+				"12065550102": {},
+			},
+			Policy: defaultPolicy,
+		},
+	}, {
+		names: []string{"anchors.yaml"},
+		want: &Spec{
+			Routes: map[string]Route{
+				"pbx":           {RouteHost, "10.0.0.1"},
+				"backup":        {RouteHost, "[2001:db8::1]:5061"},
+				"v6":            {RouteHost, "2001:db8::2"},
+				"named.route_1": {RouteURI, "sips:alice@sip.example.com"},
+			},
+			Numbers: map[string]Number{
+				"12065550100": {BillingMetered, "pbx", "backup"},
+				"12065550101": {BillingMetered, "pbx", BuiltinRoute},
+				"12065550102": {BillingVPRI, "pbx", "backup"}, // the first merge wins
+			},
+			Policy: Policy{Unmanaged: UnmanagedError, MaxPurchases: 0}, // an explicit 0 stays 0
+		},
+	}, {
+		names: []string{"crlf.yaml"},
+		want: &Spec{
+			Version: 1,
+			Routes:  map[string]Route{"pbx": {RouteHost, "pbx.example.com:5060"}},
+			Numbers: map[string]Number{"12065550100": {BillingMetered, "pbx", ""}},
+			Policy:  defaultPolicy,
+		},
+	}, {
+		names: []string{"multi"}, // a directory; defaults from both files apply to both
+		want: &Spec{
+			Version:  1,
+			Defaults: Defaults{BillingMethod: BillingMetered, PrimaryRoute: "pbx"},
+			Routes:   map[string]Route{"pbx": {RouteHost, "24.239.23.40"}},
+			Numbers: map[string]Number{
+				"12065550100": {BillingMetered, "pbx", ""},
+				"12065550101": {BillingMetered, BuiltinRoute, ""},
+			},
+			Policy: defaultPolicy,
+		},
+	}, {
+		names: []string{"multi/10-routes.yaml", "multi/20-numbers.yml", "multi/30-empty.yaml", "multi/10-routes.yaml"},
+		want: &Spec{
+			Version:  1,
+			Defaults: Defaults{BillingMethod: BillingMetered, PrimaryRoute: "pbx"},
+			Routes:   map[string]Route{"pbx": {RouteHost, "24.239.23.40"}},
+			Numbers: map[string]Number{
+				"12065550100": {BillingMetered, "pbx", ""},
+				"12065550101": {BillingMetered, BuiltinRoute, ""},
+			},
+			Policy: defaultPolicy,
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.names, ","), func(t *testing.T) {
+			t.Parallel()
+			got, err := loadIn(goodDir, tt.names...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got, ignorePositions); diff != "" {
+				t.Errorf("Load (-want +got):\n%s", diff)
+			}
+			roundTrip(t, got)
+		})
+	}
+}
+
+// roundTrip writes s and requires that Parse reads back the same spec.
+func roundTrip(t *testing.T, s *Spec) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, s, "round trip"); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse("written.yaml", buf.Bytes())
+	if err != nil {
+		t.Fatalf("Parse(Write(spec)): %v\n%s", err, buf.String())
+	}
+	if diff := cmp.Diff(s, back, ignorePositions, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("Parse(Write(spec)) (-loaded +reread):\n%s\n%s", diff, buf.String())
+	}
+}
+
+func TestLoadThroughTheOperatingSystem(t *testing.T) {
+	t.Parallel()
+	s, err := Load(filepath.Join(goodDir, "full.yaml"), filepath.Join(goodDir, "multi", "20-numbers.yml"))
+	if err == nil {
+		t.Fatalf("want the defaults.billing_method set twice, got %+v", s)
+	}
+	want := filepath.Join(goodDir, "multi", "20-numbers.yml") + ":5:3: defaults.billing_method is set twice: here and at " +
+		filepath.Join(goodDir, "full.yaml") + ":4:19"
+	if err.Error() != want {
+		t.Errorf("error:\n%s\nwant:\n%s", err, want)
+	}
+
+	_, err = Load("no-such-file.yaml")
+	if got, want := err.Error(), "no-such-file.yaml: cannot read: no such file or directory"; got != want {
+		t.Errorf("missing file: %q, want %q", got, want)
+	}
+	_, err = Load()
+	if got, want := err.Error(), "no spec files given"; got != want {
+		t.Errorf("no files: %q, want %q", got, want)
+	}
+	_, err = Load(t.TempDir())
+	if got := err.Error(); !strings.HasSuffix(got, ": the directory holds no .yaml or .yml files") {
+		t.Errorf("empty directory: %q", got)
+	}
+}
+
+func TestPositions(t *testing.T) {
+	t.Parallel()
+	s, err := loadIn(goodDir, "full.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		path []string
+		want string
+	}{
+		{[]string{"version"}, "full.yaml:2:10"},
+		{[]string{"routes"}, "full.yaml:6:1"},
+		{[]string{"routes", "pbx-backup"}, "full.yaml:8:3"},
+		{[]string{"routes", "pbx-backup", "value"}, "full.yaml:8:37"},
+		{[]string{"numbers", "12062092844"}, "full.yaml:12:3"},
+		{[]string{"numbers", "12067439178", "billing_method"}, "full.yaml:11:35"},
+		{[]string{"numbers", "12062092844", "billing_method"}, "full.yaml:12:3"}, // from defaults
+		{[]string{"defaults", "billing_method"}, "full.yaml:4:19"},
+		{[]string{"policy", "max_purchases"}, "full.yaml:15:18"},
+		{[]string{"policy", "max_monthly_cost"}, "full.yaml:16:21"},
+		{[]string{"numbers", "19999999999"}, "full.yaml:10:1"},
+	} {
+		if got := s.PosOf(tt.path...).String(); got != tt.want {
+			t.Errorf("PosOf(%v) = %s, want %s", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestEmptyFiles(t *testing.T) {
+	t.Parallel()
+	for _, data := range []string{"", "# nothing\n", "---\n", "~\n", "\r\n"} {
+		_, err := Parse("e.yaml", []byte(data))
+		if err == nil || err.Error() != "e.yaml: the spec is empty (declare routes and numbers, see the examples)" {
+			t.Errorf("Parse(%q) = %v, want the spec is empty", data, err)
+		}
+	}
+}
+
+func TestHostileInput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	huge := filepath.Join(dir, "huge.yaml")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxFileSize + 1); err != nil { // sparse: cheap to make
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = Load(huge)
+	if err == nil || !strings.Contains(err.Error(), "larger than 32 MiB") {
+		t.Errorf("huge file: %v", err)
+	}
+	if _, err := Parse("huge.yaml", make([]byte, MaxFileSize+1)); err == nil || !strings.Contains(err.Error(), "larger than 32 MiB") {
+		t.Errorf("huge data: %v", err)
+	}
+
+	deep := strings.Repeat("[", 100_000)
+	if _, err := Parse("deep.yaml", []byte("routes: "+deep)); err == nil {
+		t.Error("deep nesting: no error")
+	}
+	garbage := make([]byte, 1<<16)
+	for i := range garbage {
+		garbage[i] = byte(i*7919 + i>>3)
+	}
+	if _, err := Parse("garbage.yaml", garbage); err == nil {
+		t.Error("garbage: no error")
+	}
+}
+
+func TestErrorsSortAndUnwrap(t *testing.T) {
+	t.Parallel()
+	_, err := loadIn(badDir, "undeclared-route.yaml", "billing-method.yaml")
+	var e *Error
+	if !errors.As(err, &e) || e.Pos.File != "billing-method.yaml" || e.Pos.Line != 2 {
+		t.Fatalf("errors.As gave %+v from %v", e, err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 7 {
+		t.Fatalf("want 7 problems, got %d:\n%s", len(lines), err)
+	}
+}
