@@ -1,9 +1,89 @@
 package main
 
-// STUB: replaced when the export command is built.
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
 
-import "errors"
+	"flowroute-numbers/plan"
+	"flowroute-numbers/spec"
+)
 
-type exportCmd struct{}
+// exportCmd writes the account as a spec that plans to "No changes.".
+type exportCmd struct {
+	Out string `placeholder:"FILE" type:"path" help:"Write the spec to FILE instead of standard output."`
+}
 
-func (exportCmd) Run(g *Globals) error { return errors.New("export: not implemented yet") }
+func (c *exportCmd) Run(g *Globals) error {
+	client, stop, err := g.client()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer cancel()
+
+	progress, done := planFetchProgress(g.stderr)
+	current, err := plan.Fetch(ctx, client, progress)
+	done()
+	if err != nil {
+		return fmt.Errorf("exporting: %w", err)
+	}
+
+	// The endpoint never holds credentials (the client refuses one that does); the sandbox's
+	// is a random loopback port, so its state file says more.
+	from := client.Endpoint()
+	if g.Sandbox {
+		from = "the sandbox (state " + g.SandboxState + ")"
+	}
+	header := fmt.Sprintf("Exported by flowroute-numbers %s from %s\non %s: %s and %s.\nEvery field is managed; delete one to let the account keep whatever it has.",
+		buildVersion(), from, time.Now().UTC().Format(time.RFC3339),
+		nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"))
+	out := &spec.Spec{Version: 1, Routes: current.Routes, Numbers: current.Numbers}
+
+	var b bytes.Buffer
+	if err := spec.Write(&b, out, header); err != nil {
+		return fmt.Errorf("exporting: %w", err)
+	}
+	if c.Out == "" {
+		_, err := g.stdout.Write(b.Bytes())
+		return err
+	}
+	if err := exportWriteFile(c.Out, b.Bytes()); err != nil {
+		return fmt.Errorf("exporting: %w", err)
+	}
+	fmt.Fprintf(g.stderr, "Wrote %s and %s to %s.\n",
+		nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"), c.Out)
+	return nil
+}
+
+// exportWriteFile writes data to path atomically: a temporary file beside it, synced, renamed.
+func exportWriteFile(path string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

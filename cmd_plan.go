@@ -1,9 +1,146 @@
 package main
 
-// STUB: replaced when the plan command is built.
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sync"
 
-import "errors"
+	"flowroute-numbers/plan"
+	"flowroute-numbers/spec"
+)
 
-type planCmd struct{}
+// planCmd reads the account and prints what apply would change.
+type planCmd struct {
+	Files            []string `name:"file" short:"f" required:"" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable)."`
+	Out              string   `placeholder:"FILE" type:"path" help:"Also save the plan to FILE, for 'apply FILE' (not written when the plan has errors)."`
+	Format           string   `enum:"text,json,markdown" default:"text" help:"Output format: text, json or markdown."`
+	DetailedExitcode bool     `name:"detailed-exitcode" help:"Exit 2 when there are changes (0 none, 1 error)."`
+}
 
-func (planCmd) Run(g *Globals) error { return errors.New("plan: not implemented yet") }
+func (c *planCmd) Run(g *Globals) error {
+	desired, err := planLoadSpec(g, c.Files)
+	if err != nil {
+		return err
+	}
+	client, stop, err := g.client()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer cancel()
+
+	progress, done := planFetchProgress(g.stderr)
+	p, _, err := plan.Make(ctx, client, desired, progress)
+	done()
+	if err != nil {
+		return fmt.Errorf("planning: %w", err)
+	}
+
+	switch c.Format {
+	case "json":
+		err = plan.RenderJSON(g.stdout, p)
+	case "markdown":
+		err = plan.RenderMarkdown(g.stdout, p)
+	default:
+		err = plan.RenderText(g.stdout, p, plan.TextOptions{Color: g.color(g.stdout)})
+	}
+	if err != nil {
+		return err
+	}
+	if err := planStepSummary(p); err != nil {
+		fmt.Fprintf(g.stderr, "Warning: writing the GitHub step summary: %v\n", err)
+	}
+	if c.Out != "" {
+		if p.HasErrors() {
+			fmt.Fprintf(g.stderr, "The plan has errors: %s was not written.\n", c.Out)
+		} else if err := (&plan.File{Spec: desired, Plan: p}).Save(c.Out); err != nil {
+			return err
+		} else {
+			fmt.Fprintf(g.stderr, "Saved the plan to %s. Apply exactly this plan with: flowroute-numbers apply %s\n", c.Out, c.Out)
+		}
+	}
+	switch {
+	case p.HasErrors():
+		return exitCode(1)
+	case !p.Empty() && c.DetailedExitcode:
+		return exitCode(2)
+	}
+	return nil
+}
+
+// planLoadSpec loads the spec files, printing every problem on stderr, one per line.
+func planLoadSpec(g *Globals, files []string) (*spec.Spec, error) {
+	s, err := spec.Load(files...)
+	if err == nil {
+		return s, nil
+	}
+	var errs spec.Errors
+	if !errors.As(err, &errs) {
+		return nil, err
+	}
+	for _, e := range errs {
+		fmt.Fprintf(g.stderr, "Error: %v\n", e)
+	}
+	return nil, exitCode(1)
+}
+
+// planFetchProgress returns the progress callback for reading the account, and a function to
+// call when reading ends. It reports on stderr only when stderr is a terminal, on one line
+// that it rewrites; elsewhere (CI logs, pipes) both do nothing.
+func planFetchProgress(stderr io.Writer) (plan.Progress, func()) {
+	if !isTerminal(stderr) {
+		return nil, func() {}
+	}
+	var (
+		mu     sync.Mutex
+		active bool
+	)
+	fmt.Fprint(stderr, "Reading the account…")
+	active = true
+	progress := func(pages, numbers int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if pages > 0 {
+			fmt.Fprintf(stderr, "\r\x1b[KReading the account: %d pages, %d numbers…", pages, numbers)
+		} else {
+			fmt.Fprintf(stderr, "\r\x1b[KReading the account: %d numbers…", numbers)
+		}
+	}
+	done := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if active {
+			fmt.Fprint(stderr, "\r\x1b[K")
+			active = false
+		}
+	}
+	return progress, done
+}
+
+// planStepSummary appends the plan as Markdown to the file named by $GITHUB_STEP_SUMMARY, when
+// it is set, so that a GitHub Actions run shows the plan on its summary page.
+func planStepSummary(p *plan.Plan) error {
+	path := os.Getenv("GITHUB_STEP_SUMMARY")
+	if path == "" {
+		return nil
+	}
+	var b bytes.Buffer
+	if err := plan.RenderMarkdown(&b, p); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b.Bytes()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
