@@ -1,0 +1,147 @@
+package flowroute_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"flowroute-numbers/flowroute"
+)
+
+func TestNewEndpoint(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		endpoint string
+		want     string // Endpoint(), or "" when New must refuse
+	}{
+		{"", "https://api.flowroute.com/v1/"},
+		{"https://api.flowroute.com/v1", "https://api.flowroute.com/v1/"},
+		{"https://proxy.example.com:8443/flowroute/v1/", "https://proxy.example.com:8443/flowroute/v1/"},
+		{"http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1/"},
+		{"http://127.9.9.9/v1", "http://127.9.9.9/v1/"},
+		{"http://localhost:9/v1", "http://localhost:9/v1/"},
+		{"http://LOCALHOST/v1", "http://LOCALHOST/v1/"},
+		{"http://[::1]:8080/v1", "http://[::1]:8080/v1/"},
+		{"http://api.flowroute.com/v1", ""},
+		{"http://10.0.0.1/v1", ""},
+		{"http://localhost.example.com/v1", ""},
+		{"http://[::2]/v1", ""},
+		{"ftp://127.0.0.1/v1", ""},
+		{"api.flowroute.com/v1", ""},
+		{"https:///v1", ""},
+		{"https://api.flowroute.com/v1?x=1", ""},
+		{"https://user:" + testSecret + "@api.flowroute.com/v1", ""},
+		{"https://api.flowroute.com/%zz", ""},
+	}
+	for _, tt := range tests {
+		c, err := flowroute.New(tt.endpoint, testAccess, testSecret)
+		switch {
+		case tt.want == "" && err == nil:
+			t.Errorf("New(%q) accepted it", tt.endpoint)
+		case tt.want != "" && err != nil:
+			t.Errorf("New(%q): %v", tt.endpoint, err)
+		case tt.want != "" && c.Endpoint() != tt.want:
+			t.Errorf("New(%q).Endpoint() = %q, want %q", tt.endpoint, c.Endpoint(), tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), testSecret) {
+			t.Errorf("New(%q) error shows the secret: %v", tt.endpoint, err)
+		}
+	}
+	if _, err := flowroute.New("", testAccess, ""); err == nil {
+		t.Error("New without a secret key accepted it")
+	}
+	if _, err := flowroute.New("", "", testSecret); err == nil {
+		t.Error("New without an access key accepted it")
+	}
+}
+
+// TestSecretNeverShown: the secret key (and the signatures made from it) appear in no printed
+// form of the client, no error and no log line.
+func TestSecretNeverShown(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	e := setup(t, flowroute.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	e.mux.Handle("GET /v1/routes/", answer(401, `{"error":"Authentication failed."}`))
+	e.mux.Handle("PUT /v1/tns/{tn}", answer(500, ``))
+	c := e.client
+
+	var shown []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%T"} {
+		shown = append(shown, fmt.Sprintf(verb, c), fmt.Sprintf(verb, *c))
+	}
+	shown = append(shown, c.String(), c.GoString(), fmt.Sprint([]any{c}), fmt.Sprintf("%+v", struct{ C *flowroute.Client }{c}))
+
+	ctx := context.Background()
+	_, err := c.ListRoutes(ctx, flowroute.PageOptions{})
+	shown = append(shown, fmt.Sprintf("%+v", err))
+	shown = append(shown, fmt.Sprintf("%+v", c.PurchaseNumber(ctx, "12067439178", "METERED")))
+	_, err = c.GetNumber(ctx, "bad")
+	shown = append(shown, fmt.Sprintf("%+v", err))
+
+	// A network error, too.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	closed, err := flowroute.New("http://"+addr+"/v1", testAccess, testSecret, flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = closed.AllNumbers(ctx, "")
+	shown = append(shown, fmt.Sprintf("%+v", err), logs.String())
+
+	auth := e.requests()[0].Header.Get("Authorization")
+	signature := strings.TrimPrefix(auth, "Basic ")
+	for _, s := range shown {
+		if strings.Contains(s, testSecret) || strings.Contains(s, signature) {
+			t.Errorf("secret shown: %s", s)
+		}
+	}
+	if !strings.Contains(c.String(), "endpoint: "+e.endpoint) || !strings.Contains(c.String(), "ACCE****") {
+		t.Errorf("String() = %s, want the endpoint and a shortened access key", c.String())
+	}
+	if !strings.Contains(shown[0], "flowroute.Client{") {
+		t.Errorf("%%v = %s", shown[0])
+	}
+}
+
+// TestWithHTTPClient: requests go through the given client.
+func TestWithHTTPClient(t *testing.T) {
+	t.Parallel()
+	var used bool
+	rt := roundTripper(func(r *http.Request) (*http.Response, error) {
+		used = true
+		return &http.Response{StatusCode: 200, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+	})
+	c, err := flowroute.New("", testAccess, testSecret, flowroute.WithHTTPClient(&http.Client{Transport: rt}), flowroute.WithRateLimit(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListRoutes(context.Background(), flowroute.PageOptions{}); err != nil || !used {
+		t.Errorf("ListRoutes = %v, transport used %v", err, used)
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestBadSuccessBody: a 200 whose body is not the JSON expected is an error, not an empty page.
+func TestBadSuccessBody(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.mux.Handle("GET /v1/routes/", answer(200, `<html>maintenance</html>`))
+	e.mux.Handle("GET /v1/tns/", answer(200, `{"tns":["12062092844"]}`))
+	if _, err := e.client.ListRoutes(context.Background(), flowroute.PageOptions{}); err == nil {
+		t.Error("ListRoutes accepted HTML")
+	}
+	if _, err := e.client.ListNumbers(context.Background(), "", flowroute.PageOptions{}); err == nil {
+		t.Error("ListNumbers accepted a list that is not an object")
+	}
+}
