@@ -272,14 +272,29 @@ func TestInputValidation(t *testing.T) {
 		"page -1":               func() error { _, err := c.ListNPAs(ctx, flowroute.PageOptions{Page: -1}); return err },
 		"npanxx npa letters":    func() error { _, err := c.ListNPANXXs(ctx, "2a", flowroute.PageOptions{}); return err },
 		"pattern letters":       func() error { _, err := c.ListNumbers(ctx, "206x", flowroute.PageOptions{}); return err },
-		"search nxx no npa":     func() error { _, err := c.SearchNumbers(ctx, flowroute.SearchQuery{NXX: "743"}, flowroute.PageOptions{}); return err },
-		"search npa 2 digits":   func() error { _, err := c.SearchNumbers(ctx, flowroute.SearchQuery{NPA: "20"}, flowroute.PageOptions{}); return err },
-		"search state 3":        func() error { _, err := c.SearchNumbers(ctx, flowroute.SearchQuery{State: "WAS"}, flowroute.PageOptions{}); return err },
-		"search state digits":   func() error { _, err := c.SearchNumbers(ctx, flowroute.SearchQuery{State: "W1"}, flowroute.PageOptions{}); return err },
-		"search rc no state":    func() error { _, err := c.SearchNumbers(ctx, flowroute.SearchQuery{RateCenter: "SEATTLE"}, flowroute.PageOptions{}); return err },
-		"search tn 12 digits":   func() error { _, err := c.AllAvailable(ctx, flowroute.SearchQuery{TN: "120674391781"}, 0); return err },
-		"all available max -1":  func() error { _, err := c.AllAvailable(ctx, flowroute.SearchQuery{}, -1); return err },
-		"lookup bad tn":         func() error { _, err := c.LookupAvailable(ctx, "206"); return err },
+		"search nxx no npa": func() error {
+			_, err := c.SearchNumbers(ctx, flowroute.SearchQuery{NXX: "743"}, flowroute.PageOptions{})
+			return err
+		},
+		"search npa 2 digits": func() error {
+			_, err := c.SearchNumbers(ctx, flowroute.SearchQuery{NPA: "20"}, flowroute.PageOptions{})
+			return err
+		},
+		"search state 3": func() error {
+			_, err := c.SearchNumbers(ctx, flowroute.SearchQuery{State: "WAS"}, flowroute.PageOptions{})
+			return err
+		},
+		"search state digits": func() error {
+			_, err := c.SearchNumbers(ctx, flowroute.SearchQuery{State: "W1"}, flowroute.PageOptions{})
+			return err
+		},
+		"search rc no state": func() error {
+			_, err := c.SearchNumbers(ctx, flowroute.SearchQuery{RateCenter: "SEATTLE"}, flowroute.PageOptions{})
+			return err
+		},
+		"search tn 12 digits":  func() error { _, err := c.AllAvailable(ctx, flowroute.SearchQuery{TN: "120674391781"}, 0); return err },
+		"all available max -1": func() error { _, err := c.AllAvailable(ctx, flowroute.SearchQuery{}, -1); return err },
+		"lookup bad tn":        func() error { _, err := c.LookupAvailable(ctx, "206"); return err },
 	}
 	for name, call := range calls {
 		if err := call(); err == nil {
