@@ -42,11 +42,12 @@ type Options struct {
 	// Events, when set, receives progress, one event at a time.
 	Events func(Event)
 	// Attempts bounds how many times one write is sent when its outcome is unknown and
-	// reading the account shows it did not happen; default 3.
+	// reading the account shows it did not happen; default 5.
 	Attempts int
 	// ReadAttempts bounds the reads that resolve an unknown outcome; default 4.
 	ReadAttempts int
-	// Backoff is the first wait between those reads, doubled each time; default 250ms.
+	// Backoff is the first wait between those reads, and before a write is sent again,
+	// doubled each time; default 250ms.
 	Backoff time.Duration
 	// Grace is how long changes already in flight may take to finish once ctx is cancelled;
 	// default 30s.
@@ -58,7 +59,7 @@ func (o Options) withDefaults() Options {
 		o.Parallelism = DefaultParallelism
 	}
 	if o.Attempts <= 0 {
-		o.Attempts = 3
+		o.Attempts = 5
 	}
 	if o.ReadAttempts <= 0 {
 		o.ReadAttempts = 4

@@ -21,7 +21,7 @@ import (
 var _ apply.Account = (*flowroute.Client)(nil)
 
 // fast keeps the retry waits of the tests short.
-var fast = apply.Options{Backoff: time.Millisecond}
+var fast = apply.Options{Backoff: time.Millisecond, Attempts: 3}
 
 func run(t *testing.T, acct apply.Account, p *plan.Plan, opts apply.Options) *apply.Report {
 	t.Helper()
@@ -207,7 +207,7 @@ func TestPurchaseOutcomeUnknown(t *testing.T) {
 		{name: "it did not happen and the number is gone", script: map[string][]fault{call: {lostBefore(call)}, "lookup " + tn: {{err: apiError(404, "GET", "/", "")}}},
 			forSale: true, status: apply.Failed, errPart: "no longer for sale", sent: 1},
 		{name: "it never happens", script: map[string][]fault{call: {lostBefore(call), lostBefore(call), lostBefore(call), lostBefore(call)}},
-			forSale: true, status: apply.Failed, errPart: "not purchased after 3 attempts", sent: 3},
+			forSale: true, status: apply.Failed, errPart: "not purchased: gave up after 3 attempts", sent: 3},
 		{name: "reading it back fails", script: map[string][]fault{call: {lostAfter(call)}, "get " + tn: {readFails, readFails, readFails, readFails}},
 			forSale: true, status: apply.Failed, errPart: "outcome unknown: check the account", sent: 1, bought: true},
 		{name: "reading it back fails, then works", script: map[string][]fault{call: {lostBefore(call)}, "get " + tn: {readFails, readFails}},
@@ -268,7 +268,7 @@ func TestCreateRouteConflictAndLostAnswers(t *testing.T) {
 		{name: "lost, it landed late", script: []fault{lostBefore(call), {err: apiError(409, "PUT", "/", "Route name already exists."), effect: true}},
 			status: apply.Applied, sent: 2},
 		{name: "lost every time", script: []fault{lostBefore(call), lostBefore(call), lostBefore(call)},
-			status: apply.Failed, errPart: "not created after 3 attempts", sent: 3},
+			status: apply.Failed, errPart: "not created: gave up after 3 attempts", sent: 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -78,8 +78,8 @@ func (x *executor) purchase(ctx context.Context, c plan.Change) Result {
 		if owned {
 			return applied(attempt, noteConfirmed)
 		}
-		if attempt >= x.opts.Attempts {
-			return failed(attempt, "not purchased after %d attempts: %v", attempt, err)
+		if werr := x.wait(ctx, attempt); werr != nil {
+			return failed(attempt, "not purchased: %v; last error: %v", werr, err)
 		}
 		rerr = x.read(ctx, func(ctx context.Context) error {
 			_, err := x.acct.LookupAvailable(ctx, tn)
@@ -138,8 +138,9 @@ func (x *executor) createRoute(ctx context.Context, c plan.Change) Result {
 				got.Name, got.Type, got.Value, want.Type, want.Value)
 		case conflict:
 			return failed(attempt, "create route: %v, but the account lists no route of that name", err)
-		case attempt >= x.opts.Attempts:
-			return failed(attempt, "not created after %d attempts: %v", attempt, err)
+		}
+		if werr := x.wait(ctx, attempt); werr != nil {
+			return failed(attempt, "not created: %v; last error: %v", werr, err)
 		}
 	}
 }
@@ -187,9 +188,31 @@ func (x *executor) setRoutes(ctx context.Context, c plan.Change) Result {
 		if n.PrimaryRoute() == primary && n.FailoverRoute() == failover {
 			return applied(attempt, noteConfirmed)
 		}
-		if attempt >= x.opts.Attempts {
-			return failed(attempt, "routes not set after %d attempts: %v", attempt, err)
+		if werr := x.wait(ctx, attempt); werr != nil {
+			return failed(attempt, "routes not set: %v; last error: %v", werr, err)
 		}
+	}
+}
+
+// wait is called after attempt number attempt of a write did not happen. It returns an error
+// when the write must not be sent again (Options.Attempts reached, or ctx done), and otherwise
+// waits Backoff·2^(attempt-1), so that a struggling server gets some air.
+func (x *executor) wait(ctx context.Context, attempt int) error {
+	if attempt >= x.opts.Attempts {
+		return fmt.Errorf("gave up after %d attempts", attempt)
+	}
+	return sleep(ctx, x.opts.Backoff<<(attempt-1))
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("gave up waiting: %w", context.Cause(ctx))
+	case <-t.C:
+		return nil
 	}
 }
 
@@ -200,12 +223,8 @@ func (x *executor) read(ctx context.Context, f func(context.Context) error) erro
 	var err error
 	for i := range x.opts.ReadAttempts {
 		if i > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return fmt.Errorf("%w (gave up waiting: %w)", err, context.Cause(ctx))
-			case <-t.C:
+			if serr := sleep(ctx, wait); serr != nil {
+				return fmt.Errorf("%w (%w)", err, serr)
 			}
 			wait *= 2
 		}
