@@ -22,7 +22,12 @@ import (
 // retries wait little and whose rate limit is off, so that tests stay fast.
 func newSandbox(tb testing.TB, seed int64, faults sandbox.Faults) (*sandbox.Server, *flowroute.Client) {
 	tb.Helper()
-	sb, endpoint := sandbox.NewTestServer(tb, sandbox.Options{Seed: seed, InventorySize: 1000, Faults: faults})
+	return newSandboxOpts(tb, sandbox.Options{Seed: seed, InventorySize: 1000, Faults: faults})
+}
+
+func newSandboxOpts(tb testing.TB, opts sandbox.Options) (*sandbox.Server, *flowroute.Client) {
+	tb.Helper()
+	sb, endpoint := sandbox.NewTestServer(tb, opts)
 	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
 		flowroute.WithRateLimit(0, 1),
 		flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 5, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}),
