@@ -1,0 +1,150 @@
+package plan_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"flowroute-numbers/flowroute"
+	"flowroute-numbers/flowroute/sandbox"
+	"flowroute-numbers/plan"
+	"flowroute-numbers/spec"
+)
+
+// newAccount starts a sandbox and returns it with a client for it.
+func newAccount(t *testing.T) (*sandbox.Server, *flowroute.Client) {
+	t.Helper()
+	sb, endpoint := sandbox.NewTestServer(t, sandbox.Options{Seed: 7, InventorySize: 200})
+	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey, flowroute.WithRateLimit(0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sb, c
+}
+
+// TestPlanAgainstSandbox seeds an account through the client, plans a spec against it and
+// checks the exact actions, and that planning wrote nothing to the account.
+func TestPlanAgainstSandbox(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	sb, c := newAccount(t)
+	avail, err := c.AllAvailable(ctx, flowroute.SearchQuery{}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(avail) < 4 {
+		t.Fatalf("the sandbox offers %d numbers, want 4", len(avail))
+	}
+	owned1, owned2, buy, legacy := avail[0], avail[1], avail[2], avail[3]
+
+	for _, r := range []flowroute.Route{
+		{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"},
+		{Name: "legacy", Type: "PSTN", Value: "16476998778"},
+	} {
+		if err := c.CreateRoute(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tn := range []string{owned1.TN, owned2.TN, legacy.TN} {
+		if err := c.PurchaseNumber(ctx, tn, "METERED"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.SetRoutes(ctx, owned2.TN, "pbx", "legacy"); err != nil {
+		t.Fatal(err)
+	}
+	audit := sb.Audit()
+
+	desired, err := spec.Parse("numbers.yaml", fmt.Appendf(nil, `version: 1
+defaults: {billing_method: METERED}
+routes:
+  pbx: {type: HOST, value: "24.239.23.40:5060"}
+  cell: {type: PSTN, value: "12065550100"}
+numbers:
+  "%s": {primary_route: pbx, failover_route: cell}
+  "%s": {failover_route: pbx}
+  "%s": {primary_route: cell}
+`, owned1.TN, owned2.TN, buy.TN))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, current, err := plan.Make(ctx, c, desired, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	want := []plan.Change{
+		{Action: plan.CreateRoute, Key: "cell", Pos: desired.PosOf("routes", "cell"),
+			After: map[string]string{"type": "PSTN", "value": "12065550100"}},
+		{Action: plan.Purchase, Key: buy.TN, Pos: desired.PosOf("numbers", buy.TN),
+			After: map[string]string{"billing_method": "METERED"},
+			Cost:  &plan.Cost{Initial: buy.InitialCost, Monthly: buy.MonthlyCost}},
+		{Action: plan.SetRoutes, Key: owned1.TN, Pos: desired.PosOf("numbers", owned1.TN),
+			Before: map[string]string{"primary_route": "sip-reg", "failover_route": "sip-reg"},
+			After:  map[string]string{"primary_route": "pbx", "failover_route": "cell"}},
+		{Action: plan.SetRoutes, Key: owned2.TN, Pos: desired.PosOf("numbers", owned2.TN),
+			Before: map[string]string{"primary_route": "pbx", "failover_route": "legacy"},
+			After:  map[string]string{"primary_route": "pbx", "failover_route": "pbx"}},
+		{Action: plan.SetRoutes, Key: buy.TN, Pos: desired.PosOf("numbers", buy.TN),
+			Before: map[string]string{"primary_route": "sip-reg", "failover_route": "sip-reg"},
+			After:  map[string]string{"primary_route": "cell", "failover_route": "sip-reg"}},
+	}
+	if diff := cmp.Diff(want, p.Changes); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(plan.Unmanaged{Routes: []string{"legacy"}, Numbers: []string{legacy.TN}}, p.Unmanaged); diff != "" {
+		t.Errorf("unmanaged (-want +got):\n%s", diff)
+	}
+	if p.HasErrors() {
+		t.Errorf("unexpected errors: %+v", p.Diagnostics)
+	}
+	if _, ok := current.Routes[spec.BuiltinRoute]; ok {
+		t.Error("the fetched state holds the built-in sip-reg route")
+	}
+	if diff := cmp.Diff(audit, sb.Audit()); diff != "" {
+		t.Errorf("planning wrote to the account (-before +after):\n%s", diff)
+	}
+
+	// The digest identifies the state: reading it again gives the same, a write changes it.
+	again, err := plan.Fetch(ctx, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Digest(again) != p.StateDigest {
+		t.Error("reading an unchanged account gave another digest")
+	}
+	if err := c.SetRoutes(ctx, owned1.TN, "pbx", "pbx"); err != nil {
+		t.Fatal(err)
+	}
+	changed, err := plan.Fetch(ctx, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Digest(changed) == p.StateDigest {
+		t.Error("a changed account kept its digest")
+	}
+}
+
+// TestPlanInventoryDiagnosticsAgainstSandbox plans numbers the sandbox does not sell.
+func TestPlanInventoryDiagnosticsAgainstSandbox(t *testing.T) {
+	t.Parallel()
+	_, c := newAccount(t)
+	desired, err := spec.Parse("numbers.yaml", []byte(`version: 1
+numbers:
+  "19999999999": {billing_method: METERED}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := plan.Make(t.Context(), c, desired, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.HasErrors() || len(p.Changes) != 0 {
+		t.Fatalf("plan of a number not for sale: changes %v, diagnostics %+v; want one error and no change", p.Changes, p.Diagnostics)
+	}
+	if d := p.Diagnostics[0]; d.Key != "19999999999" || d.Pos != desired.PosOf("numbers", "19999999999") {
+		t.Errorf("diagnostic %+v, want it on the number at its position", d)
+	}
+}
