@@ -1,9 +1,271 @@
 package main
 
-// STUB: replaced when the apply command is built.
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
 
-import "errors"
+	"github.com/schollz/progressbar/v3"
 
-type applyCmd struct{}
+	"flowroute-numbers/apply"
+	"flowroute-numbers/plan"
+	"flowroute-numbers/spec"
+)
 
-func (applyCmd) Run(g *Globals) error { return errors.New("apply: not implemented yet") }
+// applyCmd applies a spec (planning it first) or a plan saved by 'plan --out'.
+type applyCmd struct {
+	Files       []string `name:"file" short:"f" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable): plan it, then apply."`
+	PlanFile    string   `arg:"" optional:"" name:"planfile" type:"path" help:"A plan saved by 'plan --out': apply exactly it, refusing it if the account changed since."`
+	AutoApprove bool     `name:"auto-approve" help:"Apply without asking for confirmation (required when standard input is not a terminal, as in CI)."`
+	Parallelism int      `default:"8" help:"Changes sent at once."`
+}
+
+// applyQuestion is the confirmation prompt; only the exact answer "yes" applies.
+const applyQuestion = "Apply these changes? Only 'yes' will be accepted: "
+
+func (c *applyCmd) Run(g *Globals) error {
+	if (len(c.Files) == 0) == (c.PlanFile == "") {
+		return errors.New("give either -f SPEC (plan it and apply) or a PLANFILE saved by 'plan --out', not both")
+	}
+	if c.Parallelism < 1 {
+		return fmt.Errorf("--parallelism %d: must be at least 1", c.Parallelism)
+	}
+	// The first Ctrl-C stops starting new changes and lets those in flight finish; after it
+	// the default handling is back, so a second Ctrl-C ends the process at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop)
+
+	desired, p, err := c.load(g)
+	if err != nil {
+		return err
+	}
+	acct, done, err := g.client()
+	if err != nil {
+		return err
+	}
+	defer done()
+	if p == nil {
+		progress, fetched := planFetchProgress(g.stderr)
+		p, _, err = plan.Make(ctx, acct, desired, progress)
+		fetched()
+		if err != nil {
+			return fmt.Errorf("planning: %w", err)
+		}
+	}
+	color := plan.TextOptions{Color: g.color(g.stdout)}
+
+	switch {
+	case p.HasErrors():
+		if err := plan.RenderText(g.stdout, p, color); err != nil {
+			return err
+		}
+		return &exitError{code: 1, err: errors.New("the plan has errors: nothing was applied")}
+	case p.Empty():
+		return plan.RenderText(g.stdout, p, color) // "No changes."
+	}
+	if c.PlanFile != "" {
+		if err := apply.CheckFresh(ctx, acct, p); err != nil {
+			return err
+		}
+	}
+	if err := plan.RenderText(g.stdout, p, color); err != nil {
+		return err
+	}
+	if !c.AutoApprove {
+		if err := confirm(g); err != nil {
+			return err
+		}
+	}
+
+	fmt.Fprintln(g.stdout)
+	events, finished := applyProgress(g, len(p.Changes))
+	rep, err := apply.Run(ctx, acct, p, apply.Options{Parallelism: c.Parallelism, Events: events})
+	finished()
+	if err != nil {
+		return err
+	}
+	applyReport(g.stdout, rep)
+	if rep.Interrupted {
+		fmt.Fprintln(g.stdout, "Interrupted: nothing new was started. Run apply again to finish; it picks up where this run stopped.")
+		return exitCode(1)
+	}
+	verified := applyVerify(ctx, g, acct, desired)
+	if !rep.OK() || !verified {
+		return exitCode(1)
+	}
+	return nil
+}
+
+// load reads the spec files, or the plan file with the spec it was made from. The plan is nil
+// when it is still to be made.
+func (c *applyCmd) load(g *Globals) (*spec.Spec, *plan.Plan, error) {
+	if c.PlanFile == "" {
+		desired, err := planLoadSpec(g, c.Files)
+		return desired, nil, err
+	}
+	f, err := plan.LoadFile(c.PlanFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f.Spec, f.Plan, nil
+}
+
+// terminalStandIn is implemented only by the tests' stand-in for a terminal on standard input,
+// so that they can answer the question; its method is unexported, so nothing outside this
+// package can claim to be a terminal.
+type terminalStandIn interface{ standsInForTerminal() }
+
+func stdinIsTerminal(r io.Reader) bool {
+	if _, ok := r.(terminalStandIn); ok {
+		return true
+	}
+	return isTerminal(r)
+}
+
+// confirm asks the question on a terminal and returns nil only for the answer "yes". Without
+// a terminal there is nobody to ask, and apply refuses rather than guess.
+func confirm(g *Globals) error {
+	if !stdinIsTerminal(g.stdin) {
+		return errors.New("apply refused: standard input is not a terminal, so nobody can confirm the plan; nothing was changed. Review the plan and run again with --auto-approve (as CI does), or run apply from a terminal")
+	}
+	fmt.Fprintf(g.stdout, "\n%s", applyQuestion)
+	answer, err := bufio.NewReader(g.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("reading the answer: %w", err)
+	}
+	if strings.TrimSpace(answer) != "yes" {
+		fmt.Fprintln(g.stdout, "\nApply cancelled: nothing was changed.")
+		return exitCode(1)
+	}
+	return nil
+}
+
+// applyProgress returns the event handler that shows progress, and a function to call when the
+// apply ends. On a terminal it draws a progress bar on stderr; elsewhere (CI logs, pipes) it
+// prints one line per finished change on stdout.
+func applyProgress(g *Globals, total int) (func(apply.Event), func()) {
+	if !isTerminal(g.stderr) {
+		return func(e apply.Event) {
+			if e.Kind == apply.Finished {
+				fmt.Fprintln(g.stdout, applyLine(e.Result))
+			}
+		}, func() {}
+	}
+	bar := progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(g.stderr),
+		progressbar.OptionSetDescription("Applying"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(false),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionEnableColorCodes(false),
+		progressbar.OptionSetWidth(30),
+	)
+	return func(e apply.Event) {
+			switch e.Kind {
+			case apply.Started:
+				bar.Describe(fmt.Sprintf("Applying %s %s", e.Result.Change.Action, e.Result.Change.Key))
+			case apply.Finished:
+				bar.Add(1)
+			}
+		}, func() {
+			bar.Finish()
+			bar.Exit()
+		}
+}
+
+// applySubject names the object of a change for a person: "route pbx", "number 12065550100".
+func applySubject(c plan.Change) string {
+	if c.Action == plan.CreateRoute {
+		return "route " + c.Key
+	}
+	return "number " + c.Key
+}
+
+// applyLine is one finished change, as the CI log shows it.
+func applyLine(r apply.Result) string {
+	c := r.Change
+	var line string
+	switch r.Status {
+	case apply.Applied:
+		switch c.Action {
+		case plan.CreateRoute:
+			line = fmt.Sprintf("+ route %s created", c.Key)
+		case plan.Purchase:
+			line = fmt.Sprintf("+ number %s purchased (%s", c.Key, c.After["billing_method"])
+			if c.Cost != nil {
+				line += fmt.Sprintf(", %s + %s/month", c.Cost.Initial, c.Cost.Monthly)
+			}
+			line += ")"
+		case plan.SetRoutes:
+			line = fmt.Sprintf("~ number %s routes set (primary %s, failover %s)", c.Key, c.After["primary_route"], c.After["failover_route"])
+		}
+		if r.Note != "" {
+			line += "; " + r.Note
+		}
+	case apply.Failed:
+		line = fmt.Sprintf("! %s %s failed: %s", applySubject(c), c.Action, r.Error)
+	case apply.Skipped:
+		line = fmt.Sprintf("- %s %s skipped: %s", applySubject(c), c.Action, r.Reason)
+	}
+	return line
+}
+
+// applyReport prints the summary of the report, then every failure and skip.
+func applyReport(w io.Writer, rep *apply.Report) {
+	fmt.Fprintln(w)
+	if rep.OK() {
+		var routes, bought, updated int
+		for _, r := range rep.Results {
+			switch r.Change.Action {
+			case plan.CreateRoute:
+				routes++
+			case plan.Purchase:
+				bought++
+			case plan.SetRoutes:
+				updated++
+			}
+		}
+		fmt.Fprintf(w, "Apply complete: %s created, %s purchased, %s updated.\n",
+			nounCount(routes, "route"), nounCount(bought, "number"), nounCount(updated, "number"))
+		return
+	}
+	fmt.Fprintf(w, "Apply incomplete: %s applied, %d failed, %d skipped.\n",
+		nounCount(rep.Count(apply.Applied), "change"), rep.Count(apply.Failed), rep.Count(apply.Skipped))
+	for _, s := range []struct {
+		status apply.Status
+		title  string
+	}{{apply.Failed, "Failed:"}, {apply.Skipped, "Skipped:"}} {
+		if results := rep.Of(s.status); len(results) > 0 {
+			fmt.Fprintln(w, s.title)
+			for _, r := range results {
+				fmt.Fprintf(w, "  %s\n", applyLine(r))
+			}
+		}
+	}
+}
+
+// applyVerify plans the spec again against the account and reports whether nothing is left
+// to do, printing what remains when something is.
+func applyVerify(ctx context.Context, g *Globals, acct plan.Reader, desired *spec.Spec) bool {
+	p, _, err := plan.Make(ctx, acct, desired, nil)
+	if err != nil {
+		fmt.Fprintf(g.stderr, "Error: verifying: reading the account: %v\n", err)
+		return false
+	}
+	if p.Empty() && !p.HasErrors() {
+		fmt.Fprintln(g.stdout, "Verified: the account matches the spec.")
+		return true
+	}
+	fmt.Fprintln(g.stdout, "\nVerification: the account still differs from the spec:")
+	if err := plan.RenderText(g.stdout, p, plan.TextOptions{Color: g.color(g.stdout)}); err != nil {
+		fmt.Fprintf(g.stderr, "Error: %v\n", err)
+	}
+	return false
+}

@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"flowroute-numbers/flowroute"
+	"flowroute-numbers/flowroute/sandbox"
+	"flowroute-numbers/plan"
+)
+
+// The -update flag rewrites golden files. Another test file of this package may define it
+// too; whichever comes first wins, and applyGolden reads it by name.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files from the actual output")
+	}
+}
+
+// applyTerminal stands in for a terminal on standard input, so that a test can answer the
+// confirmation question.
+type applyTerminal struct{ io.Reader }
+
+func (applyTerminal) standsInForTerminal() {}
+
+// applySandbox seeds a sandbox state file with one route and one owned number, and returns the
+// state file and a spec that creates a route, buys two numbers and updates all three.
+func applySandbox(t *testing.T, maxPurchases int) (state, specPath string) {
+	t.Helper()
+	dir := t.TempDir()
+	state = filepath.Join(dir, "sandbox.json")
+	sb, err := sandbox.New(sandbox.Options{StatePath: state, Seed: 5, InventorySize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.AddRoute(flowroute.Route{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.AddOwnedNumber(flowroute.Number{TN: "12065550100"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	_, endpoint := sandbox.NewTestServer(t, sandbox.Options{StatePath: state})
+	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	avail, err := c.AllAvailable(t.Context(), flowroute.SearchQuery{}, 2)
+	if err != nil || len(avail) < 2 {
+		t.Fatalf("reading the inventory: %v (%d numbers)", err, len(avail))
+	}
+	specPath = filepath.Join(dir, "numbers.yaml")
+	content := fmt.Sprintf(`version: 1
+routes:
+  pbx: {type: HOST, value: "24.239.23.40:5060"}
+  backup: {type: PSTN, value: "16476998778"}
+numbers:
+  "12065550100": {primary_route: pbx, failover_route: backup}
+  %q: {billing_method: METERED, primary_route: backup}
+  %q: {billing_method: METERED}
+policy:
+  max_purchases: %d
+`, avail[0].TN, avail[1].TN, maxPurchases)
+	if err := os.WriteFile(specPath, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return state, specPath
+}
+
+// applyRun runs the CLI against the sandbox whose state is in state, with stdin.
+func applyRun(t *testing.T, state string, stdin io.Reader, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = runIO(append([]string{"--sandbox", "--sandbox-state", state}, args...), stdin, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// applyWrites returns the write requests the sandbox whose state is in state has received.
+func applyWrites(t *testing.T, state string) []sandbox.AuditEntry {
+	t.Helper()
+	sb, err := sandbox.New(sandbox.Options{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sb.Audit()
+}
+
+func applyGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("apply", "testdata", "golden", name)
+	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
+	}
+	if got != string(want) {
+		actual := path + ".actual"
+		os.WriteFile(actual, []byte(got), 0o644)
+		t.Errorf("output differs from %s; actual output in %s\n%s", path, actual, got)
+	}
+}
+
+func TestApplySpecThenNoChanges(t *testing.T) {
+	t.Parallel()
+	state, specPath := applySandbox(t, 10)
+	// Parallelism 1 makes the order of the progress lines that of the plan, so that the whole
+	// output can be compared with a golden file.
+	out, errs, code := applyRun(t, state, nil, "apply", "-f", specPath, "--auto-approve", "--parallelism", "1")
+	if code != 0 {
+		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	applyGolden(t, "apply-spec.txt", strings.ReplaceAll(out, filepath.Dir(specPath), "DIR"))
+
+	out, errs, code = applyRun(t, state, nil, "apply", "-f", specPath)
+	if code != 0 || !strings.Contains(out, "No changes.") || strings.Contains(out, applyQuestion) {
+		t.Errorf("second apply: exit %d, want 0 with \"No changes.\" and no question\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+}
+
+func TestApplyAsksForYes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		answer string
+		code   int
+		writes bool
+	}{
+		{"yes\n", 0, true},
+		{"no\n", 1, false},
+		{"y\n", 1, false},
+		{"", 1, false}, // end of input
+	} {
+		t.Run(fmt.Sprintf("%q", tc.answer), func(t *testing.T) {
+			t.Parallel()
+			state, specPath := applySandbox(t, 10)
+			out, errs, code := applyRun(t, state, applyTerminal{strings.NewReader(tc.answer)}, "apply", "-f", specPath)
+			if code != tc.code || !strings.Contains(out, applyQuestion) {
+				t.Fatalf("exit %d, want %d after the question\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errs)
+			}
+			if writes := applyWrites(t, state); (len(writes) > 0) != tc.writes {
+				t.Errorf("%d writes, want some: %v", len(writes), tc.writes)
+			}
+			if !tc.writes && !strings.Contains(out, "Apply cancelled") {
+				t.Errorf("no word of the cancellation:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestApplyRefusesWithoutTerminal(t *testing.T) {
+	t.Parallel()
+	state, specPath := applySandbox(t, 10)
+	// "yes" on a pipe is not a person's answer.
+	out, errs, code := applyRun(t, state, strings.NewReader("yes\n"), "apply", "-f", specPath)
+	if code != 1 || !strings.Contains(errs, "--auto-approve") || !strings.Contains(errs, "nothing was changed") {
+		t.Errorf("exit %d, want 1 with a message naming --auto-approve\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	if writes := applyWrites(t, state); len(writes) != 0 {
+		t.Errorf("writes without confirmation: %+v", writes)
+	}
+}
+
+func TestApplyPlanFile(t *testing.T) {
+	t.Parallel()
+	state, specPath := applySandbox(t, 10)
+	planPath := filepath.Join(t.TempDir(), "plan.json")
+	if out, errs, code := applyRun(t, state, nil, "plan", "-f", specPath, "--out", planPath); code != 0 {
+		t.Fatalf("plan exit %d\n%s\n%s", code, out, errs)
+	}
+	out, errs, code := applyRun(t, state, nil, "apply", planPath, "--auto-approve")
+	if code != 0 || !strings.Contains(out, "Verified: the account matches the spec.") {
+		t.Fatalf("apply exit %d, want 0 and verified\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	// The same plan again: the account has changed since (by that plan), so it is stale.
+	writes := len(applyWrites(t, state))
+	out, errs, code = applyRun(t, state, nil, "apply", planPath, "--auto-approve")
+	if code != 1 || !strings.Contains(errs, "stale") || !strings.Contains(errs, "run plan again") {
+		t.Errorf("applying a stale plan: exit %d, want 1 and a word about staleness\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	if got := len(applyWrites(t, state)); got != writes {
+		t.Errorf("a stale plan wrote %d requests", got-writes)
+	}
+}
+
+func TestApplyPlanFileGuards(t *testing.T) {
+	t.Parallel()
+	state, specPath := applySandbox(t, 10)
+	planPath := filepath.Join(t.TempDir(), "plan.json")
+	if out, errs, code := applyRun(t, state, nil, "plan", "-f", specPath, "--out", planPath); code != 0 {
+		t.Fatalf("plan exit %d\n%s\n%s", code, out, errs)
+	}
+	// Someone lowers the limit in the saved plan: apply checks it again.
+	f, err := plan.LoadFile(planPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Plan.Policy.MaxPurchases = 1
+	if err := f.Save(planPath); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := applyRun(t, state, nil, "apply", planPath, "--auto-approve")
+	if code != 1 || !strings.Contains(errs, "policy.max_purchases allows 1") {
+		t.Errorf("exit %d, want 1 naming policy.max_purchases\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	if writes := applyWrites(t, state); len(writes) != 0 {
+		t.Errorf("writes by a refused apply: %+v", writes)
+	}
+}
+
+func TestApplyPlanWithErrors(t *testing.T) {
+	t.Parallel()
+	state, specPath := applySandbox(t, 1) // two purchases, one allowed
+	out, errs, code := applyRun(t, state, nil, "apply", "-f", specPath, "--auto-approve")
+	if code != 1 || !strings.Contains(out, "max_purchases") || !strings.Contains(errs, "nothing was applied") {
+		t.Errorf("exit %d, want 1 with the plan's errors\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	if writes := applyWrites(t, state); len(writes) != 0 {
+		t.Errorf("writes by a refused apply: %+v", writes)
+	}
+}
+
+func TestApplyArguments(t *testing.T) {
+	t.Parallel()
+	state, specPath := applySandbox(t, 10)
+	for _, args := range [][]string{
+		{"apply", "--auto-approve"},
+		{"apply", "-f", specPath, "plan.json", "--auto-approve"},
+		{"apply", "-f", specPath, "--auto-approve", "--parallelism", "0"},
+	} {
+		if _, errs, code := applyRun(t, state, nil, args...); code != 1 || errs == "" {
+			t.Errorf("%q: exit %d, stderr %q; want 1 with a message", args, code, errs)
+		}
+	}
+	if writes := applyWrites(t, state); len(writes) != 0 {
+		t.Errorf("writes after bad arguments: %+v", writes)
+	}
+}
+
+func TestApplyBuysEachNumberOnce(t *testing.T) {
+	t.Parallel()
+	state, specPath := applySandbox(t, 10)
+	if _, errs, code := applyRun(t, state, nil, "apply", "-f", specPath, "--auto-approve"); code != 0 {
+		t.Fatalf("apply: exit %d: %s", code, errs)
+	}
+	var purchases int
+	for _, w := range applyWrites(t, state) {
+		if w.Method == "PUT" && strings.HasPrefix(w.Path, "/v1/tns/") {
+			purchases++
+		}
+	}
+	if purchases != 2 {
+		b, _ := json.MarshalIndent(applyWrites(t, state), "", "  ")
+		t.Errorf("%d purchases, want 2:\n%s", purchases, b)
+	}
+}
