@@ -129,7 +129,6 @@ type loader struct {
 	errs      Errors
 	budget    int            // mapping entries left to visit in this file: stops alias bombs
 	routes    map[string]Pos // where each route was declared, to report duplicates
-	numbers   map[string]Pos // where each number was declared
 	set       map[string]Pos // where each defaults/policy field was set, to report duplicates
 	empty     []string       // files with no content
 	content   bool           // some file had content
@@ -138,10 +137,9 @@ type loader struct {
 
 func newLoader() *loader {
 	return &loader{
-		s:       &Spec{Routes: map[string]Route{}, Numbers: map[string]Number{}, Positions: map[string]Pos{}},
-		routes:  map[string]Pos{},
-		numbers: map[string]Pos{},
-		set:     map[string]Pos{},
+		s:      &Spec{Routes: map[string]Route{}, Numbers: map[string]Number{}, Positions: map[string]Pos{}},
+		routes: map[string]Pos{},
+		set:    map[string]Pos{},
 	}
 }
 
@@ -213,6 +211,13 @@ func (l *loader) syntaxError(file string, err error) {
 	l.errorf(p, "", "invalid YAML: %s", msg)
 }
 
+// label names a part of the spec in messages, such as "number 12065550100 billing_method". It
+// is joined only when a message needs it: building it for each of 100,000 numbers would not
+// be free.
+type label [3]string
+
+func (w label) String() string { return w[0] + w[1] + w[2] }
+
 // entry is a key and its value in a mapping, aliases resolved.
 type entry struct{ key, val *yaml.Node }
 
@@ -270,7 +275,7 @@ func describeValue(n *yaml.Node) string {
 // value is an empty mapping. Duplicate keys, keys that are not scalars and values that are not
 // mappings are reported; what names the mapping in messages. With dupes, keys written twice
 // are both returned, for the caller to report with its own words.
-func (l *loader) mapping(file string, n *yaml.Node, what string, dupes ...bool) []entry {
+func (l *loader) mapping(file string, n *yaml.Node, what label, dupes ...bool) []entry {
 	n = resolve(n)
 	if isNull(n) {
 		return nil
@@ -279,8 +284,11 @@ func (l *loader) mapping(file string, n *yaml.Node, what string, dupes ...bool) 
 		l.errorf(at(file, n), "", "%s must be a mapping, not %s", what, describe(n))
 		return nil
 	}
-	var out []entry
-	seen := map[string]*yaml.Node{}
+	out := make([]entry, 0, len(n.Content)/2)
+	var seen map[string]*yaml.Node
+	if len(n.Content) > 16 { // small mappings search out instead: cheaper than a map each
+		seen = make(map[string]*yaml.Node, len(n.Content)/2)
+	}
 	l.collect(file, n, what, seen, &out, len(dupes) > 0 && dupes[0], 0)
 	return out
 }
@@ -288,7 +296,7 @@ func (l *loader) mapping(file string, n *yaml.Node, what string, dupes ...bool) 
 // collect appends the entries of mapping n not already in seen. Problems are reported only in
 // the mapping as written (depth 0), not in merged ones, whose keys never replace one already
 // seen. With dupes, a key written twice is returned twice rather than reported.
-func (l *loader) collect(file string, n *yaml.Node, what string, seen map[string]*yaml.Node, out *[]entry, dupes bool, depth int) {
+func (l *loader) collect(file string, n *yaml.Node, what label, seen map[string]*yaml.Node, out *[]entry, dupes bool, depth int) {
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if l.budget--; l.budget < 0 {
@@ -308,13 +316,15 @@ func (l *loader) collect(file string, n *yaml.Node, what string, seen map[string
 			}
 			continue
 		}
-		if first, dup := seen[k.Value]; dup && (depth > 0 || !dupes) {
+		if first, dup := lookup(seen, *out, k.Value); dup && (depth > 0 || !dupes) {
 			if depth == 0 {
 				l.errorf(at(file, k), "", "%s: key %q appears twice, first at line %d", what, k.Value, first.Line)
 			}
 			continue
 		}
-		seen[k.Value] = k
+		if seen != nil {
+			seen[k.Value] = k
+		}
 		*out = append(*out, entry{k, resolve(v)})
 	}
 	for _, m := range merges {
@@ -338,8 +348,22 @@ func (l *loader) collect(file string, n *yaml.Node, what string, seen map[string
 	}
 }
 
+// lookup finds key among the keys collected so far: in seen when there is one, else in out.
+func lookup(seen map[string]*yaml.Node, out []entry, key string) (*yaml.Node, bool) {
+	if seen != nil {
+		k, ok := seen[key]
+		return k, ok
+	}
+	for _, e := range out {
+		if e.key.Value == key {
+			return e.key, true
+		}
+	}
+	return nil, false
+}
+
 // str returns the string value of a field, reporting anything that is not a string.
-func (l *loader) str(file string, e entry, what string) (string, bool) {
+func (l *loader) str(file string, e entry, what label) (string, bool) {
 	v := e.val
 	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" {
 		return v.Value, true
@@ -391,7 +415,7 @@ var topKeys = []string{"version", "defaults", "routes", "numbers", "policy"}
 
 // top decodes the root mapping of a file.
 func (l *loader) top(file string, root *yaml.Node) {
-	for _, e := range l.mapping(file, root, "the spec") {
+	for _, e := range l.mapping(file, root, label{"the spec"}) {
 		switch key := e.key.Value; key {
 		case "version":
 			l.version(file, e)
@@ -443,7 +467,7 @@ var numberKeys = []string{"billing_method", "primary_route", "failover_route"}
 
 func (l *loader) defaults(file string, n *yaml.Node) {
 	d := &l.s.Defaults
-	for _, e := range l.mapping(file, n, "defaults") {
+	for _, e := range l.mapping(file, n, label{"defaults"}) {
 		key := e.key.Value
 		var field *string
 		switch key {
@@ -457,13 +481,11 @@ func (l *loader) defaults(file string, n *yaml.Node) {
 			l.unknown(file, e.key, "defaults", numberKeys...)
 			continue
 		}
-		v, ok := l.str(file, e, "defaults."+key)
+		v, ok := l.str(file, e, label{"defaults.", key})
 		if !ok || !l.once(file, e, "defaults."+key) {
 			continue
 		}
-		if key == "billing_method" {
-			l.checkBilling(at(file, e.val), v)
-		}
+		l.checkField(at(file, e.val), key, v)
 		*field = v
 	}
 }
@@ -471,7 +493,7 @@ func (l *loader) defaults(file string, n *yaml.Node) {
 var routeKeys = []string{"type", "value"}
 
 func (l *loader) routeMap(file string, n *yaml.Node) {
-	for _, e := range l.mapping(file, n, "routes", true) {
+	for _, e := range l.mapping(file, n, label{"routes"}, true) {
 		name, ok := l.name(file, e.key, "route name")
 		if !ok {
 			continue
@@ -488,13 +510,13 @@ func (l *loader) routeMap(file string, n *yaml.Node) {
 		var r Route
 		var typePos, valuePos Pos
 		typeOK, valueOK := false, false
-		for _, f := range l.mapping(file, e.val, fmt.Sprintf("route %q", name)) {
+		for _, f := range l.mapping(file, e.val, label{"route ", strconv.Quote(name)}) {
 			switch f.key.Value {
 			case "type":
-				r.Type, typeOK = l.str(file, f, fmt.Sprintf("route %q type", name))
+				r.Type, typeOK = l.str(file, f, label{"route ", strconv.Quote(name), " type"})
 				typePos = at(file, f.val)
 			case "value":
-				r.Value, valueOK = l.str(file, f, fmt.Sprintf("route %q value", name))
+				r.Value, valueOK = l.str(file, f, label{"route ", strconv.Quote(name), " value"})
 				valuePos = at(file, f.val)
 			default:
 				l.unknown(file, f.key, fmt.Sprintf("route %q", name), routeKeys...)
@@ -520,7 +542,9 @@ func (l *loader) routeMap(file string, n *yaml.Node) {
 }
 
 func (l *loader) numberMap(file string, n *yaml.Node) {
-	for _, e := range l.mapping(file, n, "numbers", true) {
+	entries := l.mapping(file, n, label{"numbers"}, true)
+	l.reserve(len(entries))
+	for _, e := range entries {
 		tn, ok := l.name(file, e.key, "number")
 		if !ok {
 			continue
@@ -529,15 +553,14 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 		if msg, hint := checkTN(tn); msg != "" {
 			l.errorf(kp, hint, "number %q %s", tn, msg)
 		}
-		if first, dup := l.numbers[tn]; dup {
-			l.errorf(kp, "", "number %s is declared twice: here and at %s", tn, first)
+		prefix := "numbers." + tn
+		if _, dup := l.s.Numbers[tn]; dup {
+			l.errorf(kp, "", "number %s is declared twice: here and at %s", tn, l.s.Positions[prefix])
 			continue
 		}
-		l.numbers[tn] = kp
-		prefix := "numbers." + tn
 		l.s.Positions[prefix] = kp
 		var num Number
-		for _, f := range l.mapping(file, e.val, "number "+tn) {
+		for _, f := range l.mapping(file, e.val, label{"number ", tn}) {
 			key := f.key.Value
 			var field *string
 			switch key {
@@ -551,15 +574,13 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 				l.unknown(file, f.key, "number "+tn, numberKeys...)
 				continue
 			}
-			v, ok := l.str(file, f, "number "+tn+" "+key)
+			v, ok := l.str(file, f, label{"number ", tn, " " + key})
 			if !ok {
 				continue
 			}
 			vp := at(file, f.val)
 			l.s.Positions[prefix+"."+key] = vp
-			if key == "billing_method" {
-				l.checkBilling(vp, v)
-			}
+			l.checkField(vp, key, v)
 			*field = v
 		}
 		l.s.Numbers[tn] = num
@@ -570,12 +591,12 @@ var policyKeys = []string{"unmanaged", "max_purchases", "max_monthly_cost"}
 
 func (l *loader) policy(file string, n *yaml.Node) {
 	p := &l.s.Policy
-	for _, e := range l.mapping(file, n, "policy") {
+	for _, e := range l.mapping(file, n, label{"policy"}) {
 		key := e.key.Value
 		vp := at(file, e.val)
 		switch key {
 		case "unmanaged":
-			v, ok := l.str(file, e, "policy.unmanaged")
+			v, ok := l.str(file, e, label{"policy.unmanaged"})
 			if !ok || !l.once(file, e, "policy.unmanaged") {
 				continue
 			}
@@ -627,6 +648,24 @@ func (l *loader) policy(file string, n *yaml.Node) {
 			l.unknown(file, e.key, "policy", policyKeys...)
 		}
 	}
+}
+
+// reserve makes room for n more numbers at once: growing the maps step by step would cost
+// a 100,000-number spec a third of its time.
+func (l *loader) reserve(n int) {
+	if n < 1000 {
+		return
+	}
+	s := l.s
+	numbers := make(map[string]Number, len(s.Numbers)+n)
+	for k, v := range s.Numbers {
+		numbers[k] = v
+	}
+	positions := make(map[string]Pos, len(s.Positions)+3*n)
+	for k, v := range s.Positions {
+		positions[k] = v
+	}
+	s.Numbers, s.Positions = numbers, positions
 }
 
 // finish checks what needs the whole spec, then applies defaults.

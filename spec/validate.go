@@ -56,6 +56,17 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
+// checkField checks the value of a billing_method, primary_route or failover_route field;
+// whether a route is declared is checked once all files are read.
+func (l *loader) checkField(p Pos, key, v string) {
+	switch {
+	case key == "billing_method":
+		l.checkBilling(p, v)
+	case v == "":
+		l.errorf(p, "leave the field out to keep what the account has", "%s is empty", key)
+	}
+}
+
 func (l *loader) checkBilling(p Pos, v string) {
 	switch v {
 	case BillingVPRI, BillingMetered:
@@ -230,20 +241,17 @@ func checkURI(v string) (problem, hint string) {
 }
 
 // checkRefs reports route references (in defaults and numbers) to routes that are neither
-// declared nor the built-in route.
+// declared nor the built-in route. It runs before defaults are applied, so that a bad
+// reference in defaults is reported once, where it is written.
 func (l *loader) checkRefs() {
 	s := l.s
-	check := func(key, name, what string) {
-		p, written := s.Positions[key]
-		if !written {
-			return
+	check := func(tn, key, name, what string) {
+		if _, ok := s.Routes[name]; ok || name == BuiltinRoute || name == "" {
+			return // declared, or not managed (an empty name written was reported already)
 		}
-		if name == "" {
-			l.errorf(p, "leave the field out to keep what the account has", "%s is empty", what)
-			return
-		}
-		if _, ok := s.Routes[name]; ok || name == BuiltinRoute {
-			return
+		p := s.Positions["defaults."+key]
+		if tn != "" {
+			p = s.Positions["numbers."+tn+"."+key]
 		}
 		hint := "declare it under routes, or use the built-in route sip-reg"
 		if sug := suggest(name, l.routeNames()); sug != "" {
@@ -252,11 +260,11 @@ func (l *loader) checkRefs() {
 		l.errorf(p, hint, "%s %q is not a declared route", what, name)
 	}
 	d := s.Defaults
-	check("defaults.primary_route", d.PrimaryRoute, "defaults.primary_route")
-	check("defaults.failover_route", d.FailoverRoute, "defaults.failover_route")
+	check("", "primary_route", d.PrimaryRoute, "defaults.primary_route")
+	check("", "failover_route", d.FailoverRoute, "defaults.failover_route")
 	for tn, n := range s.Numbers {
-		check("numbers."+tn+".primary_route", n.PrimaryRoute, "primary_route")
-		check("numbers."+tn+".failover_route", n.FailoverRoute, "failover_route")
+		check(tn, "primary_route", n.PrimaryRoute, "primary_route")
+		check(tn, "failover_route", n.FailoverRoute, "failover_route")
 	}
 }
 

@@ -1,0 +1,73 @@
+package spec
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// bigSpec is a spec of n numbers spread over a few dozen routes, in the style Write produces.
+func bigSpec(n int) []byte {
+	var b strings.Builder
+	b.WriteString("version: 1\ndefaults:\n  billing_method: METERED\n  failover_route: sip-reg\nroutes:\n")
+	const routes = 36
+	for i := range routes {
+		fmt.Fprintf(&b, "  pbx-%02d: {type: HOST, value: \"10.0.%d.%d:5060\"}\n", i, i/250, i%250+1)
+	}
+	b.WriteString("numbers:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  \"1206%07d\": {primary_route: pbx-%02d, failover_route: pbx-%02d}\n", 2000000+i, i%routes, (i+1)%routes)
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkValidate100k parses and validates a 100,000-number spec. Besides ns/op and B/op it
+// reports the input size and two peaks sampled while Parse runs: the heap in use (live data
+// plus garbage not yet collected, what the process holds) and the live heap as of the last GC.
+func BenchmarkValidate100k(b *testing.B) {
+	data := bigSpec(100_000)
+	runtime.GC()
+
+	var peak, peakLive atomic.Uint64
+	done := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() { // ReadMemStats stops the world briefly; sampling every 10 ms costs little
+		defer close(sampled)
+		var m runtime.MemStats
+		live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(10 * time.Millisecond):
+				runtime.ReadMemStats(&m)
+				peak.Store(max(peak.Load(), m.HeapInuse))
+				metrics.Read(live)
+				if live[0].Value.Kind() == metrics.KindUint64 {
+					peakLive.Store(max(peakLive.Load(), live[0].Value.Uint64()))
+				}
+			}
+		}
+	}()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := Parse("big.yaml", data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(s.Numbers) != 100_000 {
+			b.Fatalf("%d numbers", len(s.Numbers))
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(len(data))/1e6, "MB-input")
+	close(done)
+	<-sampled
+	b.ReportMetric(float64(peak.Load())/1e6, "MB-peak-inuse")
+	b.ReportMetric(float64(peakLive.Load())/1e6, "MB-peak-live")
+}
