@@ -99,10 +99,9 @@ func planFetchProgress(stderr io.Writer) (plan.Progress, func()) {
 	}
 	var (
 		mu     sync.Mutex
-		active bool
+		active = true
 	)
 	fmt.Fprint(stderr, "Reading the account…")
-	active = true
 	progress := func(pages, numbers int) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -116,7 +115,7 @@ func planFetchProgress(stderr io.Writer) (plan.Progress, func()) {
 		mu.Lock()
 		defer mu.Unlock()
 		if active {
-			fmt.Fprint(stderr, "\r\x1b[K")
+			fmt.Fprint(stderr, "\r\x1b[K") // the plan that follows says what was read
 			active = false
 		}
 	}
