@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -166,6 +167,7 @@ func applyProgress(g *Globals, total int) (func(apply.Event), func()) {
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionEnableColorCodes(false),
 		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(65*time.Millisecond),
 	)
 	return func(e apply.Event) {
 			switch e.Kind {
@@ -178,14 +180,6 @@ func applyProgress(g *Globals, total int) (func(apply.Event), func()) {
 			bar.Finish()
 			bar.Exit()
 		}
-}
-
-// applySubject names the object of a change for a person: "route pbx", "number 12065550100".
-func applySubject(c plan.Change) string {
-	if c.Action == plan.CreateRoute {
-		return "route " + c.Key
-	}
-	return "number " + c.Key
 }
 
 // applyLine is one finished change, as the CI log shows it.
@@ -210,9 +204,9 @@ func applyLine(r apply.Result) string {
 			line += "; " + r.Note
 		}
 	case apply.Failed:
-		line = fmt.Sprintf("! %s %s failed: %s", applySubject(c), c.Action, r.Error)
+		line = fmt.Sprintf("! %s %s failed: %s", c.Action, c.Key, r.Error)
 	case apply.Skipped:
-		line = fmt.Sprintf("- %s %s skipped: %s", applySubject(c), c.Action, r.Reason)
+		line = fmt.Sprintf("- %s %s skipped: %s", c.Action, c.Key, r.Reason)
 	}
 	return line
 }

@@ -11,8 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"flowroute-numbers/apply"
 	"flowroute-numbers/flowroute"
 	"flowroute-numbers/flowroute/sandbox"
+	"flowroute-numbers/internal/money"
 	"flowroute-numbers/plan"
 )
 
@@ -264,4 +266,25 @@ func TestApplyBuysEachNumberOnce(t *testing.T) {
 		b, _ := json.MarshalIndent(applyWrites(t, state), "", "  ")
 		t.Errorf("%d purchases, want 2:\n%s", purchases, b)
 	}
+}
+
+func TestApplyReportRendering(t *testing.T) {
+	t.Parallel()
+	route := plan.Change{Action: plan.CreateRoute, Key: "pbx-backup", After: map[string]string{"type": "URI", "value": "sip:x@example.com"}}
+	cost := &plan.Cost{Initial: money.MustParse("1.00"), Monthly: money.MustParse("1.25")}
+	buy := plan.Change{Action: plan.Purchase, Key: "12067439178", After: map[string]string{"billing_method": "METERED"}, Cost: cost}
+	set := plan.Change{Action: plan.SetRoutes, Key: "12067439178", After: map[string]string{"primary_route": "pbx-backup", "failover_route": "sip-reg"}}
+	set2 := plan.Change{Action: plan.SetRoutes, Key: "12062092844", After: map[string]string{"primary_route": "sip-reg", "failover_route": "sip-reg"}}
+	rep := &apply.Report{Results: []apply.Result{
+		{Change: route, Status: apply.Failed, Error: "PUT /v1/routes/pbx-backup: 422 Invalid value.", Attempts: 1},
+		{Change: buy, Status: apply.Applied, Note: "confirmed by reading the account after the answer was lost", Attempts: 1},
+		{Change: set, Status: apply.Skipped, Reason: "depends on failed create_route pbx-backup"},
+		{Change: set2, Status: apply.Applied, Attempts: 1},
+	}}
+	var b bytes.Buffer
+	for _, r := range rep.Results {
+		fmt.Fprintln(&b, applyLine(r))
+	}
+	applyReport(&b, rep)
+	applyGolden(t, "report-incomplete.txt", b.String())
 }
