@@ -25,8 +25,9 @@ const MaxFileSize = 32 << 20
 // Load reads the spec files and directories named by paths (every *.yaml and *.yml in a
 // directory, in name order), merges them into one Spec and validates it. The same route or
 // number declared in two places is an error that names both; so is a defaults or policy field
-// set in two files. An empty file among others adds nothing, but a spec whose files are all
-// empty is an error, as it would manage nothing and is almost certainly a mistake.
+// set in two files. An empty file among others adds nothing, but a spec that declares nothing
+// at all (no version, defaults, routes or numbers, and only the default policy) is an error:
+// it would manage nothing and is almost certainly a mistake, such as the wrong file.
 //
 // On failure the error is an Errors holding every problem found, each with its file:line:col.
 // On success defaults have been applied to every number and Policy holds its defaults.
@@ -130,8 +131,7 @@ type loader struct {
 	budget    int            // mapping entries left to visit in this file: stops alias bombs
 	routes    map[string]Pos // where each route was declared, to report duplicates
 	set       map[string]Pos // where each defaults/policy field was set, to report duplicates
-	empty     []string       // files with no content
-	content   bool           // some file had content
+	files     []string       // every file read, in order
 	purchases bool           // policy.max_purchases was written (it may be an explicit 0)
 }
 
@@ -158,12 +158,11 @@ func (l *loader) parseFile(name string, data []byte) {
 		l.errorf(Pos{File: name}, "", "the file is larger than 32 MiB, the most a spec may be")
 		return
 	}
+	l.files = append(l.files, name)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
-		if err == io.EOF {
-			l.empty = append(l.empty, name)
-		} else {
+		if err != io.EOF { // io.EOF: no document, an empty file
 			l.syntaxError(name, err)
 		}
 		return
@@ -178,16 +177,10 @@ func (l *loader) parseFile(name string, data []byte) {
 		l.errorf(at(name, &next), "put each document in a file of its own", "a spec file holds one YAML document, this is a second one")
 		return
 	}
-	if len(doc.Content) == 0 {
-		l.empty = append(l.empty, name)
-		return
+	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
+		return // empty
 	}
 	root := doc.Content[0]
-	if isNull(root) {
-		l.empty = append(l.empty, name)
-		return
-	}
-	l.content = true
 	l.budget = 10*len(data) + 100_000
 	l.top(name, root)
 }
@@ -670,17 +663,19 @@ func (l *loader) reserve(n int) {
 
 // finish checks what needs the whole spec, then applies defaults.
 func (l *loader) finish() (*Spec, error) {
-	if !l.content {
-		for _, f := range l.empty {
+	l.checkRefs()
+	s := l.s
+	if len(l.errs) == 0 && s.Version == 0 && s.Defaults == (Defaults{}) && len(s.Routes) == 0 && len(s.Numbers) == 0 &&
+		(s.Policy.Unmanaged == "" || s.Policy.Unmanaged == UnmanagedWarn) && (!l.purchases || s.Policy.MaxPurchases == DefaultMaxPurchases) &&
+		s.Policy.MaxMonthlyCost == nil {
+		for _, f := range l.files {
 			l.errorf(Pos{File: f}, "declare routes and numbers, see the examples", "the spec is empty")
 		}
 	}
-	l.checkRefs()
 	if len(l.errs) > 0 {
 		l.errs.sort()
 		return nil, l.errs
 	}
-	s := l.s
 	for tn, n := range s.Numbers {
 		if n.BillingMethod == "" {
 			n.BillingMethod = s.Defaults.BillingMethod
