@@ -80,7 +80,7 @@ func (c *applyCmd) Run(g *Globals) error {
 		return err
 	}
 	if !c.AutoApprove {
-		if err := confirm(g); err != nil {
+		if err := confirm(ctx, g); err != nil {
 			return err
 		}
 	}
@@ -131,21 +131,27 @@ func stdinIsTerminal(r io.Reader) bool {
 }
 
 // confirm asks the question on a terminal and returns nil only for the answer "yes". Without
-// a terminal there is nobody to ask, and apply refuses rather than guess.
-func confirm(g *Globals) error {
+// a terminal there is nobody to ask, and apply refuses rather than guess. Ctrl-C while the
+// question waits cancels the apply.
+func confirm(ctx context.Context, g *Globals) error {
 	if !stdinIsTerminal(g.stdin) {
 		return errors.New("apply refused: standard input is not a terminal, so nobody can confirm the plan; nothing was changed. Review the plan and run again with --auto-approve (as CI does), or run apply from a terminal")
 	}
 	fmt.Fprintf(g.stdout, "\n%s", applyQuestion)
-	answer, err := bufio.NewReader(g.stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("reading the answer: %w", err)
+	answer := make(chan string, 1)
+	go func() { // ends when a line is read; a process interrupted meanwhile exits anyway
+		line, _ := bufio.NewReader(g.stdin).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case a := <-answer:
+		if strings.TrimSpace(a) == "yes" {
+			return nil
+		}
+	case <-ctx.Done():
 	}
-	if strings.TrimSpace(answer) != "yes" {
-		fmt.Fprintln(g.stdout, "\nApply cancelled: nothing was changed.")
-		return exitCode(1)
-	}
-	return nil
+	fmt.Fprintln(g.stdout, "\nApply cancelled: nothing was changed.")
+	return exitCode(1)
 }
 
 // applyProgress returns the event handler that shows progress, and a function to call when the

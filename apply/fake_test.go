@@ -101,7 +101,7 @@ func (f *fakeAccount) next(call string) (fault, bool) {
 
 // write runs a write call: it records it, honours the gate and the script, and carries out
 // do unless the script says the write never took effect.
-func (f *fakeAccount) write(call string, do func() error) error {
+func (f *fakeAccount) write(ctx context.Context, call string, do func() error) error {
 	f.mu.Lock()
 	f.writes = append(f.writes, call)
 	f.seq++
@@ -114,6 +114,12 @@ func (f *fakeAccount) write(call string, do func() error) error {
 	if entered != nil {
 		entered <- call
 		<-release
+	}
+	if err := ctx.Err(); err != nil { // as an HTTP client would: a cancelled request is cut off
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.inflight--
+		return &flowroute.OutcomeUnknownError{Method: "PUT", Path: call, Err: err}
 	}
 
 	f.mu.Lock()
@@ -140,7 +146,7 @@ func (f *fakeAccount) read(call string) error {
 }
 
 func (f *fakeAccount) CreateRoute(ctx context.Context, r flowroute.Route) error {
-	return f.write("create "+r.Name, func() error {
+	return f.write(ctx, "create "+r.Name, func() error {
 		if _, ok := f.routes[r.Name]; ok {
 			return apiError(http.StatusConflict, "PUT", "/v1/routes/"+r.Name, "Route name already exists.")
 		}
@@ -150,7 +156,7 @@ func (f *fakeAccount) CreateRoute(ctx context.Context, r flowroute.Route) error 
 }
 
 func (f *fakeAccount) PurchaseNumber(ctx context.Context, tn, billingMethod string) error {
-	return f.write("purchase "+tn, func() error {
+	return f.write(ctx, "purchase "+tn, func() error {
 		if _, ok := f.available[tn]; !ok {
 			return apiError(http.StatusUnprocessableEntity, "PUT", "/v1/tns/"+tn, "Business Logic Error: The TN is not available for purchase.")
 		}
@@ -161,7 +167,7 @@ func (f *fakeAccount) PurchaseNumber(ctx context.Context, tn, billingMethod stri
 }
 
 func (f *fakeAccount) SetRoutes(ctx context.Context, tn, primary, failover string) error {
-	return f.write("set "+tn, func() error {
+	return f.write(ctx, "set "+tn, func() error {
 		n, ok := f.numbers[tn]
 		_, okP := f.routes[primary]
 		_, okF := f.routes[failover]
