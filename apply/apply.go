@@ -142,8 +142,8 @@ func Run(ctx context.Context, acct Account, p *plan.Plan, opts Options) (*Report
 			finish(j, Result{Status: Skipped, Reason: cause})
 		}
 	}
+	rep.Interrupted = ctx.Err() != nil
 	if finished < len(p.Changes) {
-		rep.Interrupted = ctx.Err() != nil
 		for i := range rep.Results {
 			if rep.Results[i].Status == "" {
 				reason := "interrupted before it started"
