@@ -29,6 +29,9 @@ const MaxFileSize = 32 << 20
 // at all (no version, defaults, routes or numbers, and only the default policy) is an error:
 // it would manage nothing and is almost certainly a mistake, such as the wrong file.
 //
+// Anchors, aliases and merge keys (<<: *x) work; top-level keys starting with "x-" are
+// ignored, a place to define anchors as in Compose files. Number keys may be unquoted.
+//
 // On failure the error is an Errors holding every problem found, each with its file:line:col.
 // On success defaults have been applied to every number and Policy holds its defaults.
 func Load(paths ...string) (*Spec, error) {
@@ -278,8 +281,10 @@ func (l *loader) mapping(file string, n *yaml.Node, what label, dupes ...bool) [
 		return nil
 	}
 	out := make([]entry, 0, len(n.Content)/2)
+	// A small mapping searches out for duplicates, cheaper than a map each; a large one, or
+	// one with merge keys that may add any number of entries, keeps a map.
 	var seen map[string]*yaml.Node
-	if len(n.Content) > 16 { // small mappings search out instead: cheaper than a map each
+	if len(n.Content) > 16 || hasMerge(n) {
 		seen = make(map[string]*yaml.Node, len(n.Content)/2)
 	}
 	l.collect(file, n, what, seen, &out, len(dupes) > 0 && dupes[0], 0)
@@ -339,6 +344,15 @@ func (l *loader) collect(file string, n *yaml.Node, what label, seen map[string]
 			l.collect(file, x, what, seen, out, dupes, depth+1)
 		}
 	}
+}
+
+func hasMerge(n *yaml.Node) bool {
+	for i := 0; i < len(n.Content); i += 2 {
+		if k := resolve(n.Content[i]); k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+			return true
+		}
+	}
+	return false
 }
 
 // lookup finds key among the keys collected so far: in seen when there is one, else in out.
