@@ -108,7 +108,10 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxFileSize {
+		return nil, errors.New("the file is larger than 32 MiB, the most a spec may be")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1)) // also bounds pipes and devices
 	if err != nil {
 		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
 	}
