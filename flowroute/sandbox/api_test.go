@@ -42,8 +42,8 @@ func TestSearchChecks(t *testing.T) {
 	t.Parallel()
 	_, c := start(t, Options{Seed: 1})
 	for _, q := range []string{
-		"nxx=743",                  // nxx needs npa
-		"ratecenter=seattle",       // ratecenter needs state
+		"nxx=743",            // nxx needs npa
+		"ratecenter=seattle", // ratecenter needs state
 		"npa=20", "npa=2066", "npa=abc", "npa=206&nxx=74",
 		"state=WAS", "state=W1",
 		"tn=12a", "tn=120674391780",
@@ -291,16 +291,16 @@ func TestCreateRoute(t *testing.T) {
 	t.Parallel()
 	_, c := start(t, Options{Seed: 1})
 	valid := map[string]string{
-		"h1": `{"type":"HOST","value":"24.239.23.40:5060"}`,
-		"h2": `{"type":"HOST","value":"24.239.23.40"}`,
-		"h3": `{"type":"HOST","value":"pbx.example.com"}`,
-		"h4": `{"type":"HOST","value":"pbx.example.com:5080"}`,
-		"h5": `{"type":"HOST","value":"[2001:db8::1]:5060"}`,
-		"p1": `{"type":"PSTN","value":"16476998778"}`,
-		"u1": `{"type":"URI","value":"sip:16476998778@215.122.69.152:5060;transport=tcp"}`,
-		"u2": `{"type":"URI","value":"sips:alice@pbx.example.com"}`,
-		"u3": `{"type":"URI","value":"sip:bob@pbx.example.com;transport=UDP"}`,
-		"u4": `{"type":"URI","value":"sip:bob@10.0.0.1;transport=tls"}`,
+		"h1":      `{"type":"HOST","value":"24.239.23.40:5060"}`,
+		"h2":      `{"type":"HOST","value":"24.239.23.40"}`,
+		"h3":      `{"type":"HOST","value":"pbx.example.com"}`,
+		"h4":      `{"type":"HOST","value":"pbx.example.com:5080"}`,
+		"h5":      `{"type":"HOST","value":"[2001:db8::1]:5060"}`,
+		"p1":      `{"type":"PSTN","value":"16476998778"}`,
+		"u1":      `{"type":"URI","value":"sip:16476998778@215.122.69.152:5060;transport=tcp"}`,
+		"u2":      `{"type":"URI","value":"sips:alice@pbx.example.com"}`,
+		"u3":      `{"type":"URI","value":"sip:bob@pbx.example.com;transport=UDP"}`,
+		"u4":      `{"type":"URI","value":"sip:bob@10.0.0.1;transport=tls"}`,
 		"A_b.c-9": `{"type":"HOST","value":"10.1.2.3"}`,
 	}
 	for name, body := range valid {

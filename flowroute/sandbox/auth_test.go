@@ -90,7 +90,10 @@ func TestAuthentication(t *testing.T) {
 	t.Parallel()
 	_, c := start(t, Options{Seed: 1})
 	const denied = `{"error":"Authentication failed."}`
-	ok := func(c tc) { t.Helper(); c.do("GET", "/v1/routes/", "").want(t, 200, `{"routes":{"sip-reg":{"type":"SIP-REG","value":null}},"links":{}}`) }
+	ok := func(c tc) {
+		t.Helper()
+		c.do("GET", "/v1/routes/", "").want(t, 200, `{"routes":{"sip-reg":{"type":"SIP-REG","value":null}},"links":{}}`)
+	}
 	fail := func(c tc) { t.Helper(); c.do("GET", "/v1/routes/", "").want(t, 401, denied) }
 
 	ok(*c)

@@ -162,7 +162,9 @@ func TestConcurrentRequests(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	var page struct{ TNs map[string]struct{ Routes []flowroute.RouteRef } }
+	var page struct {
+		TNs map[string]struct{ Routes []flowroute.RouteRef }
+	}
 	c.do("GET", "/v1/tns/?limit=200", "").decode(t, &page)
 	if len(page.TNs) != len(tns) {
 		t.Errorf("%d numbers owned, want %d", len(page.TNs), len(tns))

@@ -162,13 +162,17 @@ func (st *state) marshal() ([]byte, error) {
 		f.Routes = append(f.Routes, fileRoute{r.Name, r.Type, r.Value})
 	}
 	groups := map[owned]int{}
+	last, g := owned{}, -1 // neighbours mostly share a group: skip the map for them
 	for _, tn := range st.sortedTNs() {
 		n := *st.numbers[tn]
-		g, ok := groups[n]
-		if !ok {
-			g = len(f.Numbers)
-			groups[n] = g
-			f.Numbers = append(f.Numbers, numberGroup{BillingMethod: n.billingMethod, Routes: [2]string{n.primary, n.failover}})
+		if g < 0 || n != last {
+			var ok bool
+			if g, ok = groups[n]; !ok {
+				g = len(f.Numbers)
+				groups[n] = g
+				f.Numbers = append(f.Numbers, numberGroup{BillingMethod: n.billingMethod, Routes: [2]string{n.primary, n.failover}})
+			}
+			last = n
 		}
 		f.Numbers[g].TNs = append(f.Numbers[g].TNs, tn)
 	}

@@ -1,0 +1,82 @@
+package sandbox
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"flowroute-numbers/flowroute"
+)
+
+// seedOwned adds n numbers 1NPA555XXXX straight to s.
+func seedOwned(tb testing.TB, s *Server, n int) {
+	tb.Helper()
+	for i := range n {
+		tn := fmt.Sprintf("1%03d555%04d", 200+i/10000, i%10000)
+		if err := s.AddOwnedNumber(flowroute.Number{TN: tn}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAddOwnedNumber100k seeds 100,000 owned numbers per iteration.
+func BenchmarkAddOwnedNumber100k(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		s, err := New(Options{InventorySize: 100, Now: fixedNow})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		seedOwned(b, s, 100_000)
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/100k")
+}
+
+// benchWrite measures one PATCH with the state saved, on a server whose file holds an
+// inventory of size and owned numbers.
+func benchWrite(b *testing.B, size, owned int) {
+	s, err := New(Options{InventorySize: size, StatePath: filepath.Join(b.TempDir(), "state.json"), Now: time.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	seedOwned(b, s, owned)
+	if w := serveLocal(s, "PUT", "/v1/tns/12067439178", `{"billing_method":"METERED"}`); w.Code != 201 {
+		b.Fatalf("purchase: %d %s", w.Code, w.Body)
+	}
+	bodies := []string{`{"routes":[{"name":"sip-reg"},{"name":"sip-reg"}]}`}
+	b.ResetTimer()
+	for b.Loop() {
+		if w := serveLocal(s, "PATCH", "/v1/tns/12067439178", bodies[0]); w.Code != 204 {
+			b.Fatalf("set routes: %d %s", w.Code, w.Body)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/write")
+}
+
+func BenchmarkWrite12kInventory(b *testing.B) { benchWrite(b, DefaultInventorySize, 0) }
+func BenchmarkWrite100kOwned(b *testing.B)    { benchWrite(b, DefaultInventorySize, 100_000) }
+
+// BenchmarkListOwned100k reads one page of 200 from the middle of 100,000 owned numbers.
+func BenchmarkListOwned100k(b *testing.B) {
+	s, err := New(Options{InventorySize: 100, Now: time.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	seedOwned(b, s, 100_000)
+	for b.Loop() {
+		if w := serveLocal(s, "GET", "/v1/tns/?limit=200&page=250", ""); w.Code != 200 {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
+}
+
+// BenchmarkNew12k measures seeding a new state: generating the default inventory.
+func BenchmarkNew12k(b *testing.B) {
+	for b.Loop() {
+		if _, err := New(Options{Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
