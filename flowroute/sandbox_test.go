@@ -176,7 +176,10 @@ func TestSandboxReadsThroughFaults(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			var failed failedAttempts
-			sb, c := startSandbox(t, flowroute.WithLogger(slog.New(&failed)))
+			// Without keep-alives, the transport cannot replay a dropped GET by itself on a
+			// fresh connection: every drop reaches the client's own retries.
+			tr := &http.Transport{DisableKeepAlives: true}
+			sb, c := startSandbox(t, flowroute.WithLogger(slog.New(&failed)), flowroute.WithHTTPClient(&http.Client{Transport: tr}))
 			want := seedNumbers(t, sb, 3000)
 			sb.SetFaults(f)
 			got, err := c.AllNumbers(context.Background(), "")
