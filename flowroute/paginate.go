@@ -5,74 +5,40 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // errNoProgress stops a walk over a server that keeps announcing pages without new items.
 var errNoProgress = errors.New("flowroute: pagination is not advancing: pages repeat items already seen")
 
 // walk returns every item of a list call, sorted by key with duplicates removed, or the first
-// max of them when max > 0.
+// max of them when max > 0. progress, when not nil, is called after each page is merged with
+// the pages read so far and the items seen.
 //
-// v1 numbers its pages without saying how many there are, so walk fetches page 1, then windows
-// of Parallelism() pages at once, until a page comes back empty or without a next link. Items
-// can shift between pages while the account changes under the walk; sorting by key and
-// dropping repeated keys keeps the result the same whatever the order pages arrive in. The
-// client's cap on requests in flight applies to every page.
-func walk[T any](ctx context.Context, c *Client, max int, fetch func(context.Context, PageOptions) (*Page[T], error), key func(T) string) ([]T, error) {
+// v1 numbers its pages without saying how many there are, so walk fetches page 1, then keeps
+// Parallelism() further pages in flight, each finished request starting the next, until a page
+// comes back empty or without a next link. Pages are merged in page order whatever order they
+// arrive in, and a key already seen is dropped, so items that shift between pages while the
+// account changes under the walk cannot make the result depend on timing. The client's cap on
+// requests in flight applies to every page.
+func walk[T any](ctx context.Context, c *Client, max int, fetch func(context.Context, PageOptions) (*Page[T], error), key func(T) string, progress func(pages, items int)) ([]T, error) {
 	limit := MaxLimit
 	if max > 0 && max < limit {
 		limit = max
-	}
-	var items []T
-	seen := make(map[string]bool)
-	add := func(p *Page[T]) (added int) {
-		for _, it := range p.Items {
-			if k := key(it); !seen[k] {
-				seen[k] = true
-				items = append(items, it)
-				added++
-			}
-		}
-		return added
 	}
 	first, err := fetch(ctx, PageOptions{Limit: limit, Page: 1})
 	if err != nil {
 		return nil, err
 	}
-	add(first)
-	more := len(first.Items) > 0 && first.HasNext()
-	for next := 2; more && (max <= 0 || len(items) < max); {
-		window := c.parallelism
-		if max > 0 {
-			window = min(window, (max-len(items)+limit-1)/limit)
-		}
-		pages := make([]*Page[T], window)
-		g, gctx := errgroup.WithContext(ctx)
-		for i := range window {
-			g.Go(func() error {
-				p, err := fetch(gctx, PageOptions{Limit: limit, Page: next + i})
-				pages[i] = p
-				return err
-			})
-		}
-		if err := g.Wait(); err != nil {
+	m := merger[T]{key: key, seen: make(map[string]bool), progress: progress}
+	m.add(first)
+	if len(first.Items) > 0 && first.HasNext() {
+		if err := m.fetchRest(ctx, c.parallelism, limit, max, fetch); err != nil {
 			return nil, err
 		}
-		next += window
-		added := 0
-		for _, p := range pages {
-			added += add(p)
-			if len(p.Items) == 0 || !p.HasNext() {
-				more = false
-			}
-		}
-		if more && added == 0 {
-			return nil, fmt.Errorf("%w (page %d)", errNoProgress, next-1)
-		}
 	}
+	items := m.items
 	slices.SortFunc(items, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
 	if max > 0 && len(items) > max {
 		items = items[:max]
@@ -80,22 +46,120 @@ func walk[T any](ctx context.Context, c *Client, max int, fetch func(context.Con
 	return items, nil
 }
 
+// merger collects the pages of one walk in page order.
+type merger[T any] struct {
+	key      func(T) string
+	seen     map[string]bool
+	items    []T
+	pages    int
+	stale    int // pages in a row, in page order, that added nothing new
+	progress func(pages, items int)
+}
+
+// add merges one page and reports how many of its items were new.
+func (m *merger[T]) add(p *Page[T]) (added int) {
+	for _, it := range p.Items {
+		if k := m.key(it); !m.seen[k] {
+			m.seen[k] = true
+			m.items = append(m.items, it)
+			added++
+		}
+	}
+	m.pages++
+	if added == 0 && len(p.Items) > 0 {
+		m.stale++
+	} else {
+		m.stale = 0
+	}
+	if m.progress != nil {
+		m.progress(m.pages, len(m.items))
+	}
+	return added
+}
+
+// fetchRest fetches pages 2, 3, … with up to window requests in flight until the last page is
+// known, then merges every page up to it in order. A server that keeps announcing pages that
+// repeat items already seen, more than a window of them in a row, is an error rather than an
+// endless walk.
+func (m *merger[T]) fetchRest(ctx context.Context, window, limit, max int, fetch func(context.Context, PageOptions) (*Page[T], error)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		n   int
+		p   *Page[T]
+		err error
+	}
+	results := make(chan result)
+	next, last, merged, inFlight := 2, math.MaxInt, 1, 0
+	arrived := make(map[int]*Page[T])
+	var firstErr error
+	wanted := func() bool {
+		return firstErr == nil && next <= last && (max <= 0 || (next-1)*limit < max)
+	}
+	for {
+		for inFlight < window && wanted() {
+			n := next
+			next++
+			inFlight++
+			go func() {
+				p, err := fetch(ctx, PageOptions{Limit: limit, Page: n})
+				results <- result{n, p, err}
+			}()
+		}
+		if inFlight == 0 {
+			return firstErr
+		}
+		r := <-results
+		inFlight--
+		if r.err != nil {
+			if firstErr == nil {
+				firstErr = r.err
+				cancel()
+			}
+			continue
+		}
+		if r.n > last {
+			continue
+		}
+		if len(r.p.Items) == 0 || !r.p.HasNext() {
+			last = r.n
+		}
+		arrived[r.n] = r.p
+		for p, ok := arrived[merged+1]; ok && firstErr == nil; p, ok = arrived[merged+1] {
+			delete(arrived, merged+1)
+			merged++
+			m.add(p)
+			if m.stale > window {
+				firstErr = fmt.Errorf("%w (page %d)", errNoProgress, merged)
+				cancel()
+			}
+		}
+	}
+}
+
 // AllNumbers returns every number the account owns whose digits contain pattern ("" for all),
 // in numerical order.
 func (c *Client) AllNumbers(ctx context.Context, pattern string) ([]Number, error) {
+	return c.AllNumbersProgress(ctx, pattern, nil)
+}
+
+// AllNumbersProgress is AllNumbers calling progress, when not nil, after each page with the
+// pages read and the numbers seen so far, so that a long read of a large account can show
+// where it is. progress is called from one goroutine at a time.
+func (c *Client) AllNumbersProgress(ctx context.Context, pattern string, progress func(pages, numbers int)) ([]Number, error) {
 	return walk(ctx, c, 0, func(ctx context.Context, opt PageOptions) (*Page[Number], error) {
 		return c.ListNumbers(ctx, pattern, opt)
-	}, func(n Number) string { return n.TN })
+	}, func(n Number) string { return n.TN }, progress)
 }
 
 // AllRoutes returns every route of the account, by name, sip-reg included.
 func (c *Client) AllRoutes(ctx context.Context) ([]Route, error) {
-	return walk(ctx, c, 0, c.ListRoutes, func(r Route) string { return r.Name })
+	return walk(ctx, c, 0, c.ListRoutes, func(r Route) string { return r.Name }, nil)
 }
 
 // AllNPAs returns every NPA that has numbers for sale, in numerical order.
 func (c *Client) AllNPAs(ctx context.Context) ([]string, error) {
-	return walk(ctx, c, 0, c.ListNPAs, func(npa string) string { return npa })
+	return walk(ctx, c, 0, c.ListNPAs, func(npa string) string { return npa }, nil)
 }
 
 // AllNPANXXs returns every NPA-NXX that has numbers for sale and whose NPA contains npa
@@ -103,7 +167,7 @@ func (c *Client) AllNPAs(ctx context.Context) ([]string, error) {
 func (c *Client) AllNPANXXs(ctx context.Context, npa string) ([]NPANXX, error) {
 	return walk(ctx, c, 0, func(ctx context.Context, opt PageOptions) (*Page[NPANXX], error) {
 		return c.ListNPANXXs(ctx, npa, opt)
-	}, func(n NPANXX) string { return n.NPA + n.NXX })
+	}, func(n NPANXX) string { return n.NPA + n.NXX }, nil)
 }
 
 // AllAvailable returns the purchasable numbers that match q, in numerical order: the first max
@@ -114,7 +178,7 @@ func (c *Client) AllAvailable(ctx context.Context, q SearchQuery, max int) ([]Av
 	}
 	return walk(ctx, c, max, func(ctx context.Context, opt PageOptions) (*Page[AvailableNumber], error) {
 		return c.SearchNumbers(ctx, q, opt)
-	}, func(n AvailableNumber) string { return n.TN })
+	}, func(n AvailableNumber) string { return n.TN }, nil)
 }
 
 // LookupAvailable returns the purchasable number tn exactly (search with tn, exact match), or an
