@@ -15,6 +15,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"flowroute-numbers/apply"
+	"flowroute-numbers/flowroute"
 	"flowroute-numbers/plan"
 	"flowroute-numbers/spec"
 )
@@ -24,7 +25,7 @@ type applyCmd struct {
 	Files       []string `name:"file" short:"f" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable): plan it, then apply."`
 	PlanFile    string   `arg:"" optional:"" name:"planfile" type:"path" help:"A plan saved by 'plan --out': apply exactly it, refusing it if the account changed since."`
 	AutoApprove bool     `name:"auto-approve" help:"Apply without asking for confirmation (required when standard input is not a terminal, as in CI)."`
-	Parallelism int      `default:"8" help:"Changes sent at once."`
+	Parallelism int      `default:"8" help:"Changes and requests in flight at once."`
 }
 
 // applyQuestion is the confirmation prompt; only the exact answer "yes" applies.
@@ -47,7 +48,7 @@ func (c *applyCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	acct, done, err := g.client()
+	acct, done, err := g.client(flowroute.WithParallelism(c.Parallelism))
 	if err != nil {
 		return err
 	}
