@@ -15,13 +15,13 @@ import (
 
 // Globals are the flags every command shares. Each has an environment variable.
 type Globals struct {
-	Endpoint     string  `help:"Flowroute v1 base URL." env:"FLOWROUTE_ENDPOINT" default:"https://api.flowroute.com/v1"`
-	AccessKey    string  `help:"Flowroute API access key." env:"FLOWROUTE_ACCESS_KEY"`
-	SecretKey    string  `help:"Flowroute API secret key." env:"FLOWROUTE_SECRET_KEY"`
-	Sandbox      bool    `help:"Run against an in-process sandbox instead of Flowroute (no account needed)." env:"FLOWROUTE_SANDBOX"`
-	SandboxState string  `help:"State file of the --sandbox account." env:"FLOWROUTE_SANDBOX_STATE" default:".flowroute-sandbox.json" type:"path"`
-	RateLimit    float64 `help:"Most API requests per second (0: no limit)." env:"FLOWROUTE_RATE_LIMIT" default:"20"`
-	NoColor      bool    `help:"Never colour the output (also when NO_COLOR is set)."`
+	Endpoint        string  `help:"Flowroute v1 base URL." env:"FLOWROUTE_ENDPOINT" default:"https://api.flowroute.com/v1"`
+	AccessKey       string  `help:"Flowroute API access key." env:"FLOWROUTE_ACCESS_KEY"`
+	SecretKey       string  `help:"Flowroute API secret key." env:"FLOWROUTE_SECRET_KEY"`
+	Sandbox         bool    `help:"Run against an in-process sandbox instead of Flowroute (no account needed)." env:"FLOWROUTE_SANDBOX"`
+	SandboxState    string  `help:"State file of the --sandbox account." env:"FLOWROUTE_SANDBOX_STATE" default:".flowroute-sandbox.json" type:"path"`
+	ClientRateLimit float64 `help:"Most API requests per second this tool sends (0: no limit)." env:"FLOWROUTE_RATE_LIMIT" default:"20"`
+	NoColor         bool    `help:"Never colour the output (also when NO_COLOR is set)."`
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -49,8 +49,8 @@ func isTerminal(w any) bool {
 // With --sandbox it starts the built-in sandbox on a loopback port, its state in
 // --sandbox-state, and uses the sandbox's key pair.
 func (g *Globals) client(opts ...flowroute.Option) (*flowroute.Client, func(), error) {
-	if g.RateLimit < 0 {
-		return nil, nil, fmt.Errorf("--rate-limit %g: want 0 (no limit) or more requests per second", g.RateLimit)
+	if g.ClientRateLimit < 0 {
+		return nil, nil, fmt.Errorf("--client-rate-limit %g: want 0 (no limit) or more requests per second", g.ClientRateLimit)
 	}
 	endpoint, access, secret := g.Endpoint, g.AccessKey, g.SecretKey
 	stop := func() {}
@@ -73,7 +73,7 @@ func (g *Globals) client(opts ...flowroute.Option) (*flowroute.Client, func(), e
 	}
 	opts = append([]flowroute.Option{
 		flowroute.WithUserAgent("flowroute-numbers/" + buildVersion()),
-		flowroute.WithRateLimit(g.RateLimit, flowroute.DefaultBurst),
+		flowroute.WithRateLimit(g.ClientRateLimit, flowroute.DefaultBurst),
 	}, opts...)
 	c, err := flowroute.New(endpoint, access, secret, opts...)
 	if err != nil {
