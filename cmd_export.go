@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"time"
 
+	"flowroute-numbers/internal/atomicfile"
 	"flowroute-numbers/plan"
 	"flowroute-numbers/spec"
 )
@@ -53,37 +53,10 @@ func (c *exportCmd) Run(g *Globals) error {
 		_, err := g.stdout.Write(b.Bytes())
 		return err
 	}
-	if err := exportWriteFile(c.Out, b.Bytes()); err != nil {
+	if err := atomicfile.Write(c.Out, b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("exporting: %w", err)
 	}
 	fmt.Fprintf(g.stderr, "Wrote %s and %s to %s.\n",
 		nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"), c.Out)
 	return nil
-}
-
-// exportWriteFile writes data to path atomically: a temporary file beside it, synced, renamed.
-func exportWriteFile(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
+	"flowroute-numbers/internal/atomicfile"
 	"flowroute-numbers/spec"
 )
 
@@ -31,7 +31,7 @@ func (f *File) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("saving the plan: %w", err)
 	}
-	if err := writeFileAtomic(path, append(data, '\n'), 0o600); err != nil {
+	if err := atomicfile.Write(path, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("saving the plan: %w", err)
 	}
 	return nil
@@ -68,32 +68,4 @@ func LoadFile(path string) (*File, error) {
 		return nil, fmt.Errorf("reading the plan file %s: it lacks the state digest", path)
 	}
 	return &f, nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path, syncs it and renames it over
-// path.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(perm); err != nil {
-		return err
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

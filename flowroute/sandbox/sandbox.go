@@ -22,6 +22,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"flowroute-numbers/flowroute"
+	"flowroute-numbers/internal/atomicfile"
 )
 
 // The sandbox's fixed, documented key pair, used when Options leaves the keys empty.
@@ -249,7 +250,7 @@ func (s *Server) saveLocked() error {
 	if err != nil {
 		return fmt.Errorf("sandbox: encoding the state: %w", err)
 	}
-	if err := writeFileAtomic(s.path, data); err != nil {
+	if err := atomicfile.Write(s.path, data, 0o644); err != nil {
 		return fmt.Errorf("sandbox: writing state file %s: %w", s.path, err)
 	}
 	return nil
