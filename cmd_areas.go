@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/signal"
 
 	"flowroute-numbers/flowroute"
 )
@@ -22,13 +20,11 @@ func (c *areasCmd) Run(g *Globals) error {
 	if c.Limit < 0 {
 		return fmt.Errorf("areas: --limit %d: want 0 (all) or more", c.Limit)
 	}
-	client, stop, err := g.client()
+	ctx, client, disconnect, err := g.connect()
 	if err != nil {
 		return err
 	}
-	defer stop()
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer cancel()
+	defer disconnect()
 
 	var lines []string
 	if c.NPA == "" {

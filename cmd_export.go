@@ -2,10 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
-	"os"
-	"os/signal"
 	"time"
 
 	"flowroute-numbers/internal/atomicfile"
@@ -19,13 +16,11 @@ type exportCmd struct {
 }
 
 func (c *exportCmd) Run(g *Globals) error {
-	client, stop, err := g.client()
+	ctx, client, disconnect, err := g.connect()
 	if err != nil {
 		return err
 	}
-	defer stop()
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer cancel()
+	defer disconnect()
 
 	progress, done := planFetchProgress(g.stderr)
 	current, err := plan.Fetch(ctx, client, progress)

@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"sync"
 
 	"flowroute-numbers/plan"
@@ -27,13 +25,11 @@ func (c *planCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	client, stop, err := g.client()
+	ctx, client, disconnect, err := g.connect()
 	if err != nil {
 		return err
 	}
-	defer stop()
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer cancel()
+	defer disconnect()
 
 	progress, done := planFetchProgress(g.stderr)
 	p, _, err := plan.Make(ctx, client, desired, progress)

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"text/tabwriter"
 
@@ -66,13 +63,11 @@ func (c *searchCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	client, stop, err := g.client()
+	ctx, client, disconnect, err := g.connect()
 	if err != nil {
 		return err
 	}
-	defer stop()
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer cancel()
+	defer disconnect()
 
 	numbers, err := client.AllAvailable(ctx, q, c.Limit)
 	if err != nil {

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"flowroute-numbers/flowroute"
@@ -42,6 +45,17 @@ func isTerminal(w any) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// connect returns a context cancelled by Ctrl-C or SIGTERM, the API client, and a function to
+// call when done that stops both. Every command that talks to the account starts here.
+func (g *Globals) connect(opts ...flowroute.Option) (context.Context, *flowroute.Client, func(), error) {
+	client, stop, err := g.client(opts...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	return ctx, client, func() { cancel(); stop() }, nil
 }
 
 // client returns the API client the command should use, and a function to call when done;
