@@ -287,6 +287,16 @@ func TestGetNumberNotFound(t *testing.T) {
 	}
 }
 
+// TestCreateRouteLongName: the docs set no longest route name, so the sandbox sets none.
+func TestCreateRouteLongName(t *testing.T) {
+	t.Parallel()
+	_, c := start(t, Options{Seed: 1, InventorySize: 10})
+	long := strings.Repeat("r", 1000)
+	c.do("PUT", "/v1/routes/"+long, `{"type":"HOST","value":"10.0.0.1"}`).want(t, 201, "")
+	c.do("GET", "/v1/routes/", "").want(t, 200,
+		`{"routes":{"`+long+`":{"type":"HOST","value":"10.0.0.1"},"sip-reg":{"type":"SIP-REG","value":null}},"links":{}}`)
+}
+
 func TestCreateRoute(t *testing.T) {
 	t.Parallel()
 	_, c := start(t, Options{Seed: 1})
@@ -299,7 +309,7 @@ func TestCreateRoute(t *testing.T) {
 		"p1":      `{"type":"PSTN","value":"16476998778"}`,
 		"u1":      `{"type":"URI","value":"sip:16476998778@215.122.69.152:5060;transport=tcp"}`,
 		"u2":      `{"type":"URI","value":"sips:alice@pbx.example.com"}`,
-		"u3":      `{"type":"URI","value":"sip:bob@pbx.example.com;transport=UDP"}`,
+		"u3":      `{"type":"URI","value":"sip:bob@pbx.example.com;transport=udp"}`,
 		"u4":      `{"type":"URI","value":"sip:bob@10.0.0.1;transport=tls"}`,
 		"A_b.c-9": `{"type":"HOST","value":"10.1.2.3"}`,
 	}
@@ -320,6 +330,7 @@ func TestCreateRoute(t *testing.T) {
 		`{"type":"URI","value":"sip:215.122.69.152"}`,
 		`{"type":"URI","value":"sip:@215.122.69.152"}`,
 		`{"type":"URI","value":"sip:a@215.122.69.152;transport=sctp"}`,
+		`{"type":"URI","value":"sip:a@215.122.69.152;transport=UDP"}`,
 		`{"type":"URI","value":"http://example.com"}`,
 		`{"type":"SIP-REG","value":""}`,
 		`{"type":"host","value":"10.0.0.1"}`,
@@ -331,8 +342,10 @@ func TestCreateRoute(t *testing.T) {
 			t.Errorf("%s: %d %s, want 422 with an error", body, r.status, r.body)
 		}
 	}
-	if r := c.do("PUT", "/v1/routes/bad%20name", `{"type":"HOST","value":"10.0.0.1"}`); r.status != 422 {
-		t.Errorf("name with a space: %d, want 422", r.status)
+	for _, name := range []string{"bad%20name", ".", ".."} {
+		if r := c.do("PUT", "/v1/routes/"+name, `{"type":"HOST","value":"10.0.0.1"}`); r.status != 422 {
+			t.Errorf("name %q: %d, want 422", name, r.status)
+		}
 	}
 	c.do("PUT", "/v1/routes/new", `{"type":"HOST",`).want(t, 400, `{}`)
 	c.do("PUT", "/v1/routes/new", `{"type":"HOST","value":5060}`).want(t, 400, `{}`)

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -10,14 +9,16 @@ import (
 	"flowroute-numbers/flowroute"
 )
 
-// maxRouteName is the longest route name the sandbox accepts.
-const maxRouteName = 64
-
-// validateRouteName checks a route name: 1 to 64 of [A-Za-z0-9._-] (the docs say
-// alphanumeric; the project's specs also allow '.', '_' and '-').
+// validateRouteName checks a route name: one or more of [A-Za-z0-9._-] (the docs say
+// alphanumeric; the project's specs also allow '.', '_' and '-'), but not "." or "..", which
+// as the last segment of PUT /v1/routes/{name} name a directory, not a route. The docs give
+// no longest name; the HTTP server's limit on the request line bounds it.
 func validateRouteName(name string) error {
-	if name == "" || len(name) > maxRouteName {
-		return fmt.Errorf("Route name must be 1 to %d characters.", maxRouteName)
+	switch name {
+	case "":
+		return errors.New("Route name is required.")
+	case ".", "..":
+		return errors.New("Route name cannot be . or ..")
 	}
 	for _, c := range []byte(name) {
 		if !isAlnum(c) && c != '.' && c != '_' && c != '-' {
@@ -36,17 +37,19 @@ func validateNewRoute(r flowroute.Route) error {
 }
 
 // validateRouteValue checks that value fits the route type, as flowroute-v1-api.md says:
-// HOST an IP address or host name with an optional port, PSTN an 11-digit number, URI
-// sip: or sips: user@host[:port][;transport=udp|tcp|tls]. Messages are the API's error text.
+// HOST an IP address or host name with an optional port, PSTN an 11-digit number
+// 1NPANXXXXXX, URI sip: or sips: user@host[:port][;transport=udp|tcp|tls]. Where the docs are
+// silent it takes what RFC 3261 allows in a SIP URI and no more, so that what the sandbox
+// accepts the real server should accept too. Messages are the API's error text.
 func validateRouteValue(typ, value string) error {
 	switch typ {
 	case "HOST":
-		if !validHostPort(value) {
+		if !validHostValue(value) {
 			return errors.New("HOST route value must be an IP address or host name, with an optional :port.")
 		}
 	case "PSTN":
-		if len(value) != 11 || !allDigits(value) {
-			return errors.New("PSTN route value must be an 11-digit E.164 number.")
+		if !validTN(value) {
+			return errors.New("PSTN route value must be an 11-digit E.164 number, 1NPANXXXXXX.")
 		}
 	case "URI":
 		if !validSIPURI(value) {
@@ -58,71 +61,83 @@ func validateRouteValue(typ, value string) error {
 	return nil
 }
 
+// validHostValue reports whether s is a HOST value: an IPv6 address alone, or what
+// validHostPort accepts. A bare IPv6 address has no port: "2001:db8::1:5060" is an address.
+func validHostValue(s string) bool {
+	return validIPv6(s) || validHostPort(s)
+}
+
+// validIPv6 reports whether s is an IPv6 address without a zone, which names an interface
+// of the machine that reads it and so means nothing to the carrier.
+func validIPv6(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Is6() && a.Zone() == ""
+}
+
 // validSIPURI reports whether s is sip: or sips: user@host[:port] with an optional
-// ;transport=udp|tcp|tls parameter.
+// ;transport=udp|tcp|tls parameter, all lower case as the docs write them. An IPv6 host is
+// in brackets, as RFC 3261 requires.
 func validSIPURI(s string) bool {
-	var rest string
-	switch {
-	case strings.HasPrefix(s, "sip:"):
-		rest = s[len("sip:"):]
-	case strings.HasPrefix(s, "sips:"):
-		rest = s[len("sips:"):]
-	default:
-		return false
+	rest, ok := strings.CutPrefix(s, "sip:")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "sips:"); !ok {
+			return false
+		}
 	}
 	rest, param, hasParam := strings.Cut(rest, ";")
 	if hasParam {
-		k, v, ok := strings.Cut(param, "=")
-		if !ok || !strings.EqualFold(k, "transport") {
-			return false
-		}
-		switch strings.ToLower(v) {
-		case "udp", "tcp", "tls":
+		switch param {
+		case "transport=udp", "transport=tcp", "transport=tls":
 		default:
 			return false
 		}
 	}
 	user, host, ok := strings.Cut(rest, "@")
-	if !ok || user == "" || strings.ContainsAny(user, "@ \t<>\"") {
+	return ok && validSIPUser(user) && validHostPort(host)
+}
+
+// validSIPUser reports whether u is the user part of a SIP URI as RFC 3261 defines it:
+// letters, digits, -_.!~*'()&=+$,?/ and %XX escapes (';' would start a parameter).
+func validSIPUser(u string) bool {
+	if u == "" {
 		return false
 	}
-	return validHostPort(host)
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case isAlnum(c) || strings.IndexByte("-_.!~*'()&=+$,?/", c) >= 0:
+		case c == '%' && i+2 < len(u) && isHex(u[i+1]) && isHex(u[i+2]):
+			i += 2
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // validHostPort reports whether s is an IPv4 address, a bracketed IPv6 address or a host
 // name, with an optional :port from 1 to 65535.
 func validHostPort(s string) bool {
-	host, port := s, ""
-	if strings.HasPrefix(s, "[") {
-		end := strings.IndexByte(s, ']')
-		if end < 0 {
+	host, port, hasPort := s, "", false
+	if rest, ok := strings.CutPrefix(s, "["); ok {
+		var closed bool
+		if host, port, closed = strings.Cut(rest, "]"); !closed || !validIPv6(host) {
 			return false
 		}
-		host, port = s[1:end], s[end+1:]
 		if port != "" {
-			if port[0] != ':' {
+			if port, hasPort = strings.CutPrefix(port, ":"); !hasPort {
 				return false
 			}
-			port = port[1:]
-			if port == "" {
-				return false
-			}
-		}
-		if a, err := netip.ParseAddr(host); err != nil || !a.Is6() {
-			return false
 		}
 	} else {
 		if i := strings.LastIndexByte(s, ':'); i >= 0 {
-			host, port = s[:i], s[i+1:]
-			if port == "" {
-				return false
-			}
+			host, port, hasPort = s[:i], s[i+1:], true
 		}
 		if !validHost(host) {
 			return false
 		}
 	}
-	if port != "" {
+	if hasPort {
 		p, err := strconv.Atoi(port)
 		if err != nil || !allDigits(port) || p < 1 || p > 65535 {
 			return false
@@ -131,13 +146,15 @@ func validHostPort(s string) bool {
 	return true
 }
 
-// validHost reports whether h is an IPv4 address or a DNS host name. A name whose last label
-// is all digits must be an IPv4 address ("24.239.23.400" is not a host name).
+// validHost reports whether h is an IPv4 address or a DNS host name, which may end in a dot
+// as RFC 3261 allows. A name whose last label is all digits must be an IPv4 address
+// ("24.239.23.400" is not a host name).
 func validHost(h string) bool {
-	if h == "" || len(h) > 253 {
+	name := strings.TrimSuffix(h, ".")
+	if name == "" || len(name) > 253 {
 		return false
 	}
-	labels := strings.Split(strings.TrimSuffix(h, "."), ".")
+	labels := strings.Split(name, ".")
 	if allDigits(labels[len(labels)-1]) {
 		a, err := netip.ParseAddr(h)
 		return err == nil && a.Is4()
@@ -153,6 +170,10 @@ func validHost(h string) bool {
 		}
 	}
 	return true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 func isAlnum(c byte) bool {
