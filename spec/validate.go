@@ -47,6 +47,10 @@ func validTN(s string) bool {
 	return len(s) == 11 && s[0] == '1' && allDigits(s) && s[1] >= '2' && s[4] >= '2'
 }
 
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -84,6 +88,8 @@ func (l *loader) checkRouteName(p Pos, name string) {
 	switch {
 	case name == BuiltinRoute:
 		l.errorf(p, "reference sip-reg in numbers without declaring it", "route %q is the built-in route and cannot be declared", name)
+	case name == "." || name == "..":
+		l.errorf(p, "in the route's URL . and .. would name a directory", "route name %q is not allowed", name)
 	case !validRouteName(name):
 		l.errorf(p, "use letters, digits, '.', '_' and '-'", "route name %q is not allowed", name)
 	}
@@ -129,6 +135,10 @@ func (l *loader) checkRoute(name string, r Route, typePos, valuePos Pos) {
 	}
 }
 
+// zoneProblem is what is wrong with an IPv6 address with a %zone: the zone names an
+// interface of the machine that reads it, which means nothing to the carrier.
+const zoneProblem = "has an IPv6 zone, which means nothing to the carrier"
+
 // checkHost says what is wrong with a HOST value: an IPv4 or IPv6 address or a host name,
 // with an optional port; an IPv6 address with a port is written [addr]:port.
 func checkHost(v string) (problem, hint string) {
@@ -147,12 +157,16 @@ func checkHost(v string) (problem, hint string) {
 				return "has text after ]", "write an IPv6 address with a port as [2001:db8::1]:5060"
 			}
 		}
-		if a, err := netip.ParseAddr(host); err != nil || !a.Is6() || a.Zone() != "" {
+		if a, err := netip.ParseAddr(host); err != nil || !a.Is6() {
 			return "has no IPv6 address in [ ]", ""
+		} else if a.Zone() != "" {
+			return zoneProblem, ""
 		}
 	case strings.Count(v, ":") > 1:
-		if a, err := netip.ParseAddr(v); err != nil || !a.Is6() || a.Zone() != "" {
+		if a, err := netip.ParseAddr(v); err != nil || !a.Is6() {
 			return "is not an IPv6 address", "write an IPv6 address with a port as [2001:db8::1]:5060"
+		} else if a.Zone() != "" {
+			return zoneProblem, ""
 		}
 		return "", ""
 	default:
@@ -169,7 +183,8 @@ func checkHost(v string) (problem, hint string) {
 	return "", ""
 }
 
-// checkHostName says what is wrong with an IPv4 address or DNS host name.
+// checkHostName says what is wrong with an IPv4 address or DNS host name. A name may end in
+// the root's dot, as RFC 3261 allows; an address may not.
 func checkHostName(h string) string {
 	if h == "" {
 		return "has no host"
@@ -186,10 +201,11 @@ func checkHostName(h string) string {
 		}
 		return ""
 	}
-	if len(h) > 253 {
+	name := strings.TrimSuffix(h, ".")
+	if len(name) > 253 {
 		return "has a host name longer than 253 characters"
 	}
-	labels := strings.Split(h, ".")
+	labels := strings.Split(name, ".")
 	for _, label := range labels {
 		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return "is not an IP address or host name"
@@ -208,7 +224,8 @@ func checkHostName(h string) string {
 }
 
 // checkURI says what is wrong with a URI value: sip: or sips:, user@host[:port], and an
-// optional ;transport=udp|tcp|tls.
+// optional ;transport=udp|tcp|tls, in lower case as the API docs write them. The user part
+// and the host are as RFC 3261 has them: no password, and an IPv6 host in brackets.
 func checkURI(v string) (problem, hint string) {
 	const example = "write sip:user@host[:port][;transport=udp|tcp|tls]"
 	rest, ok := strings.CutPrefix(v, "sip:")
@@ -221,7 +238,10 @@ func checkURI(v string) (problem, hint string) {
 	if hasParams {
 		t, ok := strings.CutPrefix(params, "transport=")
 		if !ok || (t != "udp" && t != "tcp" && t != "tls") {
-			return fmt.Sprintf("has parameter %q, not transport=udp, tcp or tls", params), ""
+			if l := strings.ToLower(params); l != params && (l == "transport=udp" || l == "transport=tcp" || l == "transport=tls") {
+				hint = "write " + l
+			}
+			return fmt.Sprintf("has parameter %q, not transport=udp, tcp or tls", params), hint
 		}
 	}
 	user, hostport, ok := strings.Cut(rest, "@")
@@ -230,9 +250,20 @@ func checkURI(v string) (problem, hint string) {
 	}
 	for i := 0; i < len(user); i++ {
 		c := user[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.!~*'()&=+$,?/%", c) >= 0) {
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.!~*'()&=+$,?/", c) >= 0:
+		case c == '%' && i+2 < len(user) && isHex(user[i+1]) && isHex(user[i+2]):
+			i += 2
+		case c == '%':
+			return fmt.Sprintf("has a user part %q with a %% not followed by two hex digits", user), "write a space as %20 and a % as %25"
+		case c == ':':
+			return fmt.Sprintf("has a user part %q with a password or a ':'", user), "a route's URI is sip:user@host, without a password"
+		default:
 			return fmt.Sprintf("has a user part %q with a character not allowed in a SIP URI", user), ""
 		}
+	}
+	if !strings.HasPrefix(hostport, "[") && strings.Count(hostport, ":") > 1 {
+		return "has an IPv6 host without [ ]", "write sip:user@[2001:db8::1]:5060"
 	}
 	if problem, hint := checkHost(hostport); problem != "" {
 		return problem, hint
