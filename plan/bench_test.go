@@ -1,19 +1,16 @@
-//go:build unix
-
 package plan_test
 
 import (
 	"fmt"
 	"net/http"
 	"runtime"
-	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"flowroute-numbers/flowroute"
 	"flowroute-numbers/flowroute/sandbox"
+	"flowroute-numbers/internal/measure"
 	"flowroute-numbers/plan"
 	"flowroute-numbers/spec"
 )
@@ -40,44 +37,6 @@ func benchClient(b *testing.B, endpoint string, parallelism int) (*flowroute.Cli
 		b.Fatal(err)
 	}
 	return c, ct
-}
-
-// peakHeap samples the heap in use every few milliseconds until stop is called, and returns
-// the largest value seen.
-func peakHeap() (stop func() uint64) {
-	var (
-		peak uint64
-		wg   sync.WaitGroup
-		done = make(chan struct{})
-	)
-	sample := func() {
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		peak = max(peak, m.HeapInuse)
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			sample()
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() uint64 { close(done); wg.Wait(); sample(); return peak }
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkPlan100k plans an account of 100,000 numbers and 1,000 routes behind 20 ms of
@@ -142,18 +101,18 @@ func BenchmarkPlan100k(b *testing.B) {
 		current *spec.Spec
 		wall    time.Duration
 		calls   int64
-		peak    uint64
+		peak    float64
 		runs    int
 	)
 	runtime.GC()
 	for b.Loop() {
-		stop := peakHeap()
+		peakHeap := measure.StartPeak()
 		before := counter.calls.Load()
 		start := time.Now()
 		p, current, err = plan.Make(b.Context(), c, desired, nil)
 		wall += time.Since(start)
 		calls += counter.calls.Load() - before
-		peak = max(peak, stop())
+		peak = max(peak, peakHeap.Stop())
 		runs++
 		if err != nil {
 			b.Fatal(err)
@@ -177,9 +136,9 @@ func BenchmarkPlan100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	runtime.GC()
-	cpu0 := cpuTime()
+	cpu0 := measure.CPUTime()
 	plan.Compute(desired, current, inv)
-	computeCPU := cpuTime() - cpu0
+	computeCPU := measure.CPUTime() - cpu0
 
 	perMake := wall / time.Duration(runs)
 	bound := time.Duration(calls/int64(runs)) * latency / parallelism
@@ -189,5 +148,5 @@ func BenchmarkPlan100k(b *testing.B) {
 	b.ReportMetric(float64(sequential)/float64(perMake), "speedup")
 	b.ReportMetric(float64(calls/int64(runs)), "requests")
 	b.ReportMetric(float64(computeCPU.Milliseconds()), "compute-cpu-ms")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(peak, "peak-heap-MB")
 }

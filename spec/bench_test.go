@@ -3,11 +3,10 @@ package spec
 import (
 	"fmt"
 	"runtime"
-	"runtime/metrics"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
+
+	"flowroute-numbers/internal/measure"
 )
 
 // bigSpec is a spec of n numbers spread over a few dozen routes, in the style Write produces.
@@ -26,34 +25,14 @@ func bigSpec(n int) []byte {
 }
 
 // BenchmarkValidate100k parses and validates a 100,000-number spec. Besides ns/op and B/op it
-// reports the input size and two peaks sampled while Parse runs: the heap in use (live data
-// plus garbage not yet collected, what the process holds) and the live heap as of the last GC.
+// reports the input size and the peak heap in use while Parse runs (live data plus garbage not
+// yet collected: what the process holds).
 func BenchmarkValidate100k(b *testing.B) {
 	data := bigSpec(100_000)
 	runtime.GC()
 
-	var peak, peakLive atomic.Uint64
-	done := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() { // ReadMemStats stops the world briefly; sampling every 10 ms costs little
-		defer close(sampled)
-		var m runtime.MemStats
-		live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(10 * time.Millisecond):
-				runtime.ReadMemStats(&m)
-				peak.Store(max(peak.Load(), m.HeapInuse))
-				metrics.Read(live)
-				if live[0].Value.Kind() == metrics.KindUint64 {
-					peakLive.Store(max(peakLive.Load(), live[0].Value.Uint64()))
-				}
-			}
-		}
-	}()
 	b.ReportAllocs()
+	peak := measure.StartPeak()
 	b.ResetTimer()
 	for b.Loop() {
 		s, err := Parse("big.yaml", data)
@@ -66,8 +45,5 @@ func BenchmarkValidate100k(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(len(data))/1e6, "MB-input")
-	close(done)
-	<-sampled
-	b.ReportMetric(float64(peak.Load())/1e6, "MB-peak-inuse")
-	b.ReportMetric(float64(peakLive.Load())/1e6, "MB-peak-live")
+	b.ReportMetric(peak.Stop(), "MB-peak-inuse")
 }
