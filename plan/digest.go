@@ -3,8 +3,8 @@ package plan
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
+	"strconv"
 
 	"flowroute-numbers/spec"
 )
@@ -20,14 +20,25 @@ const digestPrefix = "sha256:"
 // %q quotes them). Positions, defaults and policy are not part of an account state.
 func Digest(current *spec.Spec) string {
 	h := sha256.New()
+	line := make([]byte, 0, 128)
+	// record hashes one line of tab-separated quoted fields, without fmt: accounts of 100,000
+	// numbers are hashed on every plan.
+	record := func(kind string, fields ...string) {
+		line = append(line[:0], kind...)
+		for _, f := range fields {
+			line = append(line, '\t')
+			line = strconv.AppendQuote(line, f)
+		}
+		h.Write(append(line, '\n'))
+	}
 	io.WriteString(h, "flowroute-numbers state 1\n")
 	for _, name := range sortedKeys(current.Routes) {
 		r := current.Routes[name]
-		fmt.Fprintf(h, "route\t%q\t%q\t%q\n", name, r.Type, r.Value)
+		record("route", name, r.Type, r.Value)
 	}
 	for _, tn := range sortedKeys(current.Numbers) {
 		n := current.Numbers[tn]
-		fmt.Fprintf(h, "number\t%q\t%q\t%q\t%q\n", tn, n.BillingMethod, n.PrimaryRoute, n.FailoverRoute)
+		record("number", tn, n.BillingMethod, n.PrimaryRoute, n.FailoverRoute)
 	}
 	return digestPrefix + hex.EncodeToString(h.Sum(nil))
 }
