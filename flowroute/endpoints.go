@@ -1,13 +1,14 @@
 package flowroute
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 )
 
@@ -24,50 +25,25 @@ type listBody struct {
 	} `json:"links"`
 }
 
-// page decodes the list in raw into a Page, keeping the server's order of the keys.
-// item makes one T from a key and its decoded value; what names the items in errors.
+// page decodes the list in raw into a Page, its items in key order: the order v1 documents for
+// every list (numbers and NPAs numerically, as their keys have fixed widths; routes by name),
+// whatever order the JSON object happens to have. item makes one T from a key and its decoded
+// value; what names the items in errors. null or an absent list is an empty page.
 func page[T, V any](lb *listBody, raw json.RawMessage, what string, item func(key string, v V) (T, error)) (*Page[T], error) {
 	p := &Page[T]{Next: lb.Links.Next, Prev: lb.Links.Prev}
-	err := eachMember(raw, func(key string, v V) error {
-		it, err := item(key, v)
+	var members map[string]V
+	if err := json.Unmarshal(raw, &members); len(raw) > 0 && err != nil {
+		return nil, fmt.Errorf("flowroute: decoding %s: want a JSON object of %s: %w", what, what, err)
+	}
+	p.Items = make([]T, 0, len(members))
+	for _, key := range slices.Sorted(maps.Keys(members)) {
+		it, err := item(key, members[key])
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("flowroute: decoding %s: %w", what, err)
 		}
 		p.Items = append(p.Items, it)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("flowroute: decoding %s: %w", what, err)
 	}
 	return p, nil
-}
-
-// eachMember calls fn for each member of the JSON object raw, in document order (a Go map
-// would lose it). null or an absent object has no members.
-func eachMember[V any](raw json.RawMessage, fn func(key string, v V) error) error {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return fmt.Errorf("want a JSON object, got %s", snippet(raw))
-	}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key, _ := t.(string) // object keys are always strings
-		var v V
-		if err := dec.Decode(&v); err != nil {
-			return fmt.Errorf("member %q: %w", key, err)
-		}
-		if err := fn(key, v); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // list sends a GET for a list and decodes its envelope.

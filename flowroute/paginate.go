@@ -77,11 +77,13 @@ func (m *merger[T]) add(p *Page[T]) (added int) {
 	return added
 }
 
-// fetchRest fetches pages 2, 3, … with up to window requests in flight until the last page is
-// known, then merges every page up to it in order. A server that keeps announcing pages that
-// repeat items already seen, more than a window of them in a row, is an error rather than an
-// endless walk.
-func (m *merger[T]) fetchRest(ctx context.Context, window, limit, max int, fetch func(context.Context, PageOptions) (*Page[T], error)) error {
+// fetchRest fetches pages 2, 3, … until the last page is known, then merges every page up to
+// it in order. It keeps twice parallelism pages under way: the client's cap lets parallelism
+// of them be on the wire while the others decode or wait for a slot, so decoding a page never
+// delays the next request. Pages found to lie past the last one are cancelled. A server that
+// keeps announcing pages that repeat items already seen, more than parallelism of them in a
+// row, is an error rather than an endless walk.
+func (m *merger[T]) fetchRest(ctx context.Context, parallelism, limit, max int, fetch func(context.Context, PageOptions) (*Page[T], error)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
@@ -90,27 +92,33 @@ func (m *merger[T]) fetchRest(ctx context.Context, window, limit, max int, fetch
 		err error
 	}
 	results := make(chan result)
-	next, last, merged, inFlight := 2, math.MaxInt, 1, 0
+	next, last, merged := 2, math.MaxInt, 1
+	underway := make(map[int]context.CancelFunc) // page → cancels its request
 	arrived := make(map[int]*Page[T])
 	var firstErr error
 	wanted := func() bool {
 		return firstErr == nil && next <= last && (max <= 0 || (next-1)*limit < max)
 	}
 	for {
-		for inFlight < window && wanted() {
+		for len(underway) < 2*parallelism && wanted() {
 			n := next
 			next++
-			inFlight++
+			pctx, pcancel := context.WithCancel(ctx)
+			underway[n] = pcancel
 			go func() {
-				p, err := fetch(ctx, PageOptions{Limit: limit, Page: n})
+				p, err := fetch(pctx, PageOptions{Limit: limit, Page: n})
 				results <- result{n, p, err}
 			}()
 		}
-		if inFlight == 0 {
+		if len(underway) == 0 {
 			return firstErr
 		}
 		r := <-results
-		inFlight--
+		underway[r.n]()
+		delete(underway, r.n)
+		if r.n > last {
+			continue // cancelled or not, a page past the end is not wanted
+		}
 		if r.err != nil {
 			if firstErr == nil {
 				firstErr = r.err
@@ -118,18 +126,20 @@ func (m *merger[T]) fetchRest(ctx context.Context, window, limit, max int, fetch
 			}
 			continue
 		}
-		if r.n > last {
-			continue
-		}
 		if len(r.p.Items) == 0 || !r.p.HasNext() {
 			last = r.n
+			for n, pcancel := range underway {
+				if n > last {
+					pcancel()
+				}
+			}
 		}
 		arrived[r.n] = r.p
 		for p, ok := arrived[merged+1]; ok && firstErr == nil; p, ok = arrived[merged+1] {
 			delete(arrived, merged+1)
 			merged++
 			m.add(p)
-			if m.stale > window {
+			if m.stale > parallelism {
 				firstErr = fmt.Errorf("%w (page %d)", errNoProgress, merged)
 				cancel()
 			}

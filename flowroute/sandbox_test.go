@@ -205,13 +205,23 @@ type failedAttempts struct{ n atomic.Int32 }
 func (h *failedAttempts) Enabled(context.Context, slog.Level) bool { return true }
 func (h *failedAttempts) WithAttrs([]slog.Attr) slog.Handler       { return h }
 func (h *failedAttempts) WithGroup(string) slog.Handler            { return h }
+
+// Handle counts an attempt that did not answer 200, except the requests the page walker
+// cancels itself once it knows the last page.
 func (h *failedAttempts) Handle(_ context.Context, r slog.Record) error {
+	failed, cancelled := false, false
 	r.Attrs(func(a slog.Attr) bool {
-		if a.Key == "status" && a.Value.Int64() != http.StatusOK {
-			h.n.Add(1)
+		switch a.Key {
+		case "status":
+			failed = a.Value.Int64() != http.StatusOK
+		case "error":
+			cancelled = strings.Contains(a.Value.String(), context.Canceled.Error())
 		}
 		return true
 	})
+	if failed && !cancelled {
+		h.n.Add(1)
+	}
 	return nil
 }
 
