@@ -104,13 +104,16 @@ func Compute(desired, current *spec.Spec, inv Inventory) *Plan {
 		Changes:       []Change{},
 		Diagnostics:   []Diagnostic{},
 		Policy:        desired.Policy,
-		StateDigest:   Digest(current),
 	}
+	// Hashing a large account takes about as long as the diff itself: do both at once.
+	digest := make(chan string, 1)
+	go func() { digest <- Digest(current) }()
 	c := computer{p: p, desired: desired, current: current, inv: inv}
 	c.routes()
 	c.numbers()
 	c.unmanaged()
 	c.policy()
+	p.StateDigest = <-digest
 
 	slices.SortStableFunc(p.Changes, func(a, b Change) int {
 		return cmp.Or(cmp.Compare(actionOrder(a.Action), actionOrder(b.Action)), cmp.Compare(a.Key, b.Key))

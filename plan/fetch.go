@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -102,11 +103,12 @@ func stateOf(routes []flowroute.Route, numbers []flowroute.Number) *spec.Spec {
 // number that is not for sale is left out of the inventory; any other failure is an error.
 func FetchInventory(ctx context.Context, r Reader, desired, current *spec.Spec) (Inventory, error) {
 	var wanted []string
-	for _, tn := range sortedKeys(desired.Numbers) {
+	for tn := range desired.Numbers {
 		if _, owned := current.Numbers[tn]; !owned {
 			wanted = append(wanted, tn)
 		}
 	}
+	slices.Sort(wanted) // only the few to buy: sorting every desired number cost more than a request
 	inv := make(Inventory, len(wanted))
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
