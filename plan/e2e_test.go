@@ -12,6 +12,12 @@ import (
 	"flowroute-numbers/spec"
 )
 
+// The client is a Reader, and reports progress while it reads a large account.
+var (
+	_ plan.Reader         = (*flowroute.Client)(nil)
+	_ plan.ProgressReader = (*flowroute.Client)(nil)
+)
+
 // newAccount starts a sandbox and returns it with a client for it.
 func newAccount(t *testing.T) (*sandbox.Server, *flowroute.Client) {
 	t.Helper()
