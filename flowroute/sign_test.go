@@ -2,6 +2,8 @@ package flowroute
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"net/url"
 	"os"
 	"testing"
@@ -20,22 +22,33 @@ type signingVector struct {
 	BasicAuthPassword string `json:"basic_auth_password"`
 }
 
-// loadVectors reads the shared vectors; a copy lives in testdata so a clone without the
-// shared folder still tests them.
+// sharedVectors is the team's copy of the vectors, beside the repository; CI has it too.
+const sharedVectors = "../../shared/testdata/flowroute-v1-signatures.json"
+
+// loadVectors reads the vectors committed in testdata, so that a clone on its own still tests
+// them, and, when the shared folder is beside the repository, the shared file as well: a vector
+// added there is then tested without anyone copying it.
 func loadVectors(t *testing.T) []signingVector {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/flowroute-v1-signatures.json")
-	if err != nil {
-		t.Fatal(err)
+	var all []signingVector
+	for _, path := range []string{"testdata/flowroute-v1-signatures.json", sharedVectors} {
+		raw, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) && path == sharedVectors {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f struct{ Vectors []signingVector }
+		if err := json.Unmarshal(raw, &f); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(f.Vectors) == 0 {
+			t.Fatalf("%s: no signing vectors", path)
+		}
+		all = append(all, f.Vectors...)
 	}
-	var f struct{ Vectors []signingVector }
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatal(err)
-	}
-	if len(f.Vectors) == 0 {
-		t.Fatal("no signing vectors")
-	}
-	return f.Vectors
+	return all
 }
 
 func TestSignatureVectors(t *testing.T) {
