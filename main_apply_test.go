@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,17 +13,10 @@ import (
 	"flowroute-numbers/apply"
 	"flowroute-numbers/flowroute"
 	"flowroute-numbers/flowroute/sandbox"
+	"flowroute-numbers/internal/golden"
 	"flowroute-numbers/internal/money"
 	"flowroute-numbers/plan"
 )
-
-// The -update flag rewrites golden files. Another test file of this package may define it
-// too; whichever comes first wins, and applyGolden reads it by name.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files from the actual output")
-	}
-}
 
 // applyTerminal stands in for a terminal on standard input, so that a test can answer the
 // confirmation question.
@@ -96,25 +88,6 @@ func applyWrites(t *testing.T, state string) []sandbox.AuditEntry {
 	return sb.Audit()
 }
 
-func applyGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("apply", "testdata", "golden", name)
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
-	}
-	if got != string(want) {
-		actual := path + ".actual"
-		os.WriteFile(actual, []byte(got), 0o644)
-		t.Errorf("output differs from %s; actual output in %s\n%s", path, actual, got)
-	}
-}
-
 func TestApplySpecThenNoChanges(t *testing.T) {
 	t.Parallel()
 	state, specPath := applySandbox(t, 10)
@@ -124,7 +97,7 @@ func TestApplySpecThenNoChanges(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
-	applyGolden(t, "apply-spec.txt", strings.ReplaceAll(out, filepath.Dir(specPath), "DIR"))
+	golden.Check(t, "testdata/golden/apply/apply-spec.txt", []byte(strings.ReplaceAll(out, filepath.Dir(specPath), "DIR")))
 
 	out, errs, code = applyRun(t, state, nil, "apply", "-f", specPath)
 	if code != 0 || !strings.Contains(out, "No changes.") || strings.Contains(out, applyQuestion) {
@@ -286,5 +259,5 @@ func TestApplyReportRendering(t *testing.T) {
 		fmt.Fprintln(&b, applyLine(r))
 	}
 	applyReport(&b, rep)
-	applyGolden(t, "report-incomplete.txt", b.String())
+	golden.Check(t, "testdata/golden/apply/report-incomplete.txt", b.Bytes())
 }

@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,38 +13,9 @@ import (
 	"testing"
 
 	"flowroute-numbers/flowroute"
+	"flowroute-numbers/internal/golden"
 	"flowroute-numbers/spec"
 )
-
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files from the actual output")
-	}
-}
-
-// searchGolden compares got with testdata/golden/search/name, rewriting it with -update and
-// writing the actual output beside it when they differ.
-func searchGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", "search", name)
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
-	}
-	if got != string(want) {
-		actual := path + ".actual"
-		os.WriteFile(actual, []byte(got), 0o644)
-		t.Errorf("output differs from %s; actual output in %s\n%s", path, actual, got)
-	}
-}
 
 // fakeInventory is a v1 server that answers the browse calls with fixed pages and records
 // what it was asked.
@@ -146,7 +115,7 @@ func TestSearchFormats(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", format, code, stderr)
 		}
-		searchGolden(t, format+".golden", stdout)
+		golden.Check(t, filepath.Join("testdata", "golden", "search", format+".golden"), []byte(stdout))
 		if want := []string{"/v1/available-tns/tns/?limit=20&npa=206&page=1&state=WA"}; !slices.Equal(uris, want) {
 			t.Errorf("%s: requests %v, want %v", format, uris, want)
 		}

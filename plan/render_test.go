@@ -3,46 +3,17 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"flowroute-numbers/internal/golden"
 	"flowroute-numbers/internal/money"
 	"flowroute-numbers/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden/plan")
-
-// golden compares got with testdata/golden/plan/name. When they differ it writes got beside
-// the golden file as name.actual; with -update it rewrites the golden file.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("..", "testdata", "golden", "plan", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./plan -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		os.WriteFile(path+".actual", got, 0o644)
-		t.Errorf("%s differs (-golden +got); the output is in %s.actual, run go test ./plan -update to accept it:\n%s", path, path, diff)
-		return
-	}
-	os.Remove(path + ".actual")
-}
 
 // samplePlan has one of everything: each action, a purchase with routes, an update of one
 // route, an update of both, an error, a warning and more unmanaged numbers than are shown.
@@ -92,10 +63,10 @@ func TestRenderGolden(t *testing.T) {
 	for name, p := range map[string]*Plan{"sample": samplePlan(), "no-changes": noChangesPlan()} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			golden(t, name+".txt", render(t, func(b *bytes.Buffer) error { return RenderText(b, p, TextOptions{}) }))
-			golden(t, name+".color.txt", render(t, func(b *bytes.Buffer) error { return RenderText(b, p, TextOptions{Color: true}) }))
-			golden(t, name+".json", render(t, func(b *bytes.Buffer) error { return RenderJSON(b, p) }))
-			golden(t, name+".md", render(t, func(b *bytes.Buffer) error { return RenderMarkdown(b, p) }))
+			checkGolden(t, name+".txt", render(t, func(b *bytes.Buffer) error { return RenderText(b, p, TextOptions{}) }))
+			checkGolden(t, name+".color.txt", render(t, func(b *bytes.Buffer) error { return RenderText(b, p, TextOptions{Color: true}) }))
+			checkGolden(t, name+".json", render(t, func(b *bytes.Buffer) error { return RenderJSON(b, p) }))
+			checkGolden(t, name+".md", render(t, func(b *bytes.Buffer) error { return RenderMarkdown(b, p) }))
 		})
 	}
 }
@@ -206,4 +177,10 @@ func TestRenderMarkdownFoldsLongLists(t *testing.T) {
 	if strings.Contains(got, "12065550204") {
 		t.Error("Markdown lists more rows than markdownMaxChanges")
 	}
+}
+
+// checkGolden compares got with testdata/golden/plan/name (go test ./plan -update rewrites it).
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden.Check(t, filepath.Join("..", "testdata", "golden", "plan", name), got)
 }

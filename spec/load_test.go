@@ -3,7 +3,6 @@ package spec
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path"
 	"path/filepath"
@@ -13,10 +12,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"flowroute-numbers/internal/golden"
 	"flowroute-numbers/internal/money"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files and the committed schema")
 
 const (
 	goodDir = "../testdata/specs/good"
@@ -26,24 +24,6 @@ const (
 // loadIn loads names relative to dir, so that positions and goldens name short paths.
 func loadIn(dir string, names ...string) (*Spec, error) {
 	return load(os.DirFS(dir), path.Join, names)
-}
-
-// golden compares got with the file, or rewrites the file with -update.
-func golden(t *testing.T, file, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test ./spec -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got; go test ./spec -update rewrites it):\n%s", file, diff)
-	}
 }
 
 // TestBadSpecs loads every spec in testdata/specs/bad (a file, or a directory of files that
@@ -71,7 +51,7 @@ func TestBadSpecs(t *testing.T) {
 			if !errors.As(err, &errs) {
 				t.Fatalf("error is %T, want spec.Errors: %v", err, err)
 			}
-			golden(t, filepath.Join(badDir, strings.TrimSuffix(name, ".yaml")+".golden"), err.Error()+"\n")
+			golden.Check(t, filepath.Join(badDir, strings.TrimSuffix(name, ".yaml")+".golden"), []byte(err.Error()+"\n"))
 		})
 	}
 	if n < 30 {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 
+	"flowroute-numbers/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 )
@@ -20,7 +22,7 @@ func TestWriteGolden(t *testing.T) {
 	if err := Write(&buf, s, "Exported from account 12345\nat 2024-01-02T03:04:05Z"); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "../testdata/specs/write/full.golden", buf.String())
+	golden.Check(t, "../testdata/specs/write/full.golden", buf.Bytes())
 }
 
 // TestWriteAccountState writes a state as plan.Fetch reads it: the built-in route, a zero
@@ -101,7 +103,7 @@ func TestQuoteReadsBack(t *testing.T) {
 func TestSchemaUpToDate(t *testing.T) {
 	t.Parallel()
 	const file = "../schema/flowroute-numbers.schema.json"
-	if *update {
+	if golden.Update() {
 		if err := os.WriteFile(file, Schema(), 0o644); err != nil {
 			t.Fatal(err)
 		}
