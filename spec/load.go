@@ -475,19 +475,25 @@ func (l *loader) version(file string, e entry) {
 
 var numberKeys = []string{"billing_method", "primary_route", "failover_route"}
 
+// field returns the field of n that key, one of numberKeys, names; nil for any other key.
+func (n *Number) field(key string) *string {
+	switch key {
+	case "billing_method":
+		return &n.BillingMethod
+	case "primary_route":
+		return &n.PrimaryRoute
+	case "failover_route":
+		return &n.FailoverRoute
+	}
+	return nil
+}
+
 func (l *loader) defaults(file string, n *yaml.Node) {
-	d := &l.s.Defaults
+	d := (*Number)(&l.s.Defaults) // the same fields
 	for _, e := range l.mapping(file, n, label{"defaults"}) {
 		key := e.key.Value
-		var field *string
-		switch key {
-		case "billing_method":
-			field = &d.BillingMethod
-		case "primary_route":
-			field = &d.PrimaryRoute
-		case "failover_route":
-			field = &d.FailoverRoute
-		default:
+		field := d.field(key)
+		if field == nil {
 			l.unknown(file, e.key, "defaults", numberKeys...)
 			continue
 		}
@@ -572,15 +578,8 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 		var num Number
 		for _, f := range l.mapping(file, e.val, label{"number ", tn}) {
 			key := f.key.Value
-			var field *string
-			switch key {
-			case "billing_method":
-				field = &num.BillingMethod
-			case "primary_route":
-				field = &num.PrimaryRoute
-			case "failover_route":
-				field = &num.FailoverRoute
-			default:
+			field := num.field(key)
+			if field == nil {
 				l.unknown(file, f.key, "number "+tn, numberKeys...)
 				continue
 			}
