@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,13 +47,33 @@ func (c *exportCmd) Run(g *Globals) error {
 		return fmt.Errorf("exporting: %w", err)
 	}
 	if c.Out == "" {
-		_, err := g.stdout.Write(b.Bytes())
-		return err
+		if _, err := g.stdout.Write(b.Bytes()); err != nil {
+			return err
+		}
+	} else {
+		if err := atomicfile.Write(c.Out, b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("exporting: %w", err)
+		}
+		fmt.Fprintf(g.stderr, "Wrote %s and %s to %s.\n",
+			nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"), c.Out)
 	}
-	if err := atomicfile.Write(c.Out, b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("exporting: %w", err)
-	}
-	fmt.Fprintf(g.stderr, "Wrote %s and %s to %s.\n",
-		nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"), c.Out)
+	exportCheck(g, b.Bytes(), cmp.Or(c.Out, "the exported spec"))
 	return nil
+}
+
+// exportCheck warns when the account holds what the spec language cannot express (a route
+// name with a space, a route type this tool does not manage, ...): the export is still
+// written, since it is the account as it is, but it will not validate until the user
+// renames or removes those entries, and the warning says which.
+func exportCheck(g *Globals, data []byte, name string) {
+	_, err := spec.Parse(name, data)
+	var errs spec.Errors
+	if !errors.As(err, &errs) {
+		return
+	}
+	fmt.Fprintf(g.stderr, "Warning: the account holds %s that a spec cannot express; %s will not validate until you edit these entries:\n",
+		nounCount(len(errs), "thing"), name)
+	for _, e := range errs {
+		fmt.Fprintf(g.stderr, "  %v\n", e)
+	}
 }
