@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,32 +27,10 @@ func (applyTerminal) standsInForTerminal() {}
 // state file and a spec that creates a route, buys two numbers and updates all three.
 func applySandbox(t *testing.T, maxPurchases int) (state, specPath string) {
 	t.Helper()
-	dir := t.TempDir()
-	state = filepath.Join(dir, "sandbox.json")
-	sb, err := sandbox.New(sandbox.Options{StatePath: state, Seed: 5, InventorySize: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.AddRoute(flowroute.Route{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.AddOwnedNumber(flowroute.Number{TN: "12065550100"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	_, endpoint := sandbox.NewTestServer(t, sandbox.Options{StatePath: state})
-	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	avail, err := c.AllAvailable(t.Context(), flowroute.SearchQuery{}, 2)
-	if err != nil || len(avail) < 2 {
-		t.Fatalf("reading the inventory: %v (%d numbers)", err, len(avail))
-	}
-	specPath = filepath.Join(dir, "numbers.yaml")
-	content := fmt.Sprintf(`version: 1
+	state, avail := seedSandbox(t, 5,
+		[]flowroute.Route{{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"}},
+		[]flowroute.Number{{TN: "12065550100"}}, 2)
+	specPath = writeSpec(t, fmt.Sprintf(`version: 1
 routes:
   pbx: {type: HOST, value: "24.239.23.40:5060"}
   backup: {type: PSTN, value: "16476998778"}
@@ -63,19 +40,8 @@ numbers:
   %q: {billing_method: METERED}
 policy:
   max_purchases: %d
-`, avail[0].TN, avail[1].TN, maxPurchases)
-	if err := os.WriteFile(specPath, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`, avail[0].TN, avail[1].TN, maxPurchases))
 	return state, specPath
-}
-
-// applyRun runs the CLI against the sandbox whose state is in state, with stdin.
-func applyRun(t *testing.T, state string, stdin io.Reader, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = runIO(append([]string{"--sandbox", "--sandbox-state", state}, args...), stdin, &out, &errb)
-	return out.String(), errb.String(), code
 }
 
 // applyWrites returns the write requests the sandbox whose state is in state has received.
@@ -93,13 +59,13 @@ func TestApplySpecThenNoChanges(t *testing.T) {
 	state, specPath := applySandbox(t, 10)
 	// Parallelism 1 makes the order of the progress lines that of the plan, so that the whole
 	// output can be compared with a golden file.
-	out, errs, code := applyRun(t, state, nil, "apply", "-f", specPath, "--auto-approve", "--parallelism", "1")
+	out, errs, code := sandboxCLI(t, state, nil, "apply", "-f", specPath, "--auto-approve", "--parallelism", "1")
 	if code != 0 {
 		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 	golden.Check(t, "testdata/golden/apply/apply-spec.txt", []byte(strings.ReplaceAll(out, filepath.Dir(specPath), "DIR")))
 
-	out, errs, code = applyRun(t, state, nil, "apply", "-f", specPath)
+	out, errs, code = sandboxCLI(t, state, nil, "apply", "-f", specPath)
 	if code != 0 || !strings.Contains(out, "No changes.") || strings.Contains(out, applyQuestion) {
 		t.Errorf("second apply: exit %d, want 0 with \"No changes.\" and no question\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
@@ -120,7 +86,7 @@ func TestApplyAsksForYes(t *testing.T) {
 		t.Run(fmt.Sprintf("%q", tc.answer), func(t *testing.T) {
 			t.Parallel()
 			state, specPath := applySandbox(t, 10)
-			out, errs, code := applyRun(t, state, applyTerminal{strings.NewReader(tc.answer)}, "apply", "-f", specPath)
+			out, errs, code := sandboxCLI(t, state, applyTerminal{strings.NewReader(tc.answer)}, "apply", "-f", specPath)
 			if code != tc.code || !strings.Contains(out, applyQuestion) {
 				t.Fatalf("exit %d, want %d after the question\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errs)
 			}
@@ -138,7 +104,7 @@ func TestApplyRefusesWithoutTerminal(t *testing.T) {
 	t.Parallel()
 	state, specPath := applySandbox(t, 10)
 	// "yes" on a pipe is not a person's answer.
-	out, errs, code := applyRun(t, state, strings.NewReader("yes\n"), "apply", "-f", specPath)
+	out, errs, code := sandboxCLI(t, state, strings.NewReader("yes\n"), "apply", "-f", specPath)
 	if code != 1 || !strings.Contains(errs, "--auto-approve") || !strings.Contains(errs, "nothing was changed") {
 		t.Errorf("exit %d, want 1 with a message naming --auto-approve\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
@@ -151,16 +117,16 @@ func TestApplyPlanFile(t *testing.T) {
 	t.Parallel()
 	state, specPath := applySandbox(t, 10)
 	planPath := filepath.Join(t.TempDir(), "plan.json")
-	if out, errs, code := applyRun(t, state, nil, "plan", "-f", specPath, "--out", planPath); code != 0 {
+	if out, errs, code := sandboxCLI(t, state, nil, "plan", "-f", specPath, "--out", planPath); code != 0 {
 		t.Fatalf("plan exit %d\n%s\n%s", code, out, errs)
 	}
-	out, errs, code := applyRun(t, state, nil, "apply", planPath, "--auto-approve")
+	out, errs, code := sandboxCLI(t, state, nil, "apply", planPath, "--auto-approve")
 	if code != 0 || !strings.Contains(out, "Verified: the account matches the spec.") {
 		t.Fatalf("apply exit %d, want 0 and verified\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 	// The same plan again: the account has changed since (by that plan), so it is stale.
 	writes := len(applyWrites(t, state))
-	out, errs, code = applyRun(t, state, nil, "apply", planPath, "--auto-approve")
+	out, errs, code = sandboxCLI(t, state, nil, "apply", planPath, "--auto-approve")
 	if code != 1 || !strings.Contains(errs, "stale") || !strings.Contains(errs, "run plan again") {
 		t.Errorf("applying a stale plan: exit %d, want 1 and a word about staleness\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
@@ -173,7 +139,7 @@ func TestApplyPlanFileGuards(t *testing.T) {
 	t.Parallel()
 	state, specPath := applySandbox(t, 10)
 	planPath := filepath.Join(t.TempDir(), "plan.json")
-	if out, errs, code := applyRun(t, state, nil, "plan", "-f", specPath, "--out", planPath); code != 0 {
+	if out, errs, code := sandboxCLI(t, state, nil, "plan", "-f", specPath, "--out", planPath); code != 0 {
 		t.Fatalf("plan exit %d\n%s\n%s", code, out, errs)
 	}
 	// Someone lowers the limit in the saved plan: apply checks it again.
@@ -185,7 +151,7 @@ func TestApplyPlanFileGuards(t *testing.T) {
 	if err := f.Save(planPath); err != nil {
 		t.Fatal(err)
 	}
-	out, errs, code := applyRun(t, state, nil, "apply", planPath, "--auto-approve")
+	out, errs, code := sandboxCLI(t, state, nil, "apply", planPath, "--auto-approve")
 	if code != 1 || !strings.Contains(errs, "policy.max_purchases allows 1") {
 		t.Errorf("exit %d, want 1 naming policy.max_purchases\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
@@ -197,7 +163,7 @@ func TestApplyPlanFileGuards(t *testing.T) {
 func TestApplyPlanWithErrors(t *testing.T) {
 	t.Parallel()
 	state, specPath := applySandbox(t, 1) // two purchases, one allowed
-	out, errs, code := applyRun(t, state, nil, "apply", "-f", specPath, "--auto-approve")
+	out, errs, code := sandboxCLI(t, state, nil, "apply", "-f", specPath, "--auto-approve")
 	if code != 1 || !strings.Contains(out, "max_purchases") || !strings.Contains(errs, "nothing was applied") {
 		t.Errorf("exit %d, want 1 with the plan's errors\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
@@ -214,7 +180,7 @@ func TestApplyArguments(t *testing.T) {
 		{"apply", "-f", specPath, "plan.json", "--auto-approve"},
 		{"apply", "-f", specPath, "--auto-approve", "--parallelism", "0"},
 	} {
-		if _, errs, code := applyRun(t, state, nil, args...); code != 1 || errs == "" {
+		if _, errs, code := sandboxCLI(t, state, nil, args...); code != 1 || errs == "" {
 			t.Errorf("%q: exit %d, stderr %q; want 1 with a message", args, code, errs)
 		}
 	}
@@ -226,7 +192,7 @@ func TestApplyArguments(t *testing.T) {
 func TestApplyBuysEachNumberOnce(t *testing.T) {
 	t.Parallel()
 	state, specPath := applySandbox(t, 10)
-	if _, errs, code := applyRun(t, state, nil, "apply", "-f", specPath, "--auto-approve"); code != 0 {
+	if _, errs, code := sandboxCLI(t, state, nil, "apply", "-f", specPath, "--auto-approve"); code != 0 {
 		t.Fatalf("apply: exit %d: %s", code, errs)
 	}
 	var purchases int

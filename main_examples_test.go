@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,12 +18,11 @@ func TestExamplesRunAsTheReadmeSays(t *testing.T) {
 			state := filepath.Join(t.TempDir(), "sandbox.json")
 			cli := func(want int, args ...string) string {
 				t.Helper()
-				var out, errb bytes.Buffer
-				args = append([]string{"--sandbox", "--sandbox-state", state}, args...)
-				if got := runIO(args, strings.NewReader(""), &out, &errb); got != want {
-					t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), got, want, out.String(), errb.String())
+				out, errs, got := sandboxCLI(t, state, nil, args...)
+				if got != want {
+					t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), got, want, out, errs)
 				}
-				return out.String()
+				return out
 			}
 			cli(0, "validate", "-f", example)
 			if out := cli(2, "plan", "-f", example, "--detailed-exitcode"); !strings.Contains(out, "Plan: ") {

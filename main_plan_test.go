@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -19,59 +18,15 @@ import (
 // state file and two numbers that are for sale.
 func planSandbox(t *testing.T) (state string, forSale []string) {
 	t.Helper()
-	state = filepath.Join(t.TempDir(), "sandbox.json")
-	sb, err := sandbox.New(sandbox.Options{StatePath: state, Seed: 3, InventorySize: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range []flowroute.Route{
+	state, avail := seedSandbox(t, 3, []flowroute.Route{
 		{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"},
 		{Name: "backup", Type: "URI", Value: "sip:16476998778@215.122.69.152:5060;transport=tcp"},
-	} {
-		if err := sb.AddRoute(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, n := range []flowroute.Number{
+	}, []flowroute.Number{
 		{TN: "12065550100", BillingMethod: "METERED", Routes: []flowroute.RouteRef{{Name: "pbx"}, {Name: "backup"}}},
 		{TN: "12065550101", BillingMethod: "VPRI"},
 		{TN: "12065550102", BillingMethod: "METERED", Routes: []flowroute.RouteRef{{Name: "backup"}, {Name: "sip-reg"}}},
-	} {
-		if err := sb.AddOwnedNumber(n); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := sb.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	// The numbers for sale, read through the API like any client.
-	_, endpoint := sandbox.NewTestServer(t, sandbox.Options{StatePath: state})
-	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	avail, err := c.AllAvailable(t.Context(), flowroute.SearchQuery{}, 2)
-	if err != nil || len(avail) < 2 {
-		t.Fatalf("reading the inventory: %v (%d numbers)", err, len(avail))
-	}
+	}, 2)
 	return state, []string{avail[0].TN, avail[1].TN}
-}
-
-// planRun runs the CLI against the sandbox whose state is in state.
-func planRun(t *testing.T, state string, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(append([]string{"--sandbox", "--sandbox-state", state}, args...), &out, &errb)
-	return out.String(), errb.String(), code
-}
-
-func planWriteSpec(t *testing.T, content string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "numbers.yaml")
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // matchingSpec is what planSandbox seeds, written as a spec.
@@ -89,7 +44,7 @@ func TestExportThenPlanIsNoChanges(t *testing.T) {
 	t.Parallel()
 	state, _ := planSandbox(t)
 	out := filepath.Join(t.TempDir(), "exported.yaml")
-	_, stderr, code := planRun(t, state, "export", "--out", out)
+	_, stderr, code := sandboxCLI(t, state, nil, "export", "--out", out)
 	if code != 0 {
 		t.Fatalf("export exited %d: %s", code, stderr)
 	}
@@ -106,13 +61,13 @@ func TestExportThenPlanIsNoChanges(t *testing.T) {
 		t.Errorf("exported spec holds a key:\n%s", exported)
 	}
 
-	stdout, stderr, code := planRun(t, state, "plan", "-f", out, "--detailed-exitcode")
+	stdout, stderr, code := sandboxCLI(t, state, nil, "plan", "-f", out, "--detailed-exitcode")
 	if code != 0 || !strings.Contains(stdout, "No changes.") {
 		t.Errorf("plan of the export: exit %d, want 0 and No changes.\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 
 	// Without --out, export writes the same spec (but its time) on stdout.
-	stdout, _, code = planRun(t, state, "export")
+	stdout, _, code = sandboxCLI(t, state, nil, "export")
 	strip := func(s string) string { return s[strings.Index(s, "version: 1"):] }
 	if code != 0 || strip(stdout) != strip(string(exported)) {
 		t.Errorf("export to stdout: exit %d\n%s", code, stdout)
@@ -122,10 +77,10 @@ func TestExportThenPlanIsNoChanges(t *testing.T) {
 func TestPlanExitCodes(t *testing.T) {
 	t.Parallel()
 	state, forSale := planSandbox(t)
-	noChanges := planWriteSpec(t, matchingSpec)
-	changes := planWriteSpec(t, matchingSpec+"  \""+forSale[0]+"\": {billing_method: METERED, primary_route: pbx}\n")
-	errors := planWriteSpec(t, strings.Replace(matchingSpec, "billing_method: VPRI", "billing_method: METERED", 1))
-	invalid := planWriteSpec(t, "version: 1\nnumbers:\n  \"+1 206\": {}\n")
+	noChanges := writeSpec(t, matchingSpec)
+	changes := writeSpec(t, matchingSpec+"  \""+forSale[0]+"\": {billing_method: METERED, primary_route: pbx}\n")
+	errors := writeSpec(t, strings.Replace(matchingSpec, "billing_method: VPRI", "billing_method: METERED", 1))
+	invalid := writeSpec(t, "version: 1\nnumbers:\n  \"+1 206\": {}\n")
 
 	for _, tt := range []struct {
 		name     string
@@ -146,7 +101,7 @@ func TestPlanExitCodes(t *testing.T) {
 		{name: "bad format", args: []string{"-f", noChanges, "--format", "yaml"}, code: 1, stderr: "--format", noStdout: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, code := planRun(t, state, append([]string{"plan"}, tt.args...)...)
+			stdout, stderr, code := sandboxCLI(t, state, nil, append([]string{"plan"}, tt.args...)...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout, stderr)
 			}
@@ -168,10 +123,10 @@ func TestPlanExitCodes(t *testing.T) {
 func TestPlanFormatsAndPlanFile(t *testing.T) {
 	t.Parallel()
 	state, forSale := planSandbox(t)
-	specPath := planWriteSpec(t, matchingSpec+"  \""+forSale[0]+"\": {billing_method: METERED}\n")
+	specPath := writeSpec(t, matchingSpec+"  \""+forSale[0]+"\": {billing_method: METERED}\n")
 	planPath := filepath.Join(t.TempDir(), "plan.json")
 
-	stdout, stderr, code := planRun(t, state, "plan", "-f", specPath, "--format", "json", "--out", planPath)
+	stdout, stderr, code := sandboxCLI(t, state, nil, "plan", "-f", specPath, "--format", "json", "--out", planPath)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -200,15 +155,15 @@ func TestPlanFormatsAndPlanFile(t *testing.T) {
 		t.Error("the plan file holds a key")
 	}
 
-	stdout, _, code = planRun(t, state, "plan", "-f", specPath, "--format", "markdown")
+	stdout, _, code = sandboxCLI(t, state, nil, "plan", "-f", specPath, "--format", "markdown")
 	if code != 0 || !strings.Contains(stdout, "| + | purchase | `"+forSale[0]+"` | METERED") {
 		t.Errorf("markdown: exit %d\n%s", code, stdout)
 	}
 
 	// A plan with errors is printed but never saved.
-	bad := planWriteSpec(t, matchingSpec+"  \"19999999999\": {billing_method: METERED}\n")
+	bad := writeSpec(t, matchingSpec+"  \"19999999999\": {billing_method: METERED}\n")
 	badPlan := filepath.Join(t.TempDir(), "bad.json")
-	_, stderr, code = planRun(t, state, "plan", "-f", bad, "--out", badPlan)
+	_, stderr, code = sandboxCLI(t, state, nil, "plan", "-f", bad, "--out", badPlan)
 	if _, err := os.Stat(badPlan); code != 1 || !os.IsNotExist(err) || !strings.Contains(stderr, "was not written") {
 		t.Errorf("plan with errors: exit %d, file stat %v, stderr:\n%s", code, err, stderr)
 	}
@@ -222,7 +177,7 @@ func TestPlanStepSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("GITHUB_STEP_SUMMARY", summary)
-	_, stderr, code := planRun(t, state, "plan", "-f", planWriteSpec(t, matchingSpec), "--format", "json")
+	_, stderr, code := sandboxCLI(t, state, nil, "plan", "-f", writeSpec(t, matchingSpec), "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -156,21 +156,19 @@ func TestAreasOutput(t *testing.T) {
 	}
 }
 
-// sandboxRun runs the CLI against a sandbox whose state lives in dir.
-func sandboxRun(t *testing.T, dir string, args ...string) (stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	if code := run(append([]string{"--sandbox", "--sandbox-state", filepath.Join(dir, "sandbox.json")}, args...), &out, &errb); code != 0 {
-		t.Fatalf("%v: exit %d: %s", args, code, errb.String())
-	}
-	return out.String(), errb.String()
-}
-
 func TestSearchAndAreasAgainstSandbox(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	sandboxRun := func(args ...string) string {
+		t.Helper()
+		out, errs, code := sandboxCLI(t, state, nil, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		return out
+	}
 
-	out, _ := sandboxRun(t, dir, "search", "--limit", "5", "--format", "json")
+	out := sandboxRun("search", "--limit", "5", "--format", "json")
 	var found []flowroute.AvailableNumber
 	if err := json.Unmarshal([]byte(out), &found); err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -181,29 +179,29 @@ func TestSearchAndAreasAgainstSandbox(t *testing.T) {
 	first := found[0]
 
 	// The number found is found again by its digits, and by its area, exchange and state.
-	out, _ = sandboxRun(t, dir, "search", "--tn", first.TN, "--format", "json")
+	out = sandboxRun("search", "--tn", first.TN, "--format", "json")
 	var again []flowroute.AvailableNumber
 	if err := json.Unmarshal([]byte(out), &again); err != nil || len(again) != 1 || again[0].TN != first.TN {
 		t.Errorf("search --tn %s = %s (%v)", first.TN, out, err)
 	}
-	out, _ = sandboxRun(t, dir, "search", "--npa", first.TN[1:4], "--nxx", first.TN[4:7], "--state", first.State,
+	out = sandboxRun("search", "--npa", first.TN[1:4], "--nxx", first.TN[4:7], "--state", first.State,
 		"--ratecenter", first.RateCenter, "--limit", "200")
 	if !strings.Contains(out, first.TN) || !strings.HasPrefix(out, "NUMBER") {
 		t.Errorf("search by area does not list %s:\n%s", first.TN, out)
 	}
 
-	out, _ = sandboxRun(t, dir, "search", "--limit", "3", "--format", "yaml")
+	out = sandboxRun("search", "--limit", "3", "--format", "yaml")
 	s, err := spec.Parse("search.yaml", []byte("version: 1\n"+out))
 	if err != nil || len(s.Numbers) != 3 {
 		t.Errorf("yaml output is not a spec of 3 numbers: %v\n%s", err, out)
 	}
 
-	out, _ = sandboxRun(t, dir, "areas")
+	out = sandboxRun("areas")
 	npas := strings.Fields(out)
 	if !slices.Contains(npas, first.TN[1:4]) || !slices.IsSorted(npas) {
 		t.Errorf("areas does not list %s in order: %v", first.TN[1:4], npas)
 	}
-	out, _ = sandboxRun(t, dir, "areas", "--npa", first.TN[1:4])
+	out = sandboxRun("areas", "--npa", first.TN[1:4])
 	if !slices.Contains(strings.Fields(out), first.TN[1:4]+"-"+first.TN[4:7]) {
 		t.Errorf("areas --npa %s does not list %s-%s:\n%s", first.TN[1:4], first.TN[1:4], first.TN[4:7], out)
 	}

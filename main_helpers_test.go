@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"flowroute-numbers/flowroute"
+	"flowroute-numbers/flowroute/sandbox"
+)
+
+// sandboxCLI runs the CLI in-process against the sandbox whose state is in state, with stdin
+// as standard input (nil is empty input), and returns what it printed and its exit code.
+func sandboxCLI(t *testing.T, state string, stdin io.Reader, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	var out, errb bytes.Buffer
+	code = runIO(append([]string{"--sandbox", "--sandbox-state", state}, args...), stdin, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// seedSandbox writes a sandbox state file, made from seed, that holds routes and numbers
+// besides the sandbox's own, and returns it with the first forSale numbers for sale, read
+// through the API like any client (none when forSale is 0).
+func seedSandbox(t *testing.T, seed int64, routes []flowroute.Route, numbers []flowroute.Number, forSale int) (state string, avail []flowroute.AvailableNumber) {
+	t.Helper()
+	state = filepath.Join(t.TempDir(), "sandbox.json")
+	sb, err := sandbox.New(sandbox.Options{StatePath: state, Seed: seed, InventorySize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range routes {
+		if err := sb.AddRoute(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range numbers {
+		if err := sb.AddOwnedNumber(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sb.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if forSale == 0 {
+		return state, nil
+	}
+	_, endpoint := sandbox.NewTestServer(t, sandbox.Options{StatePath: state})
+	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	avail, err = c.AllAvailable(t.Context(), flowroute.SearchQuery{}, forSale)
+	if err != nil || len(avail) < forSale {
+		t.Fatalf("reading the inventory: %v (%d numbers, want %d)", err, len(avail), forSale)
+	}
+	return state, avail
+}
+
+// writeSpec writes content to a spec file of its own and returns the file's path.
+func writeSpec(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "numbers.yaml")
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
