@@ -80,7 +80,8 @@ func (m *merger[T]) add(p *Page[T]) (added int) {
 // fetchRest fetches pages 2, 3, … until the last page is known, then merges every page up to
 // it in order. It keeps twice parallelism pages under way: the client's cap lets parallelism
 // of them be on the wire while the others decode or wait for a slot, so decoding a page never
-// delays the next request. Pages found to lie past the last one are cancelled. A server that
+// delays the next request. Pages found to lie past the last one are cancelled; up to
+// 2 × parallelism - 1 of them may already have been sent, and answer {}. A server that
 // keeps announcing pages that repeat items already seen, more than parallelism of them in a
 // row, is an error rather than an endless walk.
 func (m *merger[T]) fetchRest(ctx context.Context, parallelism, limit, max int, fetch func(context.Context, PageOptions) (*Page[T], error)) error {
