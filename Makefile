@@ -26,8 +26,15 @@ lint: ## go vet, gofmt, go mod tidy and the committed schema must leave no diff
 		echo "go mod tidy changed go.mod/go.sum: run it and commit the result"; \
 		cp /tmp/flowroute-go.mod.bak go.mod; cp /tmp/flowroute-go.sum.bak go.sum; exit 1; fi
 
+# Every fuzz target, as package:Target; go test fuzzes one target at a time.
+FUZZ_TARGETS := ./spec:FuzzLoadSpec ./flowroute:FuzzDecodeAnswers \
+	./flowroute/sandbox:FuzzRoute ./flowroute/sandbox:FuzzStateFile
+
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
-	$(GO) test ./spec -run '^$$' -fuzz '^FuzzLoadSpec$$' -fuzztime $(FUZZTIME)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "== $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
+		$(GO) test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME); \
+	done
 
 bench: ## run the benchmarks and print their figures
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./...
