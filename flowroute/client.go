@@ -67,8 +67,9 @@ type Client struct {
 // Option configures a Client.
 type Option func(*Client)
 
-// WithHTTPClient makes the client send requests with hc (its transport, timeout, proxy).
-// Without it the client uses its own, with DefaultTimeout per attempt.
+// WithHTTPClient makes the client send requests with hc (its transport, timeout, proxy, but
+// not its redirect policy: the client never follows redirects). Without it the client uses
+// its own, with DefaultTimeout per attempt.
 func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.httpClient = hc } }
 
 // WithUserAgent sets the User-Agent header.
@@ -133,9 +134,18 @@ func New(endpoint, accessKey, secretKey string, opts ...Option) (*Client, error)
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = c.parallelism // keep a connection per request in flight
 		c.httpClient = &http.Client{Transport: t, Timeout: DefaultTimeout}
+	} else {
+		hc := *c.httpClient // the caller's client keeps its own redirect policy
+		c.httpClient = &hc
 	}
+	c.httpClient.CheckRedirect = noRedirect
 	return c, nil
 }
+
+// noRedirect makes a 3xx the answer rather than a request to follow. Following one would send
+// the signature wherever the Location points, plain http included, and would turn a PUT
+// answered 301 into a GET of the new location whose success would pass for the purchase's.
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // parseEndpoint checks the endpoint and returns it with a path ending in "/", so that
 // relative references resolve beneath it. Errors never repeat a password the URL may hold.

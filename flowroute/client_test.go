@@ -2,6 +2,7 @@ package flowroute_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -143,5 +144,47 @@ func TestBadSuccessBody(t *testing.T) {
 	}
 	if _, err := e.client.ListNumbers(context.Background(), "", flowroute.PageOptions{}); err == nil {
 		t.Error("ListNumbers accepted a list that is not an object")
+	}
+}
+
+// TestRedirectNotFollowed: a 3xx is an error, never followed. Following a 301 would turn a
+// purchase into a GET of the new location and report the purchase done when nothing was
+// bought; following any redirect would send the signature to wherever it points, plain http
+// included.
+func TestRedirectNotFollowed(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		opts []flowroute.Option
+	}{
+		{"own http client", nil},
+		{"given http client", []flowroute.Option{flowroute.WithHTTPClient(&http.Client{})}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := setup(t, tt.opts...)
+			e.mux.HandleFunc("PUT /v1/tns/{tn}", func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "/v1/elsewhere", http.StatusMovedPermanently)
+			})
+			e.mux.HandleFunc("GET /v1/routes/", func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "/v1/elsewhere", http.StatusTemporaryRedirect)
+			})
+			e.mux.HandleFunc("/v1/elsewhere", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, `{}`) })
+
+			err := e.client.PurchaseNumber(context.Background(), "12062092844", "METERED")
+			var apiErr *flowroute.APIError
+			if !errors.As(err, &apiErr) || apiErr.Status != http.StatusMovedPermanently {
+				t.Errorf("PurchaseNumber answered 301 = %v, want an *APIError with status 301", err)
+			}
+			_, err = e.client.ListRoutes(context.Background(), flowroute.PageOptions{})
+			if !errors.As(err, &apiErr) || apiErr.Status != http.StatusTemporaryRedirect {
+				t.Errorf("ListRoutes answered 307 = %v, want an *APIError with status 307", err)
+			}
+			for _, r := range e.requests() {
+				if strings.HasPrefix(r.URI, "/v1/elsewhere") {
+					t.Errorf("followed the redirect: %s %s", r.Method, r.URI)
+				}
+			}
+		})
 	}
 }
