@@ -72,16 +72,26 @@ func (c *applyCmd) Run(g *Globals) error {
 	case p.Empty():
 		return plan.RenderText(g.stdout, p, color) // "No changes."
 	}
-	if c.PlanFile != "" {
-		if err := apply.CheckFresh(ctx, acct, p); err != nil {
-			return err
+	// A saved plan applies only to the account state it was made from: checked before asking,
+	// so that nobody is asked about a stale plan, and again after the answer, since the
+	// account may change while the question waits.
+	fresh := func() error {
+		if c.PlanFile == "" {
+			return nil
 		}
+		return apply.CheckFresh(ctx, acct, p)
+	}
+	if err := fresh(); err != nil {
+		return err
 	}
 	if err := plan.RenderText(g.stdout, p, color); err != nil {
 		return err
 	}
 	if !c.AutoApprove {
 		if err := confirm(ctx, g); err != nil {
+			return err
+		}
+		if err := fresh(); err != nil {
 			return err
 		}
 	}

@@ -135,6 +135,48 @@ func TestApplyPlanFile(t *testing.T) {
 	}
 }
 
+// answerAfter is standard input that runs change when first read, as if someone changed the
+// account while the question waited, then answers.
+type answerAfter struct {
+	change func()
+	answer io.Reader
+}
+
+func (a *answerAfter) Read(b []byte) (int, error) {
+	if a.change != nil {
+		a.change()
+		a.change = nil
+	}
+	return a.answer.Read(b)
+}
+
+func TestApplyPlanFileStaleWhileAsking(t *testing.T) {
+	t.Parallel()
+	state, specPath := applySandbox(t, 10)
+	planPath := filepath.Join(t.TempDir(), "plan.json")
+	if out, errs, code := sandboxCLI(t, state, nil, "plan", "-f", specPath, "--out", planPath); code != 0 {
+		t.Fatalf("plan exit %d\n%s\n%s", code, out, errs)
+	}
+	sb, endpoint := sandbox.NewTestServer(t, sandbox.Options{StatePath: state})
+	stdin := applyTerminal{&answerAfter{
+		change: func() {
+			if err := sb.AddRoute(flowroute.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {
+				t.Error(err)
+			}
+		},
+		answer: strings.NewReader("yes\n"),
+	}}
+	var out, errb bytes.Buffer
+	code := runIO([]string{"--endpoint", endpoint, "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey,
+		"apply", planPath}, stdin, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "stale") {
+		t.Errorf("the account changed while apply asked: exit %d, want 1 and a word about staleness\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	if writes := sb.Audit(); len(writes) != 0 {
+		t.Errorf("writes to an account that changed after the plan was checked: %+v", writes)
+	}
+}
+
 func TestApplyPlanFileGuards(t *testing.T) {
 	t.Parallel()
 	state, specPath := applySandbox(t, 10)
