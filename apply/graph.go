@@ -34,11 +34,12 @@ func newGraph(changes []plan.Change) *graph {
 			purchases[c.Key] = i
 		}
 	}
+	// dependOn adds the edge dep -> i once. Each change's edges are added together, so an edge
+	// already there is the last one of dep (primary and failover name the same route); looking
+	// further would cost a scan of every number that a new route serves, for each of them.
 	dependOn := func(i, dep int) {
-		for _, d := range g.dependents[dep] {
-			if d == i {
-				return // primary and failover name the same route
-			}
+		if ds := g.dependents[dep]; len(ds) > 0 && ds[len(ds)-1] == i {
+			return
 		}
 		g.dependents[dep] = append(g.dependents[dep], i)
 		g.pending[i]++
