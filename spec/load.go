@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -169,7 +170,7 @@ func (l *loader) parseFile(name string, data []byte) {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if err != io.EOF { // io.EOF: no document, an empty file
-			l.syntaxError(name, err)
+			l.syntaxError(name, data, err)
 		}
 		return
 	}
@@ -177,7 +178,7 @@ func (l *loader) parseFile(name string, data []byte) {
 	switch err := dec.Decode(&next); {
 	case err == io.EOF:
 	case err != nil:
-		l.syntaxError(name, err)
+		l.syntaxError(name, data, err)
 		return
 	default:
 		l.errorf(at(name, &next), "put each document in a file of its own", "a spec file holds one YAML document, this is a second one")
@@ -191,8 +192,9 @@ func (l *loader) parseFile(name string, data []byte) {
 	l.top(name, root)
 }
 
-// syntaxError turns a yaml.v3 error into an Error with the line it names.
-func (l *loader) syntaxError(file string, err error) {
+// syntaxError turns a yaml.v3 error into an Error with the line it names, or, for a
+// character that YAML does not allow, the line and column of that character.
+func (l *loader) syntaxError(file string, data []byte, err error) {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		for _, msg := range te.Errors {
@@ -207,7 +209,42 @@ func (l *loader) syntaxError(file string, err error) {
 		msg = msg[len(m[0]):]
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	l.errorf(p, "", "invalid YAML: %s", msg)
+	hint := ""
+	if p.Line == 0 {
+		// yaml.v3 names no line when a character is not allowed: find it.
+		var valid bool
+		p.Line, p.Col, valid = badChar(data)
+		if !valid {
+			hint = "save the file as UTF-8"
+		}
+	}
+	l.errorf(p, hint, "invalid YAML: %s", msg)
+}
+
+// badChar returns where the first character that YAML does not allow is in data, and whether
+// that character is valid UTF-8; line 0 when there is none or data is UTF-16, which yaml.v3
+// also reads. The characters allowed are those of the YAML 1.2 spec, as yaml.v3 has them.
+func badChar(data []byte) (line, col int, valid bool) {
+	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) {
+		return 0, 0, true
+	}
+	line, col = 1, 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return line, col, false
+		case r == '\n':
+			line, col = line+1, 0
+		case r == '\t', r == '\r', r >= 0x20 && r <= 0x7e, r == 0x85, r >= 0xa0 && r <= 0xd7ff,
+			r >= 0xe000 && r <= 0xfffd, r >= 0x10000:
+		default:
+			return line, col, true
+		}
+		data = data[size:]
+		col++
+	}
+	return 0, 0, true
 }
 
 // label names a part of the spec in messages, such as "number 12065550100 billing_method". It

@@ -288,3 +288,23 @@ func TestErrorsSortAndUnwrap(t *testing.T) {
 		t.Fatalf("want 7 problems, got %d:\n%s", len(lines), err)
 	}
 }
+
+func TestBadChar(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		data      string
+		line, col int
+		valid     bool
+	}{
+		{"a: b\n", 0, 0, true},
+		{"a: b\r\nc: ü\x01\n", 2, 5, true},
+		{"a: \xe9\n", 1, 4, false},
+		{"\t\u00a0\U0001F600\x7f", 1, 4, true},
+		{"\xff\xfea\x00", 0, 0, true}, // UTF-16: yaml.v3 reads it, no position
+	} {
+		line, col, valid := badChar([]byte(tt.data))
+		if line != tt.line || col != tt.col || valid != tt.valid {
+			t.Errorf("badChar(%q) = %d, %d, %v; want %d, %d, %v", tt.data, line, col, valid, tt.line, tt.col, tt.valid)
+		}
+	}
+}
