@@ -51,14 +51,18 @@ func (es Errors) Unwrap() []error {
 	return errs
 }
 
-// sort orders the problems by file, line, column and message, so that output is deterministic.
-func (es Errors) sort() {
-	slices.SortStableFunc(es, func(a, b *Error) int {
+// sorted orders the problems by file, line, column and message, so that output is
+// deterministic, and drops repeats: a bad value that many numbers share through an alias is
+// one problem, at the one place to fix it.
+func (es Errors) sorted() Errors {
+	slices.SortFunc(es, func(a, b *Error) int {
 		return cmp.Or(
 			cmp.Compare(a.Pos.File, b.Pos.File),
 			cmp.Compare(a.Pos.Line, b.Pos.Line),
 			cmp.Compare(a.Pos.Col, b.Pos.Col),
 			cmp.Compare(a.Message, b.Message),
+			cmp.Compare(a.Hint, b.Hint),
 		)
 	})
+	return slices.CompactFunc(es, func(a, b *Error) bool { return *a == *b })
 }

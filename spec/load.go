@@ -726,8 +726,7 @@ func (l *loader) finish() (*Spec, error) {
 		}
 	}
 	if len(l.errs) > 0 {
-		l.errs.sort()
-		return nil, l.errs
+		return nil, l.errs.sorted()
 	}
 	for tn, n := range s.Numbers {
 		if n.BillingMethod == "" {
