@@ -103,7 +103,7 @@ func (c *applyCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	applyReport(g.stdout, rep)
+	applyReport(g.stdout, rep, isTerminal(g.stderr))
 	if rep.Interrupted {
 		fmt.Fprintln(g.stdout, "Interrupted: nothing new was started. Run apply again to finish; it picks up where this run stopped.")
 		return exitCode(1)
@@ -228,8 +228,10 @@ func applyLine(r apply.Result) string {
 	return line
 }
 
-// applyReport prints the summary of the report, then every failure and skip.
-func applyReport(w io.Writer, rep *apply.Report) {
+// applyReport prints the summary of the report and, when a change was not applied, every
+// failure and skip. listApplied, when a progress bar stood in for the lines of finished
+// changes, lists the changes applied as well, so that the user learns which ones were made.
+func applyReport(w io.Writer, rep *apply.Report, listApplied bool) {
 	fmt.Fprintln(w)
 	if rep.OK() {
 		var routes, bought, updated int
@@ -252,7 +254,10 @@ func applyReport(w io.Writer, rep *apply.Report) {
 	for _, s := range []struct {
 		status apply.Status
 		title  string
-	}{{apply.Failed, "Failed:"}, {apply.Skipped, "Skipped:"}} {
+	}{{apply.Applied, "Applied:"}, {apply.Failed, "Failed:"}, {apply.Skipped, "Skipped:"}} {
+		if s.status == apply.Applied && !listApplied {
+			continue
+		}
 		if results := rep.Of(s.status); len(results) > 0 {
 			fmt.Fprintln(w, s.title)
 			for _, r := range results {

@@ -266,6 +266,12 @@ func TestApplyReportRendering(t *testing.T) {
 	for _, r := range rep.Results {
 		fmt.Fprintln(&b, applyLine(r))
 	}
-	applyReport(&b, rep)
+	applyReport(&b, rep, false)
 	golden.Check(t, "testdata/golden/apply/report-incomplete.txt", b.Bytes())
+
+	// On a terminal the progress bar stood in for those lines: the report names what was
+	// applied too, or the user would learn only how many.
+	b.Reset()
+	applyReport(&b, rep, true)
+	golden.Check(t, "testdata/golden/apply/report-incomplete-terminal.txt", b.Bytes())
 }
