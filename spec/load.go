@@ -671,13 +671,11 @@ func (l *loader) policy(file string, n *yaml.Node) {
 			}
 			p.MaxPurchases, l.purchases = v, true
 		case "max_monthly_cost":
-			switch e.val.ShortTag() {
-			case "!!str", "!!int", "!!float":
-			default:
+			if tag := e.val.ShortTag(); e.val.Kind != yaml.ScalarNode || tag != "!!str" && tag != "!!int" && tag != "!!float" {
 				l.errorf(vp, `write it as a string such as "50.00"`, "policy.max_monthly_cost must be a decimal amount, not %s", describe(e.val))
 				continue
 			}
-			if e.val.Kind != yaml.ScalarNode || !l.once(file, e, "policy.max_monthly_cost") {
+			if !l.once(file, e, "policy.max_monthly_cost") {
 				continue
 			}
 			a, err := money.Parse(e.val.Value)
