@@ -31,7 +31,8 @@ const MaxFileSize = 32 << 20
 // it would manage nothing and is almost certainly a mistake, such as the wrong file.
 //
 // Anchors, aliases and merge keys (<<: *x) work; top-level keys starting with "x-" are
-// ignored, a place to define anchors as in Compose files. Number keys may be unquoted.
+// ignored, a place to define anchors as in Compose files. Route names and numbers may be
+// unquoted keys.
 //
 // On failure the error is an Errors holding every problem found, each with its file:line:col.
 // On success defaults have been applied to every number and Policy holds its defaults.
@@ -254,7 +255,8 @@ type label [3]string
 
 func (w label) String() string { return w[0] + w[1] + w[2] }
 
-// entry is a key and its value in a mapping, aliases resolved.
+// entry is a key and its value in a mapping, aliases resolved. The key is a scalar whose text
+// is the name as written: that YAML reads true or 2024-01-01 as another type does not matter.
 type entry struct{ key, val *yaml.Node }
 
 // resolve follows aliases.
@@ -425,17 +427,6 @@ func (l *loader) str(file string, e entry, what label) (string, bool) {
 	return "", false
 }
 
-// name returns a key used as a name (a route name or a number): a string, or digits that
-// YAML read as an integer.
-func (l *loader) name(file string, k *yaml.Node, what string) (string, bool) {
-	switch k.ShortTag() {
-	case "!!str", "!!int", "!!float":
-		return k.Value, true
-	}
-	l.errorf(at(file, k), "", "%s %q must be a name, not %s", what, k.Value, describe(k))
-	return "", false
-}
-
 func (l *loader) unknown(file string, k *yaml.Node, what string, known ...string) {
 	hint := ""
 	if s := suggest(k.Value, known); s != "" {
@@ -547,11 +538,7 @@ var routeKeys = []string{"type", "value"}
 
 func (l *loader) routeMap(file string, n *yaml.Node) {
 	for _, e := range l.mapping(file, n, label{"routes"}, true) {
-		name, ok := l.name(file, e.key, "route name")
-		if !ok {
-			continue
-		}
-		kp := at(file, e.key)
+		name, kp := e.key.Value, at(file, e.key)
 		l.checkRouteName(kp, name)
 		if first, dup := l.routes[name]; dup {
 			l.errorf(kp, "", "route %q is declared twice: here and at %s", name, first)
@@ -598,11 +585,7 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 	entries := l.mapping(file, n, label{"numbers"}, true)
 	l.reserve(len(entries))
 	for _, e := range entries {
-		tn, ok := l.name(file, e.key, "number")
-		if !ok {
-			continue
-		}
-		kp := at(file, e.key)
+		tn, kp := e.key.Value, at(file, e.key)
 		if msg, hint := checkTN(tn); msg != "" {
 			l.errorf(kp, hint, "number %q %s", tn, msg)
 		}

@@ -116,6 +116,20 @@ func TestGoodSpecs(t *testing.T) {
 			Policy: Policy{Unmanaged: UnmanagedError, MaxPurchases: 0}, // an explicit 0 stays 0
 		},
 	}, {
+		names: []string{"route-names.yaml"},
+		want: &Spec{
+			Routes: map[string]Route{
+				"2024-01-01": {RouteHost, "10.0.0.1"},
+				"true":       {RouteHost, "10.0.0.2"},
+				"0x10":       {RouteHost, "10.0.0.3"},
+			},
+			Numbers: map[string]Number{
+				"12065550100": {"", "2024-01-01", "true"},
+				"12065550101": {"", "0x10", ""},
+			},
+			Policy: defaultPolicy,
+		},
+	}, {
 		names: []string{"crlf.yaml"},
 		want: &Spec{
 			Version: 1,
