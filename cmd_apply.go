@@ -68,7 +68,7 @@ func (c *applyCmd) Run(g *Globals) error {
 		if err := plan.RenderText(g.stdout, p, color); err != nil {
 			return err
 		}
-		return &exitError{code: 1, err: errors.New("the plan has errors: nothing was applied")}
+		return errors.New("the plan has errors: nothing was applied")
 	case p.Empty():
 		return plan.RenderText(g.stdout, p, color) // "No changes."
 	}

@@ -30,19 +30,11 @@ type cli struct {
 	Version  versionCmd  `cmd:"" help:"Print the version."`
 }
 
-// exitError carries an exit status other than 1 (or 1 with nothing more to print).
-type exitError struct {
-	code int
-	err  error // nil when everything was already printed
-}
+// exitError ends a command whose output is already printed with an exit status: 2 for
+// changes (plan --detailed-exitcode), or 1 with nothing more to say.
+type exitError struct{ code int }
 
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit status %d", e.code)
-	}
-	return e.err.Error()
-}
-func (e *exitError) Unwrap() error { return e.err }
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 // ExitCode is the process status for the error.
 func (e *exitError) ExitCode() int { return e.code }
@@ -91,9 +83,6 @@ func runIO(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintf(stderr, "Error: %v\n", ee.err)
-		}
 		return ee.code
 	}
 	fmt.Fprintf(stderr, "Error: %v\n", err)
