@@ -88,10 +88,11 @@ func load(fsys fs.FS, join func(...string) string, paths []string) (*Spec, error
 			}
 		}
 		for _, f := range files {
-			if seen[f] {
-				continue // named twice, e.g. -f dir -f dir/a.yaml
+			clean := join(f) // join cleans: -f dir -f ./dir/a.yaml name one file
+			if seen[clean] {
+				continue
 			}
-			seen[f] = true
+			seen[clean] = true
 			data, err := readFile(fsys, f)
 			if err != nil {
 				l.errorf(Pos{File: f}, "", "%s", err)

@@ -322,3 +322,17 @@ func TestBadChar(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadFileNamedTwice names a file both through its directory and by a path spelled
+// differently: it is read once, not reported as declaring everything twice.
+func TestLoadFileNamedTwice(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(goodDir, "multi")
+	s, err := Load(dir+string(filepath.Separator), filepath.Join(dir, "10-routes.yaml"), "./"+filepath.Join(dir, ".", "20-numbers.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Routes) != 1 || len(s.Numbers) != 2 {
+		t.Errorf("loaded %d routes and %d numbers, want 1 and 2", len(s.Routes), len(s.Numbers))
+	}
+}
