@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -235,14 +236,21 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// retryAfter reads a Retry-After header: seconds, or an HTTP date. Zero when absent or invalid.
+// retryAfter reads a Retry-After header: seconds, or an HTTP date. Zero when absent or invalid;
+// the longest Duration when it is longer.
 func retryAfter(h string, now time.Time) time.Duration {
 	h = strings.TrimSpace(h)
 	if h == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(h); err == nil {
-		return max(time.Duration(s)*time.Second, 0)
+	if s, err := strconv.ParseInt(h, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		switch {
+		case s <= 0:
+			return 0
+		case s > int64(math.MaxInt64/time.Second):
+			return math.MaxInt64 // s·10⁹ ns would overflow, and could wrap to a short wait
+		}
+		return time.Duration(s) * time.Second
 	}
 	if t, err := http.ParseTime(h); err == nil {
 		return max(t.Sub(now), 0)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -131,21 +132,32 @@ func TestGetRetriedThroughFaults(t *testing.T) {
 	}
 }
 
-// TestRetryAfterTooLong: a Retry-After beyond a minute goes back to the caller at once.
+// TestRetryAfterTooLong: a Retry-After beyond a minute goes back to the caller at once, even
+// one too large for a time.Duration.
 func TestRetryAfterTooLong(t *testing.T) {
 	t.Parallel()
-	e := setup(t)
-	e.mux.HandleFunc("GET /v1/routes/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", "120")
-		reply(w, 429, `{}`)
-	})
-	_, err := e.client.AllRoutes(context.Background())
-	var rl *flowroute.RateLimitError
-	if !errors.As(err, &rl) || rl.RetryAfter != 2*time.Minute {
-		t.Fatalf("error = %v, want a *RateLimitError with RetryAfter 2m", err)
-	}
-	if len(e.requests()) != 1 || len(e.waits()) != 0 {
-		t.Errorf("%d requests, waits %v; want 1 and none", len(e.requests()), e.waits())
+	for header, want := range map[string]time.Duration{
+		"120":                  2 * time.Minute,
+		"9223372037":           math.MaxInt64, // seconds whose nanoseconds overflow int64
+		"99999999999":          math.MaxInt64,
+		"99999999999999999999": math.MaxInt64, // beyond int64 itself
+	} {
+		t.Run(header, func(t *testing.T) {
+			t.Parallel()
+			e := setup(t)
+			e.mux.HandleFunc("GET /v1/routes/", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Retry-After", header)
+				reply(w, 429, `{}`)
+			})
+			_, err := e.client.AllRoutes(context.Background())
+			var rl *flowroute.RateLimitError
+			if !errors.As(err, &rl) || rl.RetryAfter != want {
+				t.Fatalf("error = %v, want a *RateLimitError with RetryAfter %v", err, want)
+			}
+			if len(e.requests()) != 1 || len(e.waits()) != 0 {
+				t.Errorf("%d requests, waits %v; want 1 and none", len(e.requests()), e.waits())
+			}
+		})
 	}
 }
 
