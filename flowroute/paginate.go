@@ -56,8 +56,9 @@ type merger[T any] struct {
 	progress func(pages, items int)
 }
 
-// add merges one page and reports how many of its items were new.
-func (m *merger[T]) add(p *Page[T]) (added int) {
+// add merges one page.
+func (m *merger[T]) add(p *Page[T]) {
+	added := 0
 	for _, it := range p.Items {
 		if k := m.key(it); !m.seen[k] {
 			m.seen[k] = true
@@ -74,7 +75,6 @@ func (m *merger[T]) add(p *Page[T]) (added int) {
 	if m.progress != nil {
 		m.progress(m.pages, len(m.items))
 	}
-	return added
 }
 
 // fetchRest fetches pages 2, 3, … until the last page is known, then merges every page up to
