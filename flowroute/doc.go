@@ -8,6 +8,7 @@
 // second), waits for a free slot among the requests in flight (WithParallelism, default
 // DefaultParallelism), sends, and reads the answer. A status from 200 to 206 is a success;
 // anything else is an *APIError, or a *RateLimitError for 429. A 404 matches ErrNotFound.
+// Redirects are not followed: a 3xx is an *APIError too.
 //
 // # Retries
 //
