@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -334,5 +335,32 @@ func TestLoadFileNamedTwice(t *testing.T) {
 	}
 	if len(s.Routes) != 1 || len(s.Numbers) != 2 {
 		t.Errorf("loaded %d routes and %d numbers, want 1 and 2", len(s.Routes), len(s.Numbers))
+	}
+}
+
+// TestSuggestionsBounded: looking for a likely typo costs a comparison with every route, so
+// a spec with many routes and many undeclared names (here 2,000 × 2,000, a few MB) must not
+// search for every one; it gets the plain hint instead. A few typos still get suggestions.
+func TestSuggestionsBounded(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("routes:\n")
+	const n = 2000
+	for i := range n {
+		fmt.Fprintf(&b, "  route-%05d: {type: HOST, value: 10.0.0.1}\n", i)
+	}
+	b.WriteString("numbers:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  \"1206%07d\": {primary_route: route-%05dx}\n", 2000000+i, i)
+	}
+	_, err := Parse("many.yaml", []byte(b.String()))
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != n {
+		t.Fatalf("want %d errors, got %v", n, err)
+	}
+	for _, e := range errs {
+		if e.Hint != "declare it under routes, or use the built-in route sip-reg" {
+			t.Fatalf("hint %q, want the plain hint", e.Hint)
+		}
 	}
 }

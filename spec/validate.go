@@ -271,11 +271,21 @@ func checkURI(v string) (problem, hint string) {
 	return "", ""
 }
 
+// maxSuggestWork bounds the comparisons checkRefs makes to suggest declared routes for
+// undeclared names: each costs an edit distance, and a spec with thousands of routes and
+// thousands of undeclared names would otherwise take minutes. A few typos stay well under it.
+const maxSuggestWork = 20_000
+
 // checkRefs reports route references (in defaults and numbers) to routes that are neither
 // declared nor the built-in route. It runs before defaults are applied, so that a bad
 // reference in defaults is reported once, where it is written.
 func (l *loader) checkRefs() {
 	s := l.s
+	type ref struct {
+		pos        Pos
+		what, name string
+	}
+	var bad []ref
 	check := func(tn, key, name, what string) {
 		if _, ok := s.Routes[name]; ok || name == BuiltinRoute || name == "" {
 			return // declared, or not managed (an empty name written was reported already)
@@ -284,11 +294,7 @@ func (l *loader) checkRefs() {
 		if tn != "" {
 			p = s.Positions["numbers."+tn+"."+key]
 		}
-		hint := "declare it under routes, or use the built-in route sip-reg"
-		if sug := suggest(name, l.routeNames()); sug != "" {
-			hint = fmt.Sprintf("did you mean %q?", sug)
-		}
-		l.errorf(p, hint, "%s %q is not a declared route", what, name)
+		bad = append(bad, ref{p, what, name})
 	}
 	d := s.Defaults
 	check("", "primary_route", d.PrimaryRoute, "defaults.primary_route")
@@ -296,6 +302,21 @@ func (l *loader) checkRefs() {
 	for tn, n := range s.Numbers {
 		check(tn, "primary_route", n.PrimaryRoute, "primary_route")
 		check(tn, "failover_route", n.FailoverRoute, "failover_route")
+	}
+
+	hints := map[string]string{} // by undeclared name, each looked for once
+	for _, r := range bad {
+		hints[r.name] = "declare it under routes, or use the built-in route sip-reg"
+	}
+	if names := l.routeNames(); len(hints)*len(names) <= maxSuggestWork {
+		for name := range hints {
+			if sug := suggest(name, names); sug != "" {
+				hints[name] = fmt.Sprintf("did you mean %q?", sug)
+			}
+		}
+	}
+	for _, r := range bad {
+		l.errorf(r.pos, hints[r.name], "%s %q is not a declared route", r.what, r.name)
 	}
 }
 
