@@ -138,6 +138,7 @@ type loader struct {
 	s         *Spec
 	errs      Errors
 	budget    int            // mapping entries left to visit in this file: stops alias bombs
+	bomb      Pos            // where the budget ran out
 	routes    map[string]Pos // where each route was declared, to report duplicates
 	set       map[string]Pos // where each defaults/policy field was set, to report duplicates
 	files     []string       // every file read, in order
@@ -189,9 +190,16 @@ func (l *loader) parseFile(name string, data []byte) {
 	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
 		return // empty
 	}
-	root := doc.Content[0]
-	l.budget = 10*len(data) + 100_000
-	l.top(name, root)
+	// Aliases can repeat a mapping, and every problem in it, any number of times: visit no
+	// more entries than the file could hold written out (two bytes or more each). Past that
+	// the spec is an alias bomb, reported alone rather than with the problems it multiplied.
+	l.budget = len(data) + 100_000
+	start := len(l.errs)
+	l.top(name, doc.Content[0])
+	if l.budget < 0 {
+		l.errs = l.errs[:start]
+		l.errorf(l.bomb, "", "the spec expands too many aliases or merge keys (an alias bomb?)")
+	}
 }
 
 // syntaxError turns a yaml.v3 error into an Error with the line it names, or, for a
@@ -342,7 +350,7 @@ func (l *loader) collect(file string, n *yaml.Node, what label, seen map[string]
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if l.budget--; l.budget < 0 {
 			if l.budget == -1 {
-				l.errorf(at(file, n), "", "the spec expands too many aliases or merge keys (an alias bomb?)")
+				l.bomb = at(file, n)
 			}
 			return
 		}

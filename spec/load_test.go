@@ -364,3 +364,25 @@ func TestSuggestionsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestAliasBombOfErrors: a mapping of unknown keys aliased by every number is a problem per
+// key and number, which aliases multiply far beyond the size of the file. Past what the file
+// could hold written out, the spec is an alias bomb, and that is all Load says about it.
+func TestAliasBombOfErrors(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	const n = 400
+	b.WriteString("x-m: &m {")
+	for i := range n {
+		fmt.Fprintf(&b, "k%d: 1, ", i)
+	}
+	b.WriteString("}\nnumbers:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  \"1206%07d\": *m\n", 2000000+i)
+	}
+	_, err := Parse("bomb.yaml", []byte(b.String()))
+	want := "bomb.yaml:1:6: the spec expands too many aliases or merge keys (an alias bomb?)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %d problems:\n%.300s\nwant:\n%s", strings.Count(fmt.Sprint(err), "\n")+1, err, want)
+	}
+}
