@@ -91,7 +91,7 @@ func Write(w io.Writer, s *Spec, header string) error {
 			fmt.Fprintf(bw, "  max_purchases: %d\n", p.MaxPurchases)
 		}
 		if p.MaxMonthlyCost != nil {
-			writeField(bw, "max_monthly_cost", doubleQuote(p.MaxMonthlyCost.String()))
+			bw.WriteString("  max_monthly_cost: " + doubleQuote(p.MaxMonthlyCost.String()) + "\n")
 		}
 	}
 	return bw.Flush()
@@ -99,10 +99,7 @@ func Write(w io.Writer, s *Spec, header string) error {
 
 func writeField(w *bufio.Writer, key, val string) {
 	if val != "" {
-		if !strings.HasPrefix(val, `"`) {
-			val = quote(val)
-		}
-		w.WriteString("  " + key + ": " + val + "\n")
+		w.WriteString("  " + key + ": " + quote(val) + "\n")
 	}
 }
 
