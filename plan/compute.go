@@ -341,9 +341,7 @@ func actionOrder(a Action) int {
 // the same inputs always print the same way.
 func compareDiagnostics(a, b Diagnostic) int {
 	return cmp.Or(
-		cmp.Compare(a.Pos.File, b.Pos.File),
-		cmp.Compare(a.Pos.Line, b.Pos.Line),
-		cmp.Compare(a.Pos.Col, b.Pos.Col),
+		a.Pos.Compare(b.Pos),
 		cmp.Compare(a.Key, b.Key),
 		cmp.Compare(a.Severity, b.Severity),
 		cmp.Compare(a.Message, b.Message),

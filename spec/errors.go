@@ -57,9 +57,7 @@ func (es Errors) Unwrap() []error {
 func (es Errors) sorted() Errors {
 	slices.SortFunc(es, func(a, b *Error) int {
 		return cmp.Or(
-			cmp.Compare(a.Pos.File, b.Pos.File),
-			cmp.Compare(a.Pos.Line, b.Pos.Line),
-			cmp.Compare(a.Pos.Col, b.Pos.Col),
+			a.Pos.Compare(b.Pos),
 			cmp.Compare(a.Message, b.Message),
 			cmp.Compare(a.Hint, b.Hint),
 		)

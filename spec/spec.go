@@ -7,6 +7,7 @@
 package spec
 
 import (
+	"cmp"
 	"fmt"
 
 	"flowroute-numbers/internal/money"
@@ -97,6 +98,11 @@ func (p Pos) String() string {
 		return fmt.Sprintf("%s:%d", p.File, p.Line)
 	}
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Compare orders positions by file, then line, then column, as an error list is read.
+func (p Pos) Compare(q Pos) int {
+	return cmp.Or(cmp.Compare(p.File, q.File), cmp.Compare(p.Line, q.Line), cmp.Compare(p.Col, q.Col))
 }
 
 // IsValid reports whether the position names a file.

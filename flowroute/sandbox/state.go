@@ -119,19 +119,13 @@ const stateFormat = 1
 // regenerated from the seed and size, less the numbers the account owns, so a write stays
 // small and fast whatever the inventory size.
 type stateFile struct {
-	Format           int           `json:"format"`
-	Seed             int64         `json:"seed"`
-	InventorySize    int           `json:"inventory_size"`
-	InventoryVersion int           `json:"inventory_version"`
-	Routes           []fileRoute   `json:"routes"`
-	Numbers          []numberGroup `json:"numbers"`
-	Audit            []AuditEntry  `json:"audit"`
-}
-
-type fileRoute struct {
-	Name  string `json:"name"`
-	Type  string `json:"type"`
-	Value string `json:"value"`
+	Format           int               `json:"format"`
+	Seed             int64             `json:"seed"`
+	InventorySize    int               `json:"inventory_size"`
+	InventoryVersion int               `json:"inventory_version"`
+	Routes           []flowroute.Route `json:"routes"`
+	Numbers          []numberGroup     `json:"numbers"`
+	Audit            []AuditEntry      `json:"audit"`
 }
 
 // numberGroup holds the numbers that share a billing method and routes, which keeps a file
@@ -149,7 +143,7 @@ func (st *state) marshal() ([]byte, error) {
 		Seed:             st.seed,
 		InventorySize:    st.inventorySize,
 		InventoryVersion: inventoryVersion,
-		Routes:           make([]fileRoute, 0, len(st.names)),
+		Routes:           make([]flowroute.Route, 0, len(st.names)),
 		Numbers:          []numberGroup{},
 		Audit:            st.audit,
 	}
@@ -157,8 +151,7 @@ func (st *state) marshal() ([]byte, error) {
 		f.Audit = []AuditEntry{}
 	}
 	for _, name := range st.names {
-		r := st.routes[name]
-		f.Routes = append(f.Routes, fileRoute{r.Name, r.Type, r.Value})
+		f.Routes = append(f.Routes, st.routes[name])
 	}
 	groups := map[owned]int{}
 	last, g := owned{}, -1 // neighbours mostly share a group: skip the map for them
