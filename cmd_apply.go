@@ -119,7 +119,7 @@ func (c *applyCmd) Run(g *Globals) error {
 // when it is still to be made.
 func (c *applyCmd) load(g *Globals) (*spec.Spec, *plan.Plan, error) {
 	if c.PlanFile == "" {
-		desired, err := planLoadSpec(g, c.Files)
+		desired, err := loadSpec(g, c.Files, "Error: ")
 		return desired, nil, err
 	}
 	f, err := plan.LoadFile(c.PlanFile)

@@ -2,14 +2,12 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sync"
 
 	"flowroute-numbers/plan"
-	"flowroute-numbers/spec"
 )
 
 // planCmd reads the account and prints what apply would change.
@@ -21,7 +19,7 @@ type planCmd struct {
 }
 
 func (c *planCmd) Run(g *Globals) error {
-	desired, err := planLoadSpec(g, c.Files)
+	desired, err := loadSpec(g, c.Files, "Error: ")
 	if err != nil {
 		return err
 	}
@@ -68,22 +66,6 @@ func (c *planCmd) Run(g *Globals) error {
 		return exitCode(2)
 	}
 	return nil
-}
-
-// planLoadSpec loads the spec files, printing every problem on stderr, one per line.
-func planLoadSpec(g *Globals, files []string) (*spec.Spec, error) {
-	s, err := spec.Load(files...)
-	if err == nil {
-		return s, nil
-	}
-	var errs spec.Errors
-	if !errors.As(err, &errs) {
-		return nil, err
-	}
-	for _, e := range errs {
-		fmt.Fprintf(g.stderr, "Error: %v\n", e)
-	}
-	return nil, exitCode(1)
 }
 
 // planFetchProgress returns the progress callback for reading the account, and a function to

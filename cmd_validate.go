@@ -14,20 +14,27 @@ type validateCmd struct {
 }
 
 func (c *validateCmd) Run(g *Globals) error {
-	s, err := spec.Load(c.Files...)
+	s, err := loadSpec(g, c.Files, "") // a list of problems is validate's output, not an error
 	if err != nil {
-		var errs spec.Errors
-		if !errors.As(err, &errs) {
-			return err
-		}
-		for _, e := range errs {
-			fmt.Fprintln(g.stderr, e)
-		}
-		return exitCode(1)
+		return err
 	}
 	fmt.Fprintf(g.stdout, "%s: valid, %s, %s.\n", strings.Join(c.Files, ", "),
 		nounCount(len(s.Routes), "route"), nounCount(len(s.Numbers), "number"))
 	return nil
+}
+
+// loadSpec loads the spec files. When the spec has problems it prints every one on stderr, one
+// per line after prefix, and returns a silent exit status 1.
+func loadSpec(g *Globals, files []string, prefix string) (*spec.Spec, error) {
+	s, err := spec.Load(files...)
+	var errs spec.Errors
+	if !errors.As(err, &errs) {
+		return s, err
+	}
+	for _, e := range errs {
+		fmt.Fprintf(g.stderr, "%s%v\n", prefix, e)
+	}
+	return nil, exitCode(1)
 }
 
 // nounCount formats a count with its noun: "1 route", "3 routes".
