@@ -14,10 +14,10 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"flowroute-numbers/apply"
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/plan"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/apply"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // applyCmd applies a spec (planning it first) or a plan saved by 'plan --out'.

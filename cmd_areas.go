@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // areasCmd lists the NPAs that have numbers for sale, or the NPA-NXXs of one NPA.

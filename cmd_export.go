@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"time"
 
-	"flowroute-numbers/internal/atomicfile"
-	"flowroute-numbers/plan"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // exportCmd writes the account as a spec that plans to "No changes.".

@@ -7,7 +7,7 @@ import (
 	"os"
 	"sync"
 
-	"flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // planCmd reads the account and prints what apply would change.

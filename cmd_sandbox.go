@@ -13,7 +13,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
-	"flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 )
 
 // sandboxCmd groups the sandbox commands.

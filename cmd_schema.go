@@ -1,6 +1,6 @@
 package main
 
-import "flowroute-numbers/spec"
+import "github.com/flowroute-numbers/flowroute-numbers/spec"
 
 // schemaCmd prints the spec's JSON Schema, for editors and other tools.
 type schemaCmd struct{}

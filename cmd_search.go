@@ -8,7 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // searchCmd browses the purchasable numbers.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // validateCmd checks spec files offline: every problem is printed, one per line, on stderr.

@@ -12,8 +12,8 @@ import (
 	"syscall"
 	"time"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 )
 
 // Globals are the flags every command shares. Each has an environment variable.

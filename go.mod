@@ -1,4 +1,4 @@
-module flowroute-numbers
+module github.com/flowroute-numbers/flowroute-numbers
 
 go 1.26.0
 

@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"flowroute-numbers/apply"
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/flowroute/sandbox"
-	"flowroute-numbers/internal/golden"
-	"flowroute-numbers/internal/money"
-	"flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/apply"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // applyTerminal stands in for a terminal on standard input, so that a test can answer the

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 )
 
 // sandboxCLI runs the CLI in-process against the sandbox whose state is in state, with stdin

@@ -9,9 +9,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/flowroute/sandbox"
-	"flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // planSandbox seeds a sandbox state file with two routes and three numbers, and returns the

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 func TestSandboxServeRefusesNonLoopback(t *testing.T) {

@@ -12,9 +12,9 @@ import (
 	"sync"
 	"testing"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/internal/golden"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // fakeInventory is a v1 server that answers the browse calls with fixed pages and records

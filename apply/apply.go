@@ -18,8 +18,8 @@ import (
 	"fmt"
 	"time"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // Account is what apply needs from the API: the reads of plan.Reader, a number's details, and

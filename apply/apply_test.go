@@ -11,10 +11,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"flowroute-numbers/apply"
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/internal/money"
-	"flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/apply"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // *flowroute.Client is the account apply runs against in the command.

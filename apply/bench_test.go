@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"flowroute-numbers/apply"
-	"flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/apply"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 )
 
 // BenchmarkApply applies 50 route creations, 200 purchases and 2,000 route updates against a

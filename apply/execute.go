@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // executor carries out single changes. A write whose outcome is unknown is never repeated

@@ -7,10 +7,10 @@ import (
 	"sort"
 	"sync"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/internal/money"
-	"flowroute-numbers/plan"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // fault is one scripted answer to a call of the fake account.

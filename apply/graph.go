@@ -4,7 +4,7 @@ import (
 	"container/heap"
 	"slices"
 
-	"flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // graph is the dependency graph of a plan's changes, by index: set_routes of a number depends

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"testing"
 
-	"flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // BenchmarkGraphOneNewRoute builds the graph of a plan that creates one route and points

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"flowroute-numbers/internal/money"
-	"flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // ErrRefused matches (errors.Is) every *RefusedError.

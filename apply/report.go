@@ -1,6 +1,6 @@
 package apply
 
-import "flowroute-numbers/plan"
+import "github.com/flowroute-numbers/flowroute-numbers/plan"
 
 // Status is the outcome of one change.
 type Status string

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 )
 
 // BenchmarkListNumbers100k walks an account of 100,000 numbers (500 pages of 200) on a sandbox

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 func TestNewEndpoint(t *testing.T) {

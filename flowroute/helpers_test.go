@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 const (

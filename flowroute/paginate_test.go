@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // manyNumbers returns n owned numbers in server (numerical) order, and their list members.

@@ -17,7 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // TestAPIErrors: every error answer gives an *APIError with a useful message, whatever the

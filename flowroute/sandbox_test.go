@@ -13,8 +13,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 )
 
 // fakeClock is shared by a sandbox and a client: the client's waits move it forward instead

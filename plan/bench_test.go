@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/flowroute/sandbox"
-	"flowroute-numbers/internal/measure"
-	"flowroute-numbers/plan"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/measure"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // countingTransport counts the requests a client sends.

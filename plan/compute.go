@@ -10,8 +10,8 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
-	"flowroute-numbers/internal/money"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // Field names of Change.Before and Change.After, as the spec spells them.

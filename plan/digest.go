@@ -6,7 +6,7 @@ import (
 	"io"
 	"strconv"
 
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // digestPrefix names the hash and the encoding, so that a later encoding can never be mistaken

@@ -6,10 +6,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/flowroute/sandbox"
-	"flowroute-numbers/plan"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // The client is a Reader, and reports progress while it reads a large account.

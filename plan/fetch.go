@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // lookupParallelism bounds the inventory lookups that run at once.

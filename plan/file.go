@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"os"
 
-	"flowroute-numbers/internal/atomicfile"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // File is a saved plan: the desired spec, the plan and the state digest it was computed from

@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 func TestFileRoundTrip(t *testing.T) {

@@ -5,9 +5,9 @@ package plan
 import (
 	"context"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/internal/money"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // FormatVersion is the version of the Plan's JSON form and of plan files. Readers refuse any

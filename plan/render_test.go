@@ -10,9 +10,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"flowroute-numbers/internal/golden"
-	"flowroute-numbers/internal/money"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // samplePlan has one of everything: each action, a purchase with routes, an update of one

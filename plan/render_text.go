@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode"
 
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // unmanagedShown is how many unmanaged objects the renderers list before "… and N more".

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"flowroute-numbers/internal/measure"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/measure"
 )
 
 // bigSpec is a spec of n numbers spread over a few dozen routes, in the style Write produces.

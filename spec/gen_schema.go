@@ -8,7 +8,7 @@ import (
 	"log"
 	"os"
 
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 func main() {

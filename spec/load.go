@@ -16,7 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 )
 
 // MaxFileSize is the largest spec file Load reads, so that a huge or endless input ends in a

@@ -10,7 +10,7 @@ import (
 	"cmp"
 	"fmt"
 
-	"flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 )
 
 // BuiltinRoute is the route every account has; it is the primary and failover route of a

@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"flowroute-numbers/internal/golden"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/spec"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // The spec's validator (spec/validate.go) is the tool's own check of a route and this

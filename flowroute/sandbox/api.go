@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // Error messages of the API.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 func TestLimitAndPageChecks(t *testing.T) {

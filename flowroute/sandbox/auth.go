@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // MaxClockSkew is how far a request's X-Timestamp may be from the server's clock.

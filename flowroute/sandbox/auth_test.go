@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // signingVector is one worked example of the shared signing vectors.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // seedOwned adds n numbers 1NPA555XXXX straight to s.

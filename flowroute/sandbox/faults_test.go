@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 func TestFailRateAnswers500BeforeDoingAnything(t *testing.T) {

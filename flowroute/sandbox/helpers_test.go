@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // clock is the fixed time of the tests' servers and signed requests.

@@ -21,8 +21,8 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"flowroute-numbers/flowroute"
-	"flowroute-numbers/internal/atomicfile"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
 )
 
 // The sandbox's fixed, documented key pair, used when Options leaves the keys empty.

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // sipReg is the built-in route every account has.

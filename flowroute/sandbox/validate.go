@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // validateRouteName checks a route name: one or more of [A-Za-z0-9._-] (the docs say
