@@ -79,23 +79,23 @@ func TestGoodSpecs(t *testing.T) {
 			Version:  1,
 			Defaults: Defaults{BillingMethod: BillingMetered, FailoverRoute: BuiltinRoute},
 			Routes: map[string]Route{
-				"pbx-seattle": {RouteHost, "24.239.23.40:5060"},
-				"pbx-backup":  {RouteURI, "sip:16476998778@215.122.69.152:5060;transport=tcp"},
-				"office-cell": {RoutePSTN, "16476998778"},
+				"pbx-seattle": {Type: RouteHost, Value: "24.239.23.40:5060"},
+				"pbx-backup":  {Type: RouteURI, Value: "sip:16476998778@215.122.69.152:5060;transport=tcp"},
+				"office-cell": {Type: RoutePSTN, Value: "16476998778"},
 			},
 			Numbers: map[string]Number{
-				"12067439178": {BillingMetered, "pbx-seattle", "pbx-backup"},
-				"12062092844": {BillingMetered, "pbx-seattle", BuiltinRoute},
+				"12067439178": {BillingMethod: BillingMetered, PrimaryRoute: "pbx-seattle", FailoverRoute: "pbx-backup"},
+				"12062092844": {BillingMethod: BillingMetered, PrimaryRoute: "pbx-seattle", FailoverRoute: BuiltinRoute},
 			},
 			Policy: Policy{Unmanaged: UnmanagedWarn, MaxPurchases: 10, MaxMonthlyCost: amount("50")},
 		},
 	}, {
 		names: []string{"unquoted-keys.yaml"},
 		want: &Spec{
-			Routes: map[string]Route{"pbx": {RouteHost, "pbx.example.com"}},
+			Routes: map[string]Route{"pbx": {Type: RouteHost, Value: "pbx.example.com"}},
 			Numbers: map[string]Number{
-				"12065550100": {BillingVPRI, "pbx", ""},
-				"12065550101": {"", "pbx", BuiltinRoute},
+				"12065550100": {BillingMethod: BillingVPRI, PrimaryRoute: "pbx", FailoverRoute: ""},
+				"12065550101": {BillingMethod: "", PrimaryRoute: "pbx", FailoverRoute: BuiltinRoute},
 				"12065550102": {},
 			},
 			Policy: defaultPolicy,
@@ -104,15 +104,15 @@ func TestGoodSpecs(t *testing.T) {
 		names: []string{"anchors.yaml"},
 		want: &Spec{
 			Routes: map[string]Route{
-				"pbx":           {RouteHost, "10.0.0.1"},
-				"backup":        {RouteHost, "[2001:db8::1]:5061"},
-				"v6":            {RouteHost, "2001:db8::2"},
-				"named.route_1": {RouteURI, "sips:alice@sip.example.com"},
+				"pbx":           {Type: RouteHost, Value: "10.0.0.1"},
+				"backup":        {Type: RouteHost, Value: "[2001:db8::1]:5061"},
+				"v6":            {Type: RouteHost, Value: "2001:db8::2"},
+				"named.route_1": {Type: RouteURI, Value: "sips:alice@sip.example.com"},
 			},
 			Numbers: map[string]Number{
-				"12065550100": {BillingMetered, "pbx", "backup"},
-				"12065550101": {BillingMetered, "pbx", BuiltinRoute},
-				"12065550102": {BillingVPRI, "pbx", "backup"}, // the first merge wins
+				"12065550100": {BillingMethod: BillingMetered, PrimaryRoute: "pbx", FailoverRoute: "backup"},
+				"12065550101": {BillingMethod: BillingMetered, PrimaryRoute: "pbx", FailoverRoute: BuiltinRoute},
+				"12065550102": {BillingMethod: BillingVPRI, PrimaryRoute: "pbx", FailoverRoute: "backup"}, // the first merge wins
 			},
 			Policy: Policy{Unmanaged: UnmanagedError, MaxPurchases: 0}, // an explicit 0 stays 0
 		},
@@ -120,13 +120,13 @@ func TestGoodSpecs(t *testing.T) {
 		names: []string{"route-names.yaml"},
 		want: &Spec{
 			Routes: map[string]Route{
-				"2024-01-01": {RouteHost, "10.0.0.1"},
-				"true":       {RouteHost, "10.0.0.2"},
-				"0x10":       {RouteHost, "10.0.0.3"},
+				"2024-01-01": {Type: RouteHost, Value: "10.0.0.1"},
+				"true":       {Type: RouteHost, Value: "10.0.0.2"},
+				"0x10":       {Type: RouteHost, Value: "10.0.0.3"},
 			},
 			Numbers: map[string]Number{
-				"12065550100": {"", "2024-01-01", "true"},
-				"12065550101": {"", "0x10", ""},
+				"12065550100": {BillingMethod: "", PrimaryRoute: "2024-01-01", FailoverRoute: "true"},
+				"12065550101": {BillingMethod: "", PrimaryRoute: "0x10", FailoverRoute: ""},
 			},
 			Policy: defaultPolicy,
 		},
@@ -134,8 +134,8 @@ func TestGoodSpecs(t *testing.T) {
 		names: []string{"crlf.yaml"},
 		want: &Spec{
 			Version: 1,
-			Routes:  map[string]Route{"pbx": {RouteHost, "pbx.example.com:5060"}},
-			Numbers: map[string]Number{"12065550100": {BillingMetered, "pbx", ""}},
+			Routes:  map[string]Route{"pbx": {Type: RouteHost, Value: "pbx.example.com:5060"}},
+			Numbers: map[string]Number{"12065550100": {BillingMethod: BillingMetered, PrimaryRoute: "pbx", FailoverRoute: ""}},
 			Policy:  defaultPolicy,
 		},
 	}, {
@@ -143,10 +143,10 @@ func TestGoodSpecs(t *testing.T) {
 		want: &Spec{
 			Version:  1,
 			Defaults: Defaults{BillingMethod: BillingMetered, PrimaryRoute: "pbx"},
-			Routes:   map[string]Route{"pbx": {RouteHost, "24.239.23.40"}},
+			Routes:   map[string]Route{"pbx": {Type: RouteHost, Value: "24.239.23.40"}},
 			Numbers: map[string]Number{
-				"12065550100": {BillingMetered, "pbx", ""},
-				"12065550101": {BillingMetered, BuiltinRoute, ""},
+				"12065550100": {BillingMethod: BillingMetered, PrimaryRoute: "pbx", FailoverRoute: ""},
+				"12065550101": {BillingMethod: BillingMetered, PrimaryRoute: BuiltinRoute, FailoverRoute: ""},
 			},
 			Policy: defaultPolicy,
 		},
@@ -155,10 +155,10 @@ func TestGoodSpecs(t *testing.T) {
 		want: &Spec{
 			Version:  1,
 			Defaults: Defaults{BillingMethod: BillingMetered, PrimaryRoute: "pbx"},
-			Routes:   map[string]Route{"pbx": {RouteHost, "24.239.23.40"}},
+			Routes:   map[string]Route{"pbx": {Type: RouteHost, Value: "24.239.23.40"}},
 			Numbers: map[string]Number{
-				"12065550100": {BillingMetered, "pbx", ""},
-				"12065550101": {BillingMetered, BuiltinRoute, ""},
+				"12065550100": {BillingMethod: BillingMetered, PrimaryRoute: "pbx", FailoverRoute: ""},
+				"12065550101": {BillingMethod: BillingMetered, PrimaryRoute: BuiltinRoute, FailoverRoute: ""},
 			},
 			Policy: defaultPolicy,
 		},

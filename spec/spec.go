@@ -32,10 +32,21 @@ const (
 	UnmanagedIgnore = "ignore"
 	UnmanagedWarn   = "warn"
 	UnmanagedError  = "error"
+	// UnmanagedRelease releases unmanaged numbers (and deletes unmanaged routes no number
+	// uses), up to Policy.MaxReleases, on a backend that can. Only the spec opts in.
+	UnmanagedRelease = "release"
 )
 
 // DefaultMaxPurchases is policy.max_purchases when the spec leaves it out.
 const DefaultMaxPurchases = 10
+
+// DefaultMaxUpdatePercent is policy.max_update_percent when the spec leaves it out: a plan that
+// updates more than this share of the managed numbers is refused, once at least
+// UpdatePercentFloor numbers are managed.
+const (
+	DefaultMaxUpdatePercent = 30
+	UpdatePercentFloor      = 10
+)
 
 // Spec is a desired (or, from plan.Fetch, current) account state. After Load, defaults have been
 // applied to every number and Policy holds its defaults, so a consumer never looks at Defaults
@@ -46,6 +57,8 @@ type Spec struct {
 	Routes   map[string]Route  `json:"routes,omitempty"`  // keyed by route name
 	Numbers  map[string]Number `json:"numbers,omitempty"` // keyed by 11-digit E.164 number
 	Policy   Policy            `json:"policy,omitzero"`
+	// E911Addresses are the emergency addresses numbers refer to by name (v2).
+	E911Addresses map[string]E911Address `json:"e911_addresses,omitempty"`
 
 	// Positions maps a path such as "routes.pbx", "numbers.12065550100",
 	// "numbers.12065550100.billing_method" or "policy.max_purchases" to where it was written.
@@ -55,15 +68,22 @@ type Spec struct {
 
 // Defaults fill the fields that a number leaves out.
 type Defaults struct {
-	BillingMethod string `json:"billing_method,omitempty"`
-	PrimaryRoute  string `json:"primary_route,omitempty"`
-	FailoverRoute string `json:"failover_route,omitempty"`
+	BillingMethod string     `json:"billing_method,omitempty"`
+	PrimaryRoute  string     `json:"primary_route,omitempty"`
+	FailoverRoute string     `json:"failover_route,omitempty"`
+	Alias         string     `json:"alias,omitempty"`
+	CNAMLookups   *bool      `json:"cnam_lookups,omitempty"`
+	CNAM          string     `json:"cnam,omitempty"`
+	E911          string     `json:"e911,omitempty"`
+	Messaging     *Messaging `json:"messaging,omitempty"`
 }
 
 // Route is an inbound route. Routes cannot be changed or deleted in v1.
 type Route struct {
 	Type  string `json:"type"`  // HOST, PSTN or URI (SIP-REG for the built-in route)
 	Value string `json:"value"` // empty for the built-in route
+	// EdgeStrategy is the v2 edge strategy (PoP) id; empty means not managed.
+	EdgeStrategy string `json:"edge_strategy,omitempty"`
 }
 
 // Number is a phone number the account owns or should own.
@@ -71,13 +91,52 @@ type Number struct {
 	BillingMethod string `json:"billing_method,omitempty"` // VPRI or METERED; chosen at purchase, never changed
 	PrimaryRoute  string `json:"primary_route,omitempty"`
 	FailoverRoute string `json:"failover_route,omitempty"`
+
+	// The v2 fields. Empty (nil) means not managed, as for every field.
+	Alias       string     `json:"alias,omitempty"`
+	CNAMLookups *bool      `json:"cnam_lookups,omitempty"` // inbound caller-ID name lookups
+	CNAM        string     `json:"cnam,omitempty"`         // outbound caller-ID name to present
+	E911        string     `json:"e911,omitempty"`         // name of an entry of Spec.E911Addresses
+	Messaging   *Messaging `json:"messaging,omitempty"`
+}
+
+// Messaging holds a number's messaging callback URLs (v2); an empty URL is not managed.
+type Messaging struct {
+	SMSCallback    string `json:"sms_callback,omitempty"`
+	MMSCallback    string `json:"mms_callback,omitempty"`
+	SMSDLRCallback string `json:"sms_dlr_callback,omitempty"`
+	MMSDLRCallback string `json:"mms_dlr_callback,omitempty"`
+}
+
+// E911Address is an emergency address (v2). Every field but AddressType and
+// AddressTypeNumber is required.
+type E911Address struct {
+	FirstName         string `json:"first_name"`
+	LastName          string `json:"last_name"`
+	StreetNumber      string `json:"street_number"`
+	StreetName        string `json:"street_name"`
+	AddressType       string `json:"address_type,omitempty"` // e.g. Suite, Apartment
+	AddressTypeNumber string `json:"address_type_number,omitempty"`
+	City              string `json:"city"`
+	State             string `json:"state"`   // two-letter code
+	Country           string `json:"country"` // US or CA
+	Zip               string `json:"zip"`
 }
 
 // Policy limits what plan and apply may do.
 type Policy struct {
-	Unmanaged      string        `json:"unmanaged,omitempty"` // ignore, warn (default) or error
+	Unmanaged      string        `json:"unmanaged,omitempty"` // ignore, warn (default), error or release
 	MaxPurchases   int           `json:"max_purchases"`       // default DefaultMaxPurchases
 	MaxMonthlyCost *money.Amount `json:"max_monthly_cost,omitempty"`
+	// MaxSetupCost bounds the one-time cost of a plan's purchases; nil: no limit.
+	MaxSetupCost *money.Amount `json:"max_setup_cost,omitempty"`
+	// MaxReleases bounds the numbers a plan releases; default 0 (none).
+	MaxReleases int `json:"max_releases,omitempty"`
+	// MaxUpdates bounds the numbers a plan updates; nil: no count limit.
+	MaxUpdates *int `json:"max_updates,omitempty"`
+	// MaxUpdatePercent bounds the share of managed numbers a plan updates, once at least
+	// UpdatePercentFloor are managed; default DefaultMaxUpdatePercent.
+	MaxUpdatePercent int `json:"max_update_percent,omitempty"`
 }
 
 // Pos is a place in a spec file. Line and Col start at 1; zero means unknown.
