@@ -2,7 +2,7 @@
 GO       ?= go
 BIN      ?= bin/flowroute-numbers
 REVISION := $(shell git rev-parse HEAD 2>/dev/null)
-LDFLAGS  := -X main.revision=$(REVISION)
+LDFLAGS  := -X github.com/flowroute-numbers/flowroute-numbers/internal/cli.revision=$(REVISION)
 FUZZTIME ?= 30s
 DEMO_DIR := .demo
 

@@ -179,8 +179,8 @@ func TestRenderMarkdownFoldsLongLists(t *testing.T) {
 	}
 }
 
-// checkGolden compares got with testdata/golden/plan/name (go test ./plan -update rewrites it).
+// checkGolden compares got with plan/testdata/golden/plan/name (go test ./plan -update rewrites it).
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	golden.Check(t, filepath.Join("..", "testdata", "golden", "plan", name), got)
+	golden.Check(t, filepath.Join("testdata", "golden", "plan", name), got)
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -58,16 +58,16 @@ func (c *searchCmd) query() (flowroute.SearchQuery, error) {
 	}, nil
 }
 
-func (c *searchCmd) Run(g *Globals) error {
+func (c *searchCmd) Run(g *Globals, sess *session) error {
 	q, err := c.query()
 	if err != nil {
 		return err
 	}
-	ctx, client, disconnect, err := g.connect()
+	ctx := sess.ctx
+	client, err := sess.Client()
 	if err != nil {
 		return err
 	}
-	defer disconnect()
 
 	numbers, err := client.AllAvailable(ctx, q, c.Limit)
 	if err != nil {

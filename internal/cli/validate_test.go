@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -24,12 +24,12 @@ func TestValidateValid(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"validate", "-f", "testdata/specs/good/full.yaml"},
-			"testdata/specs/good/full.yaml: valid, 3 routes, 2 numbers.\n"},
-		{[]string{"validate", "--file", "testdata/specs/good/multi"},
-			"testdata/specs/good/multi: valid, 1 route, 2 numbers.\n"},
-		{[]string{"validate", "-f", "testdata/specs/good/full.yaml", "-f", "testdata/specs/good/unquoted-keys.yaml"},
-			"testdata/specs/good/full.yaml, testdata/specs/good/unquoted-keys.yaml: valid, 4 routes, 5 numbers.\n"},
+		{[]string{"validate", "-f", "../../testdata/specs/good/full.yaml"},
+			"../../testdata/specs/good/full.yaml: valid, 3 routes, 2 numbers.\n"},
+		{[]string{"validate", "--file", "../../testdata/specs/good/multi"},
+			"../../testdata/specs/good/multi: valid, 1 route, 2 numbers.\n"},
+		{[]string{"validate", "-f", "../../testdata/specs/good/full.yaml", "-f", "../../testdata/specs/good/unquoted-keys.yaml"},
+			"../../testdata/specs/good/full.yaml, ../../testdata/specs/good/unquoted-keys.yaml: valid, 4 routes, 5 numbers.\n"},
 	} {
 		code, stdout, stderr := runCLI(t, tt.args...)
 		if code != 0 || stdout != tt.want || stderr != "" {
@@ -42,17 +42,17 @@ func TestValidateValid(t *testing.T) {
 // words it (the goldens in testdata/specs/bad), and nothing on stdout.
 func TestValidateInvalid(t *testing.T) {
 	t.Parallel()
-	code, stdout, stderr := runCLI(t, "validate", "-f", "testdata/specs/bad/uri.yaml", "-f", "testdata/specs/bad/version.yaml")
+	code, stdout, stderr := runCLI(t, "validate", "-f", "../../testdata/specs/bad/uri.yaml", "-f", "../../testdata/specs/bad/version.yaml")
 	if code != 1 || stdout != "" {
 		t.Fatalf("status %d, stdout %q", code, stdout)
 	}
 	var want strings.Builder
 	for _, name := range []string{"uri", "version"} {
-		golden, err := os.ReadFile(filepath.Join("testdata/specs/bad", name+".golden"))
+		golden, err := os.ReadFile(filepath.Join("../../testdata/specs/bad", name+".golden"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want.WriteString(strings.ReplaceAll(string(golden), name+".yaml:", "testdata/specs/bad/"+name+".yaml:"))
+		want.WriteString(strings.ReplaceAll(string(golden), name+".yaml:", "../../testdata/specs/bad/"+name+".yaml:"))
 	}
 	if diff := cmp.Diff(want.String(), stderr); diff != "" {
 		t.Errorf("stderr (-want +got):\n%s", diff)
@@ -83,7 +83,7 @@ func TestValidateUsage(t *testing.T) {
 func TestSchemaCommand(t *testing.T) {
 	t.Parallel()
 	code, stdout, stderr := runCLI(t, "schema")
-	committed, err := os.ReadFile("schema/flowroute-numbers.schema.json")
+	committed, err := os.ReadFile("../../schema/flowroute-numbers.schema.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,11 @@
-package main
+package cli
 
 import (
 	"fmt"
 	"runtime/debug"
 )
 
-// revision is set by the Makefile (-ldflags "-X main.revision=…") for builds made with
+// revision is set by the Makefile (-ldflags "-X …/internal/cli.revision=…") for builds made with
 // -buildvcs=false; otherwise the VCS revision comes from the build info.
 var revision string
 

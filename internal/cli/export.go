@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -17,14 +17,14 @@ type exportCmd struct {
 	Out string `placeholder:"FILE" type:"path" help:"Write the spec to FILE instead of standard output."`
 }
 
-func (c *exportCmd) Run(g *Globals) error {
-	ctx, client, disconnect, err := g.connect()
+func (c *exportCmd) Run(g *Globals, sess *session) error {
+	ctx := sess.ctx
+	client, err := sess.Client()
 	if err != nil {
 		return err
 	}
-	defer disconnect()
 
-	progress, done := planFetchProgress(g.stderr)
+	progress, done := planFetchProgress(g.stderr, g.streams.ErrTerminal)
 	current, err := plan.Fetch(ctx, client, progress)
 	done()
 	if err != nil {

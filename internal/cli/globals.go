@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -8,13 +8,15 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
+	"sync"
 	"time"
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 )
+
+// MaxParallelism bounds --parallelism: more requests in flight than this only earn 429s.
+const MaxParallelism = 64
 
 // Globals are the flags every command shares. Each has an environment variable.
 type Globals struct {
@@ -24,38 +26,45 @@ type Globals struct {
 	Sandbox         bool    `help:"Run against an in-process sandbox instead of Flowroute (no account needed)." env:"FLOWROUTE_SANDBOX"`
 	SandboxState    string  `help:"State file of the --sandbox account." env:"FLOWROUTE_SANDBOX_STATE" default:".flowroute-sandbox.json" type:"path"`
 	ClientRateLimit float64 `help:"Most API requests per second this tool sends (0: no limit)." env:"FLOWROUTE_RATE_LIMIT" default:"20"`
+	Parallelism     int     `help:"Requests (and apply's changes) in flight at once, 1 to 64." env:"FLOWROUTE_PARALLELISM" default:"8"`
 	NoColor         bool    `help:"Never colour the output (also when NO_COLOR is set)."`
 
+	streams        Streams
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
-// color reports whether output to w may be coloured: only on a terminal, never with --no-color
-// or a non-empty NO_COLOR (https://no-color.org).
-func (g *Globals) color(w io.Writer) bool {
-	return !g.NoColor && os.Getenv("NO_COLOR") == "" && isTerminal(w)
+// color reports whether standard output may be coloured: only on a terminal, never with
+// --no-color or a non-empty NO_COLOR (https://no-color.org).
+func (g *Globals) color() bool {
+	return !g.NoColor && os.Getenv("NO_COLOR") == "" && g.streams.OutTerminal
 }
 
-// isTerminal reports whether w (or a reader such as stdin) is a terminal, and so may get
-// colour, progress bars and questions.
-func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+// session is a run's link to the account: the one context of the run (cancelled by the first
+// Ctrl-C or SIGTERM; a second one ends the process) and the one API client, made on first use,
+// so that commands which fail before they need the account never connect. Main binds it for
+// every command through kong.
+type session struct {
+	ctx context.Context
+	g   *Globals
+
+	once   sync.Once
+	client *flowroute.Client
+	stop   func()
+	err    error
 }
 
-// connect returns a context cancelled by Ctrl-C or SIGTERM, the API client, and a function to
-// call when done that stops both. Every command that talks to the account starts here.
-func (g *Globals) connect(opts ...flowroute.Option) (context.Context, *flowroute.Client, func(), error) {
-	client, stop, err := g.client(opts...)
-	if err != nil {
-		return nil, nil, nil, err
+// Client returns the run's API client, making it on the first call.
+func (s *session) Client() (*flowroute.Client, error) {
+	s.once.Do(func() { s.client, s.stop, s.err = s.g.client() })
+	return s.client, s.err
+}
+
+// close stops what Client started (the in-process sandbox).
+func (s *session) close() {
+	if s.stop != nil {
+		s.stop()
 	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	return ctx, client, func() { cancel(); stop() }, nil
 }
 
 // client returns the API client the command should use, and a function to call when done;
@@ -63,6 +72,9 @@ func (g *Globals) connect(opts ...flowroute.Option) (context.Context, *flowroute
 // With --sandbox it starts the built-in sandbox on a loopback port, its state in
 // --sandbox-state, and uses the sandbox's key pair.
 func (g *Globals) client(opts ...flowroute.Option) (*flowroute.Client, func(), error) {
+	if g.Parallelism < 1 || g.Parallelism > MaxParallelism {
+		return nil, nil, fmt.Errorf("--parallelism %d: must be from 1 to %d", g.Parallelism, MaxParallelism)
+	}
 	if g.ClientRateLimit < 0 {
 		return nil, nil, fmt.Errorf("--client-rate-limit %g: want 0 (no limit) or more requests per second", g.ClientRateLimit)
 	}
@@ -88,6 +100,7 @@ func (g *Globals) client(opts ...flowroute.Option) (*flowroute.Client, func(), e
 	opts = append([]flowroute.Option{
 		flowroute.WithUserAgent("flowroute-numbers/" + buildVersion()),
 		flowroute.WithRateLimit(g.ClientRateLimit, flowroute.DefaultBurst),
+		flowroute.WithParallelism(g.Parallelism),
 	}, opts...)
 	c, err := flowroute.New(endpoint, access, secret, opts...)
 	if err != nil {

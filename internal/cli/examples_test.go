@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"path/filepath"
@@ -12,7 +12,7 @@ import (
 // here rather than in a new user's first minute.
 func TestExamplesRunAsTheReadmeSays(t *testing.T) {
 	t.Parallel()
-	for _, example := range []string{"examples/quickstart.yaml", "examples/multi"} {
+	for _, example := range []string{"../../examples/quickstart.yaml", "../../examples/multi"} {
 		t.Run(example, func(t *testing.T) {
 			t.Parallel()
 			state := filepath.Join(t.TempDir(), "sandbox.json")

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -6,16 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/flowroute-numbers/flowroute-numbers/apply"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -25,43 +21,34 @@ type applyCmd struct {
 	Files       []string `name:"file" short:"f" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable): plan it, then apply."`
 	PlanFile    string   `arg:"" optional:"" name:"planfile" type:"path" help:"A plan saved by 'plan --out': apply exactly it, refusing it if the account changed since."`
 	AutoApprove bool     `name:"auto-approve" help:"Apply without asking for confirmation (required when standard input is not a terminal, as in CI)."`
-	Parallelism int      `default:"8" help:"Changes and requests in flight at once."`
 }
 
 // applyQuestion is the confirmation prompt; only the exact answer "yes" applies.
 const applyQuestion = "Apply these changes? Only 'yes' will be accepted: "
 
-func (c *applyCmd) Run(g *Globals) error {
+func (c *applyCmd) Run(g *Globals, sess *session) error {
 	if (len(c.Files) == 0) == (c.PlanFile == "") {
 		return errors.New("give either -f SPEC (plan it and apply) or a PLANFILE saved by 'plan --out', not both")
 	}
-	if c.Parallelism < 1 {
-		return fmt.Errorf("--parallelism %d: must be at least 1", c.Parallelism)
-	}
-	// The first Ctrl-C stops starting new changes and lets those in flight finish; after it
-	// the default handling is back, so a second Ctrl-C ends the process at once.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	context.AfterFunc(ctx, stop)
+	ctx := sess.ctx
 
 	desired, p, err := c.load(g)
 	if err != nil {
 		return err
 	}
-	acct, done, err := g.client(flowroute.WithParallelism(c.Parallelism))
+	acct, err := sess.Client()
 	if err != nil {
 		return err
 	}
-	defer done()
 	if p == nil {
-		progress, fetched := planFetchProgress(g.stderr)
+		progress, fetched := planFetchProgress(g.stderr, g.streams.ErrTerminal)
 		p, _, err = plan.Make(ctx, acct, desired, progress)
 		fetched()
 		if err != nil {
 			return fmt.Errorf("planning: %w", err)
 		}
 	}
-	color := plan.TextOptions{Color: g.color(g.stdout)}
+	color := plan.TextOptions{Color: g.color()}
 
 	switch {
 	case p.HasErrors():
@@ -98,12 +85,12 @@ func (c *applyCmd) Run(g *Globals) error {
 
 	fmt.Fprintln(g.stdout)
 	events, finished := applyProgress(g, len(p.Changes))
-	rep, err := apply.Run(ctx, acct, p, apply.Options{Parallelism: c.Parallelism, Events: events})
+	rep, err := apply.Run(ctx, acct, p, apply.Options{Parallelism: g.Parallelism, Events: events})
 	finished()
 	if err != nil {
 		return err
 	}
-	applyReport(g.stdout, rep, isTerminal(g.stderr))
+	applyReport(g.stdout, rep, g.streams.ErrTerminal)
 	if rep.Interrupted {
 		fmt.Fprintln(g.stdout, "Interrupted: nothing new was started. Run apply again to finish; it picks up where this run stopped.")
 		return exitCode(1)
@@ -129,23 +116,11 @@ func (c *applyCmd) load(g *Globals) (*spec.Spec, *plan.Plan, error) {
 	return f.Spec, f.Plan, nil
 }
 
-// terminalStandIn is implemented only by the tests' stand-in for a terminal on standard input,
-// so that they can answer the question; its method is unexported, so nothing outside this
-// package can claim to be a terminal.
-type terminalStandIn interface{ standsInForTerminal() }
-
-func stdinIsTerminal(r io.Reader) bool {
-	if _, ok := r.(terminalStandIn); ok {
-		return true
-	}
-	return isTerminal(r)
-}
-
 // confirm asks the question on a terminal and returns nil only for the answer "yes". Without
 // a terminal there is nobody to ask, and apply refuses rather than guess. Ctrl-C while the
 // question waits cancels the apply.
 func confirm(ctx context.Context, g *Globals) error {
-	if !stdinIsTerminal(g.stdin) {
+	if !g.streams.InTerminal {
 		return errors.New("apply refused: standard input is not a terminal, so nobody can confirm the plan; nothing was changed. Review the plan and run again with --auto-approve (as CI does), or run apply from a terminal")
 	}
 	fmt.Fprintf(g.stdout, "\n%s", applyQuestion)
@@ -169,7 +144,7 @@ func confirm(ctx context.Context, g *Globals) error {
 // apply ends. On a terminal it draws a progress bar on stderr; elsewhere (CI logs, pipes) it
 // prints one line per finished change on stdout.
 func applyProgress(g *Globals, total int) (func(apply.Event), func()) {
-	if !isTerminal(g.stderr) {
+	if !g.streams.ErrTerminal {
 		return func(e apply.Event) {
 			if e.Kind == apply.Finished {
 				fmt.Fprintln(g.stdout, applyLine(e.Result))
@@ -280,7 +255,7 @@ func applyVerify(ctx context.Context, g *Globals, acct plan.Reader, desired *spe
 		return true
 	}
 	fmt.Fprintln(g.stdout, "\nVerification: the account still differs from the spec:")
-	if err := plan.RenderText(g.stdout, p, plan.TextOptions{Color: g.color(g.stdout)}); err != nil {
+	if err := plan.RenderText(g.stdout, p, plan.TextOptions{Color: g.color()}); err != nil {
 		fmt.Fprintf(g.stderr, "Error: %v\n", err)
 	}
 	return false

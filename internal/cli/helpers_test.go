@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -11,6 +11,18 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 )
+
+// run runs the CLI in-process with empty standard input, no stream a terminal.
+func run(args []string, stdout, stderr io.Writer) int {
+	return runIO(args, strings.NewReader(""), stdout, stderr)
+}
+
+// runIO is run with standard input given; an applyTerminal stands in for a terminal, so that
+// a test can answer apply's question.
+func runIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	_, terminal := stdin.(applyTerminal)
+	return Main(args, Streams{In: stdin, Out: stdout, Err: stderr, InTerminal: terminal})
+}
 
 // sandboxCLI runs the CLI in-process against the sandbox whose state is in state, with stdin
 // as standard input (nil is empty input), and returns what it printed and its exit code.

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -18,18 +18,18 @@ type planCmd struct {
 	DetailedExitcode bool     `name:"detailed-exitcode" help:"Exit 2 when there are changes (0 none, 1 error)."`
 }
 
-func (c *planCmd) Run(g *Globals) error {
+func (c *planCmd) Run(g *Globals, sess *session) error {
 	desired, err := loadSpec(g, c.Files, "Error: ")
 	if err != nil {
 		return err
 	}
-	ctx, client, disconnect, err := g.connect()
+	ctx := sess.ctx
+	client, err := sess.Client()
 	if err != nil {
 		return err
 	}
-	defer disconnect()
 
-	progress, done := planFetchProgress(g.stderr)
+	progress, done := planFetchProgress(g.stderr, g.streams.ErrTerminal)
 	p, _, err := plan.Make(ctx, client, desired, progress)
 	done()
 	if err != nil {
@@ -42,7 +42,7 @@ func (c *planCmd) Run(g *Globals) error {
 	case "markdown":
 		err = plan.RenderMarkdown(g.stdout, p)
 	default:
-		err = plan.RenderText(g.stdout, p, plan.TextOptions{Color: g.color(g.stdout)})
+		err = plan.RenderText(g.stdout, p, plan.TextOptions{Color: g.color()})
 	}
 	if err != nil {
 		return err
@@ -71,8 +71,8 @@ func (c *planCmd) Run(g *Globals) error {
 // planFetchProgress returns the progress callback for reading the account, and a function to
 // call when reading ends. It reports on stderr only when stderr is a terminal, on one line
 // that it rewrites; elsewhere (CI logs, pipes) both do nothing.
-func planFetchProgress(stderr io.Writer) (plan.Progress, func()) {
-	if !isTerminal(stderr) {
+func planFetchProgress(stderr io.Writer, terminal bool) (plan.Progress, func()) {
+	if !terminal {
 		return nil, func() {}
 	}
 	var (

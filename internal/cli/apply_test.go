@@ -1,10 +1,11 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,8 +21,6 @@ import (
 // applyTerminal stands in for a terminal on standard input, so that a test can answer the
 // confirmation question.
 type applyTerminal struct{ io.Reader }
-
-func (applyTerminal) standsInForTerminal() {}
 
 // applySandbox seeds a sandbox state file with one route and one owned number, and returns the
 // state file and a spec that creates a route, buys two numbers and updates all three.
@@ -107,6 +106,27 @@ func TestApplyRefusesWithoutTerminal(t *testing.T) {
 	out, errs, code := sandboxCLI(t, state, strings.NewReader("yes\n"), "apply", "-f", specPath)
 	if code != 1 || !strings.Contains(errs, "--auto-approve") || !strings.Contains(errs, "nothing was changed") {
 		t.Errorf("exit %d, want 1 with a message naming --auto-approve\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	if writes := applyWrites(t, state); len(writes) != 0 {
+		t.Errorf("writes without confirmation: %+v", writes)
+	}
+}
+
+// TestApplyRefusesStdinFromDevNull is `apply -f SPEC --sandbox < /dev/null`: /dev/null is a
+// character device, not a terminal, so apply refuses instead of prompting.
+func TestApplyRefusesStdinFromDevNull(t *testing.T) {
+	t.Parallel()
+	state, specPath := applySandbox(t, 10)
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	var out, errs bytes.Buffer
+	code := Main([]string{"--sandbox", "--sandbox-state", state, "apply", "-f", specPath},
+		Streams{In: devNull, Out: &out, Err: &errs, InTerminal: isTerminal(devNull)})
+	if code != 1 || !strings.Contains(errs.String(), "not a terminal") || !strings.Contains(errs.String(), "--auto-approve") {
+		t.Errorf("exit %d, want 1 with the not-a-terminal message\nstdout:\n%s\nstderr:\n%s", code, out.String(), errs.String())
 	}
 	if writes := applyWrites(t, state); len(writes) != 0 {
 		t.Errorf("writes without confirmation: %+v", writes)

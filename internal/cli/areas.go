@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -13,18 +13,18 @@ type areasCmd struct {
 	Limit int    `name:"limit" default:"0" help:"Show at most N (0: all)."`
 }
 
-func (c *areasCmd) Run(g *Globals) error {
+func (c *areasCmd) Run(g *Globals, sess *session) error {
 	if c.NPA != "" && !isDigitsN(c.NPA, 3) {
 		return fmt.Errorf("areas: --npa %q: want 3 digits", c.NPA)
 	}
 	if c.Limit < 0 {
 		return fmt.Errorf("areas: --limit %d: want 0 (all) or more", c.Limit)
 	}
-	ctx, client, disconnect, err := g.connect()
+	ctx := sess.ctx
+	client, err := sess.Client()
 	if err != nil {
 		return err
 	}
-	defer disconnect()
 
 	var lines []string
 	if c.NPA == "" {

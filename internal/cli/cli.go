@@ -1,0 +1,120 @@
+// Package cli is the flowroute-numbers command line: the kong model (global flags and one
+// struct per command, each in a file of its own with its test beside it) and Main, which
+// parses the arguments, runs the command with the streams it is given and returns the exit
+// status. It never calls os.Exit, so tests drive the whole CLI in-process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+	"golang.org/x/term"
+)
+
+// cli is the command line: global flags and one struct per command.
+type cli struct {
+	Globals
+
+	Validate validateCmd `cmd:"" help:"Check spec files offline."`
+	Plan     planCmd     `cmd:"" help:"Read the account and show what apply would change."`
+	Apply    applyCmd    `cmd:"" help:"Apply a spec or a saved plan to the account."`
+	Export   exportCmd   `cmd:"" help:"Write the account as a spec."`
+	Search   searchCmd   `cmd:"" help:"Search purchasable numbers."`
+	Areas    areasCmd    `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
+	Sandbox  sandboxCmd  `cmd:"" help:"Run the built-in Flowroute v1 sandbox."`
+	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of the spec."`
+	Version  versionCmd  `cmd:"" help:"Print the version."`
+}
+
+// exitError ends a command whose output is already printed with an exit status: 2 for
+// changes (plan --detailed-exitcode), or 1 with nothing more to say.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// ExitCode is the process status for the error.
+func (e *exitError) ExitCode() int { return e.code }
+
+// exitCode returns a silent error that makes run return code.
+func exitCode(code int) error { return &exitError{code: code} }
+
+// Streams are the standard streams a run reads and writes, and whether each is a terminal
+// (which decides colour, progress bars and whether apply may ask its question).
+type Streams struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+
+	InTerminal, OutTerminal, ErrTerminal bool
+}
+
+// OSStreams are the process's standard streams; a stream is a terminal when x/term says so
+// (a redirection from /dev/null is not).
+func OSStreams() Streams {
+	return Streams{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		InTerminal:  isTerminal(os.Stdin),
+		OutTerminal: isTerminal(os.Stdout),
+		ErrTerminal: isTerminal(os.Stderr),
+	}
+}
+
+// isTerminal reports whether f is an interactive terminal. /dev/null, a character device, is
+// not.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// Main parses args, runs the command with the streams and returns the exit status.
+func Main(args []string, streams Streams) (status int) {
+	stdout, stderr := streams.Out, streams.Err
+	var c cli
+	exited := false
+	parser, err := kong.New(&c,
+		kong.Name("flowroute-numbers"),
+		kong.Description("Manage Flowroute phone numbers and inbound routes as code."),
+		kong.UsageOnError(),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { exited, status = true, code }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"version": buildVersion()},
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "flowroute-numbers: %v\n", err)
+		return 1
+	}
+	ctx, err := parser.Parse(args)
+	if exited { // --help and friends
+		return status
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "flowroute-numbers: %v\n", err)
+		if pe := (*kong.ParseError)(nil); errors.As(err, &pe) {
+			fmt.Fprintln(stderr, "Run 'flowroute-numbers --help' for usage.")
+		}
+		return 1
+	}
+	c.Globals.streams = streams
+	c.Globals.stdin, c.Globals.stdout, c.Globals.stderr = streams.In, stdout, stderr
+	// The first Ctrl-C stops starting new work and lets what is in flight finish; after it
+	// the default handling is back, so a second Ctrl-C ends the process at once.
+	runCtx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(runCtx, stop)
+	sess := &session{ctx: runCtx, g: &c.Globals}
+	defer sess.close()
+	err = ctx.Run(&c.Globals, sess)
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "Error: %v\n", err)
+	return 1
+}
