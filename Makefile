@@ -17,8 +17,9 @@ build: ## build bin/flowroute-numbers
 test: ## run every test with the race detector
 	$(GO) test -race ./...
 
-lint: ## go vet, gofmt, go mod tidy and the committed schema must leave no diff
+lint: ## go vet, staticcheck, gofmt and go mod tidy must leave no diff
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	@cp go.mod /tmp/flowroute-go.mod.bak; cp go.sum /tmp/flowroute-go.sum.bak; \
 	$(GO) mod tidy; \

@@ -80,7 +80,7 @@ func diff[T any](desired, current T) []fieldDiff {
 	return r.diffs
 }
 
-// Compute is the pure diff: the rules of design.md's plan table.
+// Compute is the pure diff, by these rules:
 //
 //   - A route in desired and not in current is created; one with another type or value is an
 //     error, since v1 cannot change a route.

@@ -6,7 +6,7 @@ import (
 	"io"
 )
 
-// RenderJSON writes the Plan itself as indented JSON, the form README-plan-json.md documents.
+// RenderJSON writes the Plan itself as indented JSON, the form README.md documents under "The plan as JSON".
 // Lists are [] rather than null when empty.
 func RenderJSON(w io.Writer, p *Plan) error {
 	out := *p

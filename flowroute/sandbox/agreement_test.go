@@ -11,7 +11,7 @@ import (
 )
 
 // The spec's validator (spec/validate.go) is the tool's own check of a route and this
-// package's (validate.go) is the server's, as flowroute-v1-api.md describes it. They are
+// package's (validate.go) is the server's, as docs/flowroute-v1-api.md describes it. They are
 // written apart on purpose, and these tests hold them to the same verdict: a route the spec
 // accepts must not be refused at apply time, and a route the spec refuses should be one the
 // server would refuse too.

@@ -60,7 +60,7 @@ var rateCenters = []rateCenter{
 	{"801", "UT", "SALT LAKE CITY", []string{"236", "355", "456", "532", "746"}},
 }
 
-// pinnedNumbers are always in a new inventory: the examples of design.md and of the shared
+// pinnedNumbers are always in a new inventory: the examples of the README and of the shared
 // signing vectors, so that following the docs against the sandbox works.
 var pinnedNumbers = []string{"12062092844", "12067439178", "15852003968", "16476998778"}
 

@@ -1,5 +1,5 @@
 // Package sandbox is an in-memory Flowroute numbers API v1 server, faithful to
-// flowroute-v1-api.md: request signing, every endpoint, pagination, the documented errors and
+// docs/flowroute-v1-api.md: request signing, every endpoint, pagination, the documented errors and
 // the documented assumptions. It is the ground truth the project's tests run against.
 //
 // The account (routes, owned numbers) and an audit log of every write request persist to a

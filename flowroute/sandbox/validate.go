@@ -36,7 +36,7 @@ func validateNewRoute(r flowroute.Route) error {
 	return validateRouteValue(r.Type, r.Value)
 }
 
-// validateRouteValue checks that value fits the route type, as flowroute-v1-api.md says:
+// validateRouteValue checks that value fits the route type, as docs/flowroute-v1-api.md says:
 // HOST an IP address or host name with an optional port, PSTN an 11-digit number
 // 1NPANXXXXXX, URI sip: or sips: user@host[:port][;transport=udp|tcp|tls]. Where the docs are
 // silent it takes what RFC 3261 allows in a SIP URI and no more, so that what the sandbox
