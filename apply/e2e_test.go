@@ -14,6 +14,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/apply"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -27,7 +28,7 @@ func newSandbox(tb testing.TB, seed int64, faults sandbox.Faults) (*sandbox.Serv
 
 func newSandboxOpts(tb testing.TB, opts sandbox.Options) (*sandbox.Server, *flowroute.Client) {
 	tb.Helper()
-	sb, endpoint := sandbox.NewTestServer(tb, opts)
+	sb, endpoint := sandboxtest.NewServer(tb, opts)
 	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
 		flowroute.WithRateLimit(0, 1),
 		flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 5, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}),

@@ -7,13 +7,14 @@ import (
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 )
 
 // BenchmarkListNumbers100k walks an account of 100,000 numbers (500 pages of 200) on a sandbox
 // that adds 20 ms to every request, one page at a time, then 8 and 16 at a time, with no
 // client-side rate limit. It reports the wall time of each walk and the speed-ups.
 func BenchmarkListNumbers100k(b *testing.B) {
-	sb, endpoint := sandbox.NewTestServer(b, sandbox.Options{InventorySize: 10})
+	sb, endpoint := sandboxtest.NewServer(b, sandbox.Options{InventorySize: 10})
 	want := seedNumbers(b, sb, 100_000)
 	sb.SetFaults(sandbox.Faults{Latency: 20 * time.Millisecond})
 	walk := func(parallelism int) time.Duration {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 )
 
 // fakeClock is shared by a sandbox and a client: the client's waits move it forward instead
@@ -36,7 +37,7 @@ func (c *fakeClock) sleep(ctx context.Context, d time.Duration) error {
 func startSandbox(t *testing.T, opts ...flowroute.Option) (*sandbox.Server, *flowroute.Client) {
 	t.Helper()
 	clock := &fakeClock{}
-	sb, endpoint := sandbox.NewTestServer(t, sandbox.Options{Seed: 7, InventorySize: 600, Now: clock.now})
+	sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{Seed: 7, InventorySize: 600, Now: clock.now})
 	base := []flowroute.Option{
 		flowroute.WithClock(clock.now),
 		flowroute.WithSleep(clock.sleep),
@@ -131,7 +132,7 @@ func TestSandboxRoundTrip(t *testing.T) {
 // TestSandboxBadCredentials: a wrong secret gives the 401, and the error does not show it.
 func TestSandboxBadCredentials(t *testing.T) {
 	t.Parallel()
-	_, endpoint := sandbox.NewTestServer(t, sandbox.Options{InventorySize: 10})
+	_, endpoint := sandboxtest.NewServer(t, sandbox.Options{InventorySize: 10})
 	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, "wrong-secret-"+testSecret)
 	if err != nil {
 		t.Fatal(err)

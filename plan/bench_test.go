@@ -10,6 +10,7 @@ import (
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/measure"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -55,7 +56,7 @@ func BenchmarkPlan100k(b *testing.B) {
 		latency     = 20 * time.Millisecond
 		parallelism = 8
 	)
-	sb, endpoint := sandbox.NewTestServer(b, sandbox.Options{Seed: 1, InventorySize: 100})
+	sb, endpoint := sandboxtest.NewServer(b, sandbox.Options{Seed: 1, InventorySize: 100})
 	desired := &spec.Spec{
 		Version: 1,
 		Routes:  make(map[string]spec.Route, routes+1),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -21,7 +22,7 @@ var (
 // newAccount starts a sandbox and returns it with a client for it.
 func newAccount(t *testing.T) (*sandbox.Server, *flowroute.Client) {
 	t.Helper()
-	sb, endpoint := sandbox.NewTestServer(t, sandbox.Options{Seed: 7, InventorySize: 200})
+	sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{Seed: 7, InventorySize: 200})
 	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey, flowroute.WithRateLimit(0, 1))
 	if err != nil {
 		t.Fatal(err)

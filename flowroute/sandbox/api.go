@@ -19,52 +19,150 @@ const (
 	msgNotFound     = "Not found."
 )
 
-// route dispatches an authenticated request; s.mu is held. undo, when not nil, reverts the
-// change the request made, for when the state cannot be saved.
-func (s *Server) route(r *http.Request, body []byte) (resp response, undo func()) {
-	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/")
-	if !ok {
-		return apiError(http.StatusNotFound, msgNotFound), nil
-	}
-	q := r.URL.Query()
-	switch {
-	case rest == "available-tns/npas/" || rest == "available-tns/npas":
-		return s.only(r, http.MethodGet, func() response { return s.listNPAs(q) })
-	case rest == "available-tns/npanxxs/" || rest == "available-tns/npanxxs":
-		return s.only(r, http.MethodGet, func() response { return s.listNPANXXs(q) })
-	case rest == "available-tns/tns/" || rest == "available-tns/tns":
-		return s.only(r, http.MethodGet, func() response { return s.searchTNs(q) })
-	case rest == "tns/" || rest == "tns":
-		return s.only(r, http.MethodGet, func() response { return s.listTNs(q) })
-	case rest == "routes/" || rest == "routes":
-		return s.only(r, http.MethodGet, func() response { return s.listRoutes(q) })
-	}
-	if tn, ok := strings.CutPrefix(rest, "tns/"); ok && !strings.Contains(tn, "/") {
-		switch r.Method {
-		case http.MethodGet:
-			return s.getTN(tn), nil
-		case http.MethodPut:
-			return s.purchase(tn, body)
-		case http.MethodPatch:
-			return s.setRoutes(tn, body)
-		}
-		return methodNotAllowed("GET, PUT, PATCH"), nil
-	}
-	if name, ok := strings.CutPrefix(rest, "routes/"); ok && !strings.Contains(name, "/") {
-		if r.Method != http.MethodPut {
-			return methodNotAllowed("PUT"), nil
-		}
-		return s.createRoute(name, body)
-	}
-	return apiError(http.StatusNotFound, msgNotFound), nil
+// call is one authenticated request as an endpoint sees it.
+type call struct {
+	r    *http.Request
+	body []byte
 }
 
-// only runs a read-only handler when the method is the one allowed.
-func (s *Server) only(r *http.Request, method string, h func() response) (response, func()) {
-	if r.Method != method {
-		return methodNotAllowed(method), nil
+// endpoint answers one request; s.mu is held. undo, when not nil, reverts the change the
+// request made, for when the state cannot be saved.
+type endpoint func(c *call) (resp response, undo func())
+
+// capture is the ResponseWriter the mux dispatches to: an endpoint leaves its answer in it
+// instead of writing, so that the answer can be audited, saved or lost on purpose. Whatever
+// the mux writes itself (a redirect to a cleaned path) is ignored: ran stays false.
+type capture struct {
+	header http.Header
+	c      call
+	resp   response
+	undo   func()
+	ran    bool
+}
+
+func (w *capture) Header() http.Header {
+	if w.header == nil {
+		w.header = http.Header{}
 	}
-	return h(), nil
+	return w.header
+}
+func (w *capture) Write(b []byte) (int, error) { return len(b), nil }
+func (w *capture) WriteHeader(int)             {}
+
+// routes collects the patterns of a mux so that every path also gets a pattern without a
+// method, answering 405 with the path's Allow header in the API's own error body.
+type routes struct {
+	mux     *http.ServeMux
+	paths   []string            // in registration order
+	methods map[string][]string // path -> methods, in registration order
+	refuse  func(allow string) response
+}
+
+func newRoutes(mux *http.ServeMux, refuse func(allow string) response) *routes {
+	return &routes{mux: mux, methods: map[string][]string{}, refuse: refuse}
+}
+
+// add serves method on path (a ServeMux path pattern) with e.
+func (rt *routes) add(method, path string, e endpoint) {
+	if _, ok := rt.methods[path]; !ok {
+		rt.paths = append(rt.paths, path)
+	}
+	rt.methods[path] = append(rt.methods[path], method)
+	rt.mux.Handle(method+" "+path, e)
+}
+
+// finish registers the 405 answer of every path.
+func (rt *routes) finish() {
+	for _, path := range rt.paths {
+		resp := rt.refuse(strings.Join(rt.methods[path], ", "))
+		rt.mux.Handle(path, endpoint(func(*call) (response, func()) { return resp, nil }))
+	}
+}
+
+// ServeHTTP runs the endpoint and leaves its answer in the capture.
+func (e endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	cw, ok := w.(*capture)
+	if !ok {
+		return
+	}
+	cw.c.r = r
+	cw.resp, cw.undo = e(&cw.c)
+	cw.ran = true
+}
+
+// newMux builds the router of every face of the API.
+func (s *Server) newMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	s.v1Routes(mux)
+	return mux
+}
+
+// v1Routes serves the v1 API under /v1/; any other path outside the v2 face is v1's 404.
+func (s *Server) v1Routes(mux *http.ServeMux) {
+	rt := newRoutes(mux, methodNotAllowed)
+	list := func(path string, h func(q url.Values) response) {
+		e := func(c *call) (response, func()) { return h(c.r.URL.Query()), nil }
+		rt.add(http.MethodGet, "/v1/"+path+"/{$}", e)
+		rt.add(http.MethodGet, "/v1/"+path, e)
+	}
+	list("available-tns/npas", s.listNPAs)
+	list("available-tns/npanxxs", s.listNPANXXs)
+	list("available-tns/tns", s.searchTNs)
+	list("tns", s.listTNs)
+	list("routes", s.listRoutes)
+	// A {tn} or {name} with an escaped '/' is no number nor route name: Not found, as before
+	// the mux, which matches escaped segments.
+	one := func(key string, h func(v string, body []byte) (response, func())) endpoint {
+		return func(c *call) (response, func()) {
+			v := c.r.PathValue(key)
+			if strings.Contains(v, "/") {
+				return apiError(http.StatusNotFound, msgNotFound), nil
+			}
+			return h(v, c.body)
+		}
+	}
+	rt.add(http.MethodGet, "/v1/tns/{tn}", one("tn", func(tn string, _ []byte) (response, func()) { return s.getTN(tn), nil }))
+	rt.add(http.MethodPut, "/v1/tns/{tn}", one("tn", s.purchase))
+	rt.add(http.MethodPatch, "/v1/tns/{tn}", one("tn", s.setRoutes))
+	rt.add(http.MethodPut, "/v1/routes/{name}", one("name", s.createRoute))
+	rt.finish()
+	mux.Handle("/", endpoint(func(*call) (response, func()) { return apiError(http.StatusNotFound, msgNotFound), nil }))
+}
+
+// route dispatches an authenticated request; s.mu is held.
+func (s *Server) route(r *http.Request, body []byte) (response, func()) {
+	cw := &capture{c: call{body: body}}
+	s.mux.ServeHTTP(cw, keepDots(r))
+	if !cw.ran {
+		return s.notFound(r), nil
+	}
+	return cw.resp, cw.undo
+}
+
+// keepDots returns r with every "." or ".." segment of its path escaped, so that the mux,
+// which would redirect to the cleaned path, matches it as a segment like any other: PUT
+// /v1/routes/.. names a route "..", which the API refuses as such.
+func keepDots(r *http.Request) *http.Request {
+	p := r.URL.EscapedPath()
+	if !strings.Contains(p, "/.") {
+		return r
+	}
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		if seg == "." || seg == ".." {
+			segs[i] = strings.ReplaceAll(seg, ".", "%2E")
+		}
+	}
+	u := *r.URL
+	u.RawPath = strings.Join(segs, "/")
+	r2 := *r
+	r2.URL = &u
+	return &r2
+}
+
+// notFound is the 404 of the face the path belongs to.
+func (s *Server) notFound(r *http.Request) response {
+	return apiError(http.StatusNotFound, msgNotFound)
 }
 
 func methodNotAllowed(allow string) response {

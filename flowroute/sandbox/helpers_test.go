@@ -43,8 +43,22 @@ func start(t *testing.T, opts Options) (*Server, *tc) {
 	if opts.Now == nil {
 		opts.Now = fixedNow
 	}
-	s, endpoint := NewTestServer(t, opts)
-	return s, &tc{t: t, base: strings.TrimSuffix(endpoint, "/v1"), access: DefaultAccessKey, secret: DefaultSecretKey}
+	s, base := newTestServer(t, opts)
+	return s, &tc{t: t, base: base, access: DefaultAccessKey, secret: DefaultSecretKey}
+}
+
+// newTestServer serves a new sandbox on a loopback httptest server closed at the end of the
+// test and returns it and its base URL, "http://127.0.0.1:PORT". (sandboxtest does this for
+// other packages; this package's tests cannot import it.)
+func newTestServer(tb testing.TB, opts Options) (*Server, string) {
+	tb.Helper()
+	s, err := New(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	tb.Cleanup(ts.Close)
+	return s, ts.URL
 }
 
 // do sends a signed request; pathQuery begins with /v1/.

@@ -14,9 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http/httptest"
+	"net/http"
 	"sync"
-	"testing"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -90,6 +89,8 @@ type Server struct {
 	path                 string
 	now                  func() time.Time
 
+	mux *http.ServeMux // dispatches authenticated requests to endpoints
+
 	mu sync.Mutex // guards st and the state file
 	st *state
 
@@ -123,6 +124,7 @@ func New(opts Options) (*Server, error) {
 		s.now = time.Now
 	}
 	s.setFaultsLocked(opts.Faults)
+	s.mux = s.newMux()
 
 	size := opts.InventorySize
 	if size == 0 {
@@ -254,17 +256,4 @@ func (s *Server) saveLocked() error {
 		return fmt.Errorf("sandbox: writing state file %s: %w", s.path, err)
 	}
 	return nil
-}
-
-// NewTestServer starts s on a loopback httptest server closed at the end of the test and
-// returns its endpoint, "http://127.0.0.1:PORT/v1".
-func NewTestServer(tb testing.TB, opts Options) (*Server, string) {
-	tb.Helper()
-	s, err := New(opts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ts := httptest.NewServer(s)
-	tb.Cleanup(ts.Close)
-	return s, ts.URL + "/v1"
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/apply"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
@@ -177,7 +178,7 @@ func TestApplyPlanFileStaleWhileAsking(t *testing.T) {
 	if out, errs, code := sandboxCLI(t, state, nil, "plan", "-f", specPath, "--out", planPath); code != 0 {
 		t.Fatalf("plan exit %d\n%s\n%s", code, out, errs)
 	}
-	sb, endpoint := sandbox.NewTestServer(t, sandbox.Options{StatePath: state})
+	sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{StatePath: state})
 	stdin := applyTerminal{&answerAfter{
 		change: func() {
 			if err := sb.AddRoute(flowroute.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {

@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"sync"
-	"time"
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
@@ -81,18 +78,12 @@ func (g *Globals) client(opts ...flowroute.Option) (*flowroute.Client, func(), e
 	endpoint, access, secret := g.Endpoint, g.AccessKey, g.SecretKey
 	stop := func() {}
 	if g.Sandbox {
-		sb, err := sandbox.New(sandbox.Options{StatePath: g.SandboxState})
+		sb, err := sandbox.Start(sandbox.Options{StatePath: g.SandboxState}, "127.0.0.1:0")
 		if err != nil {
 			return nil, nil, err
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, nil, fmt.Errorf("starting the sandbox: %w", err)
-		}
-		srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
-		go srv.Serve(ln)
-		stop = func() { srv.Close() }
-		endpoint = "http://" + ln.Addr().String() + "/v1"
+		stop = func() { sb.Close() }
+		endpoint = sb.V1
 		access, secret = sandbox.DefaultAccessKey, sandbox.DefaultSecretKey
 	} else if access == "" || secret == "" {
 		return nil, nil, errors.New("no Flowroute credentials: set FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY (or --access-key/--secret-key), or use --sandbox to try the tool without an account")

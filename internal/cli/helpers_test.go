@@ -10,6 +10,7 @@ import (
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 )
 
 // run runs the CLI in-process with empty standard input, no stream a terminal.
@@ -62,7 +63,7 @@ func seedSandbox(t *testing.T, seed int64, routes []flowroute.Route, numbers []f
 	if forSale == 0 {
 		return state, nil
 	}
-	_, endpoint := sandbox.NewTestServer(t, sandbox.Options{StatePath: state})
+	_, endpoint := sandboxtest.NewServer(t, sandbox.Options{StatePath: state})
 	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey)
 	if err != nil {
 		t.Fatal(err)

@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -108,39 +106,27 @@ func (c *sandboxServeCmd) Run(g *Globals, kctx *kong.Context) error {
 	if opts.SecretKey == "" {
 		opts.SecretKey = sandbox.DefaultSecretKey
 	}
-	sb, err := sandbox.New(opts)
+	ctx, stop := sandboxContext()
+	defer stop()
+	sb, err := sandbox.Start(opts, c.Addr)
 	if err != nil {
 		return err
 	}
-	ctx, stop := sandboxContext()
-	defer stop()
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return fmt.Errorf("starting the sandbox: %w", err)
-	}
-	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
 
-	endpoint := "http://" + ln.Addr().String() + "/v1"
 	// The sandbox's keys are not secrets: printing them is how a user points the tool at it.
-	fmt.Fprintf(g.stdout, "Flowroute v1 sandbox serving %s (state %s). Use it with:\n", endpoint, c.State)
-	fmt.Fprintf(g.stdout, "export FLOWROUTE_ENDPOINT=%s FLOWROUTE_ACCESS_KEY=%s FLOWROUTE_SECRET_KEY=%s\n", endpoint, opts.AccessKey, opts.SecretKey)
+	fmt.Fprintf(g.stdout, "Flowroute v1 sandbox serving %s (state %s). Use it with:\n", sb.V1, c.State)
+	fmt.Fprintf(g.stdout, "export FLOWROUTE_ENDPOINT=%s FLOWROUTE_ACCESS_KEY=%s FLOWROUTE_SECRET_KEY=%s\n", sb.V1, opts.AccessKey, opts.SecretKey)
 	fmt.Fprintln(g.stdout, "Press Ctrl-C to stop.")
 
 	select {
-	case err := <-served:
+	case err := <-sb.Done():
 		return fmt.Errorf("sandbox server: %w", err)
 	case <-ctx.Done():
 	}
 	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
-		srv.Close()
+	if err := sb.Shutdown(shutCtx); err != nil {
 		return fmt.Errorf("stopping the sandbox: %w", err)
-	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("sandbox server: %w", err)
 	}
 	fmt.Fprintln(g.stdout, "Sandbox stopped.")
 	return nil
