@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // Error messages of the API.
@@ -49,34 +48,16 @@ func (w *capture) Header() http.Header {
 func (w *capture) Write(b []byte) (int, error) { return len(b), nil }
 func (w *capture) WriteHeader(int)             {}
 
-// routes collects the patterns of a mux so that every path also gets a pattern without a
-// method, answering 405 with the path's Allow header in the API's own error body.
-type routes struct {
-	mux     *http.ServeMux
-	paths   []string            // in registration order
-	methods map[string][]string // path -> methods, in registration order
-	refuse  func(allow string) response
-}
-
-func newRoutes(mux *http.ServeMux, refuse func(allow string) response) *routes {
-	return &routes{mux: mux, methods: map[string][]string{}, refuse: refuse}
-}
-
-// add serves method on path (a ServeMux path pattern) with e.
-func (rt *routes) add(method, path string, e endpoint) {
-	if _, ok := rt.methods[path]; !ok {
-		rt.paths = append(rt.paths, path)
+// allowOrder lists the methods of the mux's Allow header in the order the API's answers
+// give them (GET, POST, PUT, PATCH, DELETE), without the HEAD the mux adds for GET.
+func allowOrder(allow string) string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if slices.Contains(strings.Split(allow, ", "), m) {
+			out = append(out, m)
+		}
 	}
-	rt.methods[path] = append(rt.methods[path], method)
-	rt.mux.Handle(method+" "+path, e)
-}
-
-// finish registers the 405 answer of every path.
-func (rt *routes) finish() {
-	for _, path := range rt.paths {
-		resp := rt.refuse(strings.Join(rt.methods[path], ", "))
-		rt.mux.Handle(path, endpoint(func(*call) (response, func()) { return resp, nil }))
-	}
+	return strings.Join(out, ", ")
 }
 
 // ServeHTTP runs the endpoint and leaves its answer in the capture.
@@ -94,16 +75,17 @@ func (e endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) newMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	s.v1Routes(mux)
+	s.v2Routes(v2Routes{mux})
 	return mux
 }
 
 // v1Routes serves the v1 API under /v1/; any other path outside the v2 face is v1's 404.
 func (s *Server) v1Routes(mux *http.ServeMux) {
-	rt := newRoutes(mux, methodNotAllowed)
+	add := func(method, path string, e endpoint) { mux.Handle(method+" "+path, e) }
 	list := func(path string, h func(q url.Values) response) {
 		e := func(c *call) (response, func()) { return h(c.r.URL.Query()), nil }
-		rt.add(http.MethodGet, "/v1/"+path+"/{$}", e)
-		rt.add(http.MethodGet, "/v1/"+path, e)
+		add(http.MethodGet, "/v1/"+path+"/{$}", e)
+		add(http.MethodGet, "/v1/"+path, e)
 	}
 	list("available-tns/npas", s.listNPAs)
 	list("available-tns/npanxxs", s.listNPANXXs)
@@ -121,12 +103,10 @@ func (s *Server) v1Routes(mux *http.ServeMux) {
 			return h(v, c.body)
 		}
 	}
-	rt.add(http.MethodGet, "/v1/tns/{tn}", one("tn", func(tn string, _ []byte) (response, func()) { return s.getTN(tn), nil }))
-	rt.add(http.MethodPut, "/v1/tns/{tn}", one("tn", s.purchase))
-	rt.add(http.MethodPatch, "/v1/tns/{tn}", one("tn", s.setRoutes))
-	rt.add(http.MethodPut, "/v1/routes/{name}", one("name", s.createRoute))
-	rt.finish()
-	mux.Handle("/", endpoint(func(*call) (response, func()) { return apiError(http.StatusNotFound, msgNotFound), nil }))
+	add(http.MethodGet, "/v1/tns/{tn}", one("tn", func(tn string, _ []byte) (response, func()) { return s.getTN(tn), nil }))
+	add(http.MethodPut, "/v1/tns/{tn}", one("tn", s.purchase))
+	add(http.MethodPatch, "/v1/tns/{tn}", one("tn", s.setRoutes))
+	add(http.MethodPut, "/v1/routes/{name}", one("name", s.createRoute))
 }
 
 // route dispatches an authenticated request; s.mu is held.
@@ -134,7 +114,18 @@ func (s *Server) route(r *http.Request, body []byte) (response, func()) {
 	cw := &capture{c: call{body: body}}
 	s.mux.ServeHTTP(cw, keepDots(r))
 	if !cw.ran {
-		return s.notFound(r), nil
+		if allow := cw.Header().Get("Allow"); allow != "" {
+			if isV2Path(r.URL.Path) {
+				resp := v2Error(http.StatusMethodNotAllowed, "Method Not Allowed", detailNoMethod)
+				resp.header = http.Header{"Allow": {allowOrder(allow)}}
+				return resp, nil
+			}
+			return methodNotAllowed(allowOrder(allow)), nil
+		}
+		if isV2Path(r.URL.Path) {
+			return v2Error(http.StatusNotFound, "Not Found", detailNoURL), nil
+		}
+		return apiError(http.StatusNotFound, msgNotFound), nil
 	}
 	return cw.resp, cw.undo
 }
@@ -158,11 +149,6 @@ func keepDots(r *http.Request) *http.Request {
 	r2 := *r
 	r2.URL = &u
 	return &r2
-}
-
-// notFound is the 404 of the face the path belongs to.
-func (s *Server) notFound(r *http.Request) response {
-	return apiError(http.StatusNotFound, msgNotFound)
 }
 
 func methodNotAllowed(allow string) response {
@@ -394,8 +380,10 @@ type routeRefJSON struct {
 	Name string `json:"name"`
 }
 
+// routeRefs are a number's routes as v1 shows them: a failover of none is sip-reg.
 func (s *Server) routeRefs(o *owned) []routeRefJSON {
-	return []routeRefJSON{{s.st.routeType(o.primary), o.primary}, {s.st.routeType(o.failover), o.failover}}
+	p, f := s.st.alias(o.primary), s.st.alias(o.failover)
+	return []routeRefJSON{{s.st.routeType(p), p}, {s.st.routeType(f), f}}
 }
 
 // listTNs answers GET /tns/: pattern is a partial match on the number.
@@ -467,7 +455,7 @@ func (s *Server) purchase(tn string, body []byte) (response, func()) {
 	if !s.st.inventory[i].allows(req.BillingMethod) {
 		return apiError(http.StatusUnprocessableEntity, "Business Logic Error: Billing method \""+req.BillingMethod+"\" is not available for this TN; it allows "+strings.Join(s.st.inventory[i].billingMethods(), ", ")+"."), nil
 	}
-	s.st.addNumber(tn, &owned{billingMethod: req.BillingMethod, primary: sipReg, failover: sipReg})
+	s.st.addNumber(tn, newOwned(req.BillingMethod))
 	return response{status: http.StatusCreated}, func() { s.st.removeNumber(tn) }
 }
 
@@ -488,13 +476,16 @@ func (s *Server) setRoutes(tn string, body []byte) (response, func()) {
 	if o == nil {
 		return apiError(http.StatusNotFound, msgTNNotFound), nil
 	}
-	for _, rt := range req.Routes {
-		if s.st.routeType(rt.Name) == "" {
+	var ids [2]int
+	for i, rt := range req.Routes {
+		r := s.st.routeNamed(rt.Name)
+		if r == nil {
 			return apiError(http.StatusNotFound, "Route \""+rt.Name+"\" not found."), nil
 		}
+		ids[i] = r.id
 	}
 	before := *o
-	o.primary, o.failover = req.Routes[0].Name, req.Routes[1].Name
+	o.primary, o.failover = ids[0], ids[1]
 	return response{status: http.StatusNoContent}, func() { *o = before }
 }
 
@@ -522,8 +513,8 @@ func (s *Server) listRoutes(q url.Values) response {
 			out[name] = routeJSON{Type: "SIP-REG"}
 			continue
 		}
-		r := s.st.routes[name]
-		out[name] = routeJSON{r.Type, &r.Value}
+		r := s.st.routeNamed(name)
+		out[name] = routeJSON{v1Type(r.typ), &r.value}
 	}
 	return response{status: http.StatusOK, body: struct {
 		Routes map[string]routeJSON `json:"routes"`
@@ -551,6 +542,7 @@ func (s *Server) createRoute(name string, body []byte) (response, func()) {
 	if err := validateRouteValue(req.Type, req.Value); err != nil {
 		return apiError(http.StatusUnprocessableEntity, err.Error()), nil
 	}
-	s.st.addRoute(flowroute.Route{Name: name, Type: req.Type, Value: req.Value})
-	return response{status: http.StatusCreated}, func() { s.st.removeRoute(name) }
+	id := s.st.newRouteID()
+	s.st.putRoute(&route{id: id, alias: name, typ: fromV1Type(req.Type), value: req.Value})
+	return response{status: http.StatusCreated}, func() { s.st.dropRoute(id) }
 }

@@ -374,7 +374,7 @@ func TestCreateRoute(t *testing.T) {
 func TestUnknownPathsAndMethods(t *testing.T) {
 	t.Parallel()
 	_, c := start(t, Options{Seed: 1})
-	for _, path := range []string{"/v1/", "/v1/nope", "/v2/numbers", "/", "/v1/tns/12067439178/routes", "/v1/available-tns/"} {
+	for _, path := range []string{"/v1/", "/v1/nope", "/v2x/numbers", "/", "/v1/tns/12067439178/routes", "/v1/available-tns/"} {
 		c.do("GET", path, "").want(t, 404, `{"error":"Not found."}`)
 	}
 	for _, tt := range []struct{ method, path, allow string }{

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"net/http"
 	"sync"
 	"time"
@@ -41,6 +42,7 @@ type Faults struct {
 	RateLimit        float64       // requests per second; beyond it 429 with Retry-After; 0 = none
 	DropRate         float64       // close the connection without doing anything
 	LostResponseRate float64       // writes only: do the write, persist it, then close the connection
+	MessagingDown    bool          // v2: a purchase or PATCH with messaging_enabled answers 207 (bought, messaging not provisioned)
 }
 
 // Validate reports a rate outside 0..1 or a negative duration or rate limit.
@@ -71,7 +73,31 @@ type Options struct {
 	InventorySize        int    // purchasable numbers in a new state; default 12,000
 	Faults               Faults
 	Now                  func() time.Time // clock for timestamp checks and the audit log; default time.Now
+
+	// CNAMApproval decides what becomes of a new CNAM record, pending at first (v2):
+	// CNAMAuto (the default) approves it, CNAMReject rejects it, CNAMPending leaves it
+	// pending until POST /sandbox/cnams/{id}/approve or /reject. The decision is taken
+	// CNAMDelay after the record's creation, at the first request after that.
+	CNAMApproval CNAMApproval
+	CNAMDelay    time.Duration
+
+	// LinkBase is the scheme and host v2 links begin with, e.g. "https://api.flowroute.com";
+	// "" means the address each request was sent to.
+	LinkBase string
+	// RouteLinkFix gives the answer to POST /v2/routes a links.self with /v2. Without it the
+	// sandbox reproduces the quirk every SDK README shows: links.self is BASE/routes/ID.
+	RouteLinkFix bool
 }
+
+// CNAMApproval is what becomes of new CNAM records; see Options.CNAMApproval.
+type CNAMApproval string
+
+// The CNAM approval policies.
+const (
+	CNAMAuto    CNAMApproval = "auto"
+	CNAMPending CNAMApproval = "pending"
+	CNAMReject  CNAMApproval = "reject"
+)
 
 // AuditEntry is one write request the server received.
 type AuditEntry struct {
@@ -88,6 +114,10 @@ type Server struct {
 	accessKey, secretKey string
 	path                 string
 	now                  func() time.Time
+	cnamApproval         CNAMApproval
+	cnamDelay            time.Duration
+	linkHost             string
+	routeLinkFix         bool
 
 	mux *http.ServeMux // dispatches authenticated requests to endpoints
 
@@ -107,12 +137,27 @@ func New(opts Options) (*Server, error) {
 	if err := opts.Faults.Validate(); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
+	switch opts.CNAMApproval {
+	case "":
+		opts.CNAMApproval = CNAMAuto
+	case CNAMAuto, CNAMPending, CNAMReject:
+	default:
+		return nil, fmt.Errorf("sandbox: CNAM approval %q: want auto, pending or reject", opts.CNAMApproval)
+	}
+	if opts.CNAMDelay < 0 {
+		return nil, fmt.Errorf("sandbox: CNAM approval delay %v is negative", opts.CNAMDelay)
+	}
 	s := &Server{
 		accessKey: opts.AccessKey,
 		secretKey: opts.SecretKey,
 		path:      opts.StatePath,
 		now:       opts.Now,
 		rng:       rand.New(rand.NewPCG(uint64(opts.Seed), 0xfa017)),
+
+		cnamApproval: opts.CNAMApproval,
+		cnamDelay:    opts.CNAMDelay,
+		linkHost:     strings.TrimSuffix(opts.LinkBase, "/"),
+		routeLinkFix: opts.RouteLinkFix,
 	}
 	if s.accessKey == "" {
 		s.accessKey = DefaultAccessKey
@@ -196,36 +241,39 @@ func (s *Server) AddRoute(r flowroute.Route) error {
 	if s.st.routeType(r.Name) != "" {
 		return fmt.Errorf("sandbox: route %q already exists", r.Name)
 	}
-	s.st.addRoute(flowroute.Route{Name: r.Name, Type: r.Type, Value: r.Value})
+	s.st.putRoute(&route{id: s.st.newRouteID(), alias: r.Name, typ: fromV1Type(r.Type), value: r.Value})
 	return nil
 }
 
 // AddOwnedNumber puts n on the account, taking it out of the inventory if it is there; it does
-// not need to be. An empty BillingMethod means METERED; empty Routes mean [sip-reg, sip-reg],
-// otherwise exactly two existing routes are required.
+// not need to be. An empty BillingMethod means METERED; empty Routes mean those of a
+// purchase (primary sip-reg, no failover, which v1 shows as sip-reg), otherwise exactly two
+// existing routes are required.
 func (s *Server) AddOwnedNumber(n flowroute.Number) error {
 	if !validTN(n.TN) {
 		return fmt.Errorf("sandbox: %q is not a number 1NPANXXXXXX", n.TN)
 	}
-	o := &owned{billingMethod: n.BillingMethod, primary: sipReg, failover: sipReg}
+	o := newOwned(n.BillingMethod)
 	if o.billingMethod == "" {
 		o.billingMethod = "METERED"
 	}
 	if !validBillingMethod(o.billingMethod) {
 		return fmt.Errorf("sandbox: number %s: unknown billing method %q", n.TN, n.BillingMethod)
 	}
-	switch len(n.Routes) {
-	case 0:
-	case 2:
-		o.primary, o.failover = n.Routes[0].Name, n.Routes[1].Name
-	default:
+	if len(n.Routes) != 0 && len(n.Routes) != 2 {
 		return fmt.Errorf("sandbox: number %s: %d routes, want 2 (primary, failover) or none", n.TN, len(n.Routes))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, name := range []string{o.primary, o.failover} {
-		if s.st.routeType(name) == "" {
-			return fmt.Errorf("sandbox: number %s: no route %q", n.TN, name)
+	for i, ref := range n.Routes {
+		r := s.st.routeNamed(ref.Name)
+		if r == nil {
+			return fmt.Errorf("sandbox: number %s: no route %q", n.TN, ref.Name)
+		}
+		if i == 0 {
+			o.primary = r.id
+		} else {
+			o.failover = r.id
 		}
 	}
 	if s.st.numbers[n.TN] != nil {

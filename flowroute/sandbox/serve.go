@@ -16,6 +16,16 @@ type response struct {
 	status int
 	body   any // encoded as JSON; nil means no body
 	header http.Header
+	v2     bool // a v2 answer: Content-Type application/vnd.api+json
+}
+
+// faultError is the error answer of the face of the path: v1's {"error": msg}, or v2's
+// envelope with the status text as title and msg as detail.
+func faultError(path string, status int, msg string) response {
+	if isV2Path(path) {
+		return v2Error(status, "", msg)
+	}
+	return apiError(status, msg)
 }
 
 // apiError is a response with body {"error": msg}.
@@ -80,7 +90,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d := s.drawFaults()
 
 	if d.limited {
-		resp := apiError(http.StatusTooManyRequests, "Too many requests.")
+		resp := faultError(r.URL.Path, http.StatusTooManyRequests, "Too many requests.")
 		resp.header = http.Header{"Retry-After": {strconv.Itoa(d.retryAfter)}}
 		s.auditFault(r, body, write, resp.status, noteLimited)
 		writeResponse(w, resp)
@@ -102,15 +112,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.fail {
-		resp := apiError(http.StatusInternalServerError, "Internal Server Error")
+		resp := faultError(r.URL.Path, http.StatusInternalServerError, "Internal Server Error")
 		s.auditFault(r, body, write, resp.status, noteFailed)
 		writeResponse(w, resp)
 		return
 	}
 	if readErr != nil {
-		resp := apiError(http.StatusBadRequest, "Could not read the request body.")
+		resp := faultError(r.URL.Path, http.StatusBadRequest, "Could not read the request body.")
 		if mbe := (*http.MaxBytesError)(nil); errors.As(readErr, &mbe) {
-			resp = apiError(http.StatusRequestEntityTooLarge, "Request body too large.")
+			resp = faultError(r.URL.Path, http.StatusRequestEntityTooLarge, "Request body too large.")
 		}
 		s.auditFault(r, body, write, resp.status, noteBadBody)
 		writeResponse(w, resp)
@@ -130,14 +140,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the state saved before the lock is released; if saving fails, the change is undone and the
 // answer is 500.
 func (s *Server) handle(r *http.Request, body []byte, write, lost bool) response {
-	authed := s.authenticate(r, body)
+	v2 := isV2Path(r.URL.Path)
+	var authed bool
+	if v2 {
+		authed = s.authenticateBasic(r)
+	} else {
+		authed = s.authenticate(r, body)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var resp response
 	var undo func()
-	if authed {
+	switch {
+	case authed:
+		s.settleCNAMs()
 		resp, undo = s.route(r, body)
-	} else {
+	case v2:
+		resp = v2Error(http.StatusUnauthorized, "Unauthorized", detailAuth)
+	default:
 		resp = apiError(http.StatusUnauthorized, "Authentication failed.")
 	}
 	if !write {
@@ -154,7 +174,7 @@ func (s *Server) handle(r *http.Request, body []byte, write, lost bool) response
 		}
 		last := &s.st.audit[len(s.st.audit)-1]
 		last.Status, last.Note = http.StatusInternalServerError, noteNotSaved
-		return apiError(http.StatusInternalServerError, msgNotSaved)
+		return faultError(r.URL.Path, http.StatusInternalServerError, msgNotSaved)
 	}
 	return resp
 }
@@ -199,7 +219,11 @@ func writeResponse(w http.ResponseWriter, resp response) {
 		http.Error(w, `{"error":"Internal Server Error"}`, http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
+	if resp.v2 {
+		w.Header().Set("Content-Type", mediaType)
+	} else {
+		w.Header().Set("Content-Type", "application/json")
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(resp.status)
 	w.Write(buf.Bytes())

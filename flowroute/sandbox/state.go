@@ -9,17 +9,140 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
-// sipReg is the built-in route every account has.
-const sipReg = "sip-reg"
+// sipReg is the built-in route every account has: v1 names it sip-reg, v2 gives it id 0.
+const (
+	sipReg   = "sip-reg"
+	sipRegID = 0
+	noRoute  = -1 // a number's failover when none is set (v2 null; v1 shows sip-reg)
+	firstID  = 100000
+)
 
-// owned is a number of the account.
+// Route types as the account stores them: v2's spelling. v1 spells them HOST, PSTN, URI
+// and SIP-REG.
+const (
+	typeHost   = "host"
+	typeNumber = "number"
+	typeURI    = "uri"
+	typeSIPReg = "sip-reg"
+)
+
+// v1Type is the v1 spelling of a stored route type.
+func v1Type(t string) string {
+	switch t {
+	case typeHost:
+		return "HOST"
+	case typeNumber:
+		return "PSTN"
+	case typeURI:
+		return "URI"
+	}
+	return "SIP-REG"
+}
+
+// fromV1Type is the stored spelling of a v1 route type, "" for one v1 does not create.
+func fromV1Type(t string) string {
+	switch t {
+	case "HOST":
+		return typeHost
+	case "PSTN":
+		return typeNumber
+	case "URI":
+		return typeURI
+	}
+	return ""
+}
+
+// route is a route of the account. Its alias is v1's route name.
+type route struct {
+	id    int
+	alias string
+	typ   string // typeHost, typeNumber, typeURI; typeSIPReg for route 0 only
+	value string
+	edge  int // edge strategy id; 0 = none
+}
+
+// owned is a number of the account. It is a comparable value, so that the state file can
+// group the numbers that share everything but the number.
 type owned struct {
 	billingMethod     string
-	primary, failover string
+	primary, failover int // route ids; failover noRoute when none
+	alias             string
+	hasAlias          bool
+	cnamLookups       bool
+	cnam              int // CNAM record id; 0 = none
+	e911              int // E911 address id; 0 = none
+	callbacks         callbacks
+}
+
+// callbacks are a number's messaging callback URLs; "" = none.
+type callbacks struct {
+	SMS    string `json:"sms_callback,omitempty"`
+	MMS    string `json:"mms_callback,omitempty"`
+	SMSDLR string `json:"sms_dlr_callback,omitempty"`
+	MMSDLR string `json:"mms_dlr_callback,omitempty"`
+}
+
+// field returns the callback of the v2 relationship name, nil for an unknown one.
+func (c *callbacks) field(name string) *string {
+	switch name {
+	case "sms_callback":
+		return &c.SMS
+	case "mms_callback":
+		return &c.MMS
+	case "sms_dlr_callback", "dlr_callback":
+		return &c.SMSDLR
+	case "mms_dlr_callback":
+		return &c.MMSDLR
+	}
+	return nil
+}
+
+// newOwned is a number as a purchase leaves it: primary route 0, no failover, CNAM lookups on.
+func newOwned(billingMethod string) *owned {
+	return &owned{billingMethod: billingMethod, primary: sipRegID, failover: noRoute, cnamLookups: true}
+}
+
+// CNAM approval states.
+const (
+	cnamPending  = "pending"
+	cnamApproved = "approved"
+	cnamRejected = "rejected"
+)
+
+// cnamRecord is an outbound caller-ID name of the account.
+type cnamRecord struct {
+	ID       int       `json:"id"`
+	Value    string    `json:"value"`
+	State    string    `json:"state"`
+	Created  time.Time `json:"created"`
+	Decided  time.Time `json:"decided,omitzero"` // when approved or rejected
+	Reason   string    `json:"reason,omitempty"` // why rejected
+}
+
+// e911Fields are the attributes of an E911 address, as v2 spells them.
+type e911Fields struct {
+	Label             string `json:"label"`
+	FirstName         string `json:"first_name"`
+	LastName          string `json:"last_name"`
+	StreetNumber      string `json:"street_number"`
+	StreetName        string `json:"street_name"`
+	AddressType       string `json:"address_type,omitempty"`
+	AddressTypeNumber string `json:"address_type_number,omitempty"`
+	City              string `json:"city"`
+	State             string `json:"state"`
+	Country           string `json:"country"`
+	Zip               string `json:"zip"`
+}
+
+// e911Address is an emergency address of the account.
+type e911Address struct {
+	ID int `json:"id"`
+	e911Fields
 }
 
 // state is the account and the inventory. The Server's mutex guards it.
@@ -32,12 +155,21 @@ type state struct {
 	numbers   map[string]*owned
 	tns       []string // the keys of numbers; in numerical order when tnsSorted
 	tnsSorted bool
-	routes    map[string]flowroute.Route // without sip-reg
-	names     []string                   // the keys of routes, sorted
-	audit     []AuditEntry
+
+	routes  map[int]*route // with route 0
+	ids     []int          // the keys of routes, ascending
+	byAlias map[string]int // alias -> id, with sip-reg
+	names   []string       // the aliases but sip-reg, sorted: v1's list order
+
+	cnams map[int]*cnamRecord
+	e911s map[int]*e911Address
+
+	nextRoute, nextCNAM, nextE911 int // the next id to give; ids are never reused
+
+	audit []AuditEntry
 }
 
-// newState seeds a fresh account: an inventory and no numbers nor routes but sip-reg.
+// newState seeds a fresh account: an inventory, route 0 and nothing else.
 func newState(seed int64, size int) (*state, error) {
 	inv, err := generateInventory(seed, size)
 	if err != nil {
@@ -50,11 +182,18 @@ func newState(seed int64, size int) (*state, error) {
 		invIndex:      make(map[string]int, len(inv)),
 		numbers:       map[string]*owned{},
 		tnsSorted:     true,
-		routes:        map[string]flowroute.Route{},
+		routes:        map[int]*route{},
+		byAlias:       map[string]int{},
+		cnams:         map[int]*cnamRecord{},
+		e911s:         map[int]*e911Address{},
+		nextRoute:     firstID,
+		nextCNAM:      firstID,
+		nextE911:      firstID,
 	}
 	for i := range inv {
 		st.invIndex[inv[i].tn] = i
 	}
+	st.putRoute(&route{id: sipRegID, alias: sipReg, typ: typeSIPReg})
 	return st, nil
 }
 
@@ -80,60 +219,170 @@ func (st *state) addNumber(tn string, n *owned) {
 	}
 }
 
-// removeNumber undoes addNumber (only to roll back a write that could not be saved).
+// removeNumber takes tn off the account and puts it back in the inventory, if it came from
+// there: a release, or the undoing of a purchase.
 func (st *state) removeNumber(tn string) {
 	delete(st.numbers, tn)
-	st.tns = slices.DeleteFunc(st.tns, func(s string) bool { return s == tn })
+	if i, ok := slices.BinarySearchFunc(st.sortedTNs(), tn, compareTN); ok {
+		st.tns = slices.Delete(st.tns, i, i+1)
+	}
 	if i, ok := st.invIndex[tn]; ok {
 		st.inventory[i].sold = false
 	}
 }
 
-// addRoute adds a route; the caller checked that the name is free.
-func (st *state) addRoute(r flowroute.Route) {
-	st.routes[r.Name] = r
-	i, _ := slices.BinarySearch(st.names, r.Name)
-	st.names = slices.Insert(st.names, i, r.Name)
+// newRouteID gives the next route id.
+func (st *state) newRouteID() int {
+	id := st.nextRoute
+	st.nextRoute++
+	return id
 }
 
-// removeRoute undoes addRoute.
-func (st *state) removeRoute(name string) {
-	delete(st.routes, name)
-	if i, ok := slices.BinarySearch(st.names, name); ok {
+// putRoute adds a route; the caller checked that its id and alias are free.
+func (st *state) putRoute(r *route) {
+	st.routes[r.id] = r
+	i, _ := slices.BinarySearch(st.ids, r.id)
+	st.ids = slices.Insert(st.ids, i, r.id)
+	st.indexAlias(r)
+}
+
+func (st *state) indexAlias(r *route) {
+	st.byAlias[r.alias] = r.id
+	if r.id != sipRegID {
+		i, _ := slices.BinarySearch(st.names, r.alias)
+		st.names = slices.Insert(st.names, i, r.alias)
+	}
+}
+
+func (st *state) unindexAlias(r *route) {
+	delete(st.byAlias, r.alias)
+	if i, ok := slices.BinarySearch(st.names, r.alias); ok && r.id != sipRegID {
 		st.names = slices.Delete(st.names, i, i+1)
 	}
 }
 
-// routeType is the type of the named route, "" when the account has none by that name.
-func (st *state) routeType(name string) string {
-	if name == sipReg {
-		return "SIP-REG"
+// dropRoute removes a route (a delete, or the undoing of a creation).
+func (st *state) dropRoute(id int) {
+	r := st.routes[id]
+	if r == nil {
+		return
 	}
-	return st.routes[name].Type
+	st.unindexAlias(r)
+	delete(st.routes, id)
+	if i, ok := slices.BinarySearch(st.ids, id); ok {
+		st.ids = slices.Delete(st.ids, i, i+1)
+	}
 }
 
-// stateFormat is the version of the state file layout.
-const stateFormat = 1
+// setRoute replaces a route's fields, keeping the alias index right; it returns the route as
+// it was, for undo.
+func (st *state) setRoute(r *route, to route) route {
+	before := *r
+	st.unindexAlias(r)
+	*r = to
+	st.indexAlias(r)
+	return before
+}
+
+// routeNamed is the route with the alias, nil when the account has none.
+func (st *state) routeNamed(alias string) *route {
+	id, ok := st.byAlias[alias]
+	if !ok {
+		return nil
+	}
+	return st.routes[id]
+}
+
+// routeType is the v1 type of the named route, "" when the account has none by that name.
+func (st *state) routeType(name string) string {
+	if r := st.routeNamed(name); r != nil {
+		return v1Type(r.typ)
+	}
+	return ""
+}
+
+// alias is the alias of a route id; a failover of noRoute reads as sip-reg, as v1 shows it.
+func (st *state) alias(id int) string {
+	if r := st.routes[id]; r != nil {
+		return r.alias
+	}
+	return sipReg
+}
+
+// routeInUse reports whether a number has the route as primary or failover.
+func (st *state) routeInUse(id int) bool {
+	for _, o := range st.numbers {
+		if o.primary == id || o.failover == id {
+			return true
+		}
+	}
+	return false
+}
+
+// stateFormat is the version of the state file layout. Format 1 (v1 routes by name, numbers
+// with two route names) is still read, and migrated: its routes get ids in name order.
+const stateFormat = 2
 
 // stateFile is the JSON layout of the state file. The inventory is not stored: it is
 // regenerated from the seed and size, less the numbers the account owns, so a write stays
 // small and fast whatever the inventory size.
 type stateFile struct {
-	Format           int               `json:"format"`
-	Seed             int64             `json:"seed"`
-	InventorySize    int               `json:"inventory_size"`
-	InventoryVersion int               `json:"inventory_version"`
-	Routes           []flowroute.Route `json:"routes"`
-	Numbers          []numberGroup     `json:"numbers"`
-	Audit            []AuditEntry      `json:"audit"`
+	Format           int           `json:"format"`
+	Seed             int64         `json:"seed"`
+	InventorySize    int           `json:"inventory_size"`
+	InventoryVersion int           `json:"inventory_version"`
+	NextIDs          *nextIDs      `json:"next_ids"` // required from format 2
+	Routes           []routeFile   `json:"routes"`   // without route 0
+	Numbers          []numberGroup `json:"numbers"`
+	CNAMs            []cnamRecord  `json:"cnams,omitempty"`
+	E911s            []e911Address `json:"e911s,omitempty"`
+	Audit            []AuditEntry  `json:"audit"`
 }
 
-// numberGroup holds the numbers that share a billing method and routes, which keeps a file
-// with many numbers compact.
+// nextIDs are the id counters, so that an id is never given twice.
+type nextIDs struct {
+	Route int `json:"route"`
+	CNAM  int `json:"cnam"`
+	E911  int `json:"e911"`
+}
+
+// routeFile is a route in the file. Format 1 wrote name and type (v1's spelling) only.
+type routeFile struct {
+	ID    int    `json:"id,omitempty"`
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Value string `json:"value"`
+	Edge  int    `json:"edge_strategy_id,omitempty"`
+}
+
+// numberGroup holds the numbers that share everything else, which keeps a file with many
+// numbers compact. Format 1 wrote billing_method, routes (two names) and tns only.
 type numberGroup struct {
-	BillingMethod string    `json:"billing_method"`
-	Routes        [2]string `json:"routes"` // primary, failover
-	TNs           []string  `json:"tns"`    // in numerical order
+	BillingMethod string     `json:"billing_method"`
+	Routes        [2]string  `json:"routes,omitzero"`   // format 1: primary, failover names
+	Primary       int        `json:"primary,omitempty"` // format 2: route ids
+	Failover      *int       `json:"failover,omitempty"`
+	Alias         *string    `json:"alias,omitempty"`
+	NoCNAMLookups bool       `json:"no_cnam_lookups,omitempty"`
+	CNAM          int        `json:"cnam,omitempty"`
+	E911          int        `json:"e911,omitempty"`
+	Callbacks     *callbacks `json:"callbacks,omitempty"`
+	TNs           []string   `json:"tns"` // in numerical order
+}
+
+// group is the file form of a number's fields.
+func group(n owned) numberGroup {
+	g := numberGroup{BillingMethod: n.billingMethod, Primary: n.primary, NoCNAMLookups: !n.cnamLookups, CNAM: n.cnam, E911: n.e911}
+	if n.failover != noRoute {
+		g.Failover = &n.failover
+	}
+	if n.hasAlias {
+		g.Alias = &n.alias
+	}
+	if n.callbacks != (callbacks{}) {
+		g.Callbacks = &n.callbacks
+	}
+	return g
 }
 
 // marshal encodes the state as the file's bytes.
@@ -143,15 +392,24 @@ func (st *state) marshal() ([]byte, error) {
 		Seed:             st.seed,
 		InventorySize:    st.inventorySize,
 		InventoryVersion: inventoryVersion,
-		Routes:           make([]flowroute.Route, 0, len(st.names)),
+		NextIDs:          &nextIDs{st.nextRoute, st.nextCNAM, st.nextE911},
+		Routes:           make([]routeFile, 0, len(st.ids)),
 		Numbers:          []numberGroup{},
 		Audit:            st.audit,
 	}
 	if f.Audit == nil {
 		f.Audit = []AuditEntry{}
 	}
-	for _, name := range st.names {
-		f.Routes = append(f.Routes, st.routes[name])
+	for _, id := range st.ids {
+		if r := st.routes[id]; id != sipRegID {
+			f.Routes = append(f.Routes, routeFile{ID: id, Name: r.alias, Type: r.typ, Value: r.value, Edge: r.edge})
+		}
+	}
+	for _, id := range sortedKeys(st.cnams) {
+		f.CNAMs = append(f.CNAMs, *st.cnams[id])
+	}
+	for _, id := range sortedKeys(st.e911s) {
+		f.E911s = append(f.E911s, *st.e911s[id])
 	}
 	groups := map[owned]int{}
 	last, g := owned{}, -1 // neighbours mostly share a group: skip the map for them
@@ -162,7 +420,7 @@ func (st *state) marshal() ([]byte, error) {
 			if g, ok = groups[n]; !ok {
 				g = len(f.Numbers)
 				groups[n] = g
-				f.Numbers = append(f.Numbers, numberGroup{BillingMethod: n.billingMethod, Routes: [2]string{n.primary, n.failover}})
+				f.Numbers = append(f.Numbers, group(n))
 			}
 			last = n
 		}
@@ -178,6 +436,16 @@ func (st *state) marshal() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// sortedKeys returns the ids of a map in ascending order.
+func sortedKeys[V any](m map[int]V) []int {
+	ids := make([]int, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 // unmarshalState rebuilds a state from the file's bytes, checking everything in it.
 func unmarshalState(data []byte) (*state, error) {
 	var f stateFile
@@ -189,8 +457,13 @@ func unmarshalState(data []byte) (*state, error) {
 	if dec.More() {
 		return nil, errors.New("unexpected data after the JSON object")
 	}
-	if f.Format != stateFormat {
+	switch {
+	case f.Format != 1 && f.Format != stateFormat:
 		return nil, fmt.Errorf("format %d, want %d", f.Format, stateFormat)
+	case f.Format == stateFormat && f.NextIDs == nil:
+		return nil, fmt.Errorf("format %d without next_ids", f.Format)
+	case f.Format == 1 && (f.NextIDs != nil || f.CNAMs != nil || f.E911s != nil):
+		return nil, errors.New("format 1 with the fields of format 2")
 	}
 	if f.InventoryVersion != inventoryVersion {
 		return nil, fmt.Errorf("inventory version %d, want %d (delete the file to start a new sandbox account)", f.InventoryVersion, inventoryVersion)
@@ -199,37 +472,140 @@ func unmarshalState(data []byte) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range f.Routes {
-		rt := flowroute.Route{Name: r.Name, Type: r.Type, Value: r.Value}
-		if err := validateNewRoute(rt); err != nil {
-			return nil, fmt.Errorf("route %q: %w", r.Name, err)
-		}
-		if _, dup := st.routes[r.Name]; dup || r.Name == sipReg {
-			return nil, fmt.Errorf("route %q listed twice", r.Name)
-		}
-		st.addRoute(rt)
+	if f.Format == 1 {
+		err = st.loadFormat1(&f)
+	} else {
+		err = st.loadFormat2(&f)
 	}
-	for _, g := range f.Numbers {
-		if !validBillingMethod(g.BillingMethod) {
-			return nil, fmt.Errorf("unknown billing method %q", g.BillingMethod)
-		}
-		for _, name := range g.Routes {
-			if st.routeType(name) == "" {
-				return nil, fmt.Errorf("numbers refer to unknown route %q", name)
-			}
-		}
-		for _, tn := range g.TNs {
-			if !validTN(tn) {
-				return nil, fmt.Errorf("malformed number %q", tn)
-			}
-			if st.numbers[tn] != nil {
-				return nil, fmt.Errorf("number %s listed twice", tn)
-			}
-			st.addNumber(tn, &owned{billingMethod: g.BillingMethod, primary: g.Routes[0], failover: g.Routes[1]})
-		}
+	if err != nil {
+		return nil, err
 	}
 	st.audit = f.Audit
 	return st, nil
+}
+
+// loadFormat1 migrates a format 1 file: routes get ids in name order, and a failover of
+// sip-reg becomes none, as v1 cannot tell the two apart.
+func (st *state) loadFormat1(f *stateFile) error {
+	for _, r := range f.Routes {
+		if r.ID != 0 || r.Edge != 0 {
+			return fmt.Errorf("route %q: format 1 has no ids", r.Name)
+		}
+		if err := validateNewRoute(flowroute.Route{Name: r.Name, Type: r.Type, Value: r.Value}); err != nil {
+			return fmt.Errorf("route %q: %w", r.Name, err)
+		}
+		if st.routeNamed(r.Name) != nil {
+			return fmt.Errorf("route %q listed twice", r.Name)
+		}
+		st.putRoute(&route{id: st.newRouteID(), alias: r.Name, typ: fromV1Type(r.Type), value: r.Value})
+	}
+	for _, g := range f.Numbers {
+		if g.Primary != 0 || g.Failover != nil || g.Alias != nil || g.NoCNAMLookups || g.CNAM != 0 || g.E911 != 0 || g.Callbacks != nil {
+			return errors.New("format 1 numbers with the fields of format 2")
+		}
+		var ids [2]int
+		for i, name := range g.Routes {
+			r := st.routeNamed(name)
+			if r == nil {
+				return fmt.Errorf("numbers refer to unknown route %q", name)
+			}
+			ids[i] = r.id
+		}
+		if ids[1] == sipRegID {
+			ids[1] = noRoute
+		}
+		n := owned{billingMethod: g.BillingMethod, primary: ids[0], failover: ids[1], cnamLookups: true}
+		if err := st.loadNumbers(n, g.TNs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadFormat2 reads a format 2 file.
+func (st *state) loadFormat2(f *stateFile) error {
+	n := f.NextIDs
+	if n.Route < firstID || n.CNAM < firstID || n.E911 < firstID {
+		return fmt.Errorf("next_ids %+v below %d", *n, firstID)
+	}
+	st.nextRoute, st.nextCNAM, st.nextE911 = n.Route, n.CNAM, n.E911
+	for _, r := range f.Routes {
+		if r.ID < firstID || r.ID >= n.Route || st.routes[r.ID] != nil {
+			return fmt.Errorf("route %q: id %d out of range or listed twice", r.Name, r.ID)
+		}
+		if err := validateStoredRoute(r.Name, r.Type, r.Value); err != nil {
+			return fmt.Errorf("route %q: %w", r.Name, err)
+		}
+		if st.routeNamed(r.Name) != nil {
+			return fmt.Errorf("route %q listed twice", r.Name)
+		}
+		if r.Edge != 0 && edgeStrategy(r.Edge) == nil {
+			return fmt.Errorf("route %q: unknown edge strategy %d", r.Name, r.Edge)
+		}
+		st.putRoute(&route{id: r.ID, alias: r.Name, typ: r.Type, value: r.Value, edge: r.Edge})
+	}
+	for _, c := range f.CNAMs {
+		if c.ID < firstID || c.ID >= n.CNAM || st.cnams[c.ID] != nil {
+			return fmt.Errorf("CNAM %d out of range or listed twice", c.ID)
+		}
+		if c.State != cnamPending && c.State != cnamApproved && c.State != cnamRejected {
+			return fmt.Errorf("CNAM %d: unknown state %q", c.ID, c.State)
+		}
+		c := c
+		st.cnams[c.ID] = &c
+	}
+	for _, e := range f.E911s {
+		if e.ID < firstID || e.ID >= n.E911 || st.e911s[e.ID] != nil {
+			return fmt.Errorf("E911 address %d out of range or listed twice", e.ID)
+		}
+		e := e
+		st.e911s[e.ID] = &e
+	}
+	for _, g := range f.Numbers {
+		if g.Routes != ([2]string{}) {
+			return errors.New("format 2 numbers with the route names of format 1")
+		}
+		o := owned{billingMethod: g.BillingMethod, primary: g.Primary, failover: noRoute, cnamLookups: !g.NoCNAMLookups, cnam: g.CNAM, e911: g.E911}
+		if g.Failover != nil {
+			o.failover = *g.Failover
+		}
+		if g.Alias != nil {
+			o.alias, o.hasAlias = *g.Alias, true
+		}
+		if g.Callbacks != nil {
+			o.callbacks = *g.Callbacks
+		}
+		for _, id := range []int{o.primary, o.failover} {
+			if st.routes[id] == nil && id != noRoute || o.primary == noRoute {
+				return fmt.Errorf("numbers refer to unknown route %d", id)
+			}
+		}
+		if o.cnam != 0 && st.cnams[o.cnam] == nil || o.e911 != 0 && st.e911s[o.e911] == nil {
+			return fmt.Errorf("numbers refer to unknown CNAM %d or E911 address %d", o.cnam, o.e911)
+		}
+		if err := st.loadNumbers(o, g.TNs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadNumbers puts the numbers of a group on the account.
+func (st *state) loadNumbers(n owned, tns []string) error {
+	if !validBillingMethod(n.billingMethod) {
+		return fmt.Errorf("unknown billing method %q", n.billingMethod)
+	}
+	for _, tn := range tns {
+		if !validTN(tn) {
+			return fmt.Errorf("malformed number %q", tn)
+		}
+		if st.numbers[tn] != nil {
+			return fmt.Errorf("number %s listed twice", tn)
+		}
+		o := n
+		st.addNumber(tn, &o)
+	}
+	return nil
 }
 
 // loadState reads the state file; it reports fs.ErrNotExist when there is none.

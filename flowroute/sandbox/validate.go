@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
@@ -181,3 +183,82 @@ func isAlnum(c byte) bool {
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// validateAlias checks a v2 route alias: any text without control characters. v2 names no
+// limit, so none is set beyond the request size; v1's route names are a subset.
+func validateAlias(alias string) error {
+	if alias == "" {
+		return errors.New("Route alias is required.")
+	}
+	if !utf8.ValidString(alias) || strings.IndexFunc(alias, unicode.IsControl) >= 0 {
+		return errors.New("Route alias may not contain control characters.")
+	}
+	return nil
+}
+
+// validateV2RouteValue checks a v2 route value against its type, as the v2 doc's §9.20 says:
+// host an IPv4 address or host name with an optional :port (a bracketed IPv6 address too),
+// number exactly 11 digits, uri sip: or sips: user@host[:port] with optional
+// ;transport=tcp|udp|tls and ;weight=N parameters, each at most once.
+func validateV2RouteValue(typ, value string) error {
+	switch typ {
+	case typeHost:
+		if !validHostPort(value) {
+			return errors.New("host route value must be an IP address or host name, with an optional :port.")
+		}
+	case typeNumber:
+		if len(value) != 11 || !allDigits(value) {
+			return errors.New("number route value must be an 11-digit number in E.164 format, e.g. 16476998778.")
+		}
+	case typeURI:
+		if !validV2SIPURI(value) {
+			return errors.New("uri route value must be sip:user@host[:port][;transport=tcp|udp|tls][;weight=N] or sips:...")
+		}
+	default:
+		return errors.New("route_type must be host, number or uri.")
+	}
+	return nil
+}
+
+// validV2SIPURI is validSIPURI with v2's ;weight=N parameter allowed too.
+func validV2SIPURI(s string) bool {
+	base, params, _ := strings.Cut(s, ";")
+	seen := map[string]bool{}
+	var transport string
+	for _, p := range strings.Split(params, ";") {
+		if params == "" {
+			break
+		}
+		k, v, _ := strings.Cut(p, "=")
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		switch k {
+		case "transport":
+			transport = p
+		case "weight":
+			if !digitsUpTo(v, 5) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	if transport != "" {
+		base += ";" + transport
+	}
+	return validSIPURI(base)
+}
+
+// validateStoredRoute checks a route read from the state file: what either face may create.
+func validateStoredRoute(alias, typ, value string) error {
+	if err := validateAlias(alias); err != nil {
+		return err
+	}
+	v2err := validateV2RouteValue(typ, value)
+	if v2err == nil || validateRouteValue(v1Type(typ), value) == nil && typ != typeSIPReg {
+		return nil
+	}
+	return v2err
+}

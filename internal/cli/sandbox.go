@@ -16,7 +16,7 @@ import (
 
 // sandboxCmd groups the sandbox commands.
 type sandboxCmd struct {
-	Serve sandboxServeCmd `cmd:"" help:"Serve the Flowroute v1 sandbox on a loopback address until interrupted. Its keys are --access-key and --secret-key when given on the command line (never from the environment), else the sandbox's public default pair."`
+	Serve sandboxServeCmd `cmd:"" help:"Serve the Flowroute sandbox (v1 and v2 APIs) on a loopback address until interrupted. Its keys are --access-key and --secret-key when given on the command line (never from the environment), else the sandbox's public default pair."`
 }
 
 // sandboxServeCmd runs the sandbox as a server other processes can use. The global
@@ -33,6 +33,7 @@ type sandboxServeCmd struct {
 	RateLimit        float64       `help:"Requests per second allowed; beyond it 429 with Retry-After (0 = no limit)."`
 	DropRate         float64       `help:"Share of requests whose connection is closed without doing anything (0..1)."`
 	LostResponseRate float64       `help:"Share of writes carried out and saved, then left without a response (0..1)."`
+	CNAMApproval     string        `help:"What becomes of a new v2 CNAM record, pending at first: auto (approved), pending (until POST /sandbox/cnams/ID/approve or /reject) or reject." enum:"auto,pending,reject" default:"auto"`
 }
 
 // sandboxContext returns the context serve runs in: cancelled on SIGINT or SIGTERM. Tests
@@ -93,6 +94,7 @@ func (c *sandboxServeCmd) Run(g *Globals, kctx *kong.Context) error {
 		Seed:          c.Seed,
 		InventorySize: c.InventorySize,
 		Faults:        c.faults(),
+		CNAMApproval:  sandbox.CNAMApproval(c.CNAMApproval),
 	}
 	if flagGiven(kctx, "access-key") {
 		opts.AccessKey = g.AccessKey
@@ -114,8 +116,9 @@ func (c *sandboxServeCmd) Run(g *Globals, kctx *kong.Context) error {
 	}
 
 	// The sandbox's keys are not secrets: printing them is how a user points the tool at it.
-	fmt.Fprintf(g.stdout, "Flowroute v1 sandbox serving %s (state %s). Use it with:\n", sb.V1, c.State)
+	fmt.Fprintf(g.stdout, "Flowroute sandbox serving v1 at %s and v2 at %s (state %s). Use it with:\n", sb.V1, sb.V2, c.State)
 	fmt.Fprintf(g.stdout, "export FLOWROUTE_ENDPOINT=%s FLOWROUTE_ACCESS_KEY=%s FLOWROUTE_SECRET_KEY=%s\n", sb.V1, opts.AccessKey, opts.SecretKey)
+	fmt.Fprintf(g.stdout, "v2 (HTTP Basic auth with the same keys): %s\n", sb.V2)
 	fmt.Fprintln(g.stdout, "Press Ctrl-C to stop.")
 
 	select {
