@@ -14,8 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 

@@ -116,12 +116,12 @@ const (
 
 // cnamRecord is an outbound caller-ID name of the account.
 type cnamRecord struct {
-	ID       int       `json:"id"`
-	Value    string    `json:"value"`
-	State    string    `json:"state"`
-	Created  time.Time `json:"created"`
-	Decided  time.Time `json:"decided,omitzero"` // when approved or rejected
-	Reason   string    `json:"reason,omitempty"` // why rejected
+	ID      int       `json:"id"`
+	Value   string    `json:"value"`
+	State   string    `json:"state"`
+	Created time.Time `json:"created"`
+	Decided time.Time `json:"decided,omitzero"` // when approved or rejected
+	Reason  string    `json:"reason,omitempty"` // why rejected
 }
 
 // e911Fields are the attributes of an E911 address, as v2 spells them.

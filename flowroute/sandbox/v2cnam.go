@@ -274,4 +274,3 @@ func (s *Server) sandboxDecideCNAM(c *call) (response, func()) {
 		}
 	}
 }
-

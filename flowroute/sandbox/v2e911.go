@@ -14,7 +14,7 @@ import (
 // usStates are the two-letter codes of US states, DC and territories; caProvinces those of
 // Canada's provinces and territories.
 var (
-	usStates = set("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP")
+	usStates    = set("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP")
 	caProvinces = set("AB BC MB NB NL NS NT NU ON PE QC SK YT")
 )
 
