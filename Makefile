@@ -29,7 +29,8 @@ lint: ## go vet, staticcheck, gofmt and go mod tidy must leave no diff
 
 # Every fuzz target, as package:Target; go test fuzzes one target at a time.
 FUZZ_TARGETS := ./spec:FuzzLoadSpec ./flowroute:FuzzDecodeAnswers \
-	./flowroute/sandbox:FuzzRoute ./flowroute/sandbox:FuzzStateFile
+	./flowroute/sandbox:FuzzRoute ./flowroute/sandbox:FuzzStateFile \
+	./flowroute/sandbox:FuzzV2
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -166,9 +166,6 @@ func TestV2Inventory(t *testing.T) {
 	var page struct {
 		Data []struct {
 			ID         string
-			Attributes struct {
-				Value, RateCenter, State, NumberType string `json:"value"`
-			}
 			Links map[string]string
 		}
 	}
