@@ -165,7 +165,7 @@ func TestV2Inventory(t *testing.T) {
 	}
 	var page struct {
 		Data []struct {
-			ID         string
+			ID    string
 			Links map[string]string
 		}
 	}
