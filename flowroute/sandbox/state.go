@@ -487,7 +487,9 @@ func unmarshalState(data []byte) (*state, error) {
 // loadFormat1 migrates a format 1 file: routes get ids in name order, and a failover of
 // sip-reg becomes none, as v1 cannot tell the two apart.
 func (st *state) loadFormat1(f *stateFile) error {
-	for _, r := range f.Routes {
+	routes := slices.Clone(f.Routes)
+	slices.SortStableFunc(routes, func(a, b routeFile) int { return strings.Compare(a.Name, b.Name) })
+	for _, r := range routes {
 		if r.ID != 0 || r.Edge != 0 {
 			return fmt.Errorf("route %q: format 1 has no ids", r.Name)
 		}
