@@ -1,10 +1,14 @@
-// Package sandbox is an in-memory Flowroute numbers API v1 server, faithful to
-// docs/flowroute-v1-api.md: request signing, every endpoint, pagination, the documented errors and
-// the documented assumptions. It is the ground truth the project's tests run against.
+// Package sandbox is an in-memory Flowroute account served over HTTP with two faces: the
+// numbers API v1 under /v1/, faithful to docs/flowroute-v1-api.md (request signing, every
+// endpoint, pagination, the documented errors and assumptions), and v2 under /v2/ and
+// /v2.1/, faithful to docs/flowroute-v2-api.md (Basic auth, JSON:API documents, routes with
+// ids, release, aliases, CNAM, E911, callbacks). It is the ground truth the project's tests
+// run against; README.md lists where it differs from the v2 reference.
 //
-// The account (routes, owned numbers) and an audit log of every write request persist to a
-// JSON file, replaced atomically after each write. The inventory of purchasable numbers is
-// generated from a seed, so the file stores only the seed and what the account owns.
+// The account (routes, owned numbers, CNAM records, E911 addresses) and an audit log of every
+// write request persist to a JSON file, replaced atomically after each write. The inventory
+// of purchasable numbers is generated from a seed, so the file stores only the seed and what
+// the account owns.
 //
 // Faults (latency, errors, rate limiting, dropped connections, lost responses) can be
 // injected, drawn from the seed so that a sequential run is reproducible.
