@@ -31,9 +31,6 @@ func startV2(t *testing.T, opts Options) (*Server, *v2c) {
 	return s, &v2c{t: t, base: base, access: DefaultAccessKey, secret: DefaultSecretKey}
 }
 
-// jsonCT is the content type the Python SDK sends with a JSON body.
-const jsonCT = "application/json; charset=utf-8"
-
 // do sends body with the JSON:API content type when there is one.
 func (c *v2c) do(method, path, body string) reply {
 	c.t.Helper()
