@@ -1,11 +1,13 @@
 package apply
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
@@ -31,8 +33,9 @@ func (e *RefusedError) Error() string {
 func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
 
 // check refuses a plan that must not be applied: one with error diagnostics, one that breaks
-// its policy's limits, or one whose changes are malformed (a hand-edited plan file).
-func check(p *plan.Plan) error {
+// its policy's limits, one whose changes are malformed (a hand-edited plan file), or one that
+// holds a change the backend cannot carry out.
+func check(p *plan.Plan, acct account.Backend) error {
 	if p.HasErrors() {
 		var msgs []string
 		for _, d := range p.Diagnostics {
@@ -42,31 +45,56 @@ func check(p *plan.Plan) error {
 		}
 		return &RefusedError{Reason: "the plan has errors: " + strings.Join(msgs, "; ")}
 	}
+	if err := checkChanges(p.Changes, acct.Capabilities()); err != nil {
+		return err
+	}
 	if err := checkPolicy(p); err != nil {
 		return err
 	}
-	return checkChanges(p.Changes)
+	return checkBackend(p.Changes, acct)
 }
 
-// checkPolicy applies policy.max_purchases and policy.max_monthly_cost to the purchases the plan
-// holds, computed from its changes rather than from its summary, since the changes are what
-// runs.
+// checkBackend refuses a change that needs a write the backend does not offer.
+func checkBackend(changes []plan.Change, acct account.Backend) error {
+	caps := acct.Capabilities()
+	for _, c := range changes {
+		if c.Action != plan.UpdateRoute {
+			continue
+		}
+		if _, ok := acct.(account.RouteEditor); !ok || !caps.ChangeRoute {
+			return &RefusedError{
+				Reason: fmt.Sprintf("the plan changes route %s, and %s cannot change a route", c.Key, cmp.Or(caps.API, "the backend")),
+				Hint:   "give the route another name in the spec and point the numbers at it",
+			}
+		}
+	}
+	return nil
+}
+
+// checkPolicy applies policy.max_purchases, policy.max_setup_cost and policy.max_monthly_cost to
+// the purchases the plan holds, computed from its changes rather than from its summary, since
+// the changes are what runs (checkChanges made sure every purchase has a believable cost).
 func checkPolicy(p *plan.Plan) error {
 	purchases := 0
-	var monthly money.Amount
+	var monthly, setup money.Amount
 	for _, c := range p.Changes {
 		if c.Action != plan.Purchase {
 			continue
 		}
 		purchases++
-		if c.Cost != nil {
-			monthly += c.Cost.Monthly
-		}
+		monthly += c.Cost.Monthly
+		setup += c.Cost.Initial
 	}
 	if purchases > p.Policy.MaxPurchases {
 		return &RefusedError{
 			Reason: fmt.Sprintf("the plan purchases %d numbers and policy.max_purchases allows %d", purchases, p.Policy.MaxPurchases),
 			Hint:   "raise policy.max_purchases in the spec, or purchase fewer numbers at a time",
+		}
+	}
+	if max := p.Policy.MaxSetupCost; max != nil && setup > *max {
+		return &RefusedError{
+			Reason: fmt.Sprintf("the plan's purchases cost %s one-time and policy.max_setup_cost allows %s", setup, *max),
+			Hint:   "raise policy.max_setup_cost in the spec, or purchase fewer numbers",
 		}
 	}
 	if max := p.Policy.MaxMonthlyCost; max != nil && monthly > *max {
@@ -78,9 +106,10 @@ func checkPolicy(p *plan.Plan) error {
 	return nil
 }
 
-// checkChanges makes sure every change carries what executing it needs, and that no object
-// appears twice.
-func checkChanges(changes []plan.Change) error {
+// checkChanges makes sure every change carries what executing it needs (a purchase its
+// believable cost, and its billing method where the backend has billing methods), and that no
+// object appears twice.
+func checkChanges(changes []plan.Change, caps account.Capabilities) error {
 	seen := make(map[string]bool, len(changes))
 	for _, c := range changes {
 		id := string(c.Action) + " " + c.Key
@@ -97,10 +126,15 @@ func checkChanges(changes []plan.Change) error {
 			}
 		}
 		switch c.Action {
-		case plan.CreateRoute:
+		case plan.CreateRoute, plan.UpdateRoute:
 			need("type", "value")
 		case plan.Purchase:
-			need("billing_method")
+			if caps.BillingMethods {
+				need("billing_method")
+			}
+			if err := checkCost(c); err != nil {
+				return err
+			}
 		case plan.SetRoutes:
 			need("primary_route", "failover_route")
 		default:
@@ -116,10 +150,24 @@ func checkChanges(changes []plan.Change) error {
 	return nil
 }
 
+// checkCost refuses a purchase without a cost, or with one no real number costs.
+func checkCost(c plan.Change) error {
+	switch {
+	case c.Cost == nil:
+		return &RefusedError{Reason: fmt.Sprintf("purchase %s has no cost", c.Key), Hint: "run plan again"}
+	case c.Cost.Initial < 0 || c.Cost.Initial > plan.MaxSetupPrice || c.Cost.Monthly < 0 || c.Cost.Monthly > plan.MaxMonthlyPrice:
+		return &RefusedError{
+			Reason: fmt.Sprintf("purchase %s costs %s one-time and %s per month, a price no real number costs", c.Key, c.Cost.Initial, c.Cost.Monthly),
+			Hint:   "run plan again",
+		}
+	}
+	return nil
+}
+
 // CheckFresh re-reads the account and refuses the plan when the account has changed since the
 // plan was computed (its StateDigest differs), so that a saved plan never applies to a state
 // nobody reviewed.
-func CheckFresh(ctx context.Context, r plan.Reader, p *plan.Plan) error {
+func CheckFresh(ctx context.Context, r account.Reader, p *plan.Plan) error {
 	current, err := plan.Fetch(ctx, r, nil)
 	if err != nil {
 		return fmt.Errorf("reading the account to check the plan is current: %w", err)

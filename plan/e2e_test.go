@@ -6,17 +6,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
-// The client is a Reader, and reports progress while it reads a large account.
-var (
-	_ plan.Reader         = (*flowroute.Client)(nil)
-	_ plan.ProgressReader = (*flowroute.Client)(nil)
-)
+// The v1 client, through its adapter, is an account backend.
+var _ account.Backend = flowroute.Backend(nil)
 
 // newAccount starts a sandbox and returns it with a client for it.
 func newAccount(t *testing.T) (*sandbox.Server, *flowroute.Client) {
@@ -75,7 +73,7 @@ numbers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, current, err := plan.Make(ctx, c, desired, nil)
+	p, current, err := plan.Make(ctx, flowroute.Backend(c), desired, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +111,7 @@ numbers:
 	}
 
 	// The digest identifies the state: reading it again gives the same, a write changes it.
-	again, err := plan.Fetch(ctx, c, nil)
+	again, err := plan.Fetch(ctx, flowroute.Backend(c), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +121,7 @@ numbers:
 	if err := c.SetRoutes(ctx, owned1.TN, "pbx", "pbx"); err != nil {
 		t.Fatal(err)
 	}
-	changed, err := plan.Fetch(ctx, c, nil)
+	changed, err := plan.Fetch(ctx, flowroute.Backend(c), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +141,7 @@ numbers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _, err := plan.Make(t.Context(), c, desired, nil)
+	p, _, err := plan.Make(t.Context(), flowroute.Backend(c), desired, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/apply"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -36,13 +37,13 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 	if err != nil {
 		return err
 	}
-	acct, err := sess.Client()
+	acct, err := sess.Backend()
 	if err != nil {
 		return err
 	}
 	if p == nil {
 		progress, fetched := planFetchProgress(g.stderr, g.streams.ErrTerminal)
-		p, _, err = plan.Make(ctx, acct, desired, progress)
+		p, _, err = plan.Make(ctx, acct, desired, plan.Options{Progress: progress})
 		fetched()
 		if err != nil {
 			return fmt.Errorf("planning: %w", err)
@@ -244,8 +245,8 @@ func applyReport(w io.Writer, rep *apply.Report, listApplied bool) {
 
 // applyVerify plans the spec again against the account and reports whether nothing is left
 // to do, printing what remains when something is.
-func applyVerify(ctx context.Context, g *Globals, acct plan.Reader, desired *spec.Spec) bool {
-	p, _, err := plan.Make(ctx, acct, desired, nil)
+func applyVerify(ctx context.Context, g *Globals, acct account.Reader, desired *spec.Spec) bool {
+	p, _, err := plan.Make(ctx, acct, desired, plan.Options{})
 	if err != nil {
 		fmt.Fprintf(g.stderr, "Error: verifying: reading the account: %v\n", err)
 		return false

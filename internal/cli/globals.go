@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 )
@@ -52,6 +53,16 @@ type session struct {
 	client *flowroute.Client
 	stop   func()
 	err    error
+}
+
+// Backend returns the run's account through the backend-neutral contract, which plan, apply
+// and export use; it is the client of Client.
+func (s *session) Backend() (account.Backend, error) {
+	c, err := s.Client()
+	if err != nil {
+		return nil, err
+	}
+	return flowroute.Backend(c), nil
 }
 
 // Client returns the run's API client, making it on the first call.

@@ -24,13 +24,13 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 		return err
 	}
 	ctx := sess.ctx
-	client, err := sess.Client()
+	acct, err := sess.Backend()
 	if err != nil {
 		return err
 	}
 
 	progress, done := planFetchProgress(g.stderr, g.streams.ErrTerminal)
-	p, _, err := plan.Make(ctx, client, desired, progress)
+	p, _, err := plan.Make(ctx, acct, desired, plan.Options{Progress: progress})
 	done()
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)
