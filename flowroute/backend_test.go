@@ -10,7 +10,9 @@ import (
 // The v1 errors match the neutral errors plan and apply test for, and keep their own chain.
 func TestNeutralErrors(t *testing.T) {
 	t.Parallel()
-	api := func(status int) *APIError { return &APIError{Status: status, Method: "PUT", Path: "/v1/routes/pbx", Message: "m"} }
+	api := func(status int) *APIError {
+		return &APIError{Status: status, Method: "PUT", Path: "/v1/routes/pbx", Message: "m"}
+	}
 	for _, tc := range []struct {
 		name string
 		err  error
