@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
@@ -179,4 +180,100 @@ func CheckFresh(ctx context.Context, r account.Reader, p *plan.Plan) error {
 		}
 	}
 	return nil
+}
+
+// Recheck treats a saved plan as a commitment, not a command: it plans the spec saved beside it
+// again against the account as it is now, with the inventory's prices now and the policy of
+// the saved spec (lowered by opts.Limits; the plan's own copy of the policy can only lower it,
+// never raise it), and
+// returns that plan only when its changes equal the saved ones and the account is in the state
+// the plan was made from. Anything else is a *RefusedError: an edited plan file (a purchase
+// added, a key swapped, a cost changed), a stale one, or a spec that no longer plans cleanly.
+// The plan returned is the one to show and run; its totals are computed, never read.
+func Recheck(ctx context.Context, acct account.Reader, saved *plan.File, opts plan.Options) (*plan.Plan, error) {
+	if saved == nil || saved.Spec == nil || saved.Plan == nil {
+		return nil, &RefusedError{Reason: "the plan file lacks its spec or its plan"}
+	}
+	now, _, err := plan.Make(ctx, acct, saved.Spec, opts)
+	if err != nil {
+		return nil, fmt.Errorf("planning the saved spec again to check the plan: %w", err)
+	}
+	if now.StateDigest != saved.Plan.StateDigest {
+		return nil, &RefusedError{
+			Reason: "the plan is stale: the account has changed since the plan was made",
+			Hint:   "run plan again and review the new plan",
+		}
+	}
+	if now.HasErrors() {
+		var msgs []string
+		for _, d := range now.Diagnostics {
+			if d.Severity == plan.Error {
+				msgs = append(msgs, d.Message)
+			}
+		}
+		return nil, &RefusedError{
+			Reason: "the spec saved in the plan file does not plan cleanly now: " + strings.Join(msgs, "; "),
+			Hint:   "run plan again and review the new plan",
+		}
+	}
+	// The plan's copy of the policy can only refuse more (as it did before plans were
+	// recomputed), never allow more: the spec's policy already applied above.
+	withCopy := *now
+	withCopy.Policy = saved.Plan.Policy
+	if err := checkPolicy(&withCopy); err != nil {
+		return nil, err
+	}
+	if why := differ(saved.Plan.Changes, now.Changes); why != "" {
+		return nil, &RefusedError{
+			Reason: "the plan file's changes are not what its spec plans now: " + why,
+			Hint:   "the file was edited, or the inventory's prices changed; run plan again and review the new plan",
+		}
+	}
+	for i := range now.Changes {
+		now.Changes[i].Pos = saved.Plan.Changes[i].Pos // the saved spec has no positions; the plan has
+	}
+	return now, nil
+}
+
+// differ says how the saved changes differ from those planned now, or "" when they are the
+// same (positions aside: they only say where the spec declared the object).
+func differ(saved, now []plan.Change) string {
+	index := make(map[string]plan.Change, len(now))
+	for _, c := range now {
+		index[string(c.Action)+" "+c.Key] = c
+	}
+	for _, s := range saved {
+		id := string(s.Action) + " " + s.Key
+		n, ok := index[id]
+		switch {
+		case !ok:
+			return id + " is in the plan file, and the spec does not plan it"
+		case !maps.Equal(s.Before, n.Before) || !maps.Equal(s.After, n.After):
+			return fmt.Sprintf("%s changes %v to %v in the plan file, the spec plans %v to %v", id, s.Before, s.After, n.Before, n.After)
+		case (s.Cost == nil) != (n.Cost == nil) || (s.Cost != nil && *s.Cost != *n.Cost):
+			return fmt.Sprintf("%s costs %s in the plan file and %s now", id, costPhrase(s.Cost), costPhrase(n.Cost))
+		}
+		delete(index, id)
+	}
+	for _, n := range now {
+		if _, left := index[string(n.Action)+" "+n.Key]; left {
+			return fmt.Sprintf("the spec plans %s %s, which the plan file lacks", n.Action, n.Key)
+		}
+	}
+	if len(saved) != len(now) { // a change twice in the file
+		return fmt.Sprintf("the plan file holds %d changes, the spec plans %d", len(saved), len(now))
+	}
+	for i := range saved {
+		if saved[i].Action != now[i].Action || saved[i].Key != now[i].Key {
+			return "the plan file's changes are out of order"
+		}
+	}
+	return ""
+}
+
+func costPhrase(c *plan.Cost) string {
+	if c == nil {
+		return "nothing"
+	}
+	return fmt.Sprintf("%s one-time and %s per month", c.Initial, c.Monthly)
 }

@@ -33,7 +33,7 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 	}
 	ctx := sess.ctx
 
-	desired, p, err := c.load(g)
+	desired, saved, err := c.load(g)
 	if err != nil {
 		return err
 	}
@@ -41,13 +41,19 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 	if err != nil {
 		return err
 	}
-	if p == nil {
+	opts := plan.Options{}
+	var p *plan.Plan
+	if saved == nil {
 		progress, fetched := planFetchProgress(g.stderr, g.streams.ErrTerminal)
-		p, _, err = plan.Make(ctx, acct, desired, plan.Options{Progress: progress})
+		opts.Progress = progress
+		p, _, err = plan.Make(ctx, acct, desired, opts)
 		fetched()
+		opts.Progress = nil
 		if err != nil {
 			return fmt.Errorf("planning: %w", err)
 		}
+	} else {
+		p = saved.Plan
 	}
 	color := plan.TextOptions{Color: g.color()}
 
@@ -60,16 +66,20 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 	case p.Empty():
 		return plan.RenderText(g.stdout, p, color) // "No changes."
 	}
-	// A saved plan applies only to the account state it was made from: checked before asking,
-	// so that nobody is asked about a stale plan, and again after the answer, since the
-	// account may change while the question waits.
-	fresh := func() error {
-		if c.PlanFile == "" {
+	// A saved plan is a commitment: its spec is planned again against the account now, and
+	// only a plan equal to the saved one is shown and applied (the changes, costs and totals
+	// computed now, not read from the file). Checked before asking, so that nobody is asked
+	// about a stale or edited plan, and again after the answer, since the account may change
+	// while the question waits.
+	recheck := func() error {
+		if saved == nil {
 			return nil
 		}
-		return apply.CheckFresh(ctx, acct, p)
+		var err error
+		p, err = apply.Recheck(ctx, acct, saved, opts)
+		return err
 	}
-	if err := fresh(); err != nil {
+	if err := recheck(); err != nil {
 		return err
 	}
 	if err := plan.RenderText(g.stdout, p, color); err != nil {
@@ -79,7 +89,7 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 		if err := confirm(ctx, g); err != nil {
 			return err
 		}
-		if err := fresh(); err != nil {
+		if err := recheck(); err != nil {
 			return err
 		}
 	}
@@ -103,9 +113,9 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 	return nil
 }
 
-// load reads the spec files, or the plan file with the spec it was made from. The plan is nil
-// when it is still to be made.
-func (c *applyCmd) load(g *Globals) (*spec.Spec, *plan.Plan, error) {
+// load reads the spec files, or the plan file with the spec it was made from. The file is nil
+// when the plan is still to be made.
+func (c *applyCmd) load(g *Globals) (*spec.Spec, *plan.File, error) {
 	if c.PlanFile == "" {
 		desired, err := loadSpec(g, c.Files, "Error: ")
 		return desired, nil, err
@@ -114,7 +124,7 @@ func (c *applyCmd) load(g *Globals) (*spec.Spec, *plan.Plan, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return f.Spec, f.Plan, nil
+	return f.Spec, f, nil
 }
 
 // confirm asks the question on a terminal and returns nil only for the answer "yes". Without
