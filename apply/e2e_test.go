@@ -58,7 +58,7 @@ func (a shape) setup(tb testing.TB, sb *sandbox.Server, c *flowroute.V1) *spec.S
 		tb.Fatalf("the inventory has %d numbers, want %d", len(avail), a.purchases+a.owned)
 	}
 	desired := &spec.Spec{Version: 1, Routes: map[string]spec.Route{}, Numbers: map[string]spec.Number{},
-		Policy: spec.Policy{Unmanaged: spec.UnmanagedWarn, MaxPurchases: a.purchases}}
+		Policy: spec.Policy{Unmanaged: spec.UnmanagedWarn, MaxPurchases: a.purchases, MaxUpdatePercent: 100}}
 	for i := range a.routes {
 		desired.Routes[fmt.Sprintf("r%d", i)] = spec.Route{Type: spec.RouteHost, Value: fmt.Sprintf("10.0.%d.%d:5060", i/250, i%250+1)}
 	}
