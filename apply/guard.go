@@ -232,6 +232,7 @@ func Recheck(ctx context.Context, acct account.Reader, saved *plan.File, opts pl
 	for i := range now.Changes {
 		now.Changes[i].Pos = saved.Plan.Changes[i].Pos // the saved spec has no positions; the plan has
 	}
+	now.Account = saved.Plan.Account // CheckAccount compares it with the account
 	return now, nil
 }
 
@@ -276,4 +277,24 @@ func costPhrase(c *plan.Cost) string {
 		return "nothing"
 	}
 	return fmt.Sprintf("%s one-time and %s per month", c.Initial, c.Monthly)
+}
+
+// CheckAccount refuses a saved plan made for another account or endpoint than id, or one that
+// does not say which account it was made for, naming both accounts: a plan reviewed against
+// the sandbox must never apply to production, nor one account's plan to another with the
+// same state.
+func CheckAccount(p *plan.Plan, id account.Identity) error {
+	switch {
+	case p.Account == nil:
+		return &RefusedError{
+			Reason: "the plan file does not say which account it was made for (this apply runs against " + id.String() + ")",
+			Hint:   "run plan --out again against this account",
+		}
+	case *p.Account != id:
+		return &RefusedError{
+			Reason: fmt.Sprintf("the plan was made for %s, and this apply runs against %s", p.Account, id),
+			Hint:   "apply it with the flags and keys that chose its account, or run plan again against this one",
+		}
+	}
+	return nil
 }

@@ -117,6 +117,9 @@ type Plan struct {
 	// A saved plan's copy is never trusted: apply recomputes the plan from the saved spec.
 	Policy      spec.Policy `json:"policy"`
 	StateDigest string      `json:"state_digest"`
+	// Account is the account the plan was made for (set by the caller that knows it); apply
+	// refuses a saved plan made for another.
+	Account *account.Identity `json:"account,omitempty"`
 }
 
 // HasErrors reports whether any diagnostic is an error; such a plan is never applied.

@@ -22,16 +22,22 @@ type applyCmd struct {
 	Files       []string `name:"file" short:"f" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable): plan it, then apply."`
 	PlanFile    string   `arg:"" optional:"" name:"planfile" type:"path" help:"A plan saved by 'plan --out': apply exactly it, refusing it if the account changed since."`
 	AutoApprove bool     `name:"auto-approve" help:"Apply without asking for confirmation (required when standard input is not a terminal, as in CI)."`
+	limitFlags
 }
 
-// applyQuestion is the confirmation prompt; only the exact answer "yes" applies.
-const applyQuestion = "Apply these changes? Only 'yes' will be accepted: "
+// applyQuestion ends the confirmation prompt, which first names the account; only the exact
+// answer "yes" applies.
+const applyQuestion = "Only 'yes' will be accepted: "
 
 func (c *applyCmd) Run(g *Globals, sess *session) error {
 	if (len(c.Files) == 0) == (c.PlanFile == "") {
 		return errors.New("give either -f SPEC (plan it and apply) or a PLANFILE saved by 'plan --out', not both")
 	}
 	ctx := sess.ctx
+	limits, err := c.limits()
+	if err != nil {
+		return err
+	}
 
 	desired, saved, err := c.load(g)
 	if err != nil {
@@ -41,7 +47,16 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 	if err != nil {
 		return err
 	}
-	opts := plan.Options{}
+	id, err := sess.Identity()
+	if err != nil {
+		return err
+	}
+	if saved != nil {
+		if err := apply.CheckAccount(saved.Plan, id); err != nil {
+			return err
+		}
+	}
+	opts := plan.Options{Limits: limits}
 	var p *plan.Plan
 	if saved == nil {
 		progress, fetched := planFetchProgress(g.stderr, g.streams.ErrTerminal)
@@ -52,6 +67,7 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 		if err != nil {
 			return fmt.Errorf("planning: %w", err)
 		}
+		p.Account = &id
 	} else {
 		p = saved.Plan
 	}
@@ -86,7 +102,7 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 		return err
 	}
 	if !c.AutoApprove {
-		if err := confirm(ctx, g); err != nil {
+		if err := confirm(ctx, g, id); err != nil {
 			return err
 		}
 		if err := recheck(); err != nil {
@@ -130,11 +146,11 @@ func (c *applyCmd) load(g *Globals) (*spec.Spec, *plan.File, error) {
 // confirm asks the question on a terminal and returns nil only for the answer "yes". Without
 // a terminal there is nobody to ask, and apply refuses rather than guess. Ctrl-C while the
 // question waits cancels the apply.
-func confirm(ctx context.Context, g *Globals) error {
+func confirm(ctx context.Context, g *Globals, id account.Identity) error {
 	if !g.streams.InTerminal {
 		return errors.New("apply refused: standard input is not a terminal, so nobody can confirm the plan; nothing was changed. Review the plan and run again with --auto-approve (as CI does), or run apply from a terminal")
 	}
-	fmt.Fprintf(g.stdout, "\n%s", applyQuestion)
+	fmt.Fprintf(g.stdout, "\nApply these changes to %s? %s", id, applyQuestion)
 	answer := make(chan string, 1)
 	go func() { // ends when a line is read; a process interrupted meanwhile exits anyway
 		line, _ := bufio.NewReader(g.stdin).ReadString('\n')
