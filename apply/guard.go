@@ -72,19 +72,33 @@ func checkBackend(changes []plan.Change, acct account.Backend) error {
 	return nil
 }
 
-// checkPolicy applies policy.max_purchases, policy.max_setup_cost and policy.max_monthly_cost to
+// checkPolicy applies policy.max_purchases, policy.max_updates, policy.max_setup_cost and
+// policy.max_monthly_cost to
 // the purchases the plan holds, computed from its changes rather than from its summary, since
 // the changes are what runs (checkChanges made sure every purchase has a believable cost).
 func checkPolicy(p *plan.Plan) error {
-	purchases := 0
+	purchases, updates := 0, 0
 	var monthly, setup money.Amount
+	bought := map[string]bool{}
 	for _, c := range p.Changes {
 		if c.Action != plan.Purchase {
 			continue
 		}
 		purchases++
+		bought[c.Key] = true
 		monthly += c.Cost.Monthly
 		setup += c.Cost.Initial
+	}
+	for _, c := range p.Changes {
+		if c.Action == plan.SetRoutes && !bought[c.Key] {
+			updates++
+		}
+	}
+	if max := p.Policy.MaxUpdates; max != nil && updates > *max {
+		return &RefusedError{
+			Reason: fmt.Sprintf("the plan updates %d numbers and policy.max_updates (or --max-updates) allows %d", updates, *max),
+			Hint:   "update fewer numbers at a time, or raise policy.max_updates in the spec",
+		}
 	}
 	if purchases > p.Policy.MaxPurchases {
 		return &RefusedError{

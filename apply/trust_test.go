@@ -44,3 +44,25 @@ func TestRunRefusesCostsAndSetupBudget(t *testing.T) {
 		})
 	}
 }
+
+// Run checks policy.max_updates again: updates of owned numbers only, not the routes of a
+// number it buys.
+func TestRunRefusesUpdatesBeyondTheLimit(t *testing.T) {
+	t.Parallel()
+	f := newFake()
+	f.addAvailable("12065550101")
+	f.addOwned("12065550201", "12065550202")
+	p := newPlan(purchase("12065550101"), setRoutes("12065550101", "sip-reg", "sip-reg"),
+		setRoutes("12065550201", "sip-reg", "sip-reg"), setRoutes("12065550202", "sip-reg", "sip-reg"))
+	one := 1
+	p.Policy.MaxUpdates = &one
+	_, err := apply.Run(context.Background(), f, p, fast)
+	if !errors.Is(err, apply.ErrRefused) || !strings.Contains(err.Error(), "updates 2 numbers") || len(f.writes) != 0 {
+		t.Errorf("Run = %v, writes %v; want a refusal counting 2 updates and no write", err, f.writes)
+	}
+	two := 2
+	p.Policy.MaxUpdates = &two
+	if rep := run(t, f, p, fast); !rep.OK() {
+		t.Errorf("within the limit: %v", statuses(rep))
+	}
+}
