@@ -5,8 +5,9 @@
 // Rules Run guarantees:
 //   - It writes only what the plan's Changes say; a purchase is repeated only after reading the
 //     account shows the number was not bought, and only while it is still for sale.
-//   - A plan with error diagnostics, or one that breaks policy.max_purchases or
-//     policy.max_monthly_cost, is refused before any write.
+//   - A plan with error diagnostics, one that breaks policy.max_purchases,
+//     policy.max_setup_cost or policy.max_monthly_cost, or one holding a change the backend
+//     cannot carry out (its Capabilities), is refused before any write.
 //   - set_routes of a number waits for the create_route of each route it names and for the
 //     number's purchase; a change whose dependency failed is skipped, everything else goes on.
 //   - When ctx is cancelled nothing new starts; changes already sent finish (within
@@ -18,19 +19,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
-
-// Account is what apply needs from the API: the reads of plan.Reader, a number's details, and
-// the three writes. *flowroute.Client satisfies it.
-type Account interface {
-	plan.Reader
-	GetNumber(ctx context.Context, tn string) (*flowroute.Number, error)
-	PurchaseNumber(ctx context.Context, tn, billingMethod string) error
-	SetRoutes(ctx context.Context, tn, primary, failover string) error
-	CreateRoute(ctx context.Context, r flowroute.Route) error
-}
 
 // DefaultParallelism is Options.Parallelism when it is zero or less.
 const DefaultParallelism = 8
@@ -79,11 +70,11 @@ func (o Options) withDefaults() Options {
 // Run applies the plan's changes to the account and reports what happened to each. It returns
 // an error, and writes nothing, only when the plan is refused (a *RefusedError); failures of
 // single changes are in the Report.
-func Run(ctx context.Context, acct Account, p *plan.Plan, opts Options) (*Report, error) {
+func Run(ctx context.Context, acct account.Backend, p *plan.Plan, opts Options) (*Report, error) {
 	if p == nil {
 		return nil, &RefusedError{Reason: "no plan"}
 	}
-	if err := check(p); err != nil {
+	if err := check(p, acct); err != nil {
 		return nil, err
 	}
 	opts = opts.withDefaults()

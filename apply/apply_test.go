@@ -11,19 +11,20 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/apply"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
-// *flowroute.Client is the account apply runs against in the command.
-var _ apply.Account = (*flowroute.Client)(nil)
+// The v1 client's adapter is the account apply runs against in the command.
+var _ account.Backend = flowroute.Backend(nil)
 
 // fast keeps the retry waits of the tests short.
 var fast = apply.Options{Backoff: time.Millisecond, Attempts: 3}
 
-func run(t *testing.T, acct apply.Account, p *plan.Plan, opts apply.Options) *apply.Report {
+func run(t *testing.T, acct account.Backend, p *plan.Plan, opts apply.Options) *apply.Report {
 	t.Helper()
 	rep, err := apply.Run(context.Background(), acct, p, opts)
 	if err != nil {
@@ -83,7 +84,7 @@ func TestRunAppliesInDependencyOrder(t *testing.T) {
 	}
 	got := map[string][]string{}
 	for tn, n := range f.numbers {
-		got[tn] = []string{n.PrimaryRoute(), n.FailoverRoute()}
+		got[tn] = []string{n.PrimaryRoute, n.FailoverRoute}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("account numbers (-want +got):\n%s", diff)
@@ -251,17 +252,17 @@ func TestCreateRouteConflictAndLostAnswers(t *testing.T) {
 	const call = "create pbx"
 	for _, tc := range []struct {
 		name     string
-		existing *flowroute.Route
+		existing *account.Route
 		script   []fault
 		status   apply.Status
 		errPart  string
 		sent     int
 	}{
-		{name: "409, same route", existing: &flowroute.Route{Name: "pbx", Type: "HOST", Value: "10.0.0.1:5060"},
+		{name: "409, same route", existing: ptr(route("pbx", "HOST", "10.0.0.1:5060")),
 			status: apply.Applied, sent: 1},
-		{name: "409, another value", existing: &flowroute.Route{Name: "pbx", Type: "HOST", Value: "10.9.9.9"},
+		{name: "409, another value", existing: ptr(route("pbx", "HOST", "10.9.9.9")),
 			status: apply.Failed, errPart: `already exists with type HOST and value "10.9.9.9"`, sent: 1},
-		{name: "409, another type", existing: &flowroute.Route{Name: "pbx", Type: "PSTN", Value: "10.0.0.1:5060"},
+		{name: "409, another type", existing: ptr(route("pbx", "PSTN", "10.0.0.1:5060")),
 			status: apply.Failed, errPart: "already exists with type PSTN", sent: 1},
 		{name: "lost, it happened", script: []fault{lostAfter(call)}, status: apply.Applied, sent: 1},
 		{name: "lost, it did not happen", script: []fault{lostBefore(call)}, status: apply.Applied, sent: 2},
@@ -308,7 +309,7 @@ func TestSetRoutesOutcomeUnknown(t *testing.T) {
 			t.Parallel()
 			f := newFake()
 			f.addOwned(tn)
-			f.routes["pbx"] = flowroute.Route{Name: "pbx", Type: "HOST", Value: "10.0.0.1"}
+			f.routes["pbx"] = route("pbx", "HOST", "10.0.0.1")
 			f.on(call, tc.script...)
 			rep := run(t, f, newPlan(setRoutes(tn, "pbx", "sip-reg")), fast)
 			if !rep.OK() {
@@ -447,3 +448,5 @@ func TestRunEmptyPlan(t *testing.T) {
 		t.Errorf("report of an empty plan: %+v", rep)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -20,15 +20,15 @@ func BenchmarkApply(b *testing.B) {
 		latency = 20 * time.Millisecond
 		depth   = 2 // create_route or purchase, then set_routes
 	)
-	shape := account{routes: 50, purchases: 200, owned: 1800}
+	sh := shape{routes: 50, purchases: 200, owned: 1800}
 	var wall time.Duration
 	var calls int
 	for range b.N {
 		b.StopTimer()
 		sb, c := newSandboxOpts(b, sandbox.Options{Seed: 7, InventorySize: 3000})
-		p := makePlan(b, c, shape.setup(b, sb, c))
+		p := makePlan(b, c, sh.setup(b, sb, c))
 		calls = len(p.Changes)
-		if want := shape.routes + shape.purchases + shape.purchases + shape.owned; calls != want {
+		if want := sh.routes + sh.purchases + sh.purchases + sh.owned; calls != want {
 			b.Fatalf("the plan has %d changes, want %d", calls, want)
 		}
 		sb.SetFaults(sandbox.Faults{Latency: latency})

@@ -21,12 +21,12 @@ import (
 
 // newSandbox starts a sandbox with a small inventory and returns it with a client whose
 // retries wait little and whose rate limit is off, so that tests stay fast.
-func newSandbox(tb testing.TB, seed int64, faults sandbox.Faults) (*sandbox.Server, *flowroute.Client) {
+func newSandbox(tb testing.TB, seed int64, faults sandbox.Faults) (*sandbox.Server, *flowroute.V1) {
 	tb.Helper()
 	return newSandboxOpts(tb, sandbox.Options{Seed: seed, InventorySize: 1000, Faults: faults})
 }
 
-func newSandboxOpts(tb testing.TB, opts sandbox.Options) (*sandbox.Server, *flowroute.Client) {
+func newSandboxOpts(tb testing.TB, opts sandbox.Options) (*sandbox.Server, *flowroute.V1) {
 	tb.Helper()
 	sb, endpoint := sandboxtest.NewServer(tb, opts)
 	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
@@ -36,22 +36,22 @@ func newSandboxOpts(tb testing.TB, opts sandbox.Options) (*sandbox.Server, *flow
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return sb, c
+	return sb, flowroute.Backend(c)
 }
 
-// account describes a desired state for the tests: routes r0…, numbers to buy from the
+// shape describes a desired state for the tests: routes r0…, numbers to buy from the
 // inventory, and numbers the account already owns (seeded with sip-reg routes). Every number
 // is routed to one of the routes, so that each purchase is followed by an update.
-type account struct {
+type shape struct {
 	routes, purchases, owned int
 }
 
 // setup seeds the sandbox with the owned numbers and returns the desired spec. The numbers to
 // buy are the first of the inventory.
-func (a account) setup(tb testing.TB, sb *sandbox.Server, c *flowroute.Client) *spec.Spec {
+func (a shape) setup(tb testing.TB, sb *sandbox.Server, c *flowroute.V1) *spec.Spec {
 	tb.Helper()
 	ctx := context.Background()
-	avail, err := c.AllAvailable(ctx, flowroute.SearchQuery{}, a.purchases+a.owned)
+	avail, err := c.Client().AllAvailable(ctx, flowroute.SearchQuery{}, a.purchases+a.owned)
 	if err != nil {
 		tb.Fatalf("listing the inventory: %v", err)
 	}
@@ -59,7 +59,7 @@ func (a account) setup(tb testing.TB, sb *sandbox.Server, c *flowroute.Client) *
 		tb.Fatalf("the inventory has %d numbers, want %d", len(avail), a.purchases+a.owned)
 	}
 	desired := &spec.Spec{Version: 1, Routes: map[string]spec.Route{}, Numbers: map[string]spec.Number{},
-		Policy: spec.Policy{Unmanaged: spec.UnmanagedWarn, MaxPurchases: a.purchases}}
+		Policy: spec.Policy{Unmanaged: spec.UnmanagedWarn, MaxPurchases: a.purchases, MaxUpdatePercent: 100}}
 	for i := range a.routes {
 		desired.Routes[fmt.Sprintf("r%d", i)] = spec.Route{Type: spec.RouteHost, Value: fmt.Sprintf("10.0.%d.%d:5060", i/250, i%250+1)}
 	}
@@ -78,9 +78,9 @@ func (a account) setup(tb testing.TB, sb *sandbox.Server, c *flowroute.Client) *
 	return desired
 }
 
-func makePlan(tb testing.TB, c *flowroute.Client, desired *spec.Spec) *plan.Plan {
+func makePlan(tb testing.TB, c *flowroute.V1, desired *spec.Spec) *plan.Plan {
 	tb.Helper()
-	p, _, err := plan.Make(context.Background(), c, desired, nil)
+	p, _, err := plan.Make(context.Background(), c, desired, plan.Options{})
 	if err != nil {
 		tb.Fatalf("plan.Make: %v", err)
 	}
@@ -105,7 +105,7 @@ func purchasesOf(audit []sandbox.AuditEntry) map[string]int {
 func TestSandboxApplyThenPlanIsClean(t *testing.T) {
 	t.Parallel()
 	sb, c := newSandbox(t, 1, sandbox.Faults{})
-	desired := account{routes: 3, purchases: 4, owned: 5}.setup(t, sb, c)
+	desired := shape{routes: 3, purchases: 4, owned: 5}.setup(t, sb, c)
 	p := makePlan(t, c, desired)
 	want := plan.Summary{RoutesToCreate: 3, NumbersToPurchase: 4, NumbersToUpdate: 9}
 	if diff := cmp.Diff(want, p.Summary); diff != "" {
@@ -129,7 +129,7 @@ func TestSandboxApplyThenPlanIsClean(t *testing.T) {
 func TestSandboxStalePlanIsRefused(t *testing.T) {
 	t.Parallel()
 	sb, c := newSandbox(t, 2, sandbox.Faults{})
-	desired := account{routes: 1, purchases: 2, owned: 1}.setup(t, sb, c)
+	desired := shape{routes: 1, purchases: 2, owned: 1}.setup(t, sb, c)
 	p := makePlan(t, c, desired)
 	if err := apply.CheckFresh(context.Background(), c, p); err != nil {
 		t.Fatalf("CheckFresh of a fresh plan: %v", err)
@@ -150,7 +150,7 @@ func TestSandboxStalePlanIsRefused(t *testing.T) {
 func TestSandboxGuardsBuyNothing(t *testing.T) {
 	t.Parallel()
 	sb, c := newSandbox(t, 3, sandbox.Faults{})
-	desired := account{routes: 1, purchases: 3}.setup(t, sb, c)
+	desired := shape{routes: 1, purchases: 3}.setup(t, sb, c)
 	p := makePlan(t, c, desired)
 	// plan refuses such a spec itself; apply checks again, for a plan file edited since.
 	p.Policy.MaxPurchases = 2
@@ -166,7 +166,7 @@ func TestSandboxGuardsBuyNothing(t *testing.T) {
 func TestSandboxFailedRouteSkipsExactlyItsDependents(t *testing.T) {
 	t.Parallel()
 	sb, c := newSandbox(t, 4, sandbox.Faults{})
-	desired := account{routes: 2, purchases: 2, owned: 2}.setup(t, sb, c)
+	desired := shape{routes: 2, purchases: 2, owned: 2}.setup(t, sb, c)
 	p := makePlan(t, c, desired)
 	// Between plan and apply, someone creates r0 with another value: its creation answers
 	// 409 and the numbers routed to r0 must not be touched.
@@ -212,7 +212,7 @@ func TestSandboxFaultSoak(t *testing.T) {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Parallel()
 			sb, c := newSandbox(t, seed, sandbox.Faults{})
-			desired := account{routes: 3, purchases: 15}.setup(t, sb, c)
+			desired := shape{routes: 3, purchases: 15}.setup(t, sb, c)
 			p := makePlan(t, c, desired)
 			sb.SetFaults(faults)
 			// A write fails here one time in seven; Attempts is raised so that a run with

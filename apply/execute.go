@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
@@ -14,7 +14,7 @@ import (
 // blindly: the executor reads the account, and sends the write again only when the account
 // shows it did not happen.
 type executor struct {
-	acct Account
+	acct account.Backend
 	opts Options
 }
 
@@ -32,6 +32,8 @@ func (x *executor) do(ctx context.Context, c plan.Change) Result {
 		return x.purchase(ctx, c)
 	case plan.SetRoutes:
 		return x.setRoutes(ctx, c)
+	case plan.UpdateRoute:
+		return x.updateRoute(ctx, c)
 	}
 	// check refuses such plans before anything runs.
 	return Result{Status: Failed, Error: fmt.Sprintf("unknown action %q", c.Action)}
@@ -57,11 +59,11 @@ func unknownOutcome(attempts int, write, read error) Result {
 func (x *executor) purchase(ctx context.Context, c plan.Change) Result {
 	tn, billing := c.Key, c.After["billing_method"]
 	for attempt := 1; ; attempt++ {
-		err := x.acct.PurchaseNumber(ctx, tn, billing)
+		err := x.acct.Purchase(ctx, tn, billing)
 		if err == nil {
 			return applied(attempt, "")
 		}
-		if !errors.Is(err, flowroute.ErrOutcomeUnknown) {
+		if !errors.Is(err, account.ErrOutcomeUnknown) {
 			if attempt > 1 {
 				// An earlier attempt that looked lost may have landed meanwhile; then this
 				// one is refused because the account owns the number.
@@ -82,10 +84,10 @@ func (x *executor) purchase(ctx context.Context, c plan.Change) Result {
 			return failed(attempt, "not purchased: %v; last error: %v", werr, err)
 		}
 		rerr = x.read(ctx, func(ctx context.Context) error {
-			_, err := x.acct.LookupAvailable(ctx, tn)
+			_, err := x.acct.Lookup(ctx, tn)
 			return err
 		})
-		if errors.Is(rerr, flowroute.ErrNotFound) {
+		if errors.Is(rerr, account.ErrNotFound) {
 			return failed(attempt, "the purchase did not happen (%v) and the number is no longer for sale", err)
 		}
 		if rerr != nil {
@@ -97,29 +99,28 @@ func (x *executor) purchase(ctx context.Context, c plan.Change) Result {
 // owns reports whether the account owns tn, reading it with retries.
 func (x *executor) owns(ctx context.Context, tn string) (bool, error) {
 	err := x.read(ctx, func(ctx context.Context) error {
-		_, err := x.acct.GetNumber(ctx, tn)
+		_, err := x.acct.Number(ctx, tn)
 		return err
 	})
-	if errors.Is(err, flowroute.ErrNotFound) {
+	if errors.Is(err, account.ErrNotFound) {
 		return false, nil
 	}
 	return err == nil, err
 }
 
-// createRoute creates the route. A 409 (the name is taken) or a lost answer is resolved by
+// createRoute creates the route. A conflict (the name is taken) or a lost answer is resolved by
 // reading the routes: the same type and value means done; another type or value is a failure
 // that says so; absent after a lost answer means the creation did not happen, and it is sent
 // again.
 func (x *executor) createRoute(ctx context.Context, c plan.Change) Result {
-	want := flowroute.Route{Name: c.Key, Type: c.After["type"], Value: c.After["value"]}
+	want := routeOf(c)
 	for attempt := 1; ; attempt++ {
-		err := x.acct.CreateRoute(ctx, want)
+		_, err := x.acct.CreateRoute(ctx, want)
 		if err == nil {
 			return applied(attempt, "")
 		}
-		var apiErr *flowroute.APIError
-		conflict := errors.As(err, &apiErr) && apiErr.Status == 409 && !errors.Is(err, flowroute.ErrOutcomeUnknown)
-		if !conflict && !errors.Is(err, flowroute.ErrOutcomeUnknown) {
+		conflict := errors.Is(err, account.ErrConflict) && !errors.Is(err, account.ErrOutcomeUnknown)
+		if !conflict && !errors.Is(err, account.ErrOutcomeUnknown) {
 			return failed(attempt, "create route: %v", err)
 		}
 		got, found, rerr := x.route(ctx, want.Name)
@@ -128,14 +129,14 @@ func (x *executor) createRoute(ctx context.Context, c plan.Change) Result {
 			return failed(attempt, "create route: %v, and reading the routes back failed: %v", err, rerr)
 		case rerr != nil:
 			return unknownOutcome(attempt, err, rerr)
-		case found && got.Type == want.Type && got.Value == want.Value:
+		case found && sameRoute(got, want):
 			if conflict && attempt == 1 {
 				return applied(attempt, noteExisted)
 			}
 			return applied(attempt, noteConfirmed)
 		case found:
-			return failed(attempt, "a route named %q already exists with type %s and value %q, not %s %q; v1 cannot change a route: give the route another name in the spec",
-				got.Name, got.Type, got.Value, want.Type, want.Value)
+			return failed(attempt, "a route named %q already exists with type %s and value %q, not %s %q; %s cannot change a route: give the route another name in the spec",
+				got.Name, got.Type, got.Value, want.Type, want.Value, x.api())
 		case conflict:
 			return failed(attempt, "create route: %v, but the account lists no route of that name", err)
 		}
@@ -145,23 +146,77 @@ func (x *executor) createRoute(ctx context.Context, c plan.Change) Result {
 	}
 }
 
+// api names the backend in messages.
+func (x *executor) api() string {
+	if api := x.acct.Capabilities().API; api != "" {
+		return api
+	}
+	return "the backend"
+}
+
+// routeOf is the route a create_route or update_route change asks for.
+func routeOf(c plan.Change) account.Route {
+	r := account.Route{Name: c.Key}
+	r.Type, r.Value, r.EdgeStrategy = c.After["type"], c.After["value"], c.After["edge_strategy"]
+	return r
+}
+
+// sameRoute reports whether the account's route got has the fields the plan asks for.
+func sameRoute(got, want account.Route) bool {
+	return got.Type == want.Type && got.Value == want.Value && (want.EdgeStrategy == "" || got.EdgeStrategy == want.EdgeStrategy)
+}
+
 // route reads the account's route called name, with retries.
-func (x *executor) route(ctx context.Context, name string) (flowroute.Route, bool, error) {
-	var routes []flowroute.Route
+func (x *executor) route(ctx context.Context, name string) (account.Route, bool, error) {
+	var routes []account.Route
 	err := x.read(ctx, func(ctx context.Context) error {
 		var err error
-		routes, err = x.acct.AllRoutes(ctx)
+		routes, err = x.acct.Routes(ctx)
 		return err
 	})
 	if err != nil {
-		return flowroute.Route{}, false, err
+		return account.Route{}, false, err
 	}
 	for _, r := range routes {
 		if r.Name == name {
 			return r, true, nil
 		}
 	}
-	return flowroute.Route{}, false, nil
+	return account.Route{}, false, nil
+}
+
+// updateRoute changes a route in place through the backend's account.RouteEditor (check
+// refused the plan when it has none). It reads the route first for its id; the change is
+// idempotent, so after a lost answer it reads the route again and sends the change again when
+// the route does not have the fields yet.
+func (x *executor) updateRoute(ctx context.Context, c plan.Change) Result {
+	editor, ok := x.acct.(account.RouteEditor)
+	if !ok {
+		return failed(0, "%s cannot change a route", x.api())
+	}
+	want := routeOf(c)
+	for attempt := 1; ; attempt++ {
+		got, found, rerr := x.route(ctx, want.Name)
+		switch {
+		case rerr != nil:
+			return failed(attempt-1, "update route: reading the routes failed: %v", rerr)
+		case !found:
+			return failed(attempt-1, "update route: the account lists no route named %q", want.Name)
+		case attempt > 1 && sameRoute(got, want):
+			return applied(attempt-1, noteConfirmed)
+		}
+		want.ID = got.ID
+		err := editor.UpdateRoute(ctx, want)
+		if err == nil {
+			return applied(attempt, "")
+		}
+		if !errors.Is(err, account.ErrOutcomeUnknown) {
+			return failed(attempt, "update route: %v", err)
+		}
+		if werr := x.wait(ctx, attempt); werr != nil {
+			return failed(attempt, "route not updated: %v; last error: %v", werr, err)
+		}
+	}
 }
 
 // setRoutes sets the number's primary and failover routes. The call is idempotent, so after a
@@ -173,19 +228,19 @@ func (x *executor) setRoutes(ctx context.Context, c plan.Change) Result {
 		if err == nil {
 			return applied(attempt, "")
 		}
-		if !errors.Is(err, flowroute.ErrOutcomeUnknown) {
+		if !errors.Is(err, account.ErrOutcomeUnknown) {
 			return failed(attempt, "set routes: %v", err)
 		}
-		var n *flowroute.Number
+		var n *account.Number
 		rerr := x.read(ctx, func(ctx context.Context) error {
 			var err error
-			n, err = x.acct.GetNumber(ctx, tn)
+			n, err = x.acct.Number(ctx, tn)
 			return err
 		})
 		if rerr != nil {
 			return unknownOutcome(attempt, err, rerr)
 		}
-		if n.PrimaryRoute() == primary && n.FailoverRoute() == failover {
+		if n.PrimaryRoute == primary && n.FailoverRoute == failover {
 			return applied(attempt, noteConfirmed)
 		}
 		if werr := x.wait(ctx, attempt); werr != nil {
@@ -229,7 +284,7 @@ func (x *executor) read(ctx context.Context, f func(context.Context) error) erro
 			wait *= 2
 		}
 		err = f(ctx)
-		if err == nil || errors.Is(err, flowroute.ErrNotFound) {
+		if err == nil || errors.Is(err, account.ErrNotFound) {
 			return err
 		}
 	}

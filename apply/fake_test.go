@@ -7,7 +7,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -21,11 +21,35 @@ type fault struct {
 
 // errLost is the error of a write whose answer never came back.
 func errLost(method, path string) error {
-	return &flowroute.OutcomeUnknownError{Method: method, Path: path, Err: fmt.Errorf("connection reset by peer")}
+	return fmt.Errorf("%s %s: %w: connection reset by peer", method, path, account.ErrOutcomeUnknown)
+}
+
+// statusError is a backend's error with the server's status, matching the neutral error of
+// its kind.
+type statusError struct {
+	Status       int
+	Method, Path string
+	Message      string
+}
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("%s %s: %d %s", e.Method, e.Path, e.Status, e.Message)
+}
+
+func (e *statusError) Is(target error) bool {
+	switch e.Status {
+	case http.StatusNotFound:
+		return target == account.ErrNotFound
+	case http.StatusConflict:
+		return target == account.ErrConflict
+	case http.StatusTooManyRequests:
+		return target == account.ErrRateLimited
+	}
+	return false
 }
 
 func apiError(status int, method, path, msg string) error {
-	return &flowroute.APIError{Status: status, Method: method, Path: path, Message: msg}
+	return &statusError{Status: status, Method: method, Path: path, Message: msg}
 }
 
 // lostBefore: the write never reached the account and its answer is lost.
@@ -38,9 +62,10 @@ func lostAfter(op string) fault  { return fault{err: errLost("PUT", op), effect:
 // faults its next calls meet, in order. It is safe for concurrent use.
 type fakeAccount struct {
 	mu        sync.Mutex
-	routes    map[string]flowroute.Route
-	numbers   map[string]flowroute.Number
-	available map[string]flowroute.AvailableNumber
+	caps      account.Capabilities
+	routes    map[string]account.Route
+	numbers   map[string]account.Number
+	available map[string]account.Offer
 	script    map[string][]fault
 
 	writes   []string // every write call sent, in order
@@ -56,9 +81,10 @@ type fakeAccount struct {
 
 func newFake() *fakeAccount {
 	return &fakeAccount{
-		routes:    map[string]flowroute.Route{"sip-reg": {Name: "sip-reg", Type: "SIP-REG"}},
-		numbers:   map[string]flowroute.Number{},
-		available: map[string]flowroute.AvailableNumber{},
+		caps:      account.Capabilities{API: "v1", BillingMethods: true, ListHasRoutes: true},
+		routes:    map[string]account.Route{"sip-reg": {Name: "sip-reg", Route: spec.Route{Type: "SIP-REG"}}},
+		numbers:   map[string]account.Number{},
+		available: map[string]account.Offer{},
 		script:    map[string][]fault{},
 		started:   map[string]int{},
 		finished:  map[string]int{},
@@ -67,19 +93,23 @@ func newFake() *fakeAccount {
 
 func (f *fakeAccount) addAvailable(tns ...string) {
 	for _, tn := range tns {
-		f.available[tn] = flowroute.AvailableNumber{TN: tn, InitialCost: money.MustParse("1.00"), MonthlyCost: money.MustParse("1.25"),
+		f.available[tn] = account.Offer{TN: tn, SetupCost: money.MustParse("1.00"), MonthlyCost: money.MustParse("1.25"),
 			BillingMethods: []string{spec.BillingMetered, spec.BillingVPRI}}
 	}
 }
 
 func (f *fakeAccount) addOwned(tns ...string) {
 	for _, tn := range tns {
-		f.numbers[tn] = flowroute.Number{TN: tn, BillingMethod: spec.BillingMetered, Routes: sipReg()}
+		f.numbers[tn] = number(tn, spec.BillingMetered, "sip-reg", "sip-reg")
 	}
 }
 
-func sipReg() []flowroute.RouteRef {
-	return []flowroute.RouteRef{{Name: "sip-reg", Type: "SIP-REG"}, {Name: "sip-reg", Type: "SIP-REG"}}
+func number(tn, billing, primary, failover string) account.Number {
+	return account.Number{TN: tn, Number: spec.Number{BillingMethod: billing, PrimaryRoute: primary, FailoverRoute: failover}, Detailed: true}
+}
+
+func route(name, typ, value string) account.Route {
+	return account.Route{Name: name, Route: spec.Route{Type: typ, Value: value}}
 }
 
 // on scripts the next answers of call.
@@ -119,7 +149,7 @@ func (f *fakeAccount) write(ctx context.Context, call string, do func() error) e
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		f.inflight--
-		return &flowroute.OutcomeUnknownError{Method: "PUT", Path: call, Err: err}
+		return fmt.Errorf("PUT %s: %w: %w", call, account.ErrOutcomeUnknown, err)
 	}
 
 	f.mu.Lock()
@@ -145,8 +175,10 @@ func (f *fakeAccount) read(call string) error {
 	return nil
 }
 
-func (f *fakeAccount) CreateRoute(ctx context.Context, r flowroute.Route) error {
-	return f.write(ctx, "create "+r.Name, func() error {
+func (f *fakeAccount) Capabilities() account.Capabilities { return f.caps }
+
+func (f *fakeAccount) CreateRoute(ctx context.Context, r account.Route) (account.Route, error) {
+	return r, f.write(ctx, "create "+r.Name, func() error {
 		if _, ok := f.routes[r.Name]; ok {
 			return apiError(http.StatusConflict, "PUT", "/v1/routes/"+r.Name, "Route name already exists.")
 		}
@@ -155,13 +187,13 @@ func (f *fakeAccount) CreateRoute(ctx context.Context, r flowroute.Route) error 
 	})
 }
 
-func (f *fakeAccount) PurchaseNumber(ctx context.Context, tn, billingMethod string) error {
+func (f *fakeAccount) Purchase(ctx context.Context, tn, billingMethod string) error {
 	return f.write(ctx, "purchase "+tn, func() error {
 		if _, ok := f.available[tn]; !ok {
 			return apiError(http.StatusUnprocessableEntity, "PUT", "/v1/tns/"+tn, "Business Logic Error: The TN is not available for purchase.")
 		}
 		delete(f.available, tn)
-		f.numbers[tn] = flowroute.Number{TN: tn, BillingMethod: billingMethod, Routes: sipReg()}
+		f.numbers[tn] = number(tn, billingMethod, "sip-reg", "sip-reg")
 		return nil
 	})
 }
@@ -174,13 +206,13 @@ func (f *fakeAccount) SetRoutes(ctx context.Context, tn, primary, failover strin
 		if !ok || !okP || !okF {
 			return apiError(http.StatusNotFound, "PATCH", "/v1/tns/"+tn, "Not found.")
 		}
-		n.Routes = []flowroute.RouteRef{{Name: primary}, {Name: failover}}
+		n.PrimaryRoute, n.FailoverRoute = primary, failover
 		f.numbers[tn] = n
 		return nil
 	})
 }
 
-func (f *fakeAccount) GetNumber(ctx context.Context, tn string) (*flowroute.Number, error) {
+func (f *fakeAccount) Number(ctx context.Context, tn string) (*account.Number, error) {
 	if err := f.read("get " + tn); err != nil {
 		return nil, err
 	}
@@ -193,13 +225,13 @@ func (f *fakeAccount) GetNumber(ctx context.Context, tn string) (*flowroute.Numb
 	return &n, nil
 }
 
-func (f *fakeAccount) AllRoutes(ctx context.Context) ([]flowroute.Route, error) {
+func (f *fakeAccount) Routes(ctx context.Context) ([]account.Route, error) {
 	if err := f.read("routes"); err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []flowroute.Route
+	var out []account.Route
 	for _, r := range f.routes {
 		out = append(out, r)
 	}
@@ -207,10 +239,10 @@ func (f *fakeAccount) AllRoutes(ctx context.Context) ([]flowroute.Route, error) 
 	return out, nil
 }
 
-func (f *fakeAccount) AllNumbers(ctx context.Context, pattern string) ([]flowroute.Number, error) {
+func (f *fakeAccount) Numbers(ctx context.Context, progress account.Progress) ([]account.Number, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []flowroute.Number
+	var out []account.Number
 	for _, n := range f.numbers {
 		out = append(out, n)
 	}
@@ -218,7 +250,7 @@ func (f *fakeAccount) AllNumbers(ctx context.Context, pattern string) ([]flowrou
 	return out, nil
 }
 
-func (f *fakeAccount) LookupAvailable(ctx context.Context, tn string) (*flowroute.AvailableNumber, error) {
+func (f *fakeAccount) Lookup(ctx context.Context, tn string) (*account.Offer, error) {
 	if err := f.read("lookup " + tn); err != nil {
 		return nil, err
 	}
@@ -229,6 +261,26 @@ func (f *fakeAccount) LookupAvailable(ctx context.Context, tn string) (*flowrout
 		return nil, apiError(http.StatusNotFound, "GET", "/v1/available-tns/tns/?tn="+tn, "no such number")
 	}
 	return &a, nil
+}
+
+// routeEditor is a fakeAccount whose backend can change routes (account.RouteEditor).
+type routeEditor struct{ *fakeAccount }
+
+func (f routeEditor) UpdateRoute(ctx context.Context, r account.Route) error {
+	return f.write(ctx, "update "+r.Name, func() error {
+		if _, ok := f.routes[r.Name]; !ok {
+			return apiError(http.StatusNotFound, "PUT", "/routes/"+r.Name, "Not found.")
+		}
+		f.routes[r.Name] = r
+		return nil
+	})
+}
+
+func (f routeEditor) DeleteRoute(ctx context.Context, r account.Route) error {
+	return f.write(ctx, "delete "+r.Name, func() error {
+		delete(f.routes, r.Name)
+		return nil
+	})
 }
 
 // count returns how many recorded calls (writes or effects) equal call.

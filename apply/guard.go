@@ -1,11 +1,14 @@
 package apply
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
@@ -31,8 +34,9 @@ func (e *RefusedError) Error() string {
 func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
 
 // check refuses a plan that must not be applied: one with error diagnostics, one that breaks
-// its policy's limits, or one whose changes are malformed (a hand-edited plan file).
-func check(p *plan.Plan) error {
+// its policy's limits, one whose changes are malformed (a hand-edited plan file), or one that
+// holds a change the backend cannot carry out.
+func check(p *plan.Plan, acct account.Backend) error {
 	if p.HasErrors() {
 		var msgs []string
 		for _, d := range p.Diagnostics {
@@ -42,31 +46,70 @@ func check(p *plan.Plan) error {
 		}
 		return &RefusedError{Reason: "the plan has errors: " + strings.Join(msgs, "; ")}
 	}
+	if err := checkChanges(p.Changes, acct.Capabilities()); err != nil {
+		return err
+	}
 	if err := checkPolicy(p); err != nil {
 		return err
 	}
-	return checkChanges(p.Changes)
+	return checkBackend(p.Changes, acct)
 }
 
-// checkPolicy applies policy.max_purchases and policy.max_monthly_cost to the purchases the plan
-// holds, computed from its changes rather than from its summary, since the changes are what
-// runs.
+// checkBackend refuses a change that needs a write the backend does not offer.
+func checkBackend(changes []plan.Change, acct account.Backend) error {
+	caps := acct.Capabilities()
+	for _, c := range changes {
+		if c.Action != plan.UpdateRoute {
+			continue
+		}
+		if _, ok := acct.(account.RouteEditor); !ok || !caps.ChangeRoute {
+			return &RefusedError{
+				Reason: fmt.Sprintf("the plan changes route %s, and %s cannot change a route", c.Key, cmp.Or(caps.API, "the backend")),
+				Hint:   "give the route another name in the spec and point the numbers at it",
+			}
+		}
+	}
+	return nil
+}
+
+// checkPolicy applies policy.max_purchases, policy.max_updates, policy.max_setup_cost and
+// policy.max_monthly_cost to
+// the purchases the plan holds, computed from its changes rather than from its summary, since
+// the changes are what runs (checkChanges made sure every purchase has a believable cost).
 func checkPolicy(p *plan.Plan) error {
-	purchases := 0
-	var monthly money.Amount
+	purchases, updates := 0, 0
+	var monthly, setup money.Amount
+	bought := map[string]bool{}
 	for _, c := range p.Changes {
 		if c.Action != plan.Purchase {
 			continue
 		}
 		purchases++
-		if c.Cost != nil {
-			monthly += c.Cost.Monthly
+		bought[c.Key] = true
+		monthly += c.Cost.Monthly
+		setup += c.Cost.Initial
+	}
+	for _, c := range p.Changes {
+		if c.Action == plan.SetRoutes && !bought[c.Key] {
+			updates++
+		}
+	}
+	if max := p.Policy.MaxUpdates; max != nil && updates > *max {
+		return &RefusedError{
+			Reason: fmt.Sprintf("the plan updates %d numbers and policy.max_updates (or --max-updates) allows %d", updates, *max),
+			Hint:   "update fewer numbers at a time, or raise policy.max_updates in the spec",
 		}
 	}
 	if purchases > p.Policy.MaxPurchases {
 		return &RefusedError{
 			Reason: fmt.Sprintf("the plan purchases %d numbers and policy.max_purchases allows %d", purchases, p.Policy.MaxPurchases),
 			Hint:   "raise policy.max_purchases in the spec, or purchase fewer numbers at a time",
+		}
+	}
+	if max := p.Policy.MaxSetupCost; max != nil && setup > *max {
+		return &RefusedError{
+			Reason: fmt.Sprintf("the plan's purchases cost %s one-time and policy.max_setup_cost allows %s", setup, *max),
+			Hint:   "raise policy.max_setup_cost in the spec, or purchase fewer numbers",
 		}
 	}
 	if max := p.Policy.MaxMonthlyCost; max != nil && monthly > *max {
@@ -78,9 +121,10 @@ func checkPolicy(p *plan.Plan) error {
 	return nil
 }
 
-// checkChanges makes sure every change carries what executing it needs, and that no object
-// appears twice.
-func checkChanges(changes []plan.Change) error {
+// checkChanges makes sure every change carries what executing it needs (a purchase its
+// believable cost, and its billing method where the backend has billing methods), and that no
+// object appears twice.
+func checkChanges(changes []plan.Change, caps account.Capabilities) error {
 	seen := make(map[string]bool, len(changes))
 	for _, c := range changes {
 		id := string(c.Action) + " " + c.Key
@@ -97,10 +141,15 @@ func checkChanges(changes []plan.Change) error {
 			}
 		}
 		switch c.Action {
-		case plan.CreateRoute:
+		case plan.CreateRoute, plan.UpdateRoute:
 			need("type", "value")
 		case plan.Purchase:
-			need("billing_method")
+			if caps.BillingMethods {
+				need("billing_method")
+			}
+			if err := checkCost(c); err != nil {
+				return err
+			}
 		case plan.SetRoutes:
 			need("primary_route", "failover_route")
 		default:
@@ -116,10 +165,24 @@ func checkChanges(changes []plan.Change) error {
 	return nil
 }
 
+// checkCost refuses a purchase without a cost, or with one no real number costs.
+func checkCost(c plan.Change) error {
+	switch {
+	case c.Cost == nil:
+		return &RefusedError{Reason: fmt.Sprintf("purchase %s has no cost", c.Key), Hint: "run plan again"}
+	case c.Cost.Initial < 0 || c.Cost.Initial > plan.MaxSetupPrice || c.Cost.Monthly < 0 || c.Cost.Monthly > plan.MaxMonthlyPrice:
+		return &RefusedError{
+			Reason: fmt.Sprintf("purchase %s costs %s one-time and %s per month, a price no real number costs", c.Key, c.Cost.Initial, c.Cost.Monthly),
+			Hint:   "run plan again",
+		}
+	}
+	return nil
+}
+
 // CheckFresh re-reads the account and refuses the plan when the account has changed since the
 // plan was computed (its StateDigest differs), so that a saved plan never applies to a state
 // nobody reviewed.
-func CheckFresh(ctx context.Context, r plan.Reader, p *plan.Plan) error {
+func CheckFresh(ctx context.Context, r account.Reader, p *plan.Plan) error {
 	current, err := plan.Fetch(ctx, r, nil)
 	if err != nil {
 		return fmt.Errorf("reading the account to check the plan is current: %w", err)
@@ -128,6 +191,123 @@ func CheckFresh(ctx context.Context, r plan.Reader, p *plan.Plan) error {
 		return &RefusedError{
 			Reason: "the plan is stale: the account has changed since the plan was made",
 			Hint:   "run plan again and review the new plan",
+		}
+	}
+	return nil
+}
+
+// Recheck treats a saved plan as a commitment, not a command: it plans the spec saved beside it
+// again against the account as it is now, with the inventory's prices now and the policy of
+// the saved spec (lowered by opts.Limits; the plan's own copy of the policy can only lower it,
+// never raise it), and
+// returns that plan only when its changes equal the saved ones and the account is in the state
+// the plan was made from. Anything else is a *RefusedError: an edited plan file (a purchase
+// added, a key swapped, a cost changed), a stale one, or a spec that no longer plans cleanly.
+// The plan returned is the one to show and run; its totals are computed, never read.
+func Recheck(ctx context.Context, acct account.Reader, saved *plan.File, opts plan.Options) (*plan.Plan, error) {
+	if saved == nil || saved.Spec == nil || saved.Plan == nil {
+		return nil, &RefusedError{Reason: "the plan file lacks its spec or its plan"}
+	}
+	now, _, err := plan.Make(ctx, acct, saved.Spec, opts)
+	if err != nil {
+		return nil, fmt.Errorf("planning the saved spec again to check the plan: %w", err)
+	}
+	if now.StateDigest != saved.Plan.StateDigest {
+		return nil, &RefusedError{
+			Reason: "the plan is stale: the account has changed since the plan was made",
+			Hint:   "run plan again and review the new plan",
+		}
+	}
+	if now.HasErrors() {
+		var msgs []string
+		for _, d := range now.Diagnostics {
+			if d.Severity == plan.Error {
+				msgs = append(msgs, d.Message)
+			}
+		}
+		return nil, &RefusedError{
+			Reason: "the spec saved in the plan file does not plan cleanly now: " + strings.Join(msgs, "; "),
+			Hint:   "run plan again and review the new plan",
+		}
+	}
+	// The plan's copy of the policy can only refuse more (as it did before plans were
+	// recomputed), never allow more: the spec's policy already applied above.
+	withCopy := *now
+	withCopy.Policy = saved.Plan.Policy
+	if err := checkPolicy(&withCopy); err != nil {
+		return nil, err
+	}
+	if why := differ(saved.Plan.Changes, now.Changes); why != "" {
+		return nil, &RefusedError{
+			Reason: "the plan file's changes are not what its spec plans now: " + why,
+			Hint:   "the file was edited, or the inventory's prices changed; run plan again and review the new plan",
+		}
+	}
+	for i := range now.Changes {
+		now.Changes[i].Pos = saved.Plan.Changes[i].Pos // the saved spec has no positions; the plan has
+	}
+	now.Account = saved.Plan.Account // CheckAccount compares it with the account
+	return now, nil
+}
+
+// differ says how the saved changes differ from those planned now, or "" when they are the
+// same (positions aside: they only say where the spec declared the object).
+func differ(saved, now []plan.Change) string {
+	index := make(map[string]plan.Change, len(now))
+	for _, c := range now {
+		index[string(c.Action)+" "+c.Key] = c
+	}
+	for _, s := range saved {
+		id := string(s.Action) + " " + s.Key
+		n, ok := index[id]
+		switch {
+		case !ok:
+			return id + " is in the plan file, and the spec does not plan it"
+		case !maps.Equal(s.Before, n.Before) || !maps.Equal(s.After, n.After):
+			return fmt.Sprintf("%s changes %v to %v in the plan file, the spec plans %v to %v", id, s.Before, s.After, n.Before, n.After)
+		case (s.Cost == nil) != (n.Cost == nil) || (s.Cost != nil && *s.Cost != *n.Cost):
+			return fmt.Sprintf("%s costs %s in the plan file and %s now", id, costPhrase(s.Cost), costPhrase(n.Cost))
+		}
+		delete(index, id)
+	}
+	for _, n := range now {
+		if _, left := index[string(n.Action)+" "+n.Key]; left {
+			return fmt.Sprintf("the spec plans %s %s, which the plan file lacks", n.Action, n.Key)
+		}
+	}
+	if len(saved) != len(now) { // a change twice in the file
+		return fmt.Sprintf("the plan file holds %d changes, the spec plans %d", len(saved), len(now))
+	}
+	for i := range saved {
+		if saved[i].Action != now[i].Action || saved[i].Key != now[i].Key {
+			return "the plan file's changes are out of order"
+		}
+	}
+	return ""
+}
+
+func costPhrase(c *plan.Cost) string {
+	if c == nil {
+		return "nothing"
+	}
+	return fmt.Sprintf("%s one-time and %s per month", c.Initial, c.Monthly)
+}
+
+// CheckAccount refuses a saved plan made for another account or endpoint than id, or one that
+// does not say which account it was made for, naming both accounts: a plan reviewed against
+// the sandbox must never apply to production, nor one account's plan to another with the
+// same state.
+func CheckAccount(p *plan.Plan, id account.Identity) error {
+	switch {
+	case p.Account == nil:
+		return &RefusedError{
+			Reason: "the plan file does not say which account it was made for (this apply runs against " + id.String() + ")",
+			Hint:   "run plan --out again against this account",
+		}
+	case *p.Account != id:
+		return &RefusedError{
+			Reason: fmt.Sprintf("the plan was made for %s, and this apply runs against %s", p.Account, id),
+			Hint:   "apply it with the flags and keys that chose its account, or run plan again against this one",
 		}
 	}
 	return nil

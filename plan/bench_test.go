@@ -110,7 +110,7 @@ func BenchmarkPlan100k(b *testing.B) {
 		peakHeap := measure.StartPeak()
 		before := counter.calls.Load()
 		start := time.Now()
-		p, current, err = plan.Make(b.Context(), c, desired, nil)
+		p, current, err = plan.Make(b.Context(), flowroute.Backend(c), desired, plan.Options{})
 		wall += time.Since(start)
 		calls += counter.calls.Load() - before
 		peak = max(peak, peakHeap.Stop())
@@ -126,19 +126,19 @@ func BenchmarkPlan100k(b *testing.B) {
 
 	// Sequential paging, once, for the speed-up.
 	start := time.Now()
-	if _, _, err := plan.Make(b.Context(), seq, desired, nil); err != nil {
+	if _, _, err := plan.Make(b.Context(), flowroute.Backend(seq), desired, plan.Options{}); err != nil {
 		b.Fatal(err)
 	}
 	sequential := time.Since(start)
 
 	// Compute alone, on the data already read.
-	inv, err := plan.FetchInventory(b.Context(), c, desired, current)
+	inv, err := plan.FetchInventory(b.Context(), flowroute.Backend(c), desired, current)
 	if err != nil {
 		b.Fatal(err)
 	}
 	runtime.GC()
 	cpu0 := measure.CPUTime()
-	plan.Compute(desired, current, inv)
+	plan.Compute(desired, current, inv, plan.Options{Capabilities: flowroute.V1Capabilities})
 	computeCPU := measure.CPUTime() - cpu0
 
 	perMake := wall / time.Duration(runs)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -43,18 +43,18 @@ func desiredSpec(routes map[string]spec.Route, numbers map[string]spec.Number) *
 	return s
 }
 
-func account(routes map[string]spec.Route, numbers map[string]spec.Number) *spec.Spec {
+func onAccount(routes map[string]spec.Route, numbers map[string]spec.Number) *spec.Spec {
 	return &spec.Spec{Routes: routes, Numbers: numbers}
 }
 
-func forSale(tn, initial, monthly string, methods ...string) flowroute.AvailableNumber {
-	return flowroute.AvailableNumber{
-		TN: tn, InitialCost: money.MustParse(initial), MonthlyCost: money.MustParse(monthly),
+func forSale(tn, initial, monthly string, methods ...string) account.Offer {
+	return account.Offer{
+		TN: tn, SetupCost: money.MustParse(initial), MonthlyCost: money.MustParse(monthly),
 		State: "WA", RateCenter: "SEATTLE", BillingMethods: methods,
 	}
 }
 
-func inventory(ns ...flowroute.AvailableNumber) Inventory {
+func inventory(ns ...account.Offer) Inventory {
 	inv := Inventory{}
 	for _, n := range ns {
 		inv[n.TN] = n
@@ -90,19 +90,19 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "route in spec, not on account: create_route",
 			desired: desiredSpec(map[string]spec.Route{"pbx": host}, nil),
-			current: account(nil, nil),
+			current: onAccount(nil, nil),
 			changes: []Change{{Action: CreateRoute, Key: "pbx", Pos: pos(3, 3),
 				After: map[string]string{"type": "HOST", "value": "24.239.23.40:5060"}}},
 		},
 		{
 			name:    "route on account with the same type and value: nothing",
 			desired: desiredSpec(map[string]spec.Route{"pbx": host}, nil),
-			current: account(map[string]spec.Route{"pbx": host}, nil),
+			current: onAccount(map[string]spec.Route{"pbx": host}, nil),
 		},
 		{
 			name:    "route on account with another value: error, v1 cannot change it",
 			desired: desiredSpec(map[string]spec.Route{"pbx": host}, nil),
-			current: account(map[string]spec.Route{"pbx": {Type: spec.RouteHost, Value: "10.0.0.1"}}, nil),
+			current: onAccount(map[string]spec.Route{"pbx": {Type: spec.RouteHost, Value: "10.0.0.1"}}, nil),
 			diags: []Diagnostic{{Severity: Error, Pos: pos(3, 22), Key: "pbx",
 				Message: `route pbx has value "10.0.0.1" on the account, the spec says "24.239.23.40:5060": v1 cannot change a route`,
 				Hint:    "create a route under a new name and point the numbers at it"}},
@@ -110,7 +110,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "route on account with another type and value: an error for each field",
 			desired: desiredSpec(map[string]spec.Route{"pbx": host}, nil),
-			current: account(map[string]spec.Route{"pbx": {Type: spec.RoutePSTN, Value: "16476998778"}}, nil),
+			current: onAccount(map[string]spec.Route{"pbx": {Type: spec.RoutePSTN, Value: "16476998778"}}, nil),
 			diags: []Diagnostic{
 				{Severity: Error, Pos: pos(3, 10), Key: "pbx",
 					Message: `route pbx has type "PSTN" on the account, the spec says "HOST": v1 cannot change a route`,
@@ -123,7 +123,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "number not on account with default routes: purchase only",
 			desired: desiredSpec(nil, map[string]spec.Number{tnA: {BillingMethod: spec.BillingMetered, PrimaryRoute: spec.BuiltinRoute}}),
-			current: account(nil, nil),
+			current: onAccount(nil, nil),
 			inv:     inventory(forSale(tnA, "1.00", "1.25", "VPRI", "METERED")),
 			changes: []Change{{Action: Purchase, Key: tnA, Pos: pos(10, 3),
 				After: map[string]string{"billing_method": "METERED"},
@@ -132,7 +132,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "number not on account with its own routes: purchase, then set_routes from sip-reg",
 			desired: desiredSpec(map[string]spec.Route{"pbx": host}, map[string]spec.Number{tnA: metered("pbx", "")}),
-			current: account(map[string]spec.Route{"pbx": host}, nil),
+			current: onAccount(map[string]spec.Route{"pbx": host}, nil),
 			inv:     inventory(forSale(tnA, "1.00", "1.25", "METERED")),
 			changes: []Change{
 				{Action: Purchase, Key: tnA, Pos: pos(10, 3), After: map[string]string{"billing_method": "METERED"},
@@ -145,7 +145,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "number not for sale: error",
 			desired: desiredSpec(nil, map[string]spec.Number{tnA: metered("", "")}),
-			current: account(nil, nil),
+			current: onAccount(nil, nil),
 			inv:     inventory(),
 			diags: []Diagnostic{{Severity: Error, Pos: pos(10, 3), Key: tnA,
 				Message: "number 12065550100 is not on the account and not available for purchase",
@@ -154,7 +154,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "billing method the number does not allow: error at the billing method",
 			desired: desiredSpec(nil, map[string]spec.Number{tnA: {BillingMethod: spec.BillingVPRI}}),
-			current: account(nil, nil),
+			current: onAccount(nil, nil),
 			inv:     inventory(forSale(tnA, "1.00", "1.25", "METERED")),
 			diags: []Diagnostic{{Severity: Error, Pos: pos(10, 34), Key: tnA,
 				Message: "number 12065550100 cannot be bought with billing method VPRI",
@@ -163,7 +163,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "no billing method and one allowed: that one",
 			desired: desiredSpec(nil, map[string]spec.Number{tnA: {}}),
-			current: account(nil, nil),
+			current: onAccount(nil, nil),
 			inv:     inventory(forSale(tnA, "0.50", "0.75", "METERED")),
 			changes: []Change{{Action: Purchase, Key: tnA, Pos: pos(10, 3), After: map[string]string{"billing_method": "METERED"},
 				Cost: &Cost{Initial: money.MustParse("0.50"), Monthly: money.MustParse("0.75")}}},
@@ -171,7 +171,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "no billing method and several allowed: error asking to choose",
 			desired: desiredSpec(nil, map[string]spec.Number{tnA: {}}),
-			current: account(nil, nil),
+			current: onAccount(nil, nil),
 			inv:     inventory(forSale(tnA, "0.50", "0.75", "VPRI", "METERED")),
 			diags: []Diagnostic{{Severity: Error, Pos: pos(10, 3), Key: tnA,
 				Message: "number 12065550100 is to be purchased but the spec sets no billing method, and the number allows VPRI and METERED",
@@ -180,7 +180,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "number on account, routes differ: set_routes with before and after",
 			desired: desiredSpec(map[string]spec.Route{"pbx": host, "backup": backup}, map[string]spec.Number{tnA: metered("pbx", "backup")}),
-			current: account(map[string]spec.Route{"pbx": host, "backup": backup}, map[string]spec.Number{tnA: metered("sip-reg", "sip-reg")}),
+			current: onAccount(map[string]spec.Route{"pbx": host, "backup": backup}, map[string]spec.Number{tnA: metered("sip-reg", "sip-reg")}),
 			changes: []Change{{Action: SetRoutes, Key: tnA, Pos: pos(10, 3),
 				Before: map[string]string{"primary_route": "sip-reg", "failover_route": "sip-reg"},
 				After:  map[string]string{"primary_route": "pbx", "failover_route": "backup"}}},
@@ -188,7 +188,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "only the primary managed: the failover keeps its current value",
 			desired: desiredSpec(map[string]spec.Route{"pbx": host}, map[string]spec.Number{tnA: {PrimaryRoute: "pbx"}}),
-			current: account(map[string]spec.Route{"pbx": host, "old": backup}, map[string]spec.Number{tnA: metered("sip-reg", "old")}),
+			current: onAccount(map[string]spec.Route{"pbx": host, "old": backup}, map[string]spec.Number{tnA: metered("sip-reg", "old")}),
 			changes: []Change{{Action: SetRoutes, Key: tnA, Pos: pos(10, 3),
 				Before: map[string]string{"primary_route": "sip-reg", "failover_route": "old"},
 				After:  map[string]string{"primary_route": "pbx", "failover_route": "old"}}},
@@ -199,7 +199,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "only the failover managed: the primary keeps its current value",
 			desired: desiredSpec(map[string]spec.Route{"pbx": host}, map[string]spec.Number{tnA: {FailoverRoute: "pbx"}}),
-			current: account(map[string]spec.Route{"pbx": host}, map[string]spec.Number{tnA: metered("pbx", "sip-reg")}),
+			current: onAccount(map[string]spec.Route{"pbx": host}, map[string]spec.Number{tnA: metered("pbx", "sip-reg")}),
 			changes: []Change{{Action: SetRoutes, Key: tnA, Pos: pos(10, 3),
 				Before: map[string]string{"primary_route": "pbx", "failover_route": "sip-reg"},
 				After:  map[string]string{"primary_route": "pbx", "failover_route": "pbx"}}},
@@ -207,12 +207,12 @@ func TestCompute(t *testing.T) {
 		{
 			name:    "fields left out are not managed: nothing",
 			desired: desiredSpec(nil, map[string]spec.Number{tnA: {}}),
-			current: account(map[string]spec.Route{}, map[string]spec.Number{tnA: {BillingMethod: "VPRI", PrimaryRoute: "x", FailoverRoute: "y"}}),
+			current: onAccount(map[string]spec.Route{}, map[string]spec.Number{tnA: {BillingMethod: "VPRI", PrimaryRoute: "x", FailoverRoute: "y"}}),
 		},
 		{
 			name:    "number on account, billing method differs: error at the billing method",
 			desired: desiredSpec(nil, map[string]spec.Number{tnA: metered("sip-reg", "sip-reg")}),
-			current: account(nil, map[string]spec.Number{tnA: {BillingMethod: "VPRI", PrimaryRoute: "sip-reg", FailoverRoute: "sip-reg"}}),
+			current: onAccount(nil, map[string]spec.Number{tnA: {BillingMethod: "VPRI", PrimaryRoute: "sip-reg", FailoverRoute: "sip-reg"}}),
 			diags: []Diagnostic{{Severity: Error, Pos: pos(10, 34), Key: tnA,
 				Message: "number 12065550100 is billed VPRI on the account, the spec says METERED: v1 cannot change a number's billing method",
 				Hint:    "leave billing_method out of the number (or set it to VPRI) to keep the current one; to change it, ask Flowroute support or use the Flowroute portal"}},
@@ -224,7 +224,7 @@ func TestCompute(t *testing.T) {
 				s.Policy.MaxPurchases = 2
 				return s
 			}(),
-			current: account(nil, nil),
+			current: onAccount(nil, nil),
 			inv:     inventory(forSale(tnA, "1", "1", "METERED"), forSale(tnB, "1", "1", "METERED"), forSale(tnC, "1", "1", "METERED")),
 			changes: []Change{
 				{Action: Purchase, Key: tnA, Pos: pos(10, 3), After: map[string]string{"billing_method": "METERED"}, Cost: &Cost{Initial: 10000, Monthly: 10000}},
@@ -243,7 +243,7 @@ func TestCompute(t *testing.T) {
 				s.Policy.MaxMonthlyCost = &limit
 				return s
 			}(),
-			current: account(nil, nil),
+			current: onAccount(nil, nil),
 			inv:     inventory(forSale(tnA, "1", "1.25", "METERED"), forSale(tnB, "1", "1", "METERED")),
 			changes: []Change{
 				{Action: Purchase, Key: tnA, Pos: pos(10, 3), After: map[string]string{"billing_method": "METERED"}, Cost: &Cost{Initial: 10000, Monthly: 12500}},
@@ -261,7 +261,7 @@ func TestCompute(t *testing.T) {
 				s.Policy.MaxMonthlyCost = &limit
 				return s
 			}(),
-			current: account(nil, nil),
+			current: onAccount(nil, nil),
 			inv:     inventory(forSale(tnA, "1", "1.25", "METERED")),
 			changes: []Change{{Action: Purchase, Key: tnA, Pos: pos(10, 3), After: map[string]string{"billing_method": "METERED"}, Cost: &Cost{Initial: 10000, Monthly: 12500}}},
 		},
@@ -269,7 +269,7 @@ func TestCompute(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p := Compute(tt.desired, tt.current, tt.inv)
+			p := Compute(tt.desired, tt.current, tt.inv, Options{Capabilities: v1Like})
 			if tt.changes == nil {
 				tt.changes = []Change{}
 			}
@@ -295,7 +295,7 @@ func TestCompute(t *testing.T) {
 
 func TestComputeUnmanagedPolicy(t *testing.T) {
 	t.Parallel()
-	current := account(
+	current := onAccount(
 		map[string]spec.Route{"pbx": host, "legacy": backup},
 		map[string]spec.Number{tnA: metered("pbx", "pbx"), tnB: metered("sip-reg", "sip-reg"), tnC: metered("legacy", "legacy")},
 	)
@@ -317,7 +317,7 @@ func TestComputeUnmanagedPolicy(t *testing.T) {
 			t.Parallel()
 			desired := desiredSpec(map[string]spec.Route{"pbx": host}, map[string]spec.Number{tnA: metered("pbx", "pbx")})
 			desired.Policy.Unmanaged = tt.policy
-			p := Compute(desired, current, nil)
+			p := Compute(desired, current, nil, Options{Capabilities: v1Like})
 			if diff := cmp.Diff(wantUnmanaged, p.Unmanaged); diff != "" {
 				t.Errorf("unmanaged (-want +got):\n%s", diff)
 			}
@@ -340,9 +340,9 @@ func TestComputeOrderSummaryAndCost(t *testing.T) {
 		map[string]spec.Route{"pbx": host, "backup": backup},
 		map[string]spec.Number{tnA: metered("pbx", "backup"), tnB: metered("", ""), tnC: metered("backup", "")},
 	)
-	current := account(nil, map[string]spec.Number{tnC: metered("sip-reg", "sip-reg")})
+	current := onAccount(nil, map[string]spec.Number{tnC: metered("sip-reg", "sip-reg")})
 	inv := inventory(forSale(tnA, "1.00", "1.25", "METERED"), forSale(tnB, "0.50", "0.35", "METERED", "VPRI"))
-	p := Compute(desired, current, inv)
+	p := Compute(desired, current, inv, Options{Capabilities: v1Like})
 
 	var got []string
 	for _, ch := range p.Changes {
@@ -377,10 +377,10 @@ func TestComputeIsDeterministic(t *testing.T) {
 			map[string]spec.Number{tnA: metered("a", "b"), tnB: {BillingMethod: "VPRI"}, tnC: {}, "12065550199": metered("c", "")})
 		desired.Policy.Unmanaged = spec.UnmanagedError
 		desired.Policy.MaxPurchases = 0
-		current := account(map[string]spec.Route{"a": backup, "z": host},
+		current := onAccount(map[string]spec.Route{"a": backup, "z": host},
 			map[string]spec.Number{tnA: metered("z", "z"), "12065550300": {}, "12065550200": {}})
 		var b strings.Builder
-		if err := RenderJSON(&b, Compute(desired, current, inventory(forSale(tnB, "1", "1", "METERED")))); err != nil {
+		if err := RenderJSON(&b, Compute(desired, current, inventory(forSale(tnB, "1", "1", "METERED")), Options{Capabilities: v1Like})); err != nil {
 			t.Fatal(err)
 		}
 		return []byte(b.String())
@@ -395,8 +395,8 @@ func TestComputeIsDeterministic(t *testing.T) {
 
 func TestDigest(t *testing.T) {
 	t.Parallel()
-	a := account(map[string]spec.Route{"pbx": host, "b": backup}, map[string]spec.Number{tnA: metered("pbx", "b"), tnB: {}})
-	same := account(map[string]spec.Route{"b": backup, "pbx": host}, map[string]spec.Number{tnB: {}, tnA: metered("pbx", "b")})
+	a := onAccount(map[string]spec.Route{"pbx": host, "b": backup}, map[string]spec.Number{tnA: metered("pbx", "b"), tnB: {}})
+	same := onAccount(map[string]spec.Route{"b": backup, "pbx": host}, map[string]spec.Number{tnB: {}, tnA: metered("pbx", "b")})
 	if Digest(a) != Digest(same) {
 		t.Error("equal states have different digests")
 	}
@@ -404,12 +404,12 @@ func TestDigest(t *testing.T) {
 		t.Errorf("Digest = %q, want sha256: and 64 hex digits", Digest(a))
 	}
 	for name, changed := range map[string]*spec.Spec{
-		"route value":    account(map[string]spec.Route{"pbx": {Type: "HOST", Value: "10.0.0.1"}, "b": backup}, a.Numbers),
-		"failover route": account(a.Routes, map[string]spec.Number{tnA: metered("pbx", "pbx"), tnB: {}}),
-		"billing method": account(a.Routes, map[string]spec.Number{tnA: metered("pbx", "b"), tnB: {BillingMethod: "VPRI"}}),
-		"one more":       account(a.Routes, map[string]spec.Number{tnA: metered("pbx", "b"), tnB: {}, tnC: {}}),
-		"fields shifted": account(a.Routes, map[string]spec.Number{tnA: {BillingMethod: "METERED", PrimaryRoute: "pbxb"}, tnB: {}}),
-		"empty":          account(nil, nil),
+		"route value":    onAccount(map[string]spec.Route{"pbx": {Type: "HOST", Value: "10.0.0.1"}, "b": backup}, a.Numbers),
+		"failover route": onAccount(a.Routes, map[string]spec.Number{tnA: metered("pbx", "pbx"), tnB: {}}),
+		"billing method": onAccount(a.Routes, map[string]spec.Number{tnA: metered("pbx", "b"), tnB: {BillingMethod: "VPRI"}}),
+		"one more":       onAccount(a.Routes, map[string]spec.Number{tnA: metered("pbx", "b"), tnB: {}, tnC: {}}),
+		"fields shifted": onAccount(a.Routes, map[string]spec.Number{tnA: {BillingMethod: "METERED", PrimaryRoute: "pbxb"}, tnB: {}}),
+		"empty":          onAccount(nil, nil),
 	} {
 		if Digest(changed) == Digest(a) {
 			t.Errorf("%s: the digest did not change", name)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
@@ -13,11 +14,8 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
-// The client is a Reader, and reports progress while it reads a large account.
-var (
-	_ plan.Reader         = (*flowroute.Client)(nil)
-	_ plan.ProgressReader = (*flowroute.Client)(nil)
-)
+// The v1 client, through its adapter, is an account backend.
+var _ account.Backend = flowroute.Backend(nil)
 
 // newAccount starts a sandbox and returns it with a client for it.
 func newAccount(t *testing.T) (*sandbox.Server, *flowroute.Client) {
@@ -76,7 +74,7 @@ numbers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, current, err := plan.Make(ctx, c, desired, nil)
+	p, current, err := plan.Make(ctx, flowroute.Backend(c), desired, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +112,7 @@ numbers:
 	}
 
 	// The digest identifies the state: reading it again gives the same, a write changes it.
-	again, err := plan.Fetch(ctx, c, nil)
+	again, err := plan.Fetch(ctx, flowroute.Backend(c), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +122,7 @@ numbers:
 	if err := c.SetRoutes(ctx, owned1.TN, "pbx", "pbx"); err != nil {
 		t.Fatal(err)
 	}
-	changed, err := plan.Fetch(ctx, c, nil)
+	changed, err := plan.Fetch(ctx, flowroute.Backend(c), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +142,7 @@ numbers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _, err := plan.Make(t.Context(), c, desired, nil)
+	p, _, err := plan.Make(t.Context(), flowroute.Backend(c), desired, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,33 +12,73 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
-// fakeReader is a Reader over fixed data that counts its calls.
+// v1Like are the capabilities of a backend like v1: billing methods, routes in the list.
+var v1Like = account.Capabilities{API: "v1", BillingMethods: true, ListHasRoutes: true}
+
+// fakeReader is an account.Reader over fixed data that counts its calls.
 type fakeReader struct {
-	routes    []flowroute.Route
-	numbers   []flowroute.Number
-	forSale   map[string]flowroute.AvailableNumber
+	caps      *account.Capabilities // nil: v1Like
+	routes    []account.Route
+	numbers   []account.Number
+	forSale   map[string]account.Offer
 	routesErr error
 	lookupErr error
 
 	mu             sync.Mutex
 	lookups        []string
+	details        []string
 	inFlight, peak atomic.Int32
 	release        chan struct{} // when set, lookups wait for it
+	pageProgress   bool          // when set, Numbers reports progress, two numbers per page
 }
 
-func (f *fakeReader) AllRoutes(ctx context.Context) ([]flowroute.Route, error) {
+func (f *fakeReader) Capabilities() account.Capabilities {
+	if f.caps != nil {
+		return *f.caps
+	}
+	return v1Like
+}
+
+func (f *fakeReader) Routes(ctx context.Context) ([]account.Route, error) {
 	return f.routes, f.routesErr
 }
 
-func (f *fakeReader) AllNumbers(ctx context.Context, pattern string) ([]flowroute.Number, error) {
-	return f.numbers, nil
+func (f *fakeReader) Numbers(ctx context.Context, progress account.Progress) ([]account.Number, error) {
+	out := make([]account.Number, len(f.numbers))
+	for i, n := range f.numbers {
+		if !f.Capabilities().ListHasRoutes {
+			n = account.Number{TN: n.TN}
+		} else {
+			n.Detailed = true
+		}
+		out[i] = n
+	}
+	if f.pageProgress {
+		for i := 0; i < len(f.numbers); i += 2 {
+			progress(i/2+1, min(i+2, len(f.numbers)))
+		}
+	}
+	return out, nil
 }
 
-func (f *fakeReader) LookupAvailable(ctx context.Context, tn string) (*flowroute.AvailableNumber, error) {
+func (f *fakeReader) Number(ctx context.Context, tn string) (*account.Number, error) {
+	f.mu.Lock()
+	f.details = append(f.details, tn)
+	f.mu.Unlock()
+	for _, n := range f.numbers {
+		if n.TN == tn {
+			n.Detailed = true
+			return &n, nil
+		}
+	}
+	return nil, fmt.Errorf("number %s: %w", tn, account.ErrNotFound)
+}
+
+func (f *fakeReader) Lookup(ctx context.Context, tn string) (*account.Offer, error) {
 	n := f.inFlight.Add(1)
 	defer f.inFlight.Add(-1)
 	for {
@@ -58,34 +98,35 @@ func (f *fakeReader) LookupAvailable(ctx context.Context, tn string) (*flowroute
 	}
 	a, ok := f.forSale[tn]
 	if !ok {
-		return nil, fmt.Errorf("number %s: %w", tn, flowroute.ErrNotFound)
+		return nil, fmt.Errorf("number %s: %w", tn, account.ErrNotFound)
 	}
 	return &a, nil
 }
 
-// progressReader also walks the numbers with progress, two per page.
-type progressReader struct{ *fakeReader }
+// serverError is an error a backend returns with the server's status.
+type serverError struct{ status int }
 
-func (p progressReader) AllNumbersProgress(ctx context.Context, pattern string, progress func(pages, numbers int)) ([]flowroute.Number, error) {
-	for i := 0; i < len(p.numbers); i += 2 {
-		progress(i/2+1, min(i+2, len(p.numbers)))
-	}
-	return p.numbers, nil
+func (e *serverError) Error() string { return fmt.Sprintf("status %d", e.status) }
+
+func route(name, typ, value string) account.Route {
+	return account.Route{Name: name, Route: spec.Route{Type: typ, Value: value}}
 }
 
-var _ ProgressReader = progressReader{}
+func owned(tn, billing, primary, failover string) account.Number {
+	return account.Number{TN: tn, Number: spec.Number{BillingMethod: billing, PrimaryRoute: primary, FailoverRoute: failover}}
+}
 
 func sampleAccount() *fakeReader {
 	return &fakeReader{
-		routes: []flowroute.Route{
-			{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"},
-			{Name: "sip-reg", Type: "SIP-REG"},
-			{Name: "cell", Type: "PSTN", Value: "16476998778"},
+		routes: []account.Route{
+			route("pbx", "HOST", "24.239.23.40:5060"),
+			route("sip-reg", "SIP-REG", ""),
+			route("cell", "PSTN", "16476998778"),
 		},
-		numbers: []flowroute.Number{
-			{TN: tnA, BillingMethod: "METERED", Routes: []flowroute.RouteRef{{Name: "pbx", Type: "HOST"}, {Name: "cell", Type: "PSTN"}}},
-			{TN: tnB, BillingMethod: "VPRI", Routes: []flowroute.RouteRef{{Name: "sip-reg"}, {Name: "sip-reg"}}},
-			{TN: tnC, BillingMethod: "METERED", Routes: []flowroute.RouteRef{{Name: "pbx"}}},
+		numbers: []account.Number{
+			owned(tnA, "METERED", "pbx", "cell"),
+			owned(tnB, "VPRI", "sip-reg", "sip-reg"),
+			owned(tnC, "METERED", "pbx", ""),
 		},
 	}
 }
@@ -116,10 +157,16 @@ func TestFetch(t *testing.T) {
 	}
 }
 
+func pagingAccount() *fakeReader {
+	r := sampleAccount()
+	r.pageProgress = true
+	return r
+}
+
 func TestFetchReportsPagesWhenTheReaderCan(t *testing.T) {
 	t.Parallel()
 	var reports [][2]int
-	_, err := Fetch(t.Context(), progressReader{sampleAccount()}, func(pages, numbers int) { reports = append(reports, [2]int{pages, numbers}) })
+	_, err := Fetch(t.Context(), pagingAccount(), func(pages, numbers int) { reports = append(reports, [2]int{pages, numbers}) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,19 +178,19 @@ func TestFetchReportsPagesWhenTheReaderCan(t *testing.T) {
 func TestFetchError(t *testing.T) {
 	t.Parallel()
 	r := sampleAccount()
-	r.routesErr = &flowroute.APIError{Status: 500, Method: "GET", Path: "/v1/routes/", Message: "boom"}
+	r.routesErr = &serverError{status: 500}
 	_, err := Fetch(t.Context(), r, nil)
-	var apiErr *flowroute.APIError
-	if !errors.As(err, &apiErr) || apiErr.Status != 500 {
+	var apiErr *serverError
+	if !errors.As(err, &apiErr) || apiErr.status != 500 {
 		t.Fatalf("Fetch error = %v, want the API error wrapped", err)
 	}
 }
 
 func TestFetchInventory(t *testing.T) {
 	t.Parallel()
-	r := &fakeReader{forSale: map[string]flowroute.AvailableNumber{tnB: forSale(tnB, "1", "1", "METERED")}}
+	r := &fakeReader{forSale: map[string]account.Offer{tnB: forSale(tnB, "1", "1", "METERED")}}
 	desired := desiredSpec(nil, map[string]spec.Number{tnA: {}, tnB: {}, tnC: {}})
-	current := account(nil, map[string]spec.Number{tnA: {}})
+	current := onAccount(nil, map[string]spec.Number{tnA: {}})
 	inv, err := FetchInventory(t.Context(), r, desired, current)
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +214,7 @@ func TestFetchInventoryIsBounded(t *testing.T) {
 	}
 	done := make(chan error)
 	go func() {
-		_, err := FetchInventory(t.Context(), r, desiredSpec(nil, numbers), account(nil, nil))
+		_, err := FetchInventory(t.Context(), r, desiredSpec(nil, numbers), onAccount(nil, nil))
 		done <- err
 	}()
 	for r.inFlight.Load() < lookupParallelism { // wait until the bound is reached
@@ -188,7 +235,7 @@ func TestFetchInventoryIsBounded(t *testing.T) {
 func TestFetchInventoryError(t *testing.T) {
 	t.Parallel()
 	r := &fakeReader{lookupErr: errors.New("connection reset")}
-	_, err := FetchInventory(t.Context(), r, desiredSpec(nil, map[string]spec.Number{tnA: {}}), account(nil, nil))
+	_, err := FetchInventory(t.Context(), r, desiredSpec(nil, map[string]spec.Number{tnA: {}}), onAccount(nil, nil))
 	if err == nil || !errors.Is(err, r.lookupErr) {
 		t.Fatalf("FetchInventory error = %v, want it to wrap %v", err, r.lookupErr)
 	}
@@ -197,12 +244,12 @@ func TestFetchInventoryError(t *testing.T) {
 func TestMake(t *testing.T) {
 	t.Parallel()
 	r := sampleAccount()
-	r.forSale = map[string]flowroute.AvailableNumber{"12065550199": forSale("12065550199", "1", "1", "METERED")}
+	r.forSale = map[string]account.Offer{"12065550199": forSale("12065550199", "1", "1", "METERED")}
 	desired := desiredSpec(
 		map[string]spec.Route{"pbx": {Type: "HOST", Value: "24.239.23.40:5060"}, "cell": {Type: "PSTN", Value: "16476998778"}},
 		map[string]spec.Number{tnA: {PrimaryRoute: "cell"}, tnB: {}, tnC: {}, "12065550199": {PrimaryRoute: "pbx"}},
 	)
-	p, current, err := Make(t.Context(), r, desired, nil)
+	p, current, err := Make(t.Context(), r, desired, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,7 @@
 package plan
 
 import (
-	"context"
-
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -14,14 +12,26 @@ import (
 // other version.
 const FormatVersion = 1
 
-// Reader is the part of the account that plan reads. *flowroute.Client satisfies it, as does
-// any backend (a v2 client, a test double) that can answer these calls.
-type Reader interface {
-	AllRoutes(ctx context.Context) ([]flowroute.Route, error)
-	AllNumbers(ctx context.Context, pattern string) ([]flowroute.Number, error)
-	// LookupAvailable returns the purchasable number tn, or an error matching
-	// flowroute.ErrNotFound when it is not for sale.
-	LookupAvailable(ctx context.Context, tn string) (*flowroute.AvailableNumber, error)
+// Options tune Make and Compute. The zero value plans with no capability at all beyond the
+// three writes every backend has; Make fills Capabilities from the account it reads.
+type Options struct {
+	// Capabilities are what the backend can do; Compute turns what it cannot into error
+	// diagnostics. Make sets them from the Reader.
+	Capabilities account.Capabilities
+	// Limits are ceilings set outside the spec (the command line): they can only lower what
+	// the spec's policy allows.
+	Limits Limits
+	// Progress, when not nil, receives Make's paging progress.
+	Progress Progress
+}
+
+// Limits are ceilings on a plan that the spec cannot raise: CI sets them on the command line
+// (--max-purchases, ...) so that a pull request editing the spec cannot buy, update or release
+// more than they allow. nil is no ceiling.
+type Limits struct {
+	MaxPurchases *int
+	MaxUpdates   *int
+	MaxReleases  *int
 }
 
 // Action is what a Change does. The zero value is a no-op and never appears in a Plan.
@@ -33,13 +43,17 @@ const (
 	CreateRoute Action = "create_route"
 	Purchase    Action = "purchase"
 	SetRoutes   Action = "set_routes"
+	// UpdateRoute changes a route's managed fields in place; only on a backend with
+	// account.Capabilities.ChangeRoute.
+	UpdateRoute Action = "update_route"
 )
 
 // Change is one action on one object.
 //
 // Before and After hold the object's managed fields by their spec names ("type", "value",
-// "billing_method", "primary_route", "failover_route"). Before is nil for create_route and
-// purchase. For set_routes, After always holds both primary_route and failover_route, because
+// "billing_method", "primary_route", "failover_route", "edge_strategy"). Before is nil for
+// create_route and purchase. For update_route, Before and After hold the route's type and value
+// (and edge strategy when managed), a field the spec does not manage keeping its current value. For set_routes, After always holds both primary_route and failover_route, because
 // v1 sets the two together; a field the spec does not manage keeps its current value.
 type Change struct {
 	Action Action            `json:"action"`
@@ -88,8 +102,8 @@ type Summary struct {
 
 // Plan is the difference between a desired spec and the account, as data.
 //
-// Rules it guarantees: Changes are in apply order (every create_route, then every purchase,
-// then every set_routes), sorted by Key within each action; the same inputs give the same
+// Rules it guarantees: Changes are in apply order (every create_route and update_route, then
+// every purchase, then every set_routes), sorted by Key within each action; the same inputs give the same
 // bytes; StateDigest identifies the account state the plan was computed from, so a saved plan
 // can be refused when the account has changed since.
 type Plan struct {
@@ -99,8 +113,13 @@ type Plan struct {
 	Unmanaged     Unmanaged    `json:"unmanaged"`
 	Cost          Cost         `json:"cost"` // totals of the purchases: one-time and monthly
 	Summary       Summary      `json:"summary"`
-	Policy        spec.Policy  `json:"policy"` // the limits apply checks again
-	StateDigest   string       `json:"state_digest"`
+	// Policy is the spec's policy lowered by Options.Limits: the limits apply checks again.
+	// A saved plan's copy is never trusted: apply recomputes the plan from the saved spec.
+	Policy      spec.Policy `json:"policy"`
+	StateDigest string      `json:"state_digest"`
+	// Account is the account the plan was made for (set by the caller that knows it); apply
+	// refuses a saved plan made for another.
+	Account *account.Identity `json:"account,omitempty"`
 }
 
 // HasErrors reports whether any diagnostic is an error; such a plan is never applied.

@@ -22,6 +22,9 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 	pf := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 
 	pf("### Flowroute plan\n\n")
+	if p.Account != nil {
+		pf("Account: %s %s, access key %s\n\n", markdownText(p.Account.API), code(p.Account.Endpoint), code(p.Account.KeyFingerprint))
+	}
 	pf("**%s**\n\n", summaryLine(p))
 	if p.HasErrors() {
 		pf("> [!CAUTION]\n> The plan has errors and cannot be applied.\n\n")

@@ -29,7 +29,7 @@ func samplePlan() *Plan {
 		},
 	)
 	desired.Positions["numbers.12065550102.billing_method"] = spec.Pos{File: "numbers.yaml", Line: 14, Col: 34}
-	current := account(
+	current := onAccount(
 		map[string]spec.Route{"office": {Type: "PSTN", Value: "16476998778"}, "old-pbx": host},
 		map[string]spec.Number{
 			"12065550100": metered("sip-reg", "office"),
@@ -41,12 +41,12 @@ func samplePlan() *Plan {
 		current.Numbers[fmt.Sprintf("1312555%04d", i)] = metered("sip-reg", "sip-reg")
 	}
 	inv := inventory(forSale("12067439178", "1.00", "1.25", "VPRI", "METERED"), forSale("12062092844", "1.00", "0.35", "METERED"))
-	return Compute(desired, current, inv)
+	return Compute(desired, current, inv, Options{Capabilities: v1Like})
 }
 
 func noChangesPlan() *Plan {
 	desired := desiredSpec(map[string]spec.Route{"pbx": host}, map[string]spec.Number{tnA: metered("pbx", "")})
-	return Compute(desired, account(map[string]spec.Route{"pbx": host}, map[string]spec.Number{tnA: metered("pbx", "sip-reg")}), nil)
+	return Compute(desired, onAccount(map[string]spec.Route{"pbx": host}, map[string]spec.Number{tnA: metered("pbx", "sip-reg")}), nil, Options{Capabilities: v1Like})
 }
 
 func render(t *testing.T, fn func(*bytes.Buffer) error) []byte {

@@ -47,6 +47,9 @@ func (t *textWriter) printf(format string, args ...any) { fmt.Fprintf(t.w, forma
 // "No changes. The account matches the spec." when there is nothing to do.
 func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 	t := &textWriter{w: bufio.NewWriter(w), color: opts.Color}
+	if p.Account != nil {
+		t.printf("Account: %s\n\n", clean(p.Account.String()))
+	}
 	groups := []struct {
 		action Action
 		title  string

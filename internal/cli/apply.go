@@ -11,6 +11,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/apply"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -21,32 +22,54 @@ type applyCmd struct {
 	Files       []string `name:"file" short:"f" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable): plan it, then apply."`
 	PlanFile    string   `arg:"" optional:"" name:"planfile" type:"path" help:"A plan saved by 'plan --out': apply exactly it, refusing it if the account changed since."`
 	AutoApprove bool     `name:"auto-approve" help:"Apply without asking for confirmation (required when standard input is not a terminal, as in CI)."`
+	limitFlags
 }
 
-// applyQuestion is the confirmation prompt; only the exact answer "yes" applies.
-const applyQuestion = "Apply these changes? Only 'yes' will be accepted: "
+// applyQuestion ends the confirmation prompt, which first names the account; only the exact
+// answer "yes" applies.
+const applyQuestion = "Only 'yes' will be accepted: "
 
 func (c *applyCmd) Run(g *Globals, sess *session) error {
 	if (len(c.Files) == 0) == (c.PlanFile == "") {
 		return errors.New("give either -f SPEC (plan it and apply) or a PLANFILE saved by 'plan --out', not both")
 	}
 	ctx := sess.ctx
+	limits, err := c.limits()
+	if err != nil {
+		return err
+	}
 
-	desired, p, err := c.load(g)
+	desired, saved, err := c.load(g)
 	if err != nil {
 		return err
 	}
-	acct, err := sess.Client()
+	acct, err := sess.Backend()
 	if err != nil {
 		return err
 	}
-	if p == nil {
+	id, err := sess.Identity()
+	if err != nil {
+		return err
+	}
+	if saved != nil {
+		if err := apply.CheckAccount(saved.Plan, id); err != nil {
+			return err
+		}
+	}
+	opts := plan.Options{Limits: limits}
+	var p *plan.Plan
+	if saved == nil {
 		progress, fetched := planFetchProgress(g.stderr, g.streams.ErrTerminal)
-		p, _, err = plan.Make(ctx, acct, desired, progress)
+		opts.Progress = progress
+		p, _, err = plan.Make(ctx, acct, desired, opts)
 		fetched()
+		opts.Progress = nil
 		if err != nil {
 			return fmt.Errorf("planning: %w", err)
 		}
+		p.Account = &id
+	} else {
+		p = saved.Plan
 	}
 	color := plan.TextOptions{Color: g.color()}
 
@@ -59,26 +82,30 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 	case p.Empty():
 		return plan.RenderText(g.stdout, p, color) // "No changes."
 	}
-	// A saved plan applies only to the account state it was made from: checked before asking,
-	// so that nobody is asked about a stale plan, and again after the answer, since the
-	// account may change while the question waits.
-	fresh := func() error {
-		if c.PlanFile == "" {
+	// A saved plan is a commitment: its spec is planned again against the account now, and
+	// only a plan equal to the saved one is shown and applied (the changes, costs and totals
+	// computed now, not read from the file). Checked before asking, so that nobody is asked
+	// about a stale or edited plan, and again after the answer, since the account may change
+	// while the question waits.
+	recheck := func() error {
+		if saved == nil {
 			return nil
 		}
-		return apply.CheckFresh(ctx, acct, p)
+		var err error
+		p, err = apply.Recheck(ctx, acct, saved, opts)
+		return err
 	}
-	if err := fresh(); err != nil {
+	if err := recheck(); err != nil {
 		return err
 	}
 	if err := plan.RenderText(g.stdout, p, color); err != nil {
 		return err
 	}
 	if !c.AutoApprove {
-		if err := confirm(ctx, g); err != nil {
+		if err := confirm(ctx, g, id); err != nil {
 			return err
 		}
-		if err := fresh(); err != nil {
+		if err := recheck(); err != nil {
 			return err
 		}
 	}
@@ -102,9 +129,9 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 	return nil
 }
 
-// load reads the spec files, or the plan file with the spec it was made from. The plan is nil
-// when it is still to be made.
-func (c *applyCmd) load(g *Globals) (*spec.Spec, *plan.Plan, error) {
+// load reads the spec files, or the plan file with the spec it was made from. The file is nil
+// when the plan is still to be made.
+func (c *applyCmd) load(g *Globals) (*spec.Spec, *plan.File, error) {
 	if c.PlanFile == "" {
 		desired, err := loadSpec(g, c.Files, "Error: ")
 		return desired, nil, err
@@ -113,17 +140,17 @@ func (c *applyCmd) load(g *Globals) (*spec.Spec, *plan.Plan, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return f.Spec, f.Plan, nil
+	return f.Spec, f, nil
 }
 
 // confirm asks the question on a terminal and returns nil only for the answer "yes". Without
 // a terminal there is nobody to ask, and apply refuses rather than guess. Ctrl-C while the
 // question waits cancels the apply.
-func confirm(ctx context.Context, g *Globals) error {
+func confirm(ctx context.Context, g *Globals, id account.Identity) error {
 	if !g.streams.InTerminal {
 		return errors.New("apply refused: standard input is not a terminal, so nobody can confirm the plan; nothing was changed. Review the plan and run again with --auto-approve (as CI does), or run apply from a terminal")
 	}
-	fmt.Fprintf(g.stdout, "\n%s", applyQuestion)
+	fmt.Fprintf(g.stdout, "\nApply these changes to %s? %s", id, applyQuestion)
 	answer := make(chan string, 1)
 	go func() { // ends when a line is read; a process interrupted meanwhile exits anyway
 		line, _ := bufio.NewReader(g.stdin).ReadString('\n')
@@ -244,8 +271,8 @@ func applyReport(w io.Writer, rep *apply.Report, listApplied bool) {
 
 // applyVerify plans the spec again against the account and reports whether nothing is left
 // to do, printing what remains when something is.
-func applyVerify(ctx context.Context, g *Globals, acct plan.Reader, desired *spec.Spec) bool {
-	p, _, err := plan.Make(ctx, acct, desired, nil)
+func applyVerify(ctx context.Context, g *Globals, acct account.Reader, desired *spec.Spec) bool {
+	p, _, err := plan.Make(ctx, acct, desired, plan.Options{})
 	if err != nil {
 		fmt.Fprintf(g.stderr, "Error: verifying: reading the account: %v\n", err)
 		return false

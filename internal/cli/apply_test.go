@@ -63,7 +63,8 @@ func TestApplySpecThenNoChanges(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
-	golden.Check(t, "testdata/golden/apply/apply-spec.txt", []byte(strings.ReplaceAll(out, filepath.Dir(specPath), "DIR")))
+	out = strings.ReplaceAll(strings.ReplaceAll(out, filepath.Dir(specPath), "DIR"), filepath.Dir(state), "STATEDIR")
+	golden.Check(t, "testdata/golden/apply/apply-spec.txt", []byte(out))
 
 	out, errs, code = sandboxCLI(t, state, nil, "apply", "-f", specPath)
 	if code != 0 || !strings.Contains(out, "No changes.") || strings.Contains(out, applyQuestion) {
@@ -175,10 +176,12 @@ func TestApplyPlanFileStaleWhileAsking(t *testing.T) {
 	t.Parallel()
 	state, specPath := applySandbox(t, 10)
 	planPath := filepath.Join(t.TempDir(), "plan.json")
-	if out, errs, code := sandboxCLI(t, state, nil, "plan", "-f", specPath, "--out", planPath); code != 0 {
-		t.Fatalf("plan exit %d\n%s\n%s", code, out, errs)
-	}
 	sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{StatePath: state})
+	keys := []string{"--endpoint", endpoint, "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey}
+	var pout, perr bytes.Buffer
+	if code := runIO(append(keys, "plan", "-f", specPath, "--out", planPath), strings.NewReader(""), &pout, &perr); code != 0 {
+		t.Fatalf("plan exit %d\n%s\n%s", code, pout.String(), perr.String())
+	}
 	stdin := applyTerminal{&answerAfter{
 		change: func() {
 			if err := sb.AddRoute(flowroute.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {

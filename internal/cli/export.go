@@ -23,9 +23,13 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 	if err != nil {
 		return err
 	}
+	acct, err := sess.Backend()
+	if err != nil {
+		return err
+	}
 
 	progress, done := planFetchProgress(g.stderr, g.streams.ErrTerminal)
-	current, err := plan.Fetch(ctx, client, progress)
+	current, err := plan.Fetch(ctx, acct, progress)
 	done()
 	if err != nil {
 		return fmt.Errorf("exporting: %w", err)

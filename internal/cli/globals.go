@@ -6,11 +6,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 )
+
+// defaultSandboxState is --sandbox-state's default (kong makes it absolute, as every path).
+const defaultSandboxState = ".flowroute-sandbox.json"
 
 // MaxParallelism bounds --parallelism: more requests in flight than this only earn 429s.
 const MaxParallelism = 64
@@ -49,6 +55,61 @@ type session struct {
 	client *flowroute.Client
 	stop   func()
 	err    error
+}
+
+// Backend returns the run's account through the backend-neutral contract, which plan, apply
+// and export use; it is the client of Client.
+func (s *session) Backend() (account.Backend, error) {
+	c, err := s.Client()
+	if err != nil {
+		return nil, err
+	}
+	return flowroute.Backend(c), nil
+}
+
+// Identity names the account the run's client speaks to, without a secret: the API, the
+// endpoint (for --sandbox, the sandbox and its state file, since its port is new on every
+// run) and a fingerprint of the access key. Plans record it; apply checks it.
+func (s *session) Identity() (account.Identity, error) {
+	c, err := s.Client()
+	if err != nil {
+		return account.Identity{}, err
+	}
+	g := s.g
+	if g.Sandbox {
+		state, err := filepath.Abs(g.SandboxState)
+		if err != nil {
+			state = g.SandboxState
+		}
+		return account.Identity{API: flowroute.V1Capabilities.API, Endpoint: "sandbox " + state, KeyFingerprint: account.Fingerprint(sandbox.DefaultAccessKey)}, nil
+	}
+	return account.Identity{API: flowroute.V1Capabilities.API, Endpoint: c.Endpoint(), KeyFingerprint: account.Fingerprint(g.AccessKey)}, nil
+}
+
+// accountFlags are the flags of the command line that chose the account (never the keys,
+// which come from the environment or are typed again), for a hint that repeats them.
+func (g *Globals) accountFlags() []string {
+	var out []string
+	if g.Sandbox {
+		out = append(out, "--sandbox")
+		if def, _ := filepath.Abs(defaultSandboxState); g.SandboxState != def && g.SandboxState != defaultSandboxState {
+			out = append(out, "--sandbox-state", shellQuote(g.SandboxState))
+		}
+	} else if g.Endpoint != flowroute.DefaultEndpoint {
+		out = append(out, "--endpoint", shellQuote(g.Endpoint))
+	}
+	return out
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but plain characters.
+func shellQuote(s string) string {
+	plain := s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r))
+	})
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Client returns the run's API client, making it on the first call.

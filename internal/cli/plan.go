@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
@@ -16,25 +17,56 @@ type planCmd struct {
 	Out              string   `placeholder:"FILE" type:"path" help:"Also save the plan to FILE, for 'apply FILE' (not written when the plan has errors)."`
 	Format           string   `enum:"text,json,markdown" default:"text" help:"Output format: text, json or markdown."`
 	DetailedExitcode bool     `name:"detailed-exitcode" help:"Exit 2 when there are changes (0 none, 1 error)."`
+	limitFlags
+}
+
+// limitFlags are ceilings CI sets outside the spec, so that a pull request that edits the spec
+// cannot buy, update or release more than they allow: they only ever lower the spec's policy.
+type limitFlags struct {
+	MaxPurchases *int `name:"max-purchases" placeholder:"N" env:"FLOWROUTE_MAX_PURCHASES" help:"Refuse a plan that buys more than N numbers (lowers policy.max_purchases, never raises it)."`
+	MaxUpdates   *int `name:"max-updates" placeholder:"N" env:"FLOWROUTE_MAX_UPDATES" help:"Refuse a plan that updates more than N numbers (lowers policy.max_updates, never raises it)."`
+	MaxReleases  *int `name:"max-releases" placeholder:"N" env:"FLOWROUTE_MAX_RELEASES" help:"Refuse a plan that releases more than N numbers (lowers policy.max_releases, never raises it)."`
+}
+
+// limits returns the ceilings, refusing a negative one.
+func (l limitFlags) limits() (plan.Limits, error) {
+	for _, f := range []struct {
+		name string
+		v    *int
+	}{{"--max-purchases", l.MaxPurchases}, {"--max-updates", l.MaxUpdates}, {"--max-releases", l.MaxReleases}} {
+		if f.v != nil && *f.v < 0 {
+			return plan.Limits{}, fmt.Errorf("%s %d: want 0 or more", f.name, *f.v)
+		}
+	}
+	return plan.Limits{MaxPurchases: l.MaxPurchases, MaxUpdates: l.MaxUpdates, MaxReleases: l.MaxReleases}, nil
 }
 
 func (c *planCmd) Run(g *Globals, sess *session) error {
+	limits, err := c.limits()
+	if err != nil {
+		return err
+	}
 	desired, err := loadSpec(g, c.Files, "Error: ")
 	if err != nil {
 		return err
 	}
 	ctx := sess.ctx
-	client, err := sess.Client()
+	acct, err := sess.Backend()
+	if err != nil {
+		return err
+	}
+	id, err := sess.Identity()
 	if err != nil {
 		return err
 	}
 
 	progress, done := planFetchProgress(g.stderr, g.streams.ErrTerminal)
-	p, _, err := plan.Make(ctx, client, desired, progress)
+	p, _, err := plan.Make(ctx, acct, desired, plan.Options{Progress: progress, Limits: limits})
 	done()
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)
 	}
+	p.Account = &id
 
 	switch c.Format {
 	case "json":
@@ -56,7 +88,8 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 		} else if err := (&plan.File{Spec: desired, Plan: p}).Save(c.Out); err != nil {
 			return err
 		} else {
-			fmt.Fprintf(g.stderr, "Saved the plan to %s. Apply exactly this plan with: flowroute-numbers apply %s\n", c.Out, c.Out)
+			fmt.Fprintf(g.stderr, "Saved the plan to %s, for %s. Apply exactly this plan with: %s\n",
+				c.Out, id, strings.Join(append(append([]string{"flowroute-numbers"}, g.accountFlags()...), "apply", shellQuote(c.Out)), " "))
 		}
 	}
 	switch {

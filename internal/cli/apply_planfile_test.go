@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+)
+
+// tamperSandbox seeds a sandbox, saves a plan that buys two numbers within a monthly budget
+// of 2.50, and returns the state, the plan file and a third number for sale.
+func tamperSandbox(t *testing.T) (state, planPath, third string) {
+	t.Helper()
+	state, avail := seedSandbox(t, 5, []flowroute.Route{{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"}}, nil, 3)
+	specPath := writeSpec(t, fmt.Sprintf(`version: 1
+routes:
+  pbx: {type: HOST, value: "24.239.23.40:5060"}
+numbers:
+  %q: {billing_method: METERED, primary_route: pbx}
+  %q: {billing_method: METERED}
+policy:
+  max_purchases: 2
+  max_monthly_cost: "2.50"
+`, avail[0].TN, avail[1].TN))
+	planPath = filepath.Join(t.TempDir(), "plan.json")
+	if out, errs, code := sandboxCLI(t, state, nil, "plan", "-f", specPath, "--out", planPath); code != 0 {
+		t.Fatalf("plan exit %d\n%s\n%s", code, out, errs)
+	}
+	return state, planPath, avail[2].TN
+}
+
+// editPlanFile rewrites the plan file through edit, on its JSON as generic data.
+func editPlanFile(t *testing.T, path string, edit func(file map[string]any)) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file map[string]any
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	edit(file)
+	if data, err = json.Marshal(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func changesOf(file map[string]any) []any { return file["plan"].(map[string]any)["changes"].([]any) }
+
+// firstPurchase returns the first purchase change of the file.
+func firstPurchase(file map[string]any) map[string]any {
+	for _, c := range changesOf(file) {
+		if c := c.(map[string]any); c["action"] == "purchase" {
+			return c
+		}
+	}
+	panic("no purchase")
+}
+
+// A saved plan is a commitment: an edited one is refused before anything is bought, whatever
+// the edit makes its own policy copy say.
+func TestApplyRefusesAnEditedPlanFile(t *testing.T) {
+	t.Parallel()
+	for name, tamper := range map[string]func(file map[string]any, third string){
+		"added purchase, raised max_purchases": func(file map[string]any, third string) {
+			p := file["plan"].(map[string]any)
+			p["changes"] = append(changesOf(file), map[string]any{"action": "purchase", "key": third,
+				"after": map[string]any{"billing_method": "METERED"}, "cost": map[string]any{"initial": "1.00", "monthly": "1.25"}})
+			p["policy"].(map[string]any)["max_purchases"] = 99
+		},
+		"swapped key": func(file map[string]any, third string) {
+			firstPurchase(file)["key"] = third
+		},
+		"negative cost": func(file map[string]any, third string) {
+			firstPurchase(file)["cost"] = map[string]any{"initial": "-500.00", "monthly": "-100.00"}
+		},
+		"null cost": func(file map[string]any, third string) {
+			firstPurchase(file)["cost"] = nil
+		},
+		"removed max_monthly_cost, added purchase": func(file map[string]any, third string) {
+			p := file["plan"].(map[string]any)
+			p["changes"] = append(changesOf(file), map[string]any{"action": "purchase", "key": third,
+				"after": map[string]any{"billing_method": "METERED"}, "cost": map[string]any{"initial": "0.00", "monthly": "0.00"}})
+			pol := p["policy"].(map[string]any)
+			delete(pol, "max_monthly_cost")
+			pol["max_purchases"] = 3
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			state, planPath, third := tamperSandbox(t)
+			editPlanFile(t, planPath, func(file map[string]any) { tamper(file, third) })
+			out, errs, code := sandboxCLI(t, state, nil, "apply", planPath, "--auto-approve")
+			if code != 1 || !strings.Contains(errs, "apply refused") || strings.Contains(out, "Verified") {
+				t.Errorf("exit %d, want 1 and a refusal\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+			}
+			if writes := applyWrites(t, state); len(writes) != 0 {
+				t.Errorf("writes by a refused apply: %+v", writes)
+			}
+		})
+	}
+}
+
+// The untouched plan file applies, and the totals shown are those computed now.
+func TestApplyUntouchedPlanFile(t *testing.T) {
+	t.Parallel()
+	state, planPath, _ := tamperSandbox(t)
+	editPlanFile(t, planPath, func(file map[string]any) {
+		file["plan"].(map[string]any)["cost"] = map[string]any{"initial": "0.00", "monthly": "0.01"} // totals are not read
+	})
+	out, errs, code := sandboxCLI(t, state, nil, "apply", planPath, "--auto-approve")
+	if code != 0 || !strings.Contains(out, "Cost of the purchases: 2.00 one-time, 2.50 per month.") || !strings.Contains(out, "Verified") {
+		t.Errorf("exit %d, want 0 with the computed totals\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+}
