@@ -20,6 +20,7 @@ import (
 // cli is the command line: global flags and one struct per command.
 type cli struct {
 	Globals
+	VersionFlag kong.VersionFlag `name:"version" help:"Print the version and exit."`
 
 	Validate validateCmd `cmd:"" help:"Check spec files offline."`
 	Plan     planCmd     `cmd:"" help:"Read the account and show what apply would change."`
@@ -81,7 +82,7 @@ func Main(args []string, streams Streams) (status int) {
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited, status = true, code }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"version": buildVersion()},
+		kong.Vars{"version": versionLine()},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "flowroute-numbers: %v\n", err)
