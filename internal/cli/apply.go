@@ -49,6 +49,7 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 		}
 	}
 	color := plan.TextOptions{Color: g.color()}
+	annotatePlan(g, p)
 
 	switch {
 	case p.HasErrors():

@@ -21,7 +21,7 @@ type planCmd struct {
 func (c *planCmd) Run(g *Globals, sess *session) error {
 	desired, err := loadSpec(g, c.Files, "Error: ")
 	if err != nil {
-		return err
+		return renderSpecErrors(g, c.Format, err)
 	}
 	ctx := sess.ctx
 	client, err := sess.Client()
@@ -47,6 +47,7 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 	if err != nil {
 		return err
 	}
+	annotatePlan(g, p)
 	if err := planStepSummary(p); err != nil {
 		fmt.Fprintf(g.stderr, "Warning: writing the GitHub step summary: %v\n", err)
 	}

@@ -24,7 +24,8 @@ func (c *validateCmd) Run(g *Globals) error {
 }
 
 // loadSpec loads the spec files. When the spec has problems it prints every one on stderr, one
-// per line after prefix, and returns a silent exit status 1.
+// per line after prefix (and, under GitHub Actions, as annotations), and returns a
+// *specErrors, which ends the run with exit status 1.
 func loadSpec(g *Globals, files []string, prefix string) (*spec.Spec, error) {
 	s, err := spec.Load(files...)
 	var errs spec.Errors
@@ -34,7 +35,8 @@ func loadSpec(g *Globals, files []string, prefix string) (*spec.Spec, error) {
 	for _, e := range errs {
 		fmt.Fprintf(g.stderr, "%s%v\n", prefix, e)
 	}
-	return nil, exitCode(1)
+	annotateSpecErrors(g, errs)
+	return nil, &specErrors{errs}
 }
 
 // nounCount formats a count with its noun: "1 route", "3 routes".
