@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
@@ -15,7 +16,7 @@ import (
 // exportCmd writes the account as a spec that plans to "No changes.".
 type exportCmd struct {
 	Out   string `placeholder:"FILE" type:"path" help:"Write the spec to FILE instead of standard output, and the schema beside it."`
-	Force bool   `help:"Overwrite FILE (and the schema file beside it) when it exists."`
+	Force bool   `help:"Overwrite FILE when it exists."`
 }
 
 func (c *exportCmd) Run(g *Globals, sess *session) error {
@@ -61,8 +62,12 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 		if err := atomicfile.Write(c.Out, b.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("exporting: %w", err)
 		}
-		fmt.Fprintf(g.stderr, "Wrote %s and %s to %s.\n",
-			nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"), c.Out)
+		schema := filepath.Join(filepath.Dir(c.Out), SchemaFile)
+		if err := writeSchema(schema); err != nil {
+			return fmt.Errorf("exporting: %w", err)
+		}
+		fmt.Fprintf(g.stderr, "Wrote %s and %s to %s, and the schema its first line names to %s.\n",
+			nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"), c.Out, schema)
 	}
 	exportCheck(g, b.Bytes(), cmp.Or(c.Out, "the exported spec"))
 	return nil

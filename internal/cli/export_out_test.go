@@ -54,3 +54,34 @@ func TestExportOutRefusesToOverwrite(t *testing.T) {
 		t.Errorf("plan of the export: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// TestSchemaFileBesideTheSpec checks that schema --out and export --out write the schema file
+// that the exported spec's modeline names, next to the spec, with the content of `schema`.
+func TestSchemaFileBesideTheSpec(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if code, _, stderr := runCLI(t, "schema", "--out", filepath.Join(dir, "my.schema.json")); code != 0 {
+		t.Fatalf("schema --out: exit %d\n%s", code, stderr)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "my.schema.json")); string(data) != string(spec.Schema()) {
+		t.Errorf("schema --out wrote %d bytes, not the schema", len(data))
+	}
+
+	state, _ := seedSandbox(t, 0, nil, nil, 0)
+	out := filepath.Join(dir, "specs", "numbers.yaml")
+	if err := os.Mkdir(filepath.Dir(out), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := sandboxCLI(t, state, nil, "export", "--out", out); code != 0 {
+		t.Fatalf("export: exit %d\n%s", code, stderr)
+	}
+	exported, _ := os.ReadFile(out)
+	first, _, _ := strings.Cut(string(exported), "\n")
+	target, ok := strings.CutPrefix(first, "# yaml-language-server: $schema=")
+	if !ok {
+		t.Fatalf("no modeline on the first line: %q", first)
+	}
+	if data, err := os.ReadFile(filepath.Join(filepath.Dir(out), target)); err != nil || string(data) != string(spec.Schema()) {
+		t.Errorf("the modeline names %s, which does not hold the schema: %v", target, err)
+	}
+}
