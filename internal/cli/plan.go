@@ -12,10 +12,10 @@ import (
 
 // planCmd reads the account and prints what apply would change.
 type planCmd struct {
-	Files            []string `name:"file" short:"f" required:"" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable)."`
-	Out              string   `placeholder:"FILE" type:"path" help:"Also save the plan to FILE, for 'apply FILE' (not written when the plan has errors)."`
-	Format           string   `enum:"text,json,markdown" default:"text" help:"Output format: text, json or markdown."`
-	DetailedExitcode bool     `name:"detailed-exitcode" help:"Exit 2 when there are changes (0 none, 1 error)."`
+	specInput
+	Out              string `placeholder:"FILE" type:"path" help:"Also save the plan to FILE, for 'apply FILE' (not written when the plan has errors)."`
+	Format           string `enum:"text,json,markdown" default:"text" help:"Output format: text, json or markdown."`
+	DetailedExitcode bool   `name:"detailed-exitcode" help:"Exit 2 when there are changes (0 none, 1 error)."`
 }
 
 func (c *planCmd) Run(g *Globals, sess *session) error {

@@ -13,8 +13,8 @@ import (
 // validateCmd checks spec files offline: every problem is printed, one per line, on stderr,
 // or with --format json as data on stdout.
 type validateCmd struct {
-	Files  []string `name:"file" short:"f" required:"" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable)."`
-	Format string   `enum:"text,json" default:"text" help:"Output format: text, or json (the verdict and the diagnostics as data, on stdout)."`
+	specInput
+	Format string `enum:"text,json" default:"text" help:"Output format: text, or json (the verdict and the diagnostics as data, on stdout)."`
 }
 
 // validateReport is validate's JSON output. Diagnostics have the form of a plan's, so that
