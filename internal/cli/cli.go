@@ -29,7 +29,9 @@ type cli struct {
 	Search   searchCmd   `cmd:"" help:"Search purchasable numbers."`
 	Areas    areasCmd    `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
 	Sandbox  sandboxCmd  `cmd:"" help:"Run the built-in Flowroute v1 sandbox."`
-	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of the spec."`
+	Show     showCmd     `cmd:"" help:"Render a plan saved by 'plan --out'."`
+	Fmt      fmtCmd      `cmd:"" help:"Rewrite spec files in the canonical layout, keeping comments."`
+	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of the spec, or write it with --out."`
 	Version  versionCmd  `cmd:"" help:"Print the version."`
 }
 
