@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -84,7 +85,7 @@ func Main(args []string, streams Streams) (status int) {
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited, status = true, code }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"version": versionLine()},
+		kong.Vars{"version": versionLine(), "sandbox_seed": strconv.Itoa(SandboxSeed)},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "flowroute-numbers: %v\n", err)
