@@ -160,8 +160,8 @@ func TestCIExampleMatchesTheCLI(t *testing.T) {
 				seen++
 				var c cli
 				exited := false // --version and --help end the parse
-				parser, err := kong.New(&c, kong.Exit(func(int) { exited = true }), kong.Writers(&strings.Builder{}, &strings.Builder{}),
-					kong.Vars{"version": versionLine(), "sandbox_seed": "0"})
+				parser, err := kong.New(&c, append(modelOptions(),
+					kong.Exit(func(int) { exited = true }), kong.Writers(&strings.Builder{}, &strings.Builder{}))...)
 				if err != nil {
 					t.Fatal(err)
 				}
