@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -29,18 +30,31 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 	if p.HasErrors() {
 		pf("> [!CAUTION]\n> The plan has errors and cannot be applied.\n\n")
 	}
+	routed := purchaseRoutes(p)
+	rows := slices.DeleteFunc(slices.Clone(p.Changes), func(ch Change) bool {
+		_, ok := routed[ch.Key]
+		return ok && ch.Action == SetRoutes
+	})
 	if !p.Empty() {
-		fold := len(p.Changes) > markdownOpenChanges
+		fold := len(rows) > markdownOpenChanges
 		if fold {
-			pf("<details><summary>%s</summary>\n\n", plural(len(p.Changes), "change", "changes"))
+			pf("<details><summary>%s</summary>\n\n", plural(len(rows), "change", "changes"))
 		}
 		pf("| | Action | Object | Change |\n|---|---|---|---|\n")
-		for i, ch := range p.Changes {
+		for i, ch := range rows {
 			if i == markdownMaxChanges {
-				pf("| | | | … and %d more |\n", len(p.Changes)-i)
+				pf("| | | | … and %d more |\n", len(rows)-i)
 				break
 			}
-			pf("| %s | %s | %s | %s |\n", markdownSign(ch.Action), strings.ReplaceAll(string(ch.Action), "_", " "), code(ch.Key), markdownChange(ch))
+			cell := markdownChange(ch)
+			if sr, ok := routed[ch.Key]; ok && ch.Action == Purchase {
+				for _, f := range []string{fieldPrimary, fieldFailover} {
+					if before, after := sr.Before[f], sr.After[f]; before != after {
+						cell += fmt.Sprintf("<br>%s: %s", f, code(after))
+					}
+				}
+			}
+			pf("| %s | %s | %s | %s |\n", markdownSign(ch.Action), strings.ReplaceAll(string(ch.Action), "_", " "), code(ch.Key), cell)
 		}
 		pf("\n")
 		if fold {

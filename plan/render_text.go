@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -58,8 +59,12 @@ func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 		{Purchase, "Numbers to purchase:"},
 		{SetRoutes, "Numbers to update:"},
 	}
+	routed := purchaseRoutes(p)
 	for _, g := range groups {
 		changes := changesOf(p, g.action)
+		if g.action == SetRoutes {
+			changes = slices.DeleteFunc(changes, func(ch Change) bool { _, ok := routed[ch.Key]; return ok })
+		}
 		if len(changes) == 0 {
 			continue
 		}
@@ -70,6 +75,13 @@ func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 		}
 		for _, ch := range changes {
 			t.change(ch, width)
+			if sr, ok := routed[ch.Key]; ok && ch.Action == Purchase {
+				for _, f := range []string{fieldPrimary, fieldFailover} {
+					if before, after := sr.Before[f], sr.After[f]; before != after {
+						t.printf("      %-15s %s\n", f+":", clean(after))
+					}
+				}
+			}
 		}
 		t.printf("\n")
 	}
@@ -158,6 +170,25 @@ func (t *textWriter) diagnostic(d Diagnostic) {
 	}
 }
 
+// purchaseRoutes returns the set_routes changes of the numbers the plan purchases, by number.
+// The text and Markdown plans show each on its purchase, so that a new number appears once;
+// the JSON plan keeps both actions, which apply runs in turn.
+func purchaseRoutes(p *Plan) map[string]Change {
+	bought := map[string]bool{}
+	for _, ch := range p.Changes {
+		if ch.Action == Purchase {
+			bought[ch.Key] = true
+		}
+	}
+	routed := map[string]Change{}
+	for _, ch := range p.Changes {
+		if ch.Action == SetRoutes && bought[ch.Key] {
+			routed[ch.Key] = ch
+		}
+	}
+	return routed
+}
+
 // changesOf returns the changes of one action, in plan order.
 func changesOf(p *Plan, a Action) []Change {
 	var out []Change
@@ -175,7 +206,8 @@ func showUnmanaged(p *Plan) bool {
 	return len(p.Unmanaged.Routes)+len(p.Unmanaged.Numbers) > 0 && p.Policy.Unmanaged != spec.UnmanagedIgnore
 }
 
-// summaryLine is "Plan: 1 route to create, 2 numbers to purchase, 3 numbers to update." or
+// summaryLine is "Plan: 1 route to create, 2 numbers to purchase, 3 numbers to update." (the
+// updates of numbers other than those purchased) or
 // "No changes. The account matches the spec."
 func summaryLine(p *Plan) string {
 	switch {
@@ -185,10 +217,11 @@ func summaryLine(p *Plan) string {
 		return "No changes. The account matches the spec."
 	}
 	s := p.Summary
+	// A number purchased with its routes is counted once, as a purchase, as it is shown.
 	return fmt.Sprintf("Plan: %s to create, %s to purchase, %s to update.",
 		plural(s.RoutesToCreate, "route", "routes"),
 		plural(s.NumbersToPurchase, "number", "numbers"),
-		plural(s.NumbersToUpdate, "number", "numbers"))
+		plural(s.NumbersToUpdate-len(purchaseRoutes(p)), "number", "numbers"))
 }
 
 // clean escapes the control characters of a value read from the account, so that it stays on

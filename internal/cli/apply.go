@@ -20,7 +20,8 @@ import (
 // applyCmd applies a spec (planning it first) or a plan saved by 'plan --out'.
 type applyCmd struct {
 	Files       []string `name:"file" short:"f" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable): plan it, then apply."`
-	PlanFile    string   `arg:"" optional:"" name:"planfile" type:"path" help:"A plan saved by 'plan --out': apply exactly it, refusing it if the account changed since."`
+	Args        []string `arg:"" optional:"" name:"planfile-or-spec" help:"A plan saved by 'plan --out' (apply exactly it, refusing it if the account changed since), or spec files and directories (*.yaml, *.yml) as with -f."`
+	PlanFile    string   `kong:"-"` // the plan file among Args, set by Validate
 	AutoApprove bool     `name:"auto-approve" help:"Apply without asking for confirmation (required when standard input is not a terminal, as in CI)."`
 	limitFlags
 }
@@ -72,6 +73,7 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 		p = saved.Plan
 	}
 	color := plan.TextOptions{Color: g.color()}
+	annotatePlan(g, p)
 
 	switch {
 	case p.HasErrors():

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -20,16 +21,20 @@ import (
 // cli is the command line: global flags and one struct per command.
 type cli struct {
 	Globals
+	VersionFlag kong.VersionFlag `name:"version" help:"Print the version and exit."`
 
-	Validate validateCmd `cmd:"" help:"Check spec files offline."`
-	Plan     planCmd     `cmd:"" help:"Read the account and show what apply would change."`
-	Apply    applyCmd    `cmd:"" help:"Apply a spec or a saved plan to the account."`
-	Export   exportCmd   `cmd:"" help:"Write the account as a spec."`
-	Search   searchCmd   `cmd:"" help:"Search purchasable numbers."`
-	Areas    areasCmd    `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
-	Sandbox  sandboxCmd  `cmd:"" help:"Run the built-in Flowroute v1 sandbox."`
-	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of the spec."`
-	Version  versionCmd  `cmd:"" help:"Print the version."`
+	Validate   validateCmd   `cmd:"" help:"Check spec files offline."`
+	Plan       planCmd       `cmd:"" help:"Read the account and show what apply would change."`
+	Apply      applyCmd      `cmd:"" help:"Apply a spec or a saved plan to the account."`
+	Export     exportCmd     `cmd:"" help:"Write the account as a spec."`
+	Search     searchCmd     `cmd:"" help:"Search purchasable numbers."`
+	Areas      areasCmd      `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
+	Sandbox    sandboxCmd    `cmd:"" help:"Run the built-in Flowroute v1 sandbox."`
+	Show       showCmd       `cmd:"" help:"Render a plan saved by 'plan --out'."`
+	Fmt        fmtCmd        `cmd:"" help:"Rewrite spec files in the canonical layout, keeping comments."`
+	Schema     schemaCmd     `cmd:"" help:"Print the JSON Schema of the spec, or write it with --out."`
+	Version    versionCmd    `cmd:"" help:"Print the version."`
+	Completion completionCmd `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`
 }
 
 // exitError ends a command whose output is already printed with an exit status: 2 for
@@ -69,20 +74,27 @@ func OSStreams() Streams {
 // not.
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
+// modelOptions are the kong options that make the model (name, description, the variables
+// tags refer to), for Main and for the tests that check other files against the model.
+func modelOptions() []kong.Option {
+	return []kong.Option{
+		kong.Name("flowroute-numbers"),
+		kong.Description("Manage Flowroute phone numbers and inbound routes as code."),
+		kong.Vars{"version": versionLine(), "sandbox_seed": strconv.Itoa(SandboxSeed)},
+	}
+}
+
 // Main parses args, runs the command with the streams and returns the exit status.
 func Main(args []string, streams Streams) (status int) {
 	stdout, stderr := streams.Out, streams.Err
 	var c cli
 	exited := false
-	parser, err := kong.New(&c,
-		kong.Name("flowroute-numbers"),
-		kong.Description("Manage Flowroute phone numbers and inbound routes as code."),
+	parser, err := kong.New(&c, append(modelOptions(),
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited, status = true, code }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"version": buildVersion()},
-	)
+	)...)
 	if err != nil {
 		fmt.Fprintf(stderr, "flowroute-numbers: %v\n", err)
 		return 1

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
@@ -14,10 +15,16 @@ import (
 
 // exportCmd writes the account as a spec that plans to "No changes.".
 type exportCmd struct {
-	Out string `placeholder:"FILE" type:"path" help:"Write the spec to FILE instead of standard output."`
+	Out   string `placeholder:"FILE" type:"path" help:"Write the spec to FILE instead of standard output, and the schema beside it."`
+	Force bool   `help:"Overwrite FILE when it exists."`
 }
 
 func (c *exportCmd) Run(g *Globals, sess *session) error {
+	if c.Out != "" {
+		if err := refuseOverwrite(c.Out, c.Force); err != nil {
+			return err
+		}
+	}
 	ctx := sess.ctx
 	client, err := sess.Client()
 	if err != nil {
@@ -41,7 +48,7 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 	if g.Sandbox {
 		from = "the sandbox (state " + g.SandboxState + ")"
 	}
-	header := fmt.Sprintf("Exported by flowroute-numbers %s from %s\non %s: %s and %s.\nEvery field is managed; delete one to let the account keep whatever it has.",
+	header := fmt.Sprintf(schemaModeline+"\n\nExported by flowroute-numbers %s from %s\non %s: %s and %s.\nEvery field is managed; delete one to let the account keep whatever it has.",
 		buildVersion(), from, time.Now().UTC().Format(time.RFC3339),
 		nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"))
 	out := &spec.Spec{Version: 1, Routes: current.Routes, Numbers: current.Numbers}
@@ -50,6 +57,7 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 	if err := spec.Write(&b, out, header); err != nil {
 		return fmt.Errorf("exporting: %w", err)
 	}
+	b.WriteString(exportPolicy)
 	if c.Out == "" {
 		if _, err := g.stdout.Write(b.Bytes()); err != nil {
 			return err
@@ -58,8 +66,12 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 		if err := atomicfile.Write(c.Out, b.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("exporting: %w", err)
 		}
-		fmt.Fprintf(g.stderr, "Wrote %s and %s to %s.\n",
-			nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"), c.Out)
+		schema := filepath.Join(filepath.Dir(c.Out), SchemaFile)
+		if err := writeSchema(schema); err != nil {
+			return fmt.Errorf("exporting: %w", err)
+		}
+		fmt.Fprintf(g.stderr, "Wrote %s and %s to %s, and the schema its first line names to %s.\n",
+			nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"), c.Out, schema)
 	}
 	exportCheck(g, b.Bytes(), cmp.Or(c.Out, "the exported spec"))
 	return nil

@@ -139,7 +139,7 @@ func (g *Globals) client(opts ...flowroute.Option) (*flowroute.Client, func(), e
 	endpoint, access, secret := g.Endpoint, g.AccessKey, g.SecretKey
 	stop := func() {}
 	if g.Sandbox {
-		sb, err := sandbox.Start(sandbox.Options{StatePath: g.SandboxState}, "127.0.0.1:0")
+		sb, err := sandbox.Start(sandbox.Options{StatePath: g.SandboxState, Seed: SandboxSeed}, "127.0.0.1:0")
 		if err != nil {
 			return nil, nil, err
 		}

@@ -13,10 +13,10 @@ import (
 
 // planCmd reads the account and prints what apply would change.
 type planCmd struct {
-	Files            []string `name:"file" short:"f" required:"" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable)."`
-	Out              string   `placeholder:"FILE" type:"path" help:"Also save the plan to FILE, for 'apply FILE' (not written when the plan has errors)."`
-	Format           string   `enum:"text,json,markdown" default:"text" help:"Output format: text, json or markdown."`
-	DetailedExitcode bool     `name:"detailed-exitcode" help:"Exit 2 when there are changes (0 none, 1 error)."`
+	specInput
+	Out              string `placeholder:"FILE" type:"path" help:"Also save the plan to FILE, for 'apply FILE' (not written when the plan has errors)."`
+	Format           string `enum:"text,json,markdown" default:"text" help:"Output format: text, json or markdown."`
+	DetailedExitcode bool   `name:"detailed-exitcode" help:"Exit 2 when there are changes (0 none, 1 error)."`
 	limitFlags
 }
 
@@ -48,7 +48,7 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 	}
 	desired, err := loadSpec(g, c.Files, "Error: ")
 	if err != nil {
-		return err
+		return renderSpecErrors(g, c.Format, err)
 	}
 	ctx := sess.ctx
 	acct, err := sess.Backend()
@@ -79,6 +79,7 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 	if err != nil {
 		return err
 	}
+	annotatePlan(g, p)
 	if err := planStepSummary(p); err != nil {
 		fmt.Fprintf(g.stderr, "Warning: writing the GitHub step summary: %v\n", err)
 	}

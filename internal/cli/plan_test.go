@@ -93,7 +93,7 @@ func TestPlanExitCodes(t *testing.T) {
 		{name: "no changes", args: []string{"-f", noChanges}, code: 0, stdout: []string{"No changes. The account matches the spec."}},
 		{name: "no changes, detailed", args: []string{"-f", noChanges, "--detailed-exitcode"}, code: 0, stdout: []string{"No changes."}},
 		{name: "changes", args: []string{"-f", changes}, code: 0,
-			stdout: []string{"+ " + forSale[0] + "  METERED", "Plan: 0 routes to create, 1 number to purchase, 1 number to update."}},
+			stdout: []string{"+ " + forSale[0] + "  METERED", "Plan: 0 routes to create, 1 number to purchase, 0 numbers to update."}},
 		{name: "changes, detailed", args: []string{"-f", changes, "--detailed-exitcode"}, code: 2, stdout: []string{"Plan: 0 routes"}},
 		{name: "error diagnostics still print the plan", args: []string{"-f", errors, "--detailed-exitcode"}, code: 1,
 			stdout: []string{"Error: " + errors + ":7:", "v1 cannot change a number's billing method", "cannot be applied"}},

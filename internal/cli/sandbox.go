@@ -25,7 +25,7 @@ type sandboxCmd struct {
 type sandboxServeCmd struct {
 	Addr             string        `help:"Loopback address to listen on (port 0 picks a free one)." default:"127.0.0.1:8155"`
 	State            string        `help:"State file of the sandbox account, created when missing." default:".flowroute-sandbox.json" type:"path"`
-	Seed             int64         `help:"Seed of a new state's inventory and of the injected faults." default:"1"`
+	Seed             int64         `help:"Seed of a new state's inventory and of the injected faults (default: the seed --sandbox uses, so both sell the same numbers)." default:"${sandbox_seed}"`
 	InventorySize    int           `help:"Purchasable numbers in a new state." default:"12000"`
 	Latency          time.Duration `help:"Injected latency added to every request."`
 	Jitter           time.Duration `help:"Up to this much more latency, at random."`
@@ -35,6 +35,11 @@ type sandboxServeCmd struct {
 	LostResponseRate float64       `help:"Share of writes carried out and saved, then left without a response (0..1)."`
 	CNAMApproval     string        `help:"What becomes of a new v2 CNAM record, pending at first: auto (approved), pending (until POST /sandbox/cnams/ID/approve or /reject) or reject." enum:"auto,pending,reject" default:"auto"`
 }
+
+// SandboxSeed seeds the inventory of a new sandbox account, both for --sandbox and for
+// sandbox serve (whose --seed can change it), so that a number found with one is for sale in
+// the other.
+const SandboxSeed = 0
 
 // sandboxContext returns the context serve runs in: cancelled on SIGINT or SIGTERM. Tests
 // replace it to stop the server without signals.

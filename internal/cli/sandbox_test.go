@@ -137,3 +137,29 @@ func TestSandboxServeServesUntilStopped(t *testing.T) {
 		})
 	}
 }
+
+// TestSandboxServeAndSandboxFlagSellTheSameNumbers: a new account of `sandbox serve` and of
+// --sandbox start from the same seed, so a number found with one is for sale in the other.
+// Not parallel: it replaces sandboxContext.
+func TestSandboxServeAndSandboxFlagSellTheSameNumbers(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // serve starts, writes its new state, and stops at once
+	old := sandboxContext
+	sandboxContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	t.Cleanup(func() { sandboxContext = old })
+	served := filepath.Join(t.TempDir(), "served.json")
+	var out, errb bytes.Buffer
+	if code := run([]string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--state", served}, &out, &errb); code != 0 {
+		t.Fatalf("sandbox serve: exit %d\n%s", code, errb.String())
+	}
+	search := func(state string) string {
+		stdout, stderr, code := sandboxCLI(t, state, nil, "search", "--limit", "5", "--format", "json")
+		if code != 0 {
+			t.Fatalf("search: exit %d\n%s", code, stderr)
+		}
+		return stdout
+	}
+	if a, b := search(served), search(filepath.Join(t.TempDir(), "flag.json")); a != b {
+		t.Errorf("sandbox serve sells\n%s\nbut --sandbox sells\n%s", a, b)
+	}
+}

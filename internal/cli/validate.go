@@ -1,19 +1,36 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
-// validateCmd checks spec files offline: every problem is printed, one per line, on stderr.
+// validateCmd checks spec files offline: every problem is printed, one per line, on stderr,
+// or with --format json as data on stdout.
 type validateCmd struct {
-	Files []string `name:"file" short:"f" required:"" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable)."`
+	specInput
+	Format string `enum:"text,json" default:"text" help:"Output format: text, or json (the verdict and the diagnostics as data, on stdout)."`
+}
+
+// validateReport is validate's JSON output. Diagnostics have the form of a plan's, so that
+// one reader handles both.
+type validateReport struct {
+	Valid       bool              `json:"valid"`
+	Files       []string          `json:"files"`
+	Routes      int               `json:"routes"`
+	Numbers     int               `json:"numbers"`
+	Diagnostics []plan.Diagnostic `json:"diagnostics"`
 }
 
 func (c *validateCmd) Run(g *Globals) error {
+	if c.Format == "json" {
+		return c.json(g)
+	}
 	s, err := loadSpec(g, c.Files, "") // a list of problems is validate's output, not an error
 	if err != nil {
 		return err
@@ -23,8 +40,38 @@ func (c *validateCmd) Run(g *Globals) error {
 	return nil
 }
 
+// json prints the verdict and the diagnostics as a validateReport; exit status 1 when the
+// spec is invalid, as with text. A file that cannot be read is an error, not a diagnostic.
+func (c *validateCmd) json(g *Globals) error {
+	s, err := spec.Load(c.Files...)
+	var errs spec.Errors
+	if err != nil && !errors.As(err, &errs) {
+		return err
+	}
+	rep := validateReport{Valid: err == nil, Files: c.Files, Diagnostics: specErrorPlan(errs).Diagnostics}
+	if rep.Diagnostics == nil {
+		rep.Diagnostics = []plan.Diagnostic{}
+	}
+	if s != nil && err == nil {
+		rep.Routes, rep.Numbers = len(s.Routes), len(s.Numbers)
+	}
+	data, merr := json.MarshalIndent(&rep, "", "  ")
+	if merr != nil {
+		return merr
+	}
+	if _, werr := g.stdout.Write(append(data, '\n')); werr != nil {
+		return werr
+	}
+	if err != nil {
+		annotateSpecErrors(g, errs)
+		return exitCode(1)
+	}
+	return nil
+}
+
 // loadSpec loads the spec files. When the spec has problems it prints every one on stderr, one
-// per line after prefix, and returns a silent exit status 1.
+// per line after prefix (and, under GitHub Actions, as annotations), and returns a
+// *specErrors, which ends the run with exit status 1.
 func loadSpec(g *Globals, files []string, prefix string) (*spec.Spec, error) {
 	s, err := spec.Load(files...)
 	var errs spec.Errors
@@ -34,7 +81,8 @@ func loadSpec(g *Globals, files []string, prefix string) (*spec.Spec, error) {
 	for _, e := range errs {
 		fmt.Fprintf(g.stderr, "%s%v\n", prefix, e)
 	}
-	return nil, exitCode(1)
+	annotateSpecErrors(g, errs)
+	return nil, &specErrors{errs}
 }
 
 // nounCount formats a count with its noun: "1 route", "3 routes".

@@ -5,23 +5,32 @@ import (
 	"runtime/debug"
 )
 
-// revision is set by the Makefile (-ldflags "-X …/internal/cli.revision=…") for builds made with
-// -buildvcs=false; otherwise the VCS revision comes from the build info.
-var revision string
+// version and revision are stamped by `make build` and `make release`
+// (-ldflags "-X github.com/flowroute-numbers/flowroute-numbers/internal/cli.version=v1.2.3
+// -X …/internal/cli.revision=…"). Left empty, the module version of `go install MODULE@vX.Y.Z`
+// and the VCS revision come from the build info.
+var (
+	version  string
+	revision string
+)
 
 type versionCmd struct{}
 
 func (versionCmd) Run(g *Globals) error {
-	fmt.Fprintf(g.stdout, "flowroute-numbers %s\n", buildVersion())
+	fmt.Fprintln(g.stdout, versionLine())
 	return nil
 }
 
-// buildVersion is the module version and the VCS revision the binary was built from.
+// versionLine is what `version` and `--version` print: "flowroute-numbers v1.2.3 (0123456789ab)".
+func versionLine() string { return "flowroute-numbers " + buildVersion() }
+
+// buildVersion is the version the binary was built as and the VCS revision it was built from:
+// the stamped version first, then the module version of `go install …@vX.Y.Z`, else "(devel)".
 func buildVersion() string {
-	version, rev, dirty := "(devel)", revision, ""
+	v, rev, dirty := version, revision, ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" {
-			version = bi.Main.Version
+		if v == "" && bi.Main.Version != "" {
+			v = bi.Main.Version
 		}
 		for _, s := range bi.Settings {
 			switch {
@@ -32,11 +41,14 @@ func buildVersion() string {
 			}
 		}
 	}
+	if v == "" {
+		v = "(devel)"
+	}
 	if rev == "" {
-		return version
+		return v
 	}
 	if len(rev) > 12 {
 		rev = rev[:12]
 	}
-	return fmt.Sprintf("%s (%s%s)", version, rev, dirty)
+	return fmt.Sprintf("%s (%s%s)", v, rev, dirty)
 }

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
+)
+
+// badSpec has two problems, at known lines and columns.
+const badSpec = "testdata/specs/bad.yaml"
+
+// TestPlanOfABadSpecIsStillADocument checks that plan --format markdown and --format json
+// print the spec's problems with their positions, so that a pull-request comment shows them,
+// and still exit 1; the text format prints nothing on stdout, the problems being on stderr.
+func TestPlanOfABadSpecIsStillADocument(t *testing.T) {
+	for _, format := range []string{"markdown", "json", "text"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			var out, errb bytes.Buffer
+			code := run([]string{"--sandbox", "--sandbox-state", filepath.Join(t.TempDir(), "s.json"), "plan", "-f", badSpec, "--format", format, "--detailed-exitcode"}, &out, &errb)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1\n%s", code, errb.String())
+			}
+			if !strings.Contains(errb.String(), "Error: testdata/specs/bad.yaml:5:55: ") {
+				t.Errorf("stderr lacks the problem:\n%s", errb.String())
+			}
+			switch format {
+			case "text":
+				if out.Len() != 0 {
+					t.Errorf("text plan of a bad spec printed on stdout:\n%s", out.String())
+				}
+				return
+			case "json":
+				var p plan.Plan
+				if err := json.Unmarshal(out.Bytes(), &p); err != nil || !p.HasErrors() || len(p.Diagnostics) != 2 || p.Diagnostics[0].Pos.Line != 5 {
+					t.Errorf("JSON plan of a bad spec: %v, %+v", err, p.Diagnostics)
+				}
+			}
+			golden.Check(t, filepath.Join("testdata", "golden", "spec-errors", format+".golden"), out.Bytes())
+		})
+	}
+}
+
+// TestGitHubActionsAnnotations checks that under GITHUB_ACTIONS=true validate prints each spec
+// problem, and plan each diagnostic, as a workflow annotation on stderr, and that nothing of
+// the kind is printed elsewhere.
+func TestGitHubActionsAnnotations(t *testing.T) {
+	var out, errb bytes.Buffer
+	run([]string{"validate", "-f", badSpec}, &out, &errb)
+	if strings.Contains(errb.String(), "::error") {
+		t.Errorf("annotations outside GitHub Actions:\n%s", errb.String())
+	}
+
+	t.Setenv("GITHUB_ACTIONS", "true")
+	errb.Reset()
+	if code := run([]string{"validate", "-f", badSpec}, &out, &errb); code != 1 {
+		t.Fatalf("validate: exit %d, want 1", code)
+	}
+	for _, want := range []string{
+		`::error file=testdata/specs/bad.yaml,line=5,col=55,title=flowroute-numbers::failover_route "nowhere" is not a declared route (declare it under routes, or use the built-in route sip-reg)` + "\n",
+		`::error file=testdata/specs/bad.yaml,line=6,col=3,title=flowroute-numbers::number "+1 206 555 0101" is not an E.164 number`,
+	} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("validate's stderr lacks %q:\n%s", want, errb.String())
+		}
+	}
+
+	// The sandbox account owns numbers this spec does not name: a warning diagnostic.
+	state, _ := seedSandbox(t, 0, nil, []flowroute.Number{{TN: "12065550100"}}, 0)
+	path := writeSpec(t, "version: 1\nroutes:\n  pbx: {type: HOST, value: \"24.239.23.40:5060\"}\n")
+	stdout, stderr, code := sandboxCLI(t, state, nil, "plan", "-f", path, "--format", "markdown")
+	if code != 0 {
+		t.Fatalf("plan: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "::warning title=flowroute-numbers::the account has 1 number that the spec does not name (") || strings.Contains(stdout, "::warning") {
+		t.Errorf("plan's warning is not annotated on stderr only:\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
+	}
+}
+
+// TestAnnotationEscaping checks GitHub's escapes: %, CR and LF in the message, and ":" and ","
+// too in a property value; unknown parts of a position are left out.
+func TestAnnotationEscaping(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		sev  plan.Severity
+		pos  spec.Pos
+		msg  string
+		want string
+	}{
+		{plan.Error, spec.Pos{File: "a,b:c%.yaml", Line: 3, Col: 4}, "50% off\r\nnext: line, here",
+			"::error file=a%2Cb%3Ac%25.yaml,line=3,col=4,title=flowroute-numbers::50%25 off%0D%0Anext: line, here"},
+		{plan.Warning, spec.Pos{File: "n.yaml", Line: 2}, "w", "::warning file=n.yaml,line=2,title=flowroute-numbers::w"},
+		{plan.Warning, spec.Pos{}, "w", "::warning title=flowroute-numbers::w"},
+	} {
+		if got := annotation(c.sev, c.pos, c.msg); got != c.want {
+			t.Errorf("annotation(%v, %v, %q) = %q, want %q", c.sev, c.pos, c.msg, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
+)
+
+// SchemaFile is the name of the JSON Schema file that export and `schema --out` write next to
+// a spec, and that the modeline of an exported spec names.
+const SchemaFile = "flowroute-numbers.schema.json"
+
+// schemaModeline is the comment that points the YAML language server (VS Code's YAML
+// extension, and every editor that uses it) at the schema file next to the spec: a relative
+// path, so it resolves offline wherever the spec is checked out.
+const schemaModeline = "yaml-language-server: $schema=./" + SchemaFile
+
+// exportPolicy is the policy block of an exported spec: the defaults written out, so that a
+// reviewer sees the limits in force and changes them in one place. spec.Write leaves out a
+// policy equal to the defaults (the exported spec has a zero one), so the block is written once.
+var exportPolicy = policyBlock([][2]string{
+	{"policy:", "the defaults, written out: change them here"},
+	{"  unmanaged: " + spec.UnmanagedWarn, "ignore | warn | error: what plan says of what the spec does not list"},
+	{fmt.Sprintf("  max_purchases: %d", spec.DefaultMaxPurchases), "plan refuses to buy more numbers at once"},
+	{`  # max_monthly_cost: "50.00"`, "plan refuses purchases costing more per month (unset: no limit)"},
+})
+
+// policyBlock writes each line with its comment, the comments aligned.
+func policyBlock(lines [][2]string) string {
+	width := 0
+	for _, l := range lines {
+		width = max(width, len(l[0]))
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		fmt.Fprintf(&b, "%-*s  # %s\n", width, l[0], l[1])
+	}
+	return b.String()
+}
+
+// refuseOverwrite returns an error when path exists and force is false, so that export never
+// replaces a spec someone wrote by hand.
+func refuseOverwrite(path string, force bool) error {
+	if force {
+		return nil
+	}
+	_, err := os.Lstat(path)
+	switch {
+	case err == nil:
+		return fmt.Errorf("%s exists: export does not overwrite it; give --force to replace it, or another --out", path)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	}
+	return fmt.Errorf("checking --out %s: %w", path, err)
+}
