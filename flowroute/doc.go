@@ -3,11 +3,14 @@
 //
 // # Requests
 //
-// Every call goes through one request path. It signs the request (HMAC-SHA1, see Signature),
-// waits for the client-side rate limit (WithRateLimit, default DefaultRateLimit requests a
-// second), waits for a free slot among the requests in flight (WithParallelism, default
-// DefaultParallelism), sends, and reads the answer. A status from 200 to 206 is a success;
-// anything else is an *APIError, or a *RateLimitError for 429. A 404 matches ErrNotFound.
+// Every call goes through one request engine (flowroute/internal/engine, shared with the v2
+// client), with v1's HMAC signer as its authentication step. It signs the request (HMAC-SHA1,
+// see Signature), waits for the client-side rate limit (WithRateLimit, default
+// DefaultRateLimit requests a second), waits for a free slot among the requests in flight
+// (WithParallelism, default DefaultParallelism), sends, and reads the answer. A status from
+// 200 to 206 is a success; anything else is an *APIError, or a *RateLimitError for 429.
+// ErrNotFound and ErrOutcomeUnknown are package account's: a 404 matches ErrNotFound, a 409
+// account.ErrConflict, a 429 that outlasts the retries account.ErrRateLimited.
 // Redirects are not followed: a 3xx is an *APIError too.
 //
 // # Retries

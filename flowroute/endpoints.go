@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
 // listBody is the envelope of every v1 list answer. Each list is a JSON object keyed by the
@@ -58,7 +60,7 @@ func (c *Client) list(ctx context.Context, path string, q url.Values, opt PageOp
 		q.Set("page", strconv.Itoa(opt.Page))
 	}
 	var lb listBody
-	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &lb); err != nil {
+	if err := c.eng.Do(ctx, engine.Request{Method: http.MethodGet, Path: path, Query: q}, &lb); err != nil {
 		return nil, err
 	}
 	return &lb, nil
@@ -130,7 +132,7 @@ func (c *Client) GetNumber(ctx context.Context, tn string) (*Number, error) {
 		return nil, err
 	}
 	var n Number
-	if err := c.do(ctx, request{method: http.MethodGet, path: "tns/" + tn}, &n); err != nil {
+	if err := c.eng.Do(ctx, engine.Request{Method: http.MethodGet, Path: "tns/" + tn}, &n); err != nil {
 		return nil, err
 	}
 	n.TN = tn
@@ -152,7 +154,7 @@ func (c *Client) PurchaseNumber(ctx context.Context, tn, billingMethod string) e
 	body := struct {
 		BillingMethod string `json:"billing_method"`
 	}{billingMethod}
-	return c.do(ctx, request{method: http.MethodPut, path: "tns/" + tn, body: body}, nil)
+	return c.eng.Do(ctx, engine.Request{Method: http.MethodPut, Path: "tns/" + tn, Body: body}, nil)
 }
 
 // SetRoutes sets the primary and the failover route of tn; v1 sets the two together.
@@ -169,7 +171,7 @@ func (c *Client) SetRoutes(ctx context.Context, tn, primary, failover string) er
 	body := struct {
 		Routes []RouteRef `json:"routes"`
 	}{[]RouteRef{{Name: primary}, {Name: failover}}}
-	return c.do(ctx, request{method: http.MethodPatch, path: "tns/" + tn, body: body}, nil)
+	return c.eng.Do(ctx, engine.Request{Method: http.MethodPatch, Path: "tns/" + tn, Body: body}, nil)
 }
 
 // ListRoutes returns one page of the account's inbound routes, by name.
@@ -194,5 +196,5 @@ func (c *Client) CreateRoute(ctx context.Context, r Route) error {
 		Type  string `json:"type"`
 		Value string `json:"value"`
 	}{r.Type, r.Value}
-	return c.do(ctx, request{method: http.MethodPut, path: "routes/" + url.PathEscape(r.Name), body: body}, nil)
+	return c.eng.Do(ctx, engine.Request{Method: http.MethodPut, Path: "routes/" + url.PathEscape(r.Name), Body: body}, nil)
 }

@@ -1,4 +1,4 @@
-package flowroute
+package engine
 
 import (
 	"bytes"
@@ -14,26 +14,47 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 )
 
-// maxBody bounds the bytes read from one response; the largest v1 page is far smaller.
+// maxBody bounds the bytes read from one response; the largest page is far smaller.
 const maxBody = 16 << 20
 
-// request is one API call, before signing.
-type request struct {
-	method string     // GET, PUT or PATCH
-	path   string     // escaped, relative to the endpoint: "tns/12065551234"
-	query  url.Values // blank values are dropped
-	body   any        // marshalled to JSON when not nil
+// Request is one API call.
+type Request struct {
+	Method string     // GET, PUT, POST, PATCH, DELETE
+	Path   string     // escaped, relative to the endpoint: "tns/12065551234"
+	Query  url.Values // sent as EncodeQuery gives it: blank values dropped, keys sorted
+	Body   any        // marshalled to JSON when not nil
 }
 
 // isWrite reports whether the request changes the account, and so must never be repeated
 // unless the repetition cannot do harm.
-func (r *request) isWrite() bool { return r.method != http.MethodGet }
+func (r *Request) isWrite() bool { return r.Method != http.MethodGet && r.Method != http.MethodHead }
+
+// EncodeQuery drops blank values, sorts by key and form-encodes: "limit=1&npa=206". v1 signs
+// the query in this form, so the query sent and the one signed always agree.
+func EncodeQuery(q url.Values) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		for _, v := range q[k] {
+			if v == "" {
+				continue
+			}
+			parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(v))
+		}
+	}
+	return strings.Join(parts, "&")
+}
 
 // attempt is what one try of a request came to.
 type attempt struct {
@@ -45,48 +66,48 @@ type attempt struct {
 	header http.Header
 }
 
-// do sends req, retrying where safe, and decodes a successful JSON answer into out (when not
-// nil and the body is not empty). It is the single request path of the client: every call
-// goes through its rate limit, its cap on requests in flight and its retry rules.
-func (c *Client) do(ctx context.Context, req request, out any) error {
-	u, err := c.base.Parse(req.path)
+// Do sends req, retrying where safe, and decodes a successful JSON answer into out (when not
+// nil and the body is not empty). Every call of a client goes through it: its rate limit, its
+// cap on requests in flight and its retry rules (see the package documentation).
+func (e *Engine) Do(ctx context.Context, req Request, out any) error {
+	u, err := e.base.Parse(req.Path)
 	if err != nil {
-		return fmt.Errorf("flowroute: bad request path %q: %w", req.path, redactURLError(err))
+		return fmt.Errorf("flowroute: bad request path %q: %w", req.Path, RedactURLError(err))
 	}
-	u.RawQuery = CanonicalQuery(req.query)
+	u.RawQuery = EncodeQuery(req.Query)
 	path := u.RequestURI()
 	var body []byte
-	if req.body != nil {
-		if body, err = json.Marshal(req.body); err != nil {
-			return fmt.Errorf("%s %s: encoding the body: %w", req.method, path, err)
+	if req.Body != nil {
+		if body, err = json.Marshal(req.Body); err != nil {
+			return fmt.Errorf("%s %s: encoding the body: %w", req.Method, path, err)
 		}
 	}
 	for n := 1; ; n++ {
-		a := c.try(ctx, req.method, u, body, n)
+		a := e.try(ctx, req.Method, u, body, n)
 		if a.err == nil && a.status >= 200 && a.status <= 206 {
 			if out == nil || len(bytes.TrimSpace(a.body)) == 0 {
 				return nil
 			}
 			if err := json.Unmarshal(a.body, out); err != nil {
-				return fmt.Errorf("%s %s: decoding the answer: %w", req.method, path, err)
+				return fmt.Errorf("%s %s: decoding the answer: %w", req.Method, path, err)
 			}
 			return nil
 		}
-		err, retry := c.classify(ctx, req, path, a)
-		if !retry || n >= c.retry.MaxAttempts {
+		err, retry := e.classify(ctx, req, path, a)
+		if !retry || n >= e.retry.MaxAttempts {
 			if retry && n > 1 {
 				return fmt.Errorf("giving up after %d attempts: %w", n, err)
 			}
 			return err
 		}
-		wait := c.backoff(n)
+		wait := e.backoff(n)
 		if rl := (*RateLimitError)(nil); errors.As(err, &rl) && rl.RetryAfter > wait {
 			if rl.RetryAfter > maxRetryAfter {
 				return err
 			}
 			wait = rl.RetryAfter
 		}
-		if serr := c.sleep(ctx, wait); serr != nil {
+		if serr := e.sleep(ctx, wait); serr != nil {
 			return fmt.Errorf("%w, while waiting to retry after: %w", serr, err)
 		}
 	}
@@ -101,28 +122,29 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 //     gives an *OutcomeUnknownError. A 500 counts as unknown: the server may have done the
 //     write before failing.
 //   - Any other status is final.
-func (c *Client) classify(ctx context.Context, req request, path string, a attempt) (error, bool) {
+func (e *Engine) classify(ctx context.Context, req Request, path string, a attempt) (error, bool) {
 	if a.err != nil {
 		if a.final {
-			return fmt.Errorf("%s %s: %w", req.method, path, a.err), false
+			return fmt.Errorf("%s %s: %w", req.Method, path, a.err), false
 		}
 		if req.isWrite() && a.sent {
-			return &OutcomeUnknownError{Method: req.method, Path: path, Err: a.err}, false
+			return &OutcomeUnknownError{Method: req.Method, Path: path, Err: a.err}, false
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("%s %s: %w", req.method, path, a.err), false
+			return fmt.Errorf("%s %s: %w", req.Method, path, a.err), false
 		}
 		if req.isWrite() {
-			return fmt.Errorf("%s %s: request never reached the server: %w", req.method, path, a.err), true
+			return fmt.Errorf("%s %s: request never reached the server: %w", req.Method, path, a.err), true
 		}
-		return fmt.Errorf("%s %s: %w", req.method, path, a.err), true
+		return fmt.Errorf("%s %s: %w", req.Method, path, a.err), true
 	}
-	apiErr := &APIError{Status: a.status, Method: req.method, Path: path, Message: errorMessage(a.status, a.body)}
+	msg, _ := e.errs.Decode(a.status, a.body)
+	apiErr := &APIError{Status: a.status, Method: req.Method, Path: path, Message: msg}
 	switch {
 	case a.status == http.StatusTooManyRequests:
-		return &RateLimitError{APIError: apiErr, RetryAfter: retryAfter(a.header.Get("Retry-After"), c.now())}, true
+		return &RateLimitError{APIError: apiErr, RetryAfter: retryAfter(a.header.Get("Retry-After"), e.now())}, true
 	case a.status >= 500 && req.isWrite():
-		return &OutcomeUnknownError{Method: req.method, Path: path, Err: apiErr}, false
+		return &OutcomeUnknownError{Method: req.Method, Path: path, Err: apiErr}, false
 	case a.status >= 500:
 		return apiErr, true
 	default:
@@ -130,23 +152,24 @@ func (c *Client) classify(ctx context.Context, req request, path string, a attem
 	}
 }
 
-// try makes one attempt: it waits for the rate limiter and for a free slot, signs and sends.
-func (c *Client) try(ctx context.Context, method string, u *url.URL, body []byte, n int) attempt {
-	if c.limiter != nil {
-		if err := c.limiter.Wait(ctx); err != nil {
+// try makes one attempt: it waits for the rate limiter and for a free slot, authenticates and
+// sends.
+func (e *Engine) try(ctx context.Context, method string, u *url.URL, body []byte, n int) attempt {
+	if e.limiter != nil {
+		if err := e.limiter.Wait(ctx); err != nil {
 			return attempt{err: fmt.Errorf("waiting for the client rate limit: %w", err), final: true}
 		}
 	}
 	select {
-	case c.inFlight <- struct{}{}:
+	case e.inFlight <- struct{}{}:
 	case <-ctx.Done():
 		return attempt{err: context.Cause(ctx)}
 	}
-	defer func() { <-c.inFlight }()
+	defer func() { <-e.inFlight }()
 
 	start := time.Now()
-	a := c.send(ctx, method, u, body)
-	if c.logger != nil {
+	a := e.send(ctx, method, u, body)
+	if e.logger != nil {
 		attrs := []slog.Attr{
 			slog.String("method", method), slog.String("path", u.RequestURI()),
 			slog.Int("status", a.status), slog.Int("attempt", n),
@@ -155,13 +178,13 @@ func (c *Client) try(ctx context.Context, method string, u *url.URL, body []byte
 		if a.err != nil {
 			attrs = append(attrs, slog.String("error", a.err.Error()))
 		}
-		c.logger.LogAttrs(ctx, slog.LevelDebug, "flowroute request", attrs...)
+		e.logger.LogAttrs(ctx, slog.LevelDebug, "flowroute request", attrs...)
 	}
 	return a
 }
 
-// send signs and sends one request and reads the whole answer.
-func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byte) attempt {
+// send authenticates and sends one request and reads the whole answer.
+func (e *Engine) send(ctx context.Context, method string, u *url.URL, body []byte) attempt {
 	var wrote atomic.Bool
 	trace := &httptrace.ClientTrace{
 		WroteRequest: func(i httptrace.WroteRequestInfo) {
@@ -172,22 +195,24 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), method, u.String(), bytes.NewReader(body))
 	if err != nil {
-		return attempt{err: redactURLError(err)}
+		return attempt{err: RedactURLError(err)}
 	}
+	uc := *u
+	req.URL = &uc // exactly the URL the caller built, for Auth to sign
 	if body == nil {
 		req.Body, req.GetBody, req.ContentLength = http.NoBody, nil, 0
 	} else {
-		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+		req.Header.Set("Content-Type", e.ctype)
 	}
-	ts := Timestamp(c.now())
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("X-Timestamp", ts)
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", e.accept)
+	if e.userAgent != "" {
+		req.Header.Set("User-Agent", e.userAgent)
 	}
-	req.SetBasicAuth(c.accessKey, Signature(string(c.secretKey), ts, method, u, body))
+	if err := e.auth.Authenticate(req, body, e.now()); err != nil {
+		return attempt{err: fmt.Errorf("authenticating the request: %w", err), final: true}
+	}
 
-	resp, err := c.httpClient.Do(req)
+	resp, err := e.httpClient.Do(req)
 	if err != nil {
 		return attempt{err: err, sent: wrote.Load() && !neverSent(err)}
 	}
@@ -208,12 +233,12 @@ func neverSent(err error) bool {
 
 // backoff is the wait before attempt n+1: exponential from MinBackoff, capped at MaxBackoff,
 // with "equal jitter" (half fixed, half random) so that parallel callers spread out.
-func (c *Client) backoff(n int) time.Duration {
-	d := c.retry.MinBackoff
-	for i := 1; i < n && d < c.retry.MaxBackoff; i++ {
+func (e *Engine) backoff(n int) time.Duration {
+	d := e.retry.MinBackoff
+	for i := 1; i < n && d < e.retry.MaxBackoff; i++ {
 		d *= 2
 	}
-	d = min(d, c.retry.MaxBackoff)
+	d = min(d, e.retry.MaxBackoff)
 	if d <= 0 {
 		return 0
 	}
@@ -256,42 +281,4 @@ func retryAfter(h string, now time.Time) time.Duration {
 		return max(t.Sub(now), 0)
 	}
 	return 0
-}
-
-// errorMessage is the useful part of an error body: the "error" string of a JSON body, the
-// first bytes of any other body, or the status text when the body says nothing ("", "{}").
-func errorMessage(status int, body []byte) string {
-	body = bytes.TrimSpace(body)
-	var e struct {
-		Error json.RawMessage `json:"error"`
-	}
-	if json.Unmarshal(body, &e) == nil {
-		var s string
-		if json.Unmarshal(e.Error, &s) == nil && s != "" {
-			return s
-		}
-		if len(e.Error) > 0 && string(e.Error) != "null" && string(e.Error) != `""` {
-			return snippet(e.Error) // an error that is not a string: show it as sent
-		}
-		if string(body) == "{}" || string(body) == "null" {
-			body = nil
-		}
-	}
-	if len(body) == 0 {
-		if t := http.StatusText(status); t != "" {
-			return t
-		}
-		return ""
-	}
-	return snippet(body)
-}
-
-// snippet collapses white space and keeps the first 200 characters of b.
-func snippet(b []byte) string {
-	s := strings.Join(strings.Fields(strings.ToValidUTF8(string(b), "?")), " ")
-	const limit = 200
-	if r := []rune(s); len(r) > limit {
-		s = string(r[:limit]) + "…"
-	}
-	return s
 }
