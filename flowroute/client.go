@@ -49,7 +49,8 @@ func WithHTTPClient(hc *http.Client) Option { return engine.WithHTTPClient(hc) }
 func WithUserAgent(ua string) Option { return engine.WithUserAgent(ua) }
 
 // WithParallelism caps the requests in flight, across all calls of the client, and the pages a
-// walker fetches at once. Values below 1 mean 1. The default is DefaultParallelism.
+// walker fetches at once, from 1 to 64: other values are clamped. The default is
+// DefaultParallelism.
 func WithParallelism(n int) Option { return engine.WithParallelism(n) }
 
 // WithRateLimit limits the requests the client starts to rps a second, with bursts of up to
@@ -122,8 +123,15 @@ func shorten(key string) string {
 	return key[:4] + "****"
 }
 
-// errorMessage is the useful part of a v1 error body (see engine.SingleError).
+// errorMessage is the useful part of a v1 error body as an error quotes it (see
+// engine.SingleError and engine.Snippet).
 func errorMessage(status int, body []byte) string {
 	msg, _ := engine.SingleError{}.Decode(status, body)
-	return msg
+	return engine.Snippet(msg)
 }
+
+// WithWalkLimits bounds a walk (AllNumbers, …) to pages pages and items items; values below 1
+// keep the defaults, 10,000 pages and 2,000,000 items. Beyond them the walk fails with an
+// error naming the endpoint, so that a server that keeps producing pages cannot exhaust
+// memory.
+func WithWalkLimits(pages, items int) Option { return engine.WithWalkLimits(pages, items) }

@@ -25,6 +25,7 @@ type listBody struct {
 		Next string `json:"next"`
 		Prev string `json:"prev"`
 	} `json:"links"`
+	endpoint string // "GET /v1/tns/", for errors
 }
 
 // page decodes the list in raw into a Page, its items in key order: the order v1 documents for
@@ -35,13 +36,14 @@ func page[T, V any](lb *listBody, raw json.RawMessage, what string, item func(ke
 	p := &Page[T]{Next: lb.Links.Next, Prev: lb.Links.Prev}
 	var members map[string]V
 	if err := json.Unmarshal(raw, &members); len(raw) > 0 && err != nil {
-		return nil, fmt.Errorf("flowroute: decoding %s: want a JSON object of %s: %w", what, what, err)
+		// The error may quote a value from the server, of any size.
+		return nil, fmt.Errorf("flowroute: %s: decoding %s: want a JSON object of %s: %s", lb.endpoint, what, what, engine.Snippet(err.Error()))
 	}
 	p.Items = make([]T, 0, len(members))
 	for _, key := range slices.Sorted(maps.Keys(members)) {
 		it, err := item(key, members[key])
 		if err != nil {
-			return nil, fmt.Errorf("flowroute: decoding %s: %w", what, err)
+			return nil, fmt.Errorf("flowroute: %s: %w", lb.endpoint, err)
 		}
 		p.Items = append(p.Items, it)
 	}
@@ -59,7 +61,7 @@ func (c *Client) list(ctx context.Context, path string, q url.Values, opt PageOp
 	if opt.Page > 0 {
 		q.Set("page", strconv.Itoa(opt.Page))
 	}
-	var lb listBody
+	lb := listBody{endpoint: "GET " + c.eng.RequestPath(path)}
 	if err := c.eng.Do(ctx, engine.Request{Method: http.MethodGet, Path: path, Query: q}, &lb); err != nil {
 		return nil, err
 	}
@@ -72,7 +74,12 @@ func (c *Client) ListNPAs(ctx context.Context, opt PageOptions) (*Page[string], 
 	if err != nil {
 		return nil, err
 	}
-	return page(lb, lb.NPAs, "NPAs", func(npa string, _ json.RawMessage) (string, error) { return npa, nil })
+	return page(lb, lb.NPAs, "NPAs", func(npa string, _ json.RawMessage) (string, error) {
+		if len(npa) != 3 || !isDigits(npa) {
+			return "", badKey("NPA", npa, "3 digits")
+		}
+		return npa, nil
+	})
 }
 
 // ListNPANXXs returns one page of the NPA-NXXs that have numbers for sale, lowest first. npa,
@@ -87,7 +94,7 @@ func (c *Client) ListNPANXXs(ctx context.Context, npa string, opt PageOptions) (
 	}
 	return page(lb, lb.NPANXXs, "NPA-NXXs", func(key string, _ json.RawMessage) (NPANXX, error) {
 		if len(key) != 6 || !isDigits(key) {
-			return NPANXX{}, fmt.Errorf("NPA-NXX %q is not 6 digits", key)
+			return NPANXX{}, badKey("NPA-NXX", key, "6 digits")
 		}
 		return NPANXX{NPA: key[:3], NXX: key[3:]}, nil
 	})
@@ -104,6 +111,9 @@ func (c *Client) SearchNumbers(ctx context.Context, q SearchQuery, opt PageOptio
 		return nil, err
 	}
 	return page(lb, lb.TNs, "available numbers", func(tn string, n AvailableNumber) (AvailableNumber, error) {
+		if validateTN(tn) != nil {
+			return n, badKey("number", tn, "11 digits, 1NPANXXXXXX")
+		}
 		n.TN = tn
 		return n, nil
 	})
@@ -120,6 +130,9 @@ func (c *Client) ListNumbers(ctx context.Context, pattern string, opt PageOption
 		return nil, err
 	}
 	return page(lb, lb.TNs, "numbers", func(tn string, n Number) (Number, error) {
+		if validateTN(tn) != nil {
+			return n, badKey("number", tn, "11 digits, 1NPANXXXXXX")
+		}
 		n.TN = tn
 		return n, nil
 	})
@@ -181,6 +194,9 @@ func (c *Client) ListRoutes(ctx context.Context, opt PageOptions) (*Page[Route],
 		return nil, err
 	}
 	return page(lb, lb.Routes, "routes", func(name string, r Route) (Route, error) {
+		if !validRouteName(name) {
+			return r, badKey("route name", name, "a name of printable characters")
+		}
 		r.Name = name
 		return r, nil
 	})
@@ -197,4 +213,10 @@ func (c *Client) CreateRoute(ctx context.Context, r Route) error {
 		Value string `json:"value"`
 	}{r.Type, r.Value}
 	return c.eng.Do(ctx, engine.Request{Method: http.MethodPut, Path: "routes/" + url.PathEscape(r.Name), Body: body}, nil)
+}
+
+// badKey is the error for a key from the server that is not what the endpoint lists. The key is
+// quoted, shortened: a hostile server could send megabytes of it.
+func badKey(what, key, want string) error {
+	return fmt.Errorf("%s %s from the server: want %s", what, engine.Quote(key), want)
 }

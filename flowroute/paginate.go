@@ -9,7 +9,7 @@ import (
 
 // walk returns every item of a list call, sorted by key with duplicates removed, or the first
 // max of them when max > 0, with engine.Walk: pages of MaxLimit (or max, when smaller).
-func walk[T any](ctx context.Context, c *Client, max int, fetch func(context.Context, PageOptions) (*Page[T], error), key func(T) string, progress func(pages, items int)) ([]T, error) {
+func walk[T any](ctx context.Context, c *Client, path string, max int, fetch func(context.Context, PageOptions) (*Page[T], error), key func(T) string, progress func(pages, items int)) ([]T, error) {
 	limit := MaxLimit
 	if max > 0 && max < limit {
 		limit = max
@@ -22,6 +22,7 @@ func walk[T any](ctx context.Context, c *Client, max int, fetch func(context.Con
 		Key:      key,
 		Max:      max,
 		Progress: progress,
+		Endpoint: "GET " + c.eng.RequestPath(path),
 	})
 }
 
@@ -35,25 +36,25 @@ func (c *Client) AllNumbers(ctx context.Context, pattern string) ([]Number, erro
 // pages read and the numbers seen so far, so that a long read of a large account can show
 // where it is. progress is called from one goroutine at a time.
 func (c *Client) AllNumbersProgress(ctx context.Context, pattern string, progress func(pages, numbers int)) ([]Number, error) {
-	return walk(ctx, c, 0, func(ctx context.Context, opt PageOptions) (*Page[Number], error) {
+	return walk(ctx, c, "tns/", 0, func(ctx context.Context, opt PageOptions) (*Page[Number], error) {
 		return c.ListNumbers(ctx, pattern, opt)
 	}, func(n Number) string { return n.TN }, progress)
 }
 
 // AllRoutes returns every route of the account, by name, sip-reg included.
 func (c *Client) AllRoutes(ctx context.Context) ([]Route, error) {
-	return walk(ctx, c, 0, c.ListRoutes, func(r Route) string { return r.Name }, nil)
+	return walk(ctx, c, "routes/", 0, c.ListRoutes, func(r Route) string { return r.Name }, nil)
 }
 
 // AllNPAs returns every NPA that has numbers for sale, in numerical order.
 func (c *Client) AllNPAs(ctx context.Context) ([]string, error) {
-	return walk(ctx, c, 0, c.ListNPAs, func(npa string) string { return npa }, nil)
+	return walk(ctx, c, "available-tns/npas/", 0, c.ListNPAs, func(npa string) string { return npa }, nil)
 }
 
 // AllNPANXXs returns every NPA-NXX that has numbers for sale and whose NPA contains npa
 // ("" for all), in numerical order.
 func (c *Client) AllNPANXXs(ctx context.Context, npa string) ([]NPANXX, error) {
-	return walk(ctx, c, 0, func(ctx context.Context, opt PageOptions) (*Page[NPANXX], error) {
+	return walk(ctx, c, "available-tns/npanxxs/", 0, func(ctx context.Context, opt PageOptions) (*Page[NPANXX], error) {
 		return c.ListNPANXXs(ctx, npa, opt)
 	}, func(n NPANXX) string { return n.NPA + n.NXX }, nil)
 }
@@ -64,7 +65,7 @@ func (c *Client) AllAvailable(ctx context.Context, q SearchQuery, max int) ([]Av
 	if max < 0 {
 		return nil, fmt.Errorf("flowroute: max %d: want 0 (all) or more", max)
 	}
-	return walk(ctx, c, max, func(ctx context.Context, opt PageOptions) (*Page[AvailableNumber], error) {
+	return walk(ctx, c, "available-tns/tns/", max, func(ctx context.Context, opt PageOptions) (*Page[AvailableNumber], error) {
 		return c.SearchNumbers(ctx, q, opt)
 	}, func(n AvailableNumber) string { return n.TN }, nil)
 }

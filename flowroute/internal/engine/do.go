@@ -21,8 +21,9 @@ import (
 	"time"
 )
 
-// maxBody bounds the bytes read from one response; the largest page is far smaller.
-const maxBody = 16 << 20
+// MaxBody bounds the bytes read from one response; the largest page of either API is far
+// smaller. A longer answer is an error, never silently cut.
+const MaxBody = 32 << 20
 
 // Request is one API call.
 type Request struct {
@@ -62,8 +63,10 @@ type attempt struct {
 	body   []byte
 	err    error // network error, nil when a response arrived
 	sent   bool  // the request was written to a connection, so the server may have acted on it
-	final  bool  // the request was not sent and must not be retried (the client's rate limit refused it)
+	final  bool  // must not be retried (the client's rate limit refused it, the answer is too long)
 	header http.Header
+	red    redactor // the secrets this attempt sent
+	gen    uint64   // the adaptive rate's generation when the attempt started
 }
 
 // Do sends req, retrying where safe, and decodes a successful JSON answer into out (when not
@@ -82,35 +85,84 @@ func (e *Engine) Do(ctx context.Context, req Request, out any) error {
 			return fmt.Errorf("%s %s: encoding the body: %w", req.Method, path, err)
 		}
 	}
+	errs, limited := 0, 0         // failed attempts that were not 429, and 429 answers
+	var limitedWait time.Duration // waited so far because of 429 answers
 	for n := 1; ; n++ {
 		a := e.try(ctx, req.Method, u, body, n)
 		if a.err == nil && a.status >= 200 && a.status <= 206 {
-			if out == nil || len(bytes.TrimSpace(a.body)) == 0 {
-				return nil
-			}
-			if err := json.Unmarshal(a.body, out); err != nil {
-				return fmt.Errorf("%s %s: decoding the answer: %w", req.Method, path, err)
-			}
-			return nil
+			e.rate.succeeded()
+			return e.decode(req, path, a, out)
 		}
 		err, retry := e.classify(ctx, req, path, a)
-		if !retry || n >= e.retry.MaxAttempts {
-			if retry && n > 1 {
+		rl := (*RateLimitError)(nil)
+		if errors.As(err, &rl) {
+			limited++
+			e.rate.limited(a.gen)
+		} else {
+			errs++
+		}
+		if !retry {
+			return err
+		}
+		if rl == nil && errs >= e.retry.MaxAttempts || rl != nil && limited >= e.retry.RateLimitAttempts {
+			if n > 1 {
 				return fmt.Errorf("giving up after %d attempts: %w", n, err)
 			}
 			return err
 		}
 		wait := e.backoff(n)
-		if rl := (*RateLimitError)(nil); errors.As(err, &rl) && rl.RetryAfter > wait {
+		if rl != nil {
 			if rl.RetryAfter > maxRetryAfter {
 				return err
 			}
-			wait = rl.RetryAfter
+			wait = max(wait, rl.RetryAfter)
+			if limitedWait+wait > e.retry.RateLimitWait {
+				return fmt.Errorf("giving up after %d attempts and %s of waiting for the server's rate limit: %w", n, limitedWait, err)
+			}
+			limitedWait += wait
 		}
 		if serr := e.sleep(ctx, wait); serr != nil {
 			return fmt.Errorf("%w, while waiting to retry after: %w", serr, err)
 		}
 	}
+}
+
+// decode checks a successful answer and decodes it into out. A body that is an error envelope
+// is an error whatever the status: for a write it is an *OutcomeUnknownError, as the answer
+// contradicts itself. When out is not nil the endpoint returns a document, so an empty body
+// is an error too, never an empty list.
+func (e *Engine) decode(req Request, path string, a attempt, out any) error {
+	// Both envelopes have a member "error…"; the full check runs only when one may be there.
+	if bytes.Contains(a.body, []byte(`"error`)) {
+		if msg, envelope := e.errs.Decode(a.status, a.body); envelope {
+			err := fmt.Errorf("the server answered %d, but with an error: %s", a.status, a.red.clean(msg))
+			if req.isWrite() {
+				return &OutcomeUnknownError{Method: req.Method, Path: path, Err: err}
+			}
+			return fmt.Errorf("%s %s: %w", req.Method, path, err)
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	if len(bytes.TrimSpace(a.body)) == 0 {
+		return fmt.Errorf("%s %s: the server answered %d with an empty body, not the JSON document this endpoint returns", req.Method, path, a.status)
+	}
+	if err := json.Unmarshal(a.body, out); err != nil {
+		// The decoder's error may quote a value from the server: of any size, or an echo.
+		return fmt.Errorf("%s %s: decoding the answer: %s", req.Method, path, a.red.clean(err.Error()))
+	}
+	return nil
+}
+
+// RequestPath is the path a request to rel (relative to the endpoint) goes to, as errors show
+// it: "/v1/tns/".
+func (e *Engine) RequestPath(rel string) string {
+	u, err := e.base.Parse(rel)
+	if err != nil {
+		return e.base.Path + rel
+	}
+	return u.EscapedPath()
 }
 
 // classify turns a failed attempt into the error to return and whether another attempt is safe.
@@ -124,11 +176,11 @@ func (e *Engine) Do(ctx context.Context, req Request, out any) error {
 //   - Any other status is final.
 func (e *Engine) classify(ctx context.Context, req Request, path string, a attempt) (error, bool) {
 	if a.err != nil {
-		if a.final {
-			return fmt.Errorf("%s %s: %w", req.Method, path, a.err), false
-		}
 		if req.isWrite() && a.sent {
 			return &OutcomeUnknownError{Method: req.Method, Path: path, Err: a.err}, false
+		}
+		if a.final {
+			return fmt.Errorf("%s %s: %w", req.Method, path, a.err), false
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s %s: %w", req.Method, path, a.err), false
@@ -139,7 +191,7 @@ func (e *Engine) classify(ctx context.Context, req Request, path string, a attem
 		return fmt.Errorf("%s %s: %w", req.Method, path, a.err), true
 	}
 	msg, _ := e.errs.Decode(a.status, a.body)
-	apiErr := &APIError{Status: a.status, Method: req.Method, Path: path, Message: msg}
+	apiErr := &APIError{Status: a.status, Method: req.Method, Path: path, Message: a.red.clean(msg)}
 	switch {
 	case a.status == http.StatusTooManyRequests:
 		return &RateLimitError{APIError: apiErr, RetryAfter: retryAfter(a.header.Get("Retry-After"), e.now())}, true
@@ -155,10 +207,9 @@ func (e *Engine) classify(ctx context.Context, req Request, path string, a attem
 // try makes one attempt: it waits for the rate limiter and for a free slot, authenticates and
 // sends.
 func (e *Engine) try(ctx context.Context, method string, u *url.URL, body []byte, n int) attempt {
-	if e.limiter != nil {
-		if err := e.limiter.Wait(ctx); err != nil {
-			return attempt{err: fmt.Errorf("waiting for the client rate limit: %w", err), final: true}
-		}
+	gen, err := e.rate.wait(ctx)
+	if err != nil {
+		return attempt{err: fmt.Errorf("waiting for the client rate limit: %w", err), final: true}
 	}
 	select {
 	case e.inFlight <- struct{}{}:
@@ -169,6 +220,7 @@ func (e *Engine) try(ctx context.Context, method string, u *url.URL, body []byte
 
 	start := time.Now()
 	a := e.send(ctx, method, u, body)
+	a.gen = gen
 	if e.logger != nil {
 		attrs := []slog.Attr{
 			slog.String("method", method), slog.String("path", u.RequestURI()),
@@ -212,16 +264,22 @@ func (e *Engine) send(ctx context.Context, method string, u *url.URL, body []byt
 		return attempt{err: fmt.Errorf("authenticating the request: %w", err), final: true}
 	}
 
+	red := newRedactor(e.auth.Secrets(), req.Header.Get("Authorization"))
+
 	resp, err := e.httpClient.Do(req)
 	if err != nil {
-		return attempt{err: err, sent: wrote.Load() && !neverSent(err)}
+		return attempt{err: err, sent: wrote.Load() && !neverSent(err), red: red}
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	if err != nil {
-		return attempt{err: fmt.Errorf("reading the answer (status %d): %w", resp.StatusCode, err), sent: true}
+		return attempt{err: fmt.Errorf("reading the answer (status %d): %w", resp.StatusCode, err), sent: true, red: red}
 	}
-	return attempt{status: resp.StatusCode, body: b, header: resp.Header, sent: true}
+	if len(b) > MaxBody {
+		return attempt{err: fmt.Errorf("the answer (status %d) is longer than %d MiB: no answer of this API is that long", resp.StatusCode, MaxBody>>20),
+			sent: true, final: true, red: red}
+	}
+	return attempt{status: resp.StatusCode, body: b, header: resp.Header, sent: true, red: red}
 }
 
 // neverSent reports whether err proves that the request never left the client: the

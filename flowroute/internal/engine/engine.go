@@ -10,8 +10,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Defaults of a new Engine. The rate limit is a guess at what Flowroute tolerates (neither API
@@ -25,7 +23,22 @@ const (
 )
 
 // DefaultRetryPolicy is used unless WithRetry says otherwise.
-var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, MinBackoff: 250 * time.Millisecond, MaxBackoff: 10 * time.Second}
+var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, MinBackoff: 250 * time.Millisecond, MaxBackoff: 10 * time.Second,
+	RateLimitAttempts: 20, RateLimitWait: DefaultRateLimitWait}
+
+// DefaultRateLimitWait is the RateLimitWait of a RetryPolicy that sets none.
+const DefaultRateLimitWait = 5 * time.Minute
+
+// MaxParallelism bounds WithParallelism: more requests at once than this only earns 429s, and
+// a huge value must not overflow the walker's arithmetic.
+const MaxParallelism = 64
+
+// Default bounds of a walk (WithWalkLimits): far beyond any real account, low enough that a
+// server announcing pages without end is stopped with a clear error while memory lasts.
+const (
+	DefaultMaxPages = 10_000
+	DefaultMaxItems = 2_000_000
+)
 
 // maxRetryAfter is the longest Retry-After the engine waits out by itself; beyond it the
 // *RateLimitError goes back to the caller, who can decide to wait that long.
@@ -34,10 +47,16 @@ const maxRetryAfter = time.Minute
 // RetryPolicy bounds the retries of one call. Attempt n (from 1) that fails waits about
 // MinBackoff·2^(n-1), capped at MaxBackoff, with jitter, or the server's Retry-After when that
 // is longer. MaxAttempts counts the first attempt: 1 means never retry.
+//
+// A 429 is not a failure: the server asks us to wait, not to give up. 429 answers have their
+// own budget, RateLimitAttempts of them (0 means MaxAttempts), and RateLimitWait of waiting for
+// them in all (0 means DefaultRateLimitWait), and do not use up MaxAttempts.
 type RetryPolicy struct {
-	MaxAttempts int
-	MinBackoff  time.Duration
-	MaxBackoff  time.Duration
+	MaxAttempts       int
+	MinBackoff        time.Duration
+	MaxBackoff        time.Duration
+	RateLimitAttempts int
+	RateLimitWait     time.Duration
 }
 
 // Config is what the Options set. The zero value of a field means its default.
@@ -54,6 +73,8 @@ type Config struct {
 	Errors      ErrorDecoder
 	Accept      string // Accept header of every request
 	ContentType string // Content-Type of a request with a body
+	MaxPages    int    // a walk fails beyond this many pages
+	MaxItems    int    // a walk fails beyond this many items
 }
 
 // Option configures an Engine.
@@ -68,11 +89,23 @@ func WithHTTPClient(hc *http.Client) Option { return func(c *Config) { c.HTTPCli
 func WithUserAgent(ua string) Option { return func(c *Config) { c.UserAgent = ua } }
 
 // WithParallelism caps the requests in flight, across all calls of the engine, and the pages a
-// walk fetches at once. Values below 1 mean 1. The default is DefaultParallelism.
-func WithParallelism(n int) Option { return func(c *Config) { c.Parallelism = max(n, 1) } }
+// walk fetches at once, from 1 to MaxParallelism: other values are clamped. The default is
+// DefaultParallelism.
+func WithParallelism(n int) Option { return func(c *Config) { c.Parallelism = n } }
+
+// WithWalkLimits bounds a Walk to pages pages and items items (values below 1 keep the
+// defaults, DefaultMaxPages and DefaultMaxItems), so that a server that keeps producing pages
+// cannot exhaust memory: beyond them the walk fails with an error naming the endpoint.
+func WithWalkLimits(pages, items int) Option {
+	return func(c *Config) { c.MaxPages, c.MaxItems = pages, items }
+}
 
 // WithRateLimit limits the requests the engine starts to rps a second, with bursts of up to
 // burst. rps <= 0 turns the client-side limit off. The default is DefaultRateLimit, DefaultBurst.
+//
+// The limit adapts: a 429 halves the rate (down to one request a second, or rps if lower)
+// and drops bursts, and each success brings it back by a sixteenth of rps. With the limit
+// off, the server's Retry-After is all there is.
 func WithRateLimit(rps float64, burst int) Option {
 	return func(c *Config) { c.RateLimit, c.Burst = rps, max(burst, 1) }
 }
@@ -112,7 +145,9 @@ type Engine struct {
 	accept     string
 	ctype      string
 	par        int
-	limiter    *rate.Limiter // nil: no client-side rate limit
+	rate       *adaptiveRate // nil: no client-side rate limit
+	maxPages   int
+	maxItems   int
 	inFlight   chan struct{} // semaphore: one token per request in flight
 	retry      RetryPolicy
 	now        func() time.Time
@@ -153,7 +188,9 @@ func New(endpoint string, auth Auth, opts ...Option) (*Engine, error) {
 		userAgent: cfg.UserAgent,
 		accept:    cfg.Accept,
 		ctype:     cfg.ContentType,
-		par:       max(cfg.Parallelism, 1),
+		par:       min(max(cfg.Parallelism, 1), MaxParallelism),
+		maxPages:  cfg.MaxPages,
+		maxItems:  cfg.MaxItems,
 		retry:     cfg.Retry,
 		now:       cfg.Now,
 		sleep:     cfg.Sleep,
@@ -169,11 +206,23 @@ func New(endpoint string, auth Auth, opts ...Option) (*Engine, error) {
 	if e.errs == nil {
 		e.errs = SingleError{}
 	}
+	if e.maxPages < 1 {
+		e.maxPages = DefaultMaxPages
+	}
+	if e.maxItems < 1 {
+		e.maxItems = DefaultMaxItems
+	}
 	e.retry.MaxAttempts = max(e.retry.MaxAttempts, 1)
+	if e.retry.RateLimitAttempts < 1 {
+		e.retry.RateLimitAttempts = e.retry.MaxAttempts
+	}
+	if e.retry.RateLimitWait <= 0 {
+		e.retry.RateLimitWait = DefaultRateLimitWait
+	}
 	e.retry.MinBackoff = max(e.retry.MinBackoff, 0)
 	e.retry.MaxBackoff = max(e.retry.MaxBackoff, e.retry.MinBackoff)
 	if cfg.RateLimit > 0 {
-		e.limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), max(cfg.Burst, 1))
+		e.rate = newAdaptiveRate(cfg.RateLimit, max(cfg.Burst, 1))
 	}
 	e.inFlight = make(chan struct{}, e.par)
 	if cfg.HTTPClient == nil {
@@ -254,6 +303,10 @@ func (e *Engine) Redacted() string { return e.base.Redacted() }
 
 // Parallelism is the cap on requests in flight (see WithParallelism).
 func (e *Engine) Parallelism() int { return e.par }
+
+// Rate is the client-side rate limit now, in requests a second: lower than WithRateLimit's
+// while the server is answering 429; 0 when there is no client-side limit.
+func (e *Engine) Rate() float64 { return e.rate.current() }
 
 // String describes the engine by its endpoint only, never its credentials.
 func (e *Engine) String() string { return "engine.Engine{endpoint: " + e.base.Redacted() + "}" }

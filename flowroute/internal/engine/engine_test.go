@@ -98,6 +98,7 @@ func TestErrorList(t *testing.T) {
 		{200, `{"data":[]}`, `{"data":[]}`, false},
 	} {
 		got, env := engine.ErrorList{}.Decode(tt.status, []byte(tt.body))
+		got = engine.Snippet(got)
 		if got != tt.want || env != tt.envelope {
 			t.Errorf("Decode(%d, %s) = %q, %v; want %q, %v", tt.status, tt.body, got, env, tt.want, tt.envelope)
 		}

@@ -6,11 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 )
 
 // ErrNoProgress stops a walk over a server that keeps announcing pages without new items.
 var ErrNoProgress = errors.New("flowroute: pagination is not advancing: pages repeat items already seen")
+
+// ErrListTooLong stops a walk beyond its bounds (WithWalkLimits): a server that keeps
+// producing pages or items.
+var ErrListTooLong = errors.New("the list is longer than the client reads")
 
 // Page is one page of a list call. Items keep the server's order.
 type Page[T any] struct {
@@ -30,6 +35,11 @@ type WalkSpec[T any] struct {
 	PageSize int
 	// Key names an item; the result is sorted by it, without duplicates.
 	Key func(T) string
+	// Equal reports whether two items with the same key are the same; nil means
+	// reflect.DeepEqual. The same key on two pages with different data fails the walk.
+	Equal func(a, b T) bool
+	// Endpoint names the list in errors: "GET /v1/tns/".
+	Endpoint string
 	// Max, when > 0, stops the walk once Max items are read, and keeps the first Max.
 	Max int
 	// Progress, when not nil, is called after each page is merged with the pages read so far
@@ -51,8 +61,13 @@ func Walk[T any](ctx context.Context, e *Engine, s WalkSpec[T]) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := merger[T]{key: s.Key, seen: make(map[string]bool), progress: s.Progress}
-	m.add(first)
+	m := merger[T]{spec: &s, seen: make(map[string]seenAt), maxPages: e.maxPages, maxItems: e.maxItems}
+	if s.Equal == nil {
+		s.Equal = func(a, b T) bool { return reflect.DeepEqual(a, b) }
+	}
+	if err := m.add(first); err != nil {
+		return nil, err
+	}
 	if len(first.Items) > 0 && first.HasNext() {
 		if err := m.fetchRest(ctx, e.par, s.PageSize, s.Max, s.Fetch); err != nil {
 			return nil, err
@@ -68,33 +83,53 @@ func Walk[T any](ctx context.Context, e *Engine, s WalkSpec[T]) ([]T, error) {
 
 // merger collects the pages of one walk in page order.
 type merger[T any] struct {
-	key      func(T) string
-	seen     map[string]bool
-	items    []T
-	pages    int
-	stale    int // pages in a row, in page order, that added nothing new
-	progress func(pages, items int)
+	spec  *WalkSpec[T]
+	seen  map[string]seenAt
+	items []T
+	pages int
+	stale int // pages in a row, in page order, that added nothing new
+
+	maxPages, maxItems int
 }
 
-// add merges one page.
-func (m *merger[T]) add(p *Page[T]) {
+// seenAt is where a key was first seen: its index in items and its page.
+type seenAt struct{ index, page int }
+
+// add merges one page, the next in page order. A key already seen with the same data is
+// dropped; with other data it is an error.
+func (m *merger[T]) add(p *Page[T]) error {
+	m.pages++
 	added := 0
 	for _, it := range p.Items {
-		if k := m.key(it); !m.seen[k] {
-			m.seen[k] = true
-			m.items = append(m.items, it)
-			added++
+		k := m.spec.Key(it)
+		if at, ok := m.seen[k]; ok {
+			if !m.spec.Equal(m.items[at.index], it) {
+				return fmt.Errorf("flowroute: %s: %s is on page %d and on page %d with different data: the account changed during the read, or the server is inconsistent; read it again",
+					m.spec.Endpoint, Quote(k), at.page, m.pages)
+			}
+			continue
 		}
+		m.seen[k] = seenAt{len(m.items), m.pages}
+		m.items = append(m.items, it)
+		added++
 	}
-	m.pages++
 	if added == 0 && len(p.Items) > 0 {
 		m.stale++
 	} else {
 		m.stale = 0
 	}
-	if m.progress != nil {
-		m.progress(m.pages, len(m.items))
+	if m.spec.Progress != nil {
+		m.spec.Progress(m.pages, len(m.items))
 	}
+	if len(m.items) > m.maxItems {
+		return fmt.Errorf("flowroute: %s: more than %d items in %d pages, and the server announces more: %w; stopping",
+			m.spec.Endpoint, m.maxItems, m.pages, ErrListTooLong)
+	}
+	if m.pages >= m.maxPages && len(p.Items) > 0 && p.HasNext() {
+		return fmt.Errorf("flowroute: %s: %d pages (%d items) read, and the server announces more: %w; stopping",
+			m.spec.Endpoint, m.pages, len(m.items), ErrListTooLong)
+	}
+	return nil
 }
 
 // fetchRest fetches pages 2, 3, … until the last page is known, then merges every page up to
@@ -118,7 +153,7 @@ func (m *merger[T]) fetchRest(ctx context.Context, parallelism, limit, max int, 
 	arrived := make(map[int]*Page[T])
 	var firstErr error
 	wanted := func() bool {
-		return firstErr == nil && next <= last && (max <= 0 || (next-1)*limit < max)
+		return firstErr == nil && next <= last && next <= m.maxPages && (max <= 0 || (next-1)*limit < max)
 	}
 	for {
 		for len(underway) < 2*parallelism && wanted() {
@@ -159,8 +194,10 @@ func (m *merger[T]) fetchRest(ctx context.Context, parallelism, limit, max int, 
 		for p, ok := arrived[merged+1]; ok && firstErr == nil; p, ok = arrived[merged+1] {
 			delete(arrived, merged+1)
 			merged++
-			m.add(p)
-			if m.stale > parallelism {
+			if err := m.add(p); err != nil {
+				firstErr = err
+				cancel()
+			} else if m.stale > parallelism {
 				firstErr = fmt.Errorf("%w (page %d)", ErrNoProgress, merged)
 				cancel()
 			}
