@@ -55,6 +55,9 @@ func Test429TotalWait(t *testing.T) {
 	if n := len(e.requests()); n != 3 {
 		t.Errorf("%d attempts, want 3 (two waits of 50 s fit in 2 minutes, a third does not)", n)
 	}
+	if w := e.waits(); len(w) != 2 || w[0] != 50*time.Second || w[1] != 50*time.Second {
+		t.Errorf("waits = %v, want the Retry-After twice", w)
+	}
 }
 
 // TestAdaptiveRate: a 429 halves the client-side rate; successes bring it back gradually.
