@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -118,7 +119,7 @@ func TestWithHTTPClient(t *testing.T) {
 	var used bool
 	rt := roundTripper(func(r *http.Request) (*http.Response, error) {
 		used = true
-		return &http.Response{StatusCode: 200, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+		return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(`{}`)), Header: http.Header{}, Request: r}, nil
 	})
 	c, err := flowroute.New("", testAccess, testSecret, flowroute.WithHTTPClient(&http.Client{Transport: rt}), flowroute.WithRateLimit(0, 0))
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
 // listBody is the envelope of every v1 list answer. Each list is a JSON object keyed by the
@@ -23,6 +25,7 @@ type listBody struct {
 		Next string `json:"next"`
 		Prev string `json:"prev"`
 	} `json:"links"`
+	endpoint string // "GET /v1/tns/", for errors
 }
 
 // page decodes the list in raw into a Page, its items in key order: the order v1 documents for
@@ -33,13 +36,14 @@ func page[T, V any](lb *listBody, raw json.RawMessage, what string, item func(ke
 	p := &Page[T]{Next: lb.Links.Next, Prev: lb.Links.Prev}
 	var members map[string]V
 	if err := json.Unmarshal(raw, &members); len(raw) > 0 && err != nil {
-		return nil, fmt.Errorf("flowroute: decoding %s: want a JSON object of %s: %w", what, what, err)
+		// The error may quote a value from the server, of any size.
+		return nil, fmt.Errorf("flowroute: %s: decoding %s: want a JSON object of %s: %s", lb.endpoint, what, what, engine.Snippet(err.Error()))
 	}
 	p.Items = make([]T, 0, len(members))
 	for _, key := range slices.Sorted(maps.Keys(members)) {
 		it, err := item(key, members[key])
 		if err != nil {
-			return nil, fmt.Errorf("flowroute: decoding %s: %w", what, err)
+			return nil, fmt.Errorf("flowroute: %s: %w", lb.endpoint, err)
 		}
 		p.Items = append(p.Items, it)
 	}
@@ -57,8 +61,8 @@ func (c *Client) list(ctx context.Context, path string, q url.Values, opt PageOp
 	if opt.Page > 0 {
 		q.Set("page", strconv.Itoa(opt.Page))
 	}
-	var lb listBody
-	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &lb); err != nil {
+	lb := listBody{endpoint: "GET " + c.eng.RequestPath(path)}
+	if err := c.eng.Do(ctx, engine.Request{Method: http.MethodGet, Path: path, Query: q}, &lb); err != nil {
 		return nil, err
 	}
 	return &lb, nil
@@ -70,7 +74,12 @@ func (c *Client) ListNPAs(ctx context.Context, opt PageOptions) (*Page[string], 
 	if err != nil {
 		return nil, err
 	}
-	return page(lb, lb.NPAs, "NPAs", func(npa string, _ json.RawMessage) (string, error) { return npa, nil })
+	return page(lb, lb.NPAs, "NPAs", func(npa string, _ json.RawMessage) (string, error) {
+		if len(npa) != 3 || !isDigits(npa) {
+			return "", badKey("NPA", npa, "3 digits")
+		}
+		return npa, nil
+	})
 }
 
 // ListNPANXXs returns one page of the NPA-NXXs that have numbers for sale, lowest first. npa,
@@ -85,7 +94,7 @@ func (c *Client) ListNPANXXs(ctx context.Context, npa string, opt PageOptions) (
 	}
 	return page(lb, lb.NPANXXs, "NPA-NXXs", func(key string, _ json.RawMessage) (NPANXX, error) {
 		if len(key) != 6 || !isDigits(key) {
-			return NPANXX{}, fmt.Errorf("NPA-NXX %q is not 6 digits", key)
+			return NPANXX{}, badKey("NPA-NXX", key, "6 digits")
 		}
 		return NPANXX{NPA: key[:3], NXX: key[3:]}, nil
 	})
@@ -102,6 +111,9 @@ func (c *Client) SearchNumbers(ctx context.Context, q SearchQuery, opt PageOptio
 		return nil, err
 	}
 	return page(lb, lb.TNs, "available numbers", func(tn string, n AvailableNumber) (AvailableNumber, error) {
+		if validateTN(tn) != nil {
+			return n, badKey("number", tn, "11 digits, 1NPANXXXXXX")
+		}
 		n.TN = tn
 		return n, nil
 	})
@@ -118,6 +130,9 @@ func (c *Client) ListNumbers(ctx context.Context, pattern string, opt PageOption
 		return nil, err
 	}
 	return page(lb, lb.TNs, "numbers", func(tn string, n Number) (Number, error) {
+		if validateTN(tn) != nil {
+			return n, badKey("number", tn, "11 digits, 1NPANXXXXXX")
+		}
 		n.TN = tn
 		return n, nil
 	})
@@ -130,7 +145,7 @@ func (c *Client) GetNumber(ctx context.Context, tn string) (*Number, error) {
 		return nil, err
 	}
 	var n Number
-	if err := c.do(ctx, request{method: http.MethodGet, path: "tns/" + tn}, &n); err != nil {
+	if err := c.eng.Do(ctx, engine.Request{Method: http.MethodGet, Path: "tns/" + tn}, &n); err != nil {
 		return nil, err
 	}
 	n.TN = tn
@@ -152,7 +167,7 @@ func (c *Client) PurchaseNumber(ctx context.Context, tn, billingMethod string) e
 	body := struct {
 		BillingMethod string `json:"billing_method"`
 	}{billingMethod}
-	return c.do(ctx, request{method: http.MethodPut, path: "tns/" + tn, body: body}, nil)
+	return c.eng.Do(ctx, engine.Request{Method: http.MethodPut, Path: "tns/" + tn, Body: body}, nil)
 }
 
 // SetRoutes sets the primary and the failover route of tn; v1 sets the two together.
@@ -169,7 +184,7 @@ func (c *Client) SetRoutes(ctx context.Context, tn, primary, failover string) er
 	body := struct {
 		Routes []RouteRef `json:"routes"`
 	}{[]RouteRef{{Name: primary}, {Name: failover}}}
-	return c.do(ctx, request{method: http.MethodPatch, path: "tns/" + tn, body: body}, nil)
+	return c.eng.Do(ctx, engine.Request{Method: http.MethodPatch, Path: "tns/" + tn, Body: body}, nil)
 }
 
 // ListRoutes returns one page of the account's inbound routes, by name.
@@ -179,6 +194,9 @@ func (c *Client) ListRoutes(ctx context.Context, opt PageOptions) (*Page[Route],
 		return nil, err
 	}
 	return page(lb, lb.Routes, "routes", func(name string, r Route) (Route, error) {
+		if !validRouteName(name) {
+			return r, badKey("route name", name, "a name of printable characters")
+		}
 		r.Name = name
 		return r, nil
 	})
@@ -194,5 +212,11 @@ func (c *Client) CreateRoute(ctx context.Context, r Route) error {
 		Type  string `json:"type"`
 		Value string `json:"value"`
 	}{r.Type, r.Value}
-	return c.do(ctx, request{method: http.MethodPut, path: "routes/" + url.PathEscape(r.Name), body: body}, nil)
+	return c.eng.Do(ctx, engine.Request{Method: http.MethodPut, Path: "routes/" + url.PathEscape(r.Name), Body: body}, nil)
+}
+
+// badKey is the error for a key from the server that is not what the endpoint lists. The key is
+// quoted, shortened: a hostile server could send megabytes of it.
+func badKey(what, key, want string) error {
+	return fmt.Errorf("%s %s from the server: want %s", what, engine.Quote(key), want)
 }

@@ -1,65 +1,23 @@
 package flowroute
 
-import (
-	"errors"
-	"fmt"
-	"time"
-)
+import "github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 
-// ErrNotFound matches (errors.Is) an *APIError with status 404.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound matches (errors.Is) an *APIError with status 404. It is account.ErrNotFound.
+var ErrNotFound = engine.ErrNotFound
 
 // ErrOutcomeUnknown matches (errors.Is) an *OutcomeUnknownError: a write that may or may not
-// have been carried out.
-var ErrOutcomeUnknown = errors.New("outcome unknown")
+// have been carried out. It is account.ErrOutcomeUnknown.
+var ErrOutcomeUnknown = engine.ErrOutcomeUnknown
 
-// APIError is a response with a status outside 200..206.
-type APIError struct {
-	Status  int    // HTTP status code
-	Method  string // request method
-	Path    string // request path and query, relative to the host; never credentials
-	Message string // the server's "error" message, or the body's first bytes when it is not JSON
-}
+// APIError is a response with a status outside 200..206. A 404 matches ErrNotFound, a 409
+// account.ErrConflict.
+type APIError = engine.APIError
 
-func (e *APIError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = "no error message"
-	}
-	return fmt.Sprintf("%s %s: %d %s", e.Method, e.Path, e.Status, msg)
-}
-
-// Is makes errors.Is(err, ErrNotFound) true for a 404.
-func (e *APIError) Is(target error) bool { return target == ErrNotFound && e.Status == 404 }
-
-// RateLimitError is a 429 answer; RetryAfter is the server's Retry-After, zero when absent.
-type RateLimitError struct {
-	*APIError
-	RetryAfter time.Duration
-}
-
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("%s (rate limited, retry after %s)", e.APIError.Error(), e.RetryAfter)
-}
-
-// Unwrap gives the APIError, so errors.As finds both.
-func (e *RateLimitError) Unwrap() error { return e.APIError }
+// RateLimitError is a 429 answer; RetryAfter is the server's Retry-After, zero when absent. It
+// matches account.ErrRateLimited.
+type RateLimitError = engine.RateLimitError
 
 // OutcomeUnknownError is a write whose request may have reached the server but whose answer
 // was lost (a timeout, a connection closed after sending, a 5xx). The caller must read the
 // account to learn what happened; the client never repeats such a write by itself.
-type OutcomeUnknownError struct {
-	Method string
-	Path   string
-	Err    error // what went wrong: a network error or an *APIError with a 5xx status
-}
-
-func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("%s %s: outcome unknown, the request may have been carried out: %v", e.Method, e.Path, e.Err)
-}
-
-// Unwrap gives the underlying error.
-func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
-
-// Is makes errors.Is(err, ErrOutcomeUnknown) true.
-func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+type OutcomeUnknownError = engine.OutcomeUnknownError

@@ -5,10 +5,12 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"encoding/hex"
+	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
+
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
 // TimestampFormat is the layout of the X-Timestamp header: UTC, to the second, no zone.
@@ -49,23 +51,25 @@ func Message(timestamp, method string, u *url.URL, body []byte) string {
 
 // CanonicalQuery drops blank values, sorts by key and form-encodes: "limit=1&npa=206".
 // Both the signature and the URL sent use it, so the two always agree.
-func CanonicalQuery(q url.Values) string {
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		for _, v := range q[k] {
-			if v == "" {
-				continue
-			}
-			parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(v))
-		}
-	}
-	return strings.Join(parts, "&")
-}
+func CanonicalQuery(q url.Values) string { return engine.EncodeQuery(q) }
 
 // Timestamp formats t as the X-Timestamp header value.
 func Timestamp(t time.Time) string { return t.UTC().Format(TimestampFormat) }
+
+// signer is v1's engine.Auth: each attempt gets an X-Timestamp and HTTP Basic auth with the
+// access key as user and the Signature of the request as password.
+type signer struct {
+	accessKey string
+	secretKey engine.Secret
+}
+
+// Authenticate signs req.
+func (s signer) Authenticate(req *http.Request, body []byte, now time.Time) error {
+	ts := Timestamp(now)
+	req.Header.Set("X-Timestamp", ts)
+	req.SetBasicAuth(s.accessKey, Signature(string(s.secretKey), ts, req.Method, req.URL, body))
+	return nil
+}
+
+// Secrets is the secret key.
+func (s signer) Secrets() []string { return []string{string(s.secretKey)} }

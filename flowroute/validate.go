@@ -3,6 +3,8 @@ package flowroute
 import (
 	"errors"
 	"fmt"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Validate checks q the way the server would, so that a bad search fails before any request:
@@ -69,6 +71,21 @@ func validateRoute(r Route) error {
 		return fmt.Errorf("flowroute: route %s: the value is required", r.Name)
 	}
 	return nil
+}
+
+// validRouteName reports whether a route name read from the server is one the client can
+// name in a path and in a spec: not empty, not "." or "..", valid UTF-8 without control
+// characters, at most 256 bytes.
+func validRouteName(name string) bool {
+	if name == "" || name == "." || name == ".." || len(name) > 256 || !utf8.ValidString(name) {
+		return false
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func isDigits(s string) bool {

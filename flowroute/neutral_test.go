@@ -1,0 +1,34 @@
+package flowroute_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+)
+
+// TestNeutralErrors: the v1 client's errors match the neutral errors of package account, so
+// that plan and apply need no status codes.
+func TestNeutralErrors(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.mux.Handle("GET /v1/tns/{tn}", answer(404, `{"error":"Not Found"}`))
+	e.mux.Handle("PUT /v1/routes/{name}", answer(409, `{"error":"Route name already exists."}`))
+	e.mux.Handle("PATCH /v1/tns/{tn}", answer(500, `{}`))
+	e.mux.Handle("GET /v1/routes/", answer(429, `{}`))
+	ctx := context.Background()
+	if _, err := e.client.GetNumber(ctx, "12062092844"); !errors.Is(err, account.ErrNotFound) || !errors.Is(err, flowroute.ErrNotFound) {
+		t.Errorf("404 = %v, want account.ErrNotFound", err)
+	}
+	if err := e.client.CreateRoute(ctx, flowroute.Route{Name: "pbx", Type: "HOST", Value: "1.2.3.4"}); !errors.Is(err, account.ErrConflict) || errors.Is(err, account.ErrOutcomeUnknown) {
+		t.Errorf("409 = %v, want account.ErrConflict", err)
+	}
+	if err := e.client.SetRoutes(ctx, "12062092844", "a", "b"); !errors.Is(err, account.ErrOutcomeUnknown) || errors.Is(err, account.ErrConflict) {
+		t.Errorf("500 on a write = %v, want account.ErrOutcomeUnknown", err)
+	}
+	if _, err := e.client.AllRoutes(ctx); !errors.Is(err, account.ErrRateLimited) {
+		t.Errorf("429 = %v, want account.ErrRateLimited", err)
+	}
+}
