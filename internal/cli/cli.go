@@ -27,6 +27,7 @@ type cli struct {
 	Export   exportCmd   `cmd:"" help:"Write the account as a spec."`
 	Search   searchCmd   `cmd:"" help:"Search purchasable numbers."`
 	Areas    areasCmd    `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
+	Add      addCmd      `cmd:"" help:"Pick numbers for sale by area, price and route, and pin them in a spec file."`
 	Sandbox  sandboxCmd  `cmd:"" help:"Run the built-in Flowroute v1 sandbox."`
 	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of the spec."`
 	Version  versionCmd  `cmd:"" help:"Print the version."`
