@@ -564,7 +564,7 @@ func (e *Edit) nodeEnd(n *yaml.Node) (int, error) {
 			}
 		}
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-		return off, nil // its lines are indented deeper than its key: entryEnd takes them
+		return off + 1, nil // past the indicator; its lines, deeper than its key, entryEnd takes
 	default: // plain: to the end of its line, before any comment
 		end := e.lineEnd(e.lineOf(off))
 		line := d[off:end]

@@ -30,20 +30,20 @@ type addCmd struct {
 	DryRun  bool     `name:"dry-run" help:"Print the YAML that would be added; write nothing."`
 	Sort    string   `enum:"monthly,setup,number" default:"monthly" help:"Which matches to take first: monthly (cheapest a month, then setup, then lowest number), setup (cheapest setup, then monthly, then number) or number (lowest)."`
 
-	NPA            string `name:"npa" placeholder:"NPA" group:"criteria" help:"Area code, 3 digits."`
-	NXX            string `name:"nxx" placeholder:"NXX" group:"criteria" help:"Exchange, 3 digits (needs --npa)."`
-	State          string `name:"state" placeholder:"XX" group:"criteria" help:"State or province, 2 letters."`
-	RateCenter     string `name:"ratecenter" placeholder:"NAME" group:"criteria" help:"Rate center (needs --state)."`
-	Contains       string `name:"contains" placeholder:"DIGITS" group:"criteria" help:"Digits the number contains."`
-	MaxSetupCost   string `name:"max-setup-cost" placeholder:"AMOUNT" group:"criteria" help:"Highest one-time cost of each number, e.g. 1.00."`
-	MaxMonthlyCost string `name:"max-monthly-cost" placeholder:"AMOUNT" group:"criteria" help:"Highest monthly cost of each number, e.g. 1.50."`
-	BillingMethod  string `name:"billing-method" placeholder:"METHOD" group:"criteria" help:"v1: METERED or VPRI; numbers that allow it (default: defaults.billing_method). Written into each number."`
+	NPA            string `name:"npa" placeholder:"NPA" group:"Criteria: which numbers" help:"Area code, 3 digits."`
+	NXX            string `name:"nxx" placeholder:"NXX" group:"Criteria: which numbers" help:"Exchange, 3 digits (needs --npa)."`
+	State          string `name:"state" placeholder:"XX" group:"Criteria: which numbers" help:"State or province, 2 letters."`
+	RateCenter     string `name:"ratecenter" placeholder:"NAME" group:"Criteria: which numbers" help:"Rate center (needs --state)."`
+	Contains       string `name:"contains" placeholder:"DIGITS" group:"Criteria: which numbers" help:"Digits the number contains."`
+	MaxSetupCost   string `name:"max-setup-cost" placeholder:"AMOUNT" group:"Criteria: which numbers" help:"Highest one-time cost of each number, e.g. 1.00."`
+	MaxMonthlyCost string `name:"max-monthly-cost" placeholder:"AMOUNT" group:"Criteria: which numbers" help:"Highest monthly cost of each number, e.g. 1.50."`
+	BillingMethod  string `name:"billing-method" placeholder:"METHOD" group:"Criteria: which numbers" help:"v1: METERED or VPRI; numbers that allow it (default: defaults.billing_method). Written into each number."`
 
-	PrimaryRoute  string `name:"primary-route" placeholder:"ROUTE" group:"fields" help:"Primary route of each number: a route of the spec, or sip-reg."`
-	FailoverRoute string `name:"failover-route" placeholder:"ROUTE" group:"fields" help:"Failover route of each number: a route of the spec, or sip-reg."`
-	Alias         string `name:"alias" placeholder:"TEXT" group:"fields" help:"v2: alias of each number."`
-	E911          string `name:"e911" placeholder:"NAME" group:"fields" help:"v2: E911 address of each number, an entry of e911_addresses."`
-	CNAM          string `name:"cnam" placeholder:"NAME" group:"fields" help:"v2: outbound caller-ID name of each number."`
+	PrimaryRoute  string `name:"primary-route" placeholder:"ROUTE" group:"Fields: given to each number" help:"Primary route of each number: a route of the spec, or sip-reg."`
+	FailoverRoute string `name:"failover-route" placeholder:"ROUTE" group:"Fields: given to each number" help:"Failover route of each number: a route of the spec, or sip-reg."`
+	Alias         string `name:"alias" placeholder:"TEXT" group:"Fields: given to each number" help:"v2: alias of each number."`
+	E911          string `name:"e911" placeholder:"NAME" group:"Fields: given to each number" help:"v2: E911 address of each number, an entry of e911_addresses."`
+	CNAM          string `name:"cnam" placeholder:"NAME" group:"Fields: given to each number" help:"v2: outbound caller-ID name of each number."`
 }
 
 // addMaxCount bounds --count; a plan buys at most policy.max_purchases anyway.
