@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -143,10 +144,44 @@ func (e *Edit) entry(tn string) *yaml.Node {
 // style (flow {…} or nested lines) of its last entry; a flow mapping gets new entries before
 // its closing brace. A file without a numbers key, or with an empty one, gets a block mapping.
 // text is what was inserted, to show; at is the line it starts on.
+//
+// The result is parsed again before it is returned: when its numbers mapping is not the old
+// one followed by the entries (a layout the edit does not understand), AddNumbers fails.
 func (e *Edit) AddNumbers(entries []Entry) (out []byte, text string, at int, err error) {
 	if len(entries) == 0 {
 		return e.output(e.data), "", 0, nil
 	}
+	out, text, at, err = e.addNumbers(entries)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	want := e.keys(e.numbers)
+	for _, en := range entries {
+		want = append(want, en.TN)
+	}
+	after, err := NewEdit(e.name, out)
+	if err != nil || !slices.Equal(after.keys(after.numbers), want) {
+		p := Pos{}
+		if e.numKey != nil {
+			p = e.pos(e.numKey)
+		}
+		return nil, "", 0, e.errorf(p, "add the numbers by hand", "cannot add to numbers: the file's layout is one the edit does not handle")
+	}
+	return out, text, at, nil
+}
+
+// keys lists the keys written in mapping n, in order; none when n is not a mapping.
+func (e *Edit) keys(n *yaml.Node) []string {
+	var keys []string
+	if n != nil && n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			keys = append(keys, n.Content[i].Value)
+		}
+	}
+	return keys
+}
+
+func (e *Edit) addNumbers(entries []Entry) (out []byte, text string, at int, err error) {
 	n := e.numbers
 	switch {
 	case n == nil:
