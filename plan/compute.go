@@ -317,7 +317,7 @@ func (c *computer) purchase(tn string, want spec.Number) {
 	avail, ok := c.inv[tn]
 	if !ok {
 		c.diag(Error, tn, pos,
-			"choose another number: `flowroute-numbers search` lists those for sale",
+			fmt.Sprintf("it may have been sold since it was pinned: `flowroute-numbers add --replace %s` with this plan's -f files swaps it for another chosen the same way, keeping its fields (`flowroute-numbers search` lists numbers for sale)", tn),
 			"number %s is not on the account and not available for purchase", tn)
 		return
 	}

@@ -149,7 +149,7 @@ func TestCompute(t *testing.T) {
 			inv:     inventory(),
 			diags: []Diagnostic{{Severity: Error, Pos: pos(10, 3), Key: tnA,
 				Message: "number 12065550100 is not on the account and not available for purchase",
-				Hint:    "choose another number: `flowroute-numbers search` lists those for sale"}},
+				Hint:    "it may have been sold since it was pinned: `flowroute-numbers add --replace 12065550100` with this plan's -f files swaps it for another chosen the same way, keeping its fields (`flowroute-numbers search` lists numbers for sale)"}},
 		},
 		{
 			name:    "billing method the number does not allow: error at the billing method",

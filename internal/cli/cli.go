@@ -29,7 +29,8 @@ type cli struct {
 	Export     exportCmd     `cmd:"" help:"Write the account as a spec."`
 	Search     searchCmd     `cmd:"" help:"Search purchasable numbers."`
 	Areas      areasCmd      `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
-	Sandbox    sandboxCmd    `cmd:"" help:"Run the built-in Flowroute v1 sandbox."`
+	Add        addCmd        `cmd:"" help:"Pick numbers for sale by area, price and route, and pin them in a spec file."`
+	Sandbox    sandboxCmd    `cmd:"" help:"Run the built-in Flowroute sandbox (v1 and v2 on one address)."`
 	Show       showCmd       `cmd:"" help:"Render a plan saved by 'plan --out'."`
 	Fmt        fmtCmd        `cmd:"" help:"Rewrite spec files in the canonical layout, keeping comments."`
 	Schema     schemaCmd     `cmd:"" help:"Print the JSON Schema of the spec, or write it with --out."`
