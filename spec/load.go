@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -625,7 +626,10 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 	}
 }
 
-var policyKeys = []string{"unmanaged", "max_purchases", "max_monthly_cost"}
+var policyKeys = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent"}
+
+// unmanagedValues are the values of policy.unmanaged, in the order messages list them.
+var unmanagedValues = []string{UnmanagedIgnore, UnmanagedWarn, UnmanagedError, UnmanagedRelease}
 
 func (l *loader) policy(file string, n *yaml.Node) {
 	p := &l.s.Policy
@@ -638,52 +642,88 @@ func (l *loader) policy(file string, n *yaml.Node) {
 			if !ok || !l.once(file, e, "policy.unmanaged") {
 				continue
 			}
-			switch v {
-			case UnmanagedIgnore, UnmanagedWarn, UnmanagedError:
+			if slices.Contains(unmanagedValues, v) {
 				p.Unmanaged = v
-			default:
-				hint := "write ignore, warn or error"
-				if lv := strings.ToLower(v); lv != v && (lv == UnmanagedIgnore || lv == UnmanagedWarn || lv == UnmanagedError) {
-					hint = "write " + lv
-				}
-				l.errorf(vp, hint, "policy.unmanaged must be ignore, warn or error, not %q", v)
+				continue
 			}
+			hint := "write ignore, warn, error or release"
+			if lv := strings.ToLower(v); lv != v && slices.Contains(unmanagedValues, lv) {
+				hint = "write " + lv
+			}
+			l.errorf(vp, hint, "policy.unmanaged must be ignore, warn, error or release, not %q", v)
 		case "max_purchases":
-			if e.val.Kind != yaml.ScalarNode || e.val.ShortTag() != "!!int" {
-				l.errorf(vp, "", "policy.max_purchases must be a whole number, not %s", describeValue(e.val))
-				continue
+			if v, ok := l.whole(file, e, "policy."+key, 0, -1, "0 forbids purchases"); ok {
+				p.MaxPurchases, l.purchases = v, true
 			}
-			if !l.once(file, e, "policy.max_purchases") {
-				continue
+		case "max_releases":
+			if v, ok := l.whole(file, e, "policy."+key, 0, -1, "0 forbids releases"); ok {
+				p.MaxReleases = v
 			}
-			v, err := strconv.Atoi(e.val.Value)
-			if err != nil || v < 0 {
-				l.errorf(vp, "0 forbids purchases", "policy.max_purchases must be a whole number 0 or more, not %s", e.val.Value)
-				continue
+		case "max_updates":
+			if v, ok := l.whole(file, e, "policy."+key, 0, -1, "0 forbids updates; leave it out for no count limit"); ok {
+				p.MaxUpdates = &v
 			}
-			p.MaxPurchases, l.purchases = v, true
+		case "max_update_percent":
+			if v, ok := l.whole(file, e, "policy."+key, 1, 100, "the share of the managed numbers one plan may update; 100 for no limit"); ok {
+				p.MaxUpdatePercent = v
+			}
 		case "max_monthly_cost":
-			if tag := e.val.ShortTag(); e.val.Kind != yaml.ScalarNode || tag != "!!str" && tag != "!!int" && tag != "!!float" {
-				l.errorf(vp, `write it as a string such as "50.00"`, "policy.max_monthly_cost must be a decimal amount, not %s", describe(e.val))
-				continue
+			if a, ok := l.amount(file, e, "policy."+key); ok {
+				p.MaxMonthlyCost = a
 			}
-			if !l.once(file, e, "policy.max_monthly_cost") {
-				continue
+		case "max_setup_cost":
+			if a, ok := l.amount(file, e, "policy."+key); ok {
+				p.MaxSetupCost = a
 			}
-			a, err := money.Parse(e.val.Value)
-			if err != nil {
-				l.errorf(vp, `write it as a string such as "50.00"`, "policy.max_monthly_cost %q is not a decimal amount with at most 4 decimal places", e.val.Value)
-				continue
-			}
-			if a < 0 {
-				l.errorf(vp, "", "policy.max_monthly_cost must be 0 or more, not %s", e.val.Value)
-				continue
-			}
-			p.MaxMonthlyCost = &a
 		default:
 			l.unknown(file, e.key, "policy", policyKeys...)
 		}
 	}
+}
+
+// whole reads a policy field that is a whole number from lo to hi (hi < 0: no upper bound);
+// hint says what the limit's values mean.
+func (l *loader) whole(file string, e entry, key string, lo, hi int, hint string) (int, bool) {
+	vp := at(file, e.val)
+	if e.val.Kind != yaml.ScalarNode || e.val.ShortTag() != "!!int" {
+		l.errorf(vp, "", "%s must be a whole number, not %s", key, describeValue(e.val))
+		return 0, false
+	}
+	if !l.once(file, e, key) {
+		return 0, false
+	}
+	v, err := strconv.Atoi(e.val.Value)
+	switch {
+	case hi < 0 && (err != nil || v < lo):
+		l.errorf(vp, hint, "%s must be a whole number %d or more, not %s", key, lo, e.val.Value)
+	case hi >= 0 && (err != nil || v < lo || v > hi):
+		l.errorf(vp, hint, "%s must be a whole number from %d to %d, not %s", key, lo, hi, e.val.Value)
+	default:
+		return v, true
+	}
+	return 0, false
+}
+
+// amount reads a policy field that is a decimal amount of dollars, 0 or more.
+func (l *loader) amount(file string, e entry, key string) (*money.Amount, bool) {
+	vp := at(file, e.val)
+	if tag := e.val.ShortTag(); e.val.Kind != yaml.ScalarNode || tag != "!!str" && tag != "!!int" && tag != "!!float" {
+		l.errorf(vp, `write it as a string such as "50.00"`, "%s must be a decimal amount, not %s", key, describe(e.val))
+		return nil, false
+	}
+	if !l.once(file, e, key) {
+		return nil, false
+	}
+	a, err := money.Parse(e.val.Value)
+	if err != nil {
+		l.errorf(vp, `write it as a string such as "50.00"`, "%s %q is not a decimal amount with at most 4 decimal places", key, e.val.Value)
+		return nil, false
+	}
+	if a < 0 {
+		l.errorf(vp, "", "%s must be 0 or more, not %s", key, e.val.Value)
+		return nil, false
+	}
+	return &a, true
 }
 
 // reserve makes room for n more numbers at once: growing the maps step by step would cost
@@ -710,7 +750,8 @@ func (l *loader) finish() (*Spec, error) {
 	s := l.s
 	if len(l.errs) == 0 && s.Version == 0 && s.Defaults == (Defaults{}) && len(s.Routes) == 0 && len(s.Numbers) == 0 &&
 		(s.Policy.Unmanaged == "" || s.Policy.Unmanaged == UnmanagedWarn) && (!l.purchases || s.Policy.MaxPurchases == DefaultMaxPurchases) &&
-		s.Policy.MaxMonthlyCost == nil {
+		s.Policy.MaxMonthlyCost == nil && s.Policy.MaxSetupCost == nil && s.Policy.MaxReleases == 0 && s.Policy.MaxUpdates == nil &&
+		(s.Policy.MaxUpdatePercent == 0 || s.Policy.MaxUpdatePercent == DefaultMaxUpdatePercent) {
 		for _, f := range l.files {
 			l.errorf(Pos{File: f}, "declare routes and numbers, see the examples", "the spec is empty")
 		}
@@ -735,6 +776,9 @@ func (l *loader) finish() (*Spec, error) {
 	}
 	if !l.purchases {
 		s.Policy.MaxPurchases = DefaultMaxPurchases
+	}
+	if s.Policy.MaxUpdatePercent == 0 {
+		s.Policy.MaxUpdatePercent = DefaultMaxUpdatePercent
 	}
 	return s, nil
 }

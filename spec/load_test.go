@@ -65,11 +65,13 @@ func amount(s string) *money.Amount {
 	return &a
 }
 
+func ptr[T any](v T) *T { return &v }
+
 var ignorePositions = cmpopts.IgnoreFields(Spec{}, "Positions")
 
 func TestGoodSpecs(t *testing.T) {
 	t.Parallel()
-	defaultPolicy := Policy{Unmanaged: UnmanagedWarn, MaxPurchases: DefaultMaxPurchases}
+	defaultPolicy := Policy{Unmanaged: UnmanagedWarn, MaxPurchases: DefaultMaxPurchases, MaxUpdatePercent: DefaultMaxUpdatePercent}
 	tests := []struct {
 		names []string
 		want  *Spec
@@ -87,7 +89,7 @@ func TestGoodSpecs(t *testing.T) {
 				"12067439178": {BillingMethod: BillingMetered, PrimaryRoute: "pbx-seattle", FailoverRoute: "pbx-backup"},
 				"12062092844": {BillingMethod: BillingMetered, PrimaryRoute: "pbx-seattle", FailoverRoute: BuiltinRoute},
 			},
-			Policy: Policy{Unmanaged: UnmanagedWarn, MaxPurchases: 10, MaxMonthlyCost: amount("50")},
+			Policy: Policy{Unmanaged: UnmanagedWarn, MaxPurchases: 10, MaxMonthlyCost: amount("50"), MaxUpdatePercent: DefaultMaxUpdatePercent},
 		},
 	}, {
 		names: []string{"unquoted-keys.yaml"},
@@ -114,7 +116,17 @@ func TestGoodSpecs(t *testing.T) {
 				"12065550101": {BillingMethod: BillingMetered, PrimaryRoute: "pbx", FailoverRoute: BuiltinRoute},
 				"12065550102": {BillingMethod: BillingVPRI, PrimaryRoute: "pbx", FailoverRoute: "backup"}, // the first merge wins
 			},
-			Policy: Policy{Unmanaged: UnmanagedError, MaxPurchases: 0}, // an explicit 0 stays 0
+			Policy: Policy{Unmanaged: UnmanagedError, MaxPurchases: 0, MaxUpdatePercent: DefaultMaxUpdatePercent}, // an explicit 0 stays 0
+		},
+	}, {
+		names: []string{"policy.yaml"},
+		want: &Spec{
+			Routes:  map[string]Route{},
+			Numbers: map[string]Number{"12065550100": {}},
+			Policy: Policy{
+				Unmanaged: UnmanagedRelease, MaxPurchases: 3, MaxMonthlyCost: amount("20"), MaxSetupCost: amount("7.5"),
+				MaxReleases: 2, MaxUpdates: ptr(0), MaxUpdatePercent: 100,
+			},
 		},
 	}, {
 		names: []string{"route-names.yaml"},

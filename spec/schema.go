@@ -1,6 +1,9 @@
 package spec
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 //go:generate go run gen_schema.go
 
@@ -69,22 +72,17 @@ func Schema() []byte {
 				"type":        []string{"object", "null"},
 				"properties": object{
 					"unmanaged": object{
-						"description": "What to do about numbers and routes on the account but not in the spec (never deleted): ignore, warn (default) or error.",
-						"enum":        []string{UnmanagedIgnore, UnmanagedWarn, UnmanagedError},
+						"description": "What to do about numbers and routes on the account but not in the spec: ignore, warn (default), error (the plan fails) or release (v2: release them, up to max_releases).",
+						"enum":        unmanagedValues,
 						"default":     UnmanagedWarn,
 					},
-					"max_purchases": object{
-						"description": "Apply refuses a plan that buys more numbers than this; 0 forbids purchases. Default 10.",
-						"type":        "integer",
-						"minimum":     0,
-						"default":     DefaultMaxPurchases,
-					},
-					"max_monthly_cost": object{
-						"description": `Apply refuses a plan whose purchases add more than this to the monthly cost, a decimal string such as "50.00".`,
-						"type":        []string{"string", "number"},
-						"pattern":     `^[0-9]+(\.[0-9]{1,4})?$`,
-						"minimum":     0,
-					},
+					"max_purchases":    wholeSchema("Apply refuses a plan that buys more numbers than this; 0 forbids purchases.", 0, -1, DefaultMaxPurchases),
+					"max_monthly_cost": amountSchema(`Apply refuses a plan whose purchases add more than this to the monthly cost, a decimal string such as "50.00".`),
+					"max_setup_cost":   amountSchema(`Apply refuses a plan whose purchases cost more than this once (setup fees), a decimal string such as "25.00".`),
+					"max_releases":     wholeSchema("Plan refuses to release more numbers than this (with unmanaged: release); 0 forbids releases.", 0, -1, 0),
+					"max_updates":      wholeSchema("Plan refuses to update more numbers than this; left out: no count limit.", 0, -1, -1),
+					"max_update_percent": wholeSchema(fmt.Sprintf("Plan refuses to update more than this percentage of the managed numbers, once at least %d are managed.", UpdatePercentFloor),
+						1, 100, DefaultMaxUpdatePercent),
 				},
 				"additionalProperties": false,
 			},
@@ -134,5 +132,30 @@ func ifType(typ, valuePattern string) object {
 	return object{
 		"if":   object{"properties": object{"type": object{"const": typ}}},
 		"then": object{"properties": object{"value": object{"pattern": valuePattern}}},
+	}
+}
+
+// wholeSchema is a whole number from lo to hi (hi < 0: no upper bound) with a default (< 0:
+// none).
+func wholeSchema(desc string, lo, hi, def int) object {
+	o := object{"description": desc, "type": "integer", "minimum": lo}
+	if hi >= 0 {
+		o["maximum"] = hi
+	}
+	if def >= 0 {
+		o["default"] = def
+	}
+	return o
+}
+
+// amountSchema is a decimal amount of dollars, 0 or more with at most 4 decimal places, as
+// a string or a number.
+func amountSchema(desc string) object {
+	return object{
+		"description": desc,
+		"type":        []string{"string", "number"},
+		"pattern":     `^[0-9]+(\.[0-9]{1,4})?$`,
+		"minimum":     0,
+		"multipleOf":  0.0001,
 	}
 }

@@ -78,23 +78,44 @@ func Write(w io.Writer, s *Spec, header string) error {
 		}
 	}
 
-	p := s.Policy
-	zero := p.Unmanaged == "" && p.MaxPurchases == 0 && p.MaxMonthlyCost == nil
-	unmanaged := p.Unmanaged != "" && p.Unmanaged != UnmanagedWarn
-	purchases := p.MaxPurchases != DefaultMaxPurchases
-	if !zero && (unmanaged || purchases || p.MaxMonthlyCost != nil) {
-		bw.WriteString("policy:\n")
-		if unmanaged {
-			writeField(bw, "unmanaged", p.Unmanaged)
-		}
-		if purchases {
-			fmt.Fprintf(bw, "  max_purchases: %d\n", p.MaxPurchases)
-		}
-		if p.MaxMonthlyCost != nil {
-			bw.WriteString("  max_monthly_cost: " + doubleQuote(p.MaxMonthlyCost.String()) + "\n")
-		}
-	}
+	writePolicy(bw, s.Policy)
 	return bw.Flush()
+}
+
+// writePolicy writes the fields of p that differ from the defaults, and nothing when none
+// does; a zero field counts as the default, as in a zero Policy.
+func writePolicy(w *bufio.Writer, p Policy) {
+	var lines []string
+	if p.Unmanaged != "" && p.Unmanaged != UnmanagedWarn {
+		lines = append(lines, "unmanaged: "+quote(p.Unmanaged))
+	}
+	zero := p.Unmanaged == "" && p.MaxPurchases == 0 && p.MaxMonthlyCost == nil && p.MaxSetupCost == nil &&
+		p.MaxReleases == 0 && p.MaxUpdates == nil && p.MaxUpdatePercent == 0
+	if !zero && p.MaxPurchases != DefaultMaxPurchases {
+		lines = append(lines, fmt.Sprintf("max_purchases: %d", p.MaxPurchases))
+	}
+	if p.MaxMonthlyCost != nil {
+		lines = append(lines, "max_monthly_cost: "+doubleQuote(p.MaxMonthlyCost.String()))
+	}
+	if p.MaxSetupCost != nil {
+		lines = append(lines, "max_setup_cost: "+doubleQuote(p.MaxSetupCost.String()))
+	}
+	if p.MaxReleases != 0 {
+		lines = append(lines, fmt.Sprintf("max_releases: %d", p.MaxReleases))
+	}
+	if p.MaxUpdates != nil {
+		lines = append(lines, fmt.Sprintf("max_updates: %d", *p.MaxUpdates))
+	}
+	if p.MaxUpdatePercent != 0 && p.MaxUpdatePercent != DefaultMaxUpdatePercent {
+		lines = append(lines, fmt.Sprintf("max_update_percent: %d", p.MaxUpdatePercent))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	w.WriteString("policy:\n")
+	for _, line := range lines {
+		w.WriteString("  " + line + "\n")
+	}
 }
 
 func writeField(w *bufio.Writer, key, val string) {

@@ -74,6 +74,10 @@ func TestWritePolicy(t *testing.T) {
 		{Policy{Unmanaged: UnmanagedWarn, MaxPurchases: 0}, "policy:\n  max_purchases: 0\n"},
 		{Policy{Unmanaged: UnmanagedIgnore, MaxPurchases: 10, MaxMonthlyCost: amount("5")},
 			"policy:\n  unmanaged: ignore\n  max_monthly_cost: \"5.00\"\n"},
+		{Policy{Unmanaged: UnmanagedWarn, MaxPurchases: 10, MaxUpdatePercent: DefaultMaxUpdatePercent}, ""},
+		{Policy{MaxReleases: 2}, "policy:\n  max_purchases: 0\n  max_releases: 2\n"},
+		{Policy{Unmanaged: UnmanagedRelease, MaxPurchases: 10, MaxSetupCost: amount("0"), MaxReleases: 1, MaxUpdates: new(int), MaxUpdatePercent: 5},
+			"policy:\n  unmanaged: release\n  max_setup_cost: \"0.00\"\n  max_releases: 1\n  max_updates: 0\n  max_update_percent: 5\n"},
 	} {
 		var buf bytes.Buffer
 		if err := Write(&buf, &Spec{Policy: tt.policy}, ""); err != nil {
