@@ -2,6 +2,8 @@ package spec
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -45,5 +47,37 @@ func BenchmarkValidate100k(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(len(data))/1e6, "MB-input")
+	b.ReportMetric(peak.Stop(), "MB-peak-inuse")
+}
+
+// BenchmarkLoad32MiB loads a legal spec file of the largest size Load reads, through the file
+// system as validate does: the time, the peak heap (MB-peak-inuse) and the heap allocated per
+// byte of input are the cost of the worst spec a user may give.
+func BenchmarkLoad32MiB(b *testing.B) {
+	n := 100_000
+	data := bigSpec(n)
+	n = n * (MaxFileSize - 4096) / len(data)
+	data = bigSpec(n)
+	file := filepath.Join(b.TempDir(), "big.yaml")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+
+	b.ReportAllocs()
+	peak := measure.StartPeak()
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := Load(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(s.Numbers) != n {
+			b.Fatalf("%d numbers", len(s.Numbers))
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(len(data))/(1<<20), "MiB-input")
+	b.ReportMetric(float64(n), "numbers")
 	b.ReportMetric(peak.Stop(), "MB-peak-inuse")
 }

@@ -20,9 +20,13 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 )
 
-// MaxFileSize is the largest spec file Load reads, so that a huge or endless input ends in a
-// clear error instead of exhausting memory.
-const MaxFileSize = 32 << 20
+// MaxFileSize is the largest spec file Load reads, and MaxTotalSize the most all the files of
+// one spec may hold together, so that a huge or endless input ends in a clear error instead
+// of exhausting memory.
+const (
+	MaxFileSize  = 32 << 20
+	MaxTotalSize = 64 << 20
+)
 
 // Load reads the spec files and directories named by paths (every *.yaml and *.yml in a
 // directory, in name order), merges them into one Spec and validates it. The same route or
@@ -53,7 +57,7 @@ func Parse(name string, data []byte) (*Spec, error) {
 // absolute), so that positions name files the way the user wrote them.
 type osFS struct{}
 
-func (osFS) Open(name string) (fs.File, error)          { return os.Open(name) }
+func (osFS) Open(name string) (fs.File, error)          { return openFile(name) }
 func (osFS) Stat(name string) (fs.FileInfo, error)      { return os.Stat(name) }
 func (osFS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
 
@@ -63,66 +67,155 @@ func load(fsys fs.FS, join func(...string) string, paths []string) (*Spec, error
 	if len(paths) == 0 {
 		l.errorf(Pos{}, "", "no spec files given")
 	}
-	seen := map[string]bool{}
+	r := reader{fsys: fsys, seen: map[string]bool{}, bySize: map[int64][]fs.FileInfo{}}
 	for _, p := range paths {
 		fi, err := fs.Stat(fsys, p)
 		if err != nil {
 			l.errorf(Pos{File: p}, "", "cannot read: %s", ioProblem(err))
 			continue
 		}
-		files := []string{p}
-		if fi.IsDir() {
-			files = files[:0]
-			entries, err := fs.ReadDir(fsys, p)
-			if err != nil {
-				l.errorf(Pos{File: p}, "", "cannot read the directory: %s", ioProblem(err))
-				continue
-			}
-			for _, e := range entries {
-				ext := strings.ToLower(path.Ext(e.Name()))
-				if !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
-					files = append(files, join(p, e.Name()))
-				}
-			}
-			if len(files) == 0 {
-				l.errorf(Pos{File: p}, "", "the directory holds no .yaml or .yml files")
-			}
+		if !fi.IsDir() {
+			r.read(l, p, join(p), fi)
+			continue
 		}
-		for _, f := range files {
-			clean := join(f) // join cleans: -f dir -f ./dir/a.yaml name one file
-			if seen[clean] {
+		entries, err := fs.ReadDir(fsys, p)
+		if err != nil {
+			l.errorf(Pos{File: p}, "", "cannot read the directory: %s", ioProblem(err))
+			continue
+		}
+		n := 0
+		for _, e := range entries {
+			if ext := strings.ToLower(path.Ext(e.Name())); e.IsDir() || ext != ".yaml" && ext != ".yml" {
 				continue
 			}
-			seen[clean] = true
-			data, err := readFile(fsys, f)
-			if err != nil {
-				l.errorf(Pos{File: f}, "", "%s", err)
-				continue
+			f := join(p, e.Name())
+			fi, err := fs.Stat(fsys, f) // follows a symbolic link, which the entry does not
+			switch {
+			case err != nil:
+				l.errorf(Pos{File: f}, "", "cannot read: %s", ioProblem(err))
+			case fi.IsDir():
+				continue // a directory named *.yaml is not a spec file
+			default:
+				r.read(l, f, f, fi)
 			}
-			l.parseFile(f, data)
+			n++
+		}
+		if n == 0 {
+			l.errorf(Pos{File: p}, "", "the directory holds no .yaml or .yml files")
 		}
 	}
 	return l.finish()
 }
 
-// readFile reads at most MaxFileSize bytes of name.
-func readFile(fsys fs.FS, name string) ([]byte, error) {
-	f, err := fsys.Open(name)
+// reader reads the files of one spec, each once however it is named, within MaxTotalSize.
+type reader struct {
+	fsys   fs.FS
+	seen   map[string]bool         // cleaned paths read: -f dir -f ./dir/a.yaml name one file
+	bySize map[int64][]fs.FileInfo // files read, by size: a link to one is the same file
+	total  int64                   // bytes read so far
+}
+
+// read reads the file name (clean is its cleaned path; fi its Stat) into l, unless it is a
+// file already read under another name.
+func (r *reader) read(l *loader, name, clean string, fi fs.FileInfo) {
+	if r.seen[clean] {
+		return
+	}
+	r.seen[clean] = true
+	if !fi.Mode().IsRegular() {
+		l.errorf(Pos{File: name}, "give a spec file, or a directory of them", "cannot read: %s, not a regular file", kind(fi.Mode()))
+		return
+	}
+	for _, other := range r.bySize[fi.Size()] {
+		if os.SameFile(fi, other) {
+			return // a symbolic or hard link to a file already read
+		}
+	}
+	r.bySize[fi.Size()] = append(r.bySize[fi.Size()], fi)
+	data, err := r.readFile(name)
+	if err != nil {
+		l.errorf(Pos{File: name}, "", "%s", err)
+		return
+	}
+	l.parseFile(name, data)
+}
+
+// kind names a file mode that is not a regular file's.
+func kind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsDir():
+		return "a directory"
+	}
+	return "a special file"
+}
+
+var (
+	errFileSize  = errors.New("the file is larger than 32 MiB, the most a spec file may be")
+	errTotalSize = errors.New("the spec files together are larger than 64 MiB, the most a spec may be")
+)
+
+// readFile reads name, at most MaxFileSize bytes and no more than MaxTotalSize in all. The
+// file is checked again once open, as it may have been replaced since it was looked at.
+func (r *reader) readFile(name string) ([]byte, error) {
+	f, err := r.fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxFileSize {
-		return nil, errors.New("the file is larger than 32 MiB, the most a spec may be")
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1)) // also bounds pipes and devices
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
 	}
-	if len(data) > MaxFileSize {
-		return nil, errors.New("the file is larger than 32 MiB, the most a spec may be")
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("cannot read: %s, not a regular file", kind(fi.Mode()))
 	}
+	limit := min(MaxFileSize, MaxTotalSize-r.total)
+	switch {
+	case fi.Size() > MaxFileSize:
+		return nil, errFileSize
+	case fi.Size() > limit:
+		return nil, errTotalSize
+	}
+	// The size may have changed since Stat: read no more than the limit in any case.
+	data := make([]byte, 0, fi.Size()+1)
+	data, err = readAll(io.LimitReader(f, limit+1), data)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
+	}
+	switch {
+	case len(data) > MaxFileSize:
+		return nil, errFileSize
+	case int64(len(data)) > limit:
+		return nil, errTotalSize
+	}
+	r.total += int64(len(data))
 	return data, nil
+}
+
+// readAll reads rd to its end into buf, which has room for what is expected: io.ReadAll would
+// grow a buffer from nothing, copying a 32 MiB file many times over.
+func readAll(rd io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := rd.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // ioProblem is the reason of a file system error without the path, which the position names.
@@ -166,10 +259,15 @@ var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 // parseFile decodes one file into the loader's spec.
 func (l *loader) parseFile(name string, data []byte) {
 	if len(data) > MaxFileSize {
-		l.errorf(Pos{File: name}, "", "the file is larger than 32 MiB, the most a spec may be")
+		l.errorf(Pos{File: name}, "", "%s", errFileSize)
 		return
 	}
 	l.files = append(l.files, name)
+	if doubleBOM(data) {
+		l.errorf(Pos{File: name, Line: 1, Col: 1}, "save the file as UTF-8 without a byte-order mark",
+			"the file starts with two byte-order marks; YAML allows one")
+		return
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -201,6 +299,24 @@ func (l *loader) parseFile(name string, data []byte) {
 		l.errs = l.errs[:start]
 		l.errorf(l.bomb, "", "the spec expands too many aliases or merge keys (an alias bomb?)")
 	}
+}
+
+// Byte-order marks, as UTF-8, UTF-16BE and UTF-16LE.
+var (
+	bomUTF8    = []byte{0xef, 0xbb, 0xbf}
+	bomUTF16BE = []byte{0xfe, 0xff}
+	bomUTF16LE = []byte{0xff, 0xfe}
+)
+
+// doubleBOM reports whether data starts with two byte-order marks: yaml.v3 skips the first
+// and reads the second as part of the first key or value, which then is not what it looks.
+func doubleBOM(data []byte) bool {
+	for _, bom := range [][]byte{bomUTF8, bomUTF16BE, bomUTF16LE} {
+		if rest, ok := bytes.CutPrefix(data, bom); ok {
+			return bytes.HasPrefix(rest, bom) || bytes.HasPrefix(rest, bomUTF8)
+		}
+	}
+	return false
 }
 
 // syntaxError turns a yaml.v3 error into an Error with the line it names, or, for a
@@ -236,7 +352,7 @@ func (l *loader) syntaxError(file string, data []byte, err error) {
 // that character is valid UTF-8; line 0 when there is none or data is UTF-16, which yaml.v3
 // also reads. The characters allowed are those of the YAML 1.2 spec, as yaml.v3 has them.
 func badChar(data []byte) (line, col int, valid bool) {
-	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) {
+	if bytes.HasPrefix(data, bomUTF16BE) || bytes.HasPrefix(data, bomUTF16LE) {
 		return 0, 0, true
 	}
 	line, col = 1, 1
@@ -345,7 +461,9 @@ func (l *loader) mapping(file string, n *yaml.Node, what label, dupes ...bool) [
 
 // collect appends the entries of mapping n not already in seen. Problems are reported only in
 // the mapping as written (depth 0), not in merged ones, whose keys never replace one already
-// seen. With dupes, a key written twice is returned twice rather than reported.
+// seen. With dupes, a key written twice, or brought in again by a merge key, is returned
+// twice rather than reported or dropped: a route or number is declared once, and a merge
+// that repeats one is a mistake to show, not a rule to apply.
 func (l *loader) collect(file string, n *yaml.Node, what label, seen map[string]*yaml.Node, out *[]entry, dupes bool, depth int) {
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -366,7 +484,7 @@ func (l *loader) collect(file string, n *yaml.Node, what label, seen map[string]
 			}
 			continue
 		}
-		if first, dup := lookup(seen, *out, k.Value); dup && (depth > 0 || !dupes) {
+		if first, dup := lookup(seen, *out, k.Value); dup && !dupes {
 			if depth == 0 {
 				l.errorf(at(file, k), "", "%s: key %q appears twice, first at line %d", what, k.Value, first.Line)
 			}
