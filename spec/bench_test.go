@@ -66,6 +66,7 @@ func BenchmarkLoad32MiB(b *testing.B) {
 
 	b.ReportAllocs()
 	peak := measure.StartPeak()
+	cpu := measure.CPUTime()
 	b.ResetTimer()
 	for b.Loop() {
 		s, err := Load(file)
@@ -78,6 +79,7 @@ func BenchmarkLoad32MiB(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(len(data))/(1<<20), "MiB-input")
+	b.ReportMetric((measure.CPUTime()-cpu).Seconds()/float64(b.N), "CPU-s/op")
 	b.ReportMetric(float64(n), "numbers")
 	b.ReportMetric(peak.Stop(), "MB-peak-inuse")
 }

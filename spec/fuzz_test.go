@@ -13,7 +13,8 @@ import (
 )
 
 // FuzzLoadSpec feeds arbitrary bytes to Parse. It must never panic, every failure must be an
-// Errors, and a spec that loads must read back the same after Write.
+// Errors, reading in pieces must give what reading whole gives, and a spec that loads must
+// read back the same after Write.
 func FuzzLoadSpec(f *testing.F) {
 	for _, dir := range []string{goodDir, badDir, filepath.Join(goodDir, "multi"), filepath.Join(badDir, "duplicate-across-files")} {
 		entries, err := os.ReadDir(dir)
@@ -31,6 +32,7 @@ func FuzzLoadSpec(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		parseBoth(t, "fuzz.yaml", data) // read in pieces, it means the same
 		s, err := Parse("fuzz.yaml", data)
 		if err != nil {
 			var errs Errors

@@ -75,7 +75,7 @@ func load(fsys fs.FS, join func(...string) string, paths []string) (*Spec, error
 			continue
 		}
 		if !fi.IsDir() {
-			r.read(l, p, join(p), fi)
+			r.add(l, p, join(p), fi)
 			continue
 		}
 		entries, err := fs.ReadDir(fsys, p)
@@ -96,7 +96,7 @@ func load(fsys fs.FS, join func(...string) string, paths []string) (*Spec, error
 			case fi.IsDir():
 				continue // a directory named *.yaml is not a spec file
 			default:
-				r.read(l, f, f, fi)
+				r.add(l, f, f, fi)
 			}
 			n++
 		}
@@ -104,20 +104,24 @@ func load(fsys fs.FS, join func(...string) string, paths []string) (*Spec, error
 			l.errorf(Pos{File: p}, "", "the directory holds no .yaml or .yml files")
 		}
 	}
+	r.readAll(l)
 	return l.finish()
 }
 
 // reader reads the files of one spec, each once however it is named, within MaxTotalSize.
 type reader struct {
 	fsys   fs.FS
-	seen   map[string]bool         // cleaned paths read: -f dir -f ./dir/a.yaml name one file
-	bySize map[int64][]fs.FileInfo // files read, by size: a link to one is the same file
+	seen   map[string]bool         // cleaned paths: -f dir -f ./dir/a.yaml name one file
+	bySize map[int64][]fs.FileInfo // files to read, by size: a link to one is the same file
+	files  []string                // the files to read, in order
+	sizes  int64                   // their sizes as Stat gave them
 	total  int64                   // bytes read so far
 }
 
-// read reads the file name (clean is its cleaned path; fi its Stat) into l, unless it is a
-// file already read under another name.
-func (r *reader) read(l *loader, name, clean string, fi fs.FileInfo) {
+// add adds the file name (clean is its cleaned path; fi its Stat) to the files to read,
+// unless it is a file added already under another name. Anything but a regular file is
+// refused, before it is opened: opening a FIFO would wait for a writer.
+func (r *reader) add(l *loader, name, clean string, fi fs.FileInfo) {
 	if r.seen[clean] {
 		return
 	}
@@ -128,16 +132,34 @@ func (r *reader) read(l *loader, name, clean string, fi fs.FileInfo) {
 	}
 	for _, other := range r.bySize[fi.Size()] {
 		if os.SameFile(fi, other) {
-			return // a symbolic or hard link to a file already read
+			return // a symbolic or hard link to a file already added
 		}
 	}
 	r.bySize[fi.Size()] = append(r.bySize[fi.Size()], fi)
-	data, err := r.readFile(name)
-	if err != nil {
-		l.errorf(Pos{File: name}, "", "%s", err)
+	switch r.sizes += fi.Size(); {
+	case fi.Size() > MaxFileSize:
+		l.errorf(Pos{File: name}, "", "%s", errFileSize)
+	case r.sizes > MaxTotalSize && r.sizes-fi.Size() <= MaxTotalSize:
+		l.errorf(Pos{File: name}, "", "%s", errTotalSize)
+	default:
+		r.files = append(r.files, name)
+	}
+}
+
+// readAll reads the files added into l, unless together they are too large: then none is
+// read, as the spec is refused anyway.
+func (r *reader) readAll(l *loader) {
+	if r.sizes > MaxTotalSize {
 		return
 	}
-	l.parseFile(name, data)
+	for _, name := range r.files {
+		data, err := r.readFile(name)
+		if err != nil {
+			l.errorf(Pos{File: name}, "", "%s", err)
+			continue
+		}
+		l.parseFile(name, data)
+	}
 }
 
 // kind names a file mode that is not a regular file's.
@@ -186,7 +208,7 @@ func (r *reader) readFile(name string) ([]byte, error) {
 	}
 	// The size may have changed since Stat: read no more than the limit in any case.
 	data := make([]byte, 0, fi.Size()+1)
-	data, err = readAll(io.LimitReader(f, limit+1), data)
+	data, err = readInto(io.LimitReader(f, limit+1), data)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
 	}
@@ -200,9 +222,9 @@ func (r *reader) readFile(name string) ([]byte, error) {
 	return data, nil
 }
 
-// readAll reads rd to its end into buf, which has room for what is expected: io.ReadAll would
+// readInto reads rd to its end into buf, which has room for what is expected: io.ReadAll would
 // grow a buffer from nothing, copying a 32 MiB file many times over.
-func readAll(rd io.Reader, buf []byte) ([]byte, error) {
+func readInto(rd io.Reader, buf []byte) ([]byte, error) {
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -229,21 +251,27 @@ func ioProblem(err error) string {
 
 // loader merges spec files into one Spec, collecting every problem on the way.
 type loader struct {
-	s         *Spec
-	errs      Errors
-	budget    int            // mapping entries left to visit in this file: stops alias bombs
-	bomb      Pos            // where the budget ran out
-	routes    map[string]Pos // where each route was declared, to report duplicates
-	set       map[string]Pos // where each defaults/policy field was set, to report duplicates
-	files     []string       // every file read, in order
-	purchases bool           // policy.max_purchases was written (it may be an explicit 0)
+	s            *Spec
+	errs         Errors
+	budget       int            // mapping entries left to visit in this file: stops alias bombs
+	bomb         Pos            // where the budget ran out
+	routes       map[string]Pos // where each route was declared, to report duplicates
+	set          map[string]Pos // where each defaults/policy field was set, to report duplicates
+	files        []string       // every file read, in order
+	undo         *undo          // what numberMap added, while the pieces of a file are read
+	piecesMin    int            // the smallest file read in pieces
+	pieceEntries int            // the most numbers in a piece
+	room         int            // numbers reserve has made room for ahead
+	purchases    bool           // policy.max_purchases was written (it may be an explicit 0)
 }
 
 func newLoader() *loader {
 	return &loader{
-		s:      &Spec{Routes: map[string]Route{}, Numbers: map[string]Number{}, Positions: map[string]Pos{}},
-		routes: map[string]Pos{},
-		set:    map[string]Pos{},
+		s:            &Spec{Routes: map[string]Route{}, Numbers: map[string]Number{}, Positions: map[string]Pos{}},
+		routes:       map[string]Pos{},
+		set:          map[string]Pos{},
+		piecesMin:    piecesMin,
+		pieceEntries: pieceEntries,
 	}
 }
 
@@ -266,6 +294,9 @@ func (l *loader) parseFile(name string, data []byte) {
 	if doubleBOM(data) {
 		l.errorf(Pos{File: name, Line: 1, Col: 1}, "save the file as UTF-8 without a byte-order mark",
 			"the file starts with two byte-order marks; YAML allows one")
+		return
+	}
+	if l.parseInPieces(name, data) {
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -631,6 +662,9 @@ func (l *loader) version(file string, e entry) {
 
 var numberKeys = []string{"billing_method", "primary_route", "failover_route"}
 
+// numberPosKeys are the keys under "numbers.TN." that Positions may hold.
+var numberPosKeys = numberKeys
+
 // field returns the field of n that key, one of numberKeys, names; nil for any other key.
 func (n *Number) field(key string) *string {
 	switch key {
@@ -722,7 +756,7 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 			l.errorf(kp, "", "number %s is declared twice: here and at %s", tn, l.s.Positions[prefix])
 			continue
 		}
-		l.s.Positions[prefix] = kp
+		l.setPos(prefix, kp)
 		var num Number
 		for _, f := range l.mapping(file, e.val, label{"number ", tn}) {
 			key := f.key.Value
@@ -736,13 +770,20 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 				continue
 			}
 			vp := at(file, f.val)
-			l.s.Positions[prefix+"."+key] = vp
+			l.setPos(prefix+"."+key, vp)
 			l.checkField(vp, key, v)
 			*field = v
 		}
 		l.s.Numbers[tn] = num
+		if l.undo != nil {
+			l.undo.numbers = append(l.undo.numbers, tn)
+		}
 	}
 }
+
+// setPos records where a number or one of its fields was written; key is "numbers.TN" or
+// "numbers.TN." and one of numberPosKeys.
+func (l *loader) setPos(key string, p Pos) { l.s.Positions[key] = p }
 
 var policyKeys = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent"}
 
@@ -847,6 +888,10 @@ func (l *loader) amount(file string, e entry, key string) (*money.Amount, bool) 
 // reserve makes room for n more numbers at once: growing the maps step by step would cost
 // a 100,000-number spec a third of its time.
 func (l *loader) reserve(n int) {
+	if n <= l.room { // made already, for the pieces of a file
+		l.room -= n
+		return
+	}
 	if n < 1000 {
 		return
 	}
