@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	yamlv4 "go.yaml.in/yaml/v4"
 	"gopkg.in/yaml.v3"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
@@ -360,6 +361,11 @@ func (l *loader) syntaxError(file string, data []byte, err error) {
 		}
 		return
 	}
+	if p, msg, hint, ok := problemAt(data); ok {
+		p.File = file
+		l.errorf(p, hint, "invalid YAML: %s", msg)
+		return
+	}
 	msg := err.Error()
 	p := Pos{File: file}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -377,6 +383,57 @@ func (l *loader) syntaxError(file string, data []byte, err error) {
 		}
 	}
 	l.errorf(p, hint, "invalid YAML: %s", msg)
+}
+
+// problemAt finds where the syntax error in data is. yaml.v3 names the line, counted from 0,
+// where the construct the error is in starts (a mapping begun lines above), and no column;
+// go.yaml.in/yaml/v4, its successor, keeps both the place of the problem and that of the
+// construct. The hint says where an unclosed construct starts, or that a tab is the cause.
+// ok is false when v4 finds no error with a position.
+func problemAt(data []byte) (p Pos, msg, hint string, ok bool) {
+	var n yamlv4.Node
+	var le *yamlv4.LoadError
+	if err := yamlv4.Unmarshal(data, &n); !errors.As(err, &le) || le.Mark.Line == 0 {
+		return Pos{}, "", "", false
+	}
+	p = Pos{Line: le.Mark.Line, Col: le.Mark.Column}
+	if tabIndent(data, le.Mark.Line, le.Mark.Column) {
+		return p, le.Message, "tabs are not allowed for indentation: indent with spaces", true
+	}
+	if le.Message == "did not find expected key" {
+		hint = "check the indentation: the keys of one mapping line up"
+	}
+	c := le.ContextMark
+	for _, what := range []string{"flow mapping", "flow sequence", "quoted scalar"} {
+		if strings.HasSuffix(le.ContextMsg, " a "+what) && c.Line > 0 && (c.Line != p.Line || c.Column != p.Col) {
+			if what == "quoted scalar" {
+				what = "quoted string"
+			}
+			hint = fmt.Sprintf("in the %s that starts at line %d, column %d", what, c.Line, c.Column)
+		}
+	}
+	return p, le.Message, hint, true
+}
+
+// tabIndent reports whether a tab is in the indentation of line (from 1) of data, up to col.
+func tabIndent(data []byte, line, col int) bool {
+	for ; line > 1; line-- {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return false
+		}
+		data = data[i+1:]
+	}
+	for i := 0; i < len(data) && i < col; i++ {
+		switch data[i] {
+		case '\t':
+			return true
+		case ' ':
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // badChar returns where the first character that YAML does not allow is in data, and whether
