@@ -30,11 +30,13 @@ const (
 )
 
 // Load reads the spec files and directories named by paths (every *.yaml and *.yml in a
-// directory, in name order), merges them into one Spec and validates it. The same route or
-// number declared in two places is an error that names both; so is a defaults or policy field
-// set in two files. An empty file among others adds nothing, but a spec that declares nothing
-// at all (no version, defaults, routes or numbers, and only the default policy) is an error:
-// it would manage nothing and is almost certainly a mistake, such as the wrong file.
+// directory, in name order; only regular files, each once however it is named), merges them
+// into one Spec and validates it. The same route or number declared in two places is an error
+// that names both; so is a policy field set in two files. Each file's defaults fill the
+// numbers of that file only, so that one office's file cannot reroute another's. Empty
+// sections (routes: {}, numbers: {}, policy: alone) are a valid spec that manages nothing;
+// a spec whose files hold no section at all (empty, only comments or only x- keys) is an
+// error: it is almost certainly a mistake, such as the wrong file.
 //
 // Anchors, aliases and merge keys (<<: *x) work; top-level keys starting with "x-" are
 // ignored, a place to define anchors as in Compose files. Route names and numbers may be
@@ -257,13 +259,24 @@ type loader struct {
 	budget       int            // mapping entries left to visit in this file: stops alias bombs
 	bomb         Pos            // where the budget ran out
 	routes       map[string]Pos // where each route was declared, to report duplicates
-	set          map[string]Pos // where each defaults/policy field was set, to report duplicates
+	set          map[string]Pos // where each policy field was set, to report duplicates
 	files        []string       // every file read, in order
 	undo         *undo          // what numberMap added, while the pieces of a file are read
 	piecesMin    int            // the smallest file read in pieces
 	pieceEntries int            // the most numbers in a piece
 	room         int            // numbers reserve has made room for ahead
+	cur          *fileState     // the file being read
+	fileStates   []*fileState   // every file read, in order
+	declared     bool           // a file has a top-level key other than x-: the spec is not empty
 	purchases    bool           // policy.max_purchases was written (it may be an explicit 0)
+}
+
+// fileState is what the loader knows of one file: what it declared, where its defaults were
+// written, and its numbers, which its defaults fill once every file is read.
+type fileState struct {
+	FileSummary
+	defPos  map[string]Pos // by defaults key
+	numbers []string       // the numbers the file declared
 }
 
 func newLoader() *loader {
@@ -292,6 +305,8 @@ func (l *loader) parseFile(name string, data []byte) {
 		return
 	}
 	l.files = append(l.files, name)
+	l.cur = &fileState{FileSummary: FileSummary{File: name}}
+	l.fileStates = append(l.fileStates, l.cur)
 	if doubleBOM(data) {
 		l.errorf(Pos{File: name, Line: 1, Col: 1}, "save the file as UTF-8 without a byte-order mark",
 			"the file starts with two byte-order marks; YAML allows one")
@@ -670,6 +685,9 @@ var topKeys = []string{"version", "defaults", "routes", "numbers", "policy"}
 // top decodes the root mapping of a file.
 func (l *loader) top(file string, root *yaml.Node) {
 	for _, e := range l.mapping(file, root, label{"the spec"}) {
+		if slices.Contains(topKeys, e.key.Value) {
+			l.declared = true
+		}
 		switch key := e.key.Value; key {
 		case "version":
 			l.version(file, e)
@@ -735,8 +753,10 @@ func (n *Number) field(key string) *string {
 	return nil
 }
 
+// defaults reads the defaults of the file being read; they fill its own numbers only. A
+// second defaults key in one file is reported by mapping, as any key written twice.
 func (l *loader) defaults(file string, n *yaml.Node) {
-	d := (*Number)(&l.s.Defaults) // the same fields
+	d := (*Number)(&l.cur.Defaults) // the same fields
 	for _, e := range l.mapping(file, n, label{"defaults"}) {
 		key := e.key.Value
 		field := d.field(key)
@@ -745,10 +765,18 @@ func (l *loader) defaults(file string, n *yaml.Node) {
 			continue
 		}
 		v, ok := l.str(file, e, label{"defaults.", key})
-		if !ok || !l.once(file, e, "defaults."+key) {
+		if !ok {
 			continue
 		}
-		l.checkField(at(file, e.val), key, v)
+		vp := at(file, e.val)
+		if l.cur.defPos == nil {
+			l.cur.defPos = map[string]Pos{}
+		}
+		l.cur.defPos[key] = vp
+		if _, ok := l.s.Positions["defaults."+key]; !ok {
+			l.s.Positions["defaults."+key] = vp // the first file's, as PosOf has one place
+		}
+		l.checkField(vp, key, v)
 		*field = v
 	}
 }
@@ -764,6 +792,7 @@ func (l *loader) routeMap(file string, n *yaml.Node) {
 			continue
 		}
 		l.routes[name] = kp
+		l.cur.Routes++
 		prefix := "routes." + name
 		l.s.Positions[prefix] = kp
 		var r Route
@@ -832,6 +861,7 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 			*field = v
 		}
 		l.s.Numbers[tn] = num
+		l.cur.numbers = append(l.cur.numbers, tn)
 		if l.undo != nil {
 			l.undo.numbers = append(l.undo.numbers, tn)
 		}
@@ -968,10 +998,7 @@ func (l *loader) reserve(n int) {
 func (l *loader) finish() (*Spec, error) {
 	l.checkRefs()
 	s := l.s
-	if len(l.errs) == 0 && s.Version == 0 && s.Defaults == (Defaults{}) && len(s.Routes) == 0 && len(s.Numbers) == 0 &&
-		(s.Policy.Unmanaged == "" || s.Policy.Unmanaged == UnmanagedWarn) && (!l.purchases || s.Policy.MaxPurchases == DefaultMaxPurchases) &&
-		s.Policy.MaxMonthlyCost == nil && s.Policy.MaxSetupCost == nil && s.Policy.MaxReleases == 0 && s.Policy.MaxUpdates == nil &&
-		(s.Policy.MaxUpdatePercent == 0 || s.Policy.MaxUpdatePercent == DefaultMaxUpdatePercent) {
+	if len(l.errs) == 0 && !l.declared {
 		for _, f := range l.files {
 			l.errorf(Pos{File: f}, "declare routes and numbers, see the examples", "the spec is empty")
 		}
@@ -979,17 +1006,22 @@ func (l *loader) finish() (*Spec, error) {
 	if len(l.errs) > 0 {
 		return nil, l.errs.sorted()
 	}
-	for tn, n := range s.Numbers {
-		if n.BillingMethod == "" {
-			n.BillingMethod = s.Defaults.BillingMethod
+	for _, f := range l.fileStates {
+		f.Numbers = len(f.numbers)
+		if f.Defaults != (Defaults{}) {
+			for _, tn := range f.numbers {
+				n, filled := f.Defaults.fill(s.Numbers[tn])
+				if filled {
+					s.Numbers[tn] = n
+					f.Defaulted++
+				}
+			}
 		}
-		if n.PrimaryRoute == "" {
-			n.PrimaryRoute = s.Defaults.PrimaryRoute
-		}
-		if n.FailoverRoute == "" {
-			n.FailoverRoute = s.Defaults.FailoverRoute
-		}
-		s.Numbers[tn] = n
+		f.numbers = nil
+		s.Files = append(s.Files, f.FileSummary)
+	}
+	if len(l.fileStates) == 1 {
+		s.Defaults = l.fileStates[0].Defaults
 	}
 	if s.Policy.Unmanaged == "" {
 		s.Policy.Unmanaged = UnmanagedWarn

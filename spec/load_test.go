@@ -67,7 +67,7 @@ func amount(s string) *money.Amount {
 
 func ptr[T any](v T) *T { return &v }
 
-var ignorePositions = cmpopts.IgnoreFields(Spec{}, "Positions")
+var ignorePositions = cmpopts.IgnoreFields(Spec{}, "Positions", "Files")
 
 func TestGoodSpecs(t *testing.T) {
 	t.Parallel()
@@ -151,13 +151,12 @@ func TestGoodSpecs(t *testing.T) {
 			Policy:  defaultPolicy,
 		},
 	}, {
-		names: []string{"multi"}, // a directory; defaults from both files apply to both
+		names: []string{"multi"}, // a directory; each file's defaults apply to its own numbers
 		want: &Spec{
-			Version:  1,
-			Defaults: Defaults{BillingMethod: BillingMetered, PrimaryRoute: "pbx"},
-			Routes:   map[string]Route{"pbx": {Type: RouteHost, Value: "24.239.23.40"}},
+			Version: 1,
+			Routes:  map[string]Route{"pbx": {Type: RouteHost, Value: "24.239.23.40"}},
 			Numbers: map[string]Number{
-				"12065550100": {BillingMethod: BillingMetered, PrimaryRoute: "pbx", FailoverRoute: ""},
+				"12065550100": {BillingMethod: BillingMetered, PrimaryRoute: "", FailoverRoute: ""},
 				"12065550101": {BillingMethod: BillingMetered, PrimaryRoute: BuiltinRoute, FailoverRoute: ""},
 			},
 			Policy: defaultPolicy,
@@ -165,15 +164,38 @@ func TestGoodSpecs(t *testing.T) {
 	}, {
 		names: []string{"multi/10-routes.yaml", "multi/20-numbers.yml", "multi/30-empty.yaml", "multi/10-routes.yaml"},
 		want: &Spec{
-			Version:  1,
-			Defaults: Defaults{BillingMethod: BillingMetered, PrimaryRoute: "pbx"},
-			Routes:   map[string]Route{"pbx": {Type: RouteHost, Value: "24.239.23.40"}},
+			Version: 1,
+			Routes:  map[string]Route{"pbx": {Type: RouteHost, Value: "24.239.23.40"}},
 			Numbers: map[string]Number{
-				"12065550100": {BillingMethod: BillingMetered, PrimaryRoute: "pbx", FailoverRoute: ""},
+				"12065550100": {BillingMethod: BillingMetered, PrimaryRoute: "", FailoverRoute: ""},
 				"12065550101": {BillingMethod: BillingMetered, PrimaryRoute: BuiltinRoute, FailoverRoute: ""},
 			},
 			Policy: defaultPolicy,
 		},
+	}, {
+		names: []string{"defaults-per-file"},
+		want: &Spec{
+			Routes: map[string]Route{
+				"pbx-chicago": {Type: RouteHost, Value: "10.0.1.1"},
+				"pbx-seattle": {Type: RouteHost, Value: "10.0.2.1"},
+			},
+			Numbers: map[string]Number{
+				"13125550100": {PrimaryRoute: "pbx-chicago"},
+				"13125550101": {BillingMethod: BillingVPRI},
+				"12065550100": {BillingMethod: BillingMetered, PrimaryRoute: "pbx-seattle", FailoverRoute: BuiltinRoute},
+				"12065550101": {BillingMethod: BillingMetered, PrimaryRoute: "pbx-chicago", FailoverRoute: BuiltinRoute},
+			},
+			Policy: defaultPolicy,
+		},
+	}, {
+		names: []string{"empty-sections.yaml"},
+		want:  &Spec{Routes: map[string]Route{}, Numbers: map[string]Number{}, Policy: Policy{Unmanaged: UnmanagedError, MaxPurchases: DefaultMaxPurchases, MaxUpdatePercent: DefaultMaxUpdatePercent}},
+	}, {
+		names: []string{"policy-only.yaml"},
+		want:  &Spec{Routes: map[string]Route{}, Numbers: map[string]Number{}, Policy: defaultPolicy},
+	}, {
+		names: []string{"declares-nothing.yaml"},
+		want:  &Spec{Routes: map[string]Route{}, Numbers: map[string]Number{}, Policy: defaultPolicy},
 	}}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.names, ","), func(t *testing.T) {
@@ -208,12 +230,14 @@ func roundTrip(t *testing.T, s *Spec) {
 
 func TestLoadThroughTheOperatingSystem(t *testing.T) {
 	t.Parallel()
-	s, err := Load(filepath.Join(goodDir, "full.yaml"), filepath.Join(goodDir, "multi", "20-numbers.yml"))
+	full, policy := filepath.Join(goodDir, "full.yaml"), filepath.Join(goodDir, "policy.yaml")
+	s, err := Load(full, policy)
 	if err == nil {
-		t.Fatalf("want the defaults.billing_method set twice, got %+v", s)
+		t.Fatalf("want policy fields set twice, got %+v", s)
 	}
-	want := filepath.Join(goodDir, "multi", "20-numbers.yml") + ":5:3: defaults.billing_method is set twice: here and at " +
-		filepath.Join(goodDir, "full.yaml") + ":4:19"
+	want := policy + ":5:3: policy.unmanaged is set twice: here and at " + full + ":14:14\n" +
+		policy + ":6:3: policy.max_purchases is set twice: here and at " + full + ":15:18\n" +
+		policy + ":7:3: policy.max_monthly_cost is set twice: here and at " + full + ":16:21"
 	if err.Error() != want {
 		t.Errorf("error:\n%s\nwant:\n%s", err, want)
 	}
@@ -257,6 +281,38 @@ func TestPositions(t *testing.T) {
 		if got := s.PosOf(tt.path...).String(); got != tt.want {
 			t.Errorf("PosOf(%v) = %s, want %s", tt.path, got, tt.want)
 		}
+	}
+}
+
+// TestFileSummaries: Files says what each file declared and how many of its numbers its
+// defaults filled, for validate's summary.
+func TestFileSummaries(t *testing.T) {
+	t.Parallel()
+	s, err := loadIn(goodDir, "defaults-per-file")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []FileSummary{
+		{File: "defaults-per-file/chicago.yaml", Routes: 1, Numbers: 2},
+		{File: "defaults-per-file/seattle.yaml", Routes: 1, Numbers: 2, Defaults: Defaults{BillingMethod: BillingMetered, PrimaryRoute: "pbx-seattle", FailoverRoute: BuiltinRoute}, Defaulted: 2},
+	}
+	if diff := cmp.Diff(want, s.Files); diff != "" {
+		t.Errorf("Files (-want +got):\n%s", diff)
+	}
+	if s.Defaults != (Defaults{}) {
+		t.Errorf("Defaults of a spec of several files: %+v, want none", s.Defaults)
+	}
+
+	s, err = loadIn(goodDir, "full.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Defaults{BillingMethod: BillingMetered, FailoverRoute: BuiltinRoute}
+	if diff := cmp.Diff([]FileSummary{{File: "full.yaml", Routes: 3, Numbers: 2, Defaults: d, Defaulted: 1}}, s.Files); diff != "" {
+		t.Errorf("Files (-want +got):\n%s", diff)
+	}
+	if s.Defaults != d {
+		t.Errorf("Defaults of a spec of one file: %+v, want %+v", s.Defaults, d)
 	}
 }
 

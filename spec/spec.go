@@ -48,9 +48,9 @@ const (
 	UpdatePercentFloor      = 10
 )
 
-// Spec is a desired (or, from plan.Fetch, current) account state. After Load, defaults have been
-// applied to every number and Policy holds its defaults, so a consumer never looks at Defaults
-// again. An empty field of a Number means "not managed": the tool keeps what the account has.
+// Spec is a desired (or, from plan.Fetch, current) account state. After Load, each file's
+// defaults have been applied to the numbers of that file and Policy holds its defaults, so a
+// consumer never looks at Defaults again. An empty field of a Number means "not managed": the tool keeps what the account has.
 type Spec struct {
 	Version  int               `json:"version,omitempty"`
 	Defaults Defaults          `json:"defaults,omitzero"`
@@ -60,13 +60,30 @@ type Spec struct {
 	// E911Addresses are the emergency addresses numbers refer to by name (v2).
 	E911Addresses map[string]E911Address `json:"e911_addresses,omitempty"`
 
+	// Files says what each file of the spec declared, in the order read, for a summary such
+	// as validate's. It is empty for a state read from the account.
+	Files []FileSummary `json:"-"`
+
 	// Positions maps a path such as "routes.pbx", "numbers.12065550100",
 	// "numbers.12065550100.billing_method" or "policy.max_purchases" to where it was written.
 	// It is empty for a state read from the account. Use PosOf to read it.
 	Positions map[string]Pos `json:"-"`
 }
 
-// Defaults fill the fields that a number leaves out.
+// FileSummary is what one file of a spec declared.
+type FileSummary struct {
+	File    string
+	Routes  int // routes declared in the file
+	Numbers int // numbers declared in the file
+	// Defaults are the file's defaults: they fill the numbers of this file only.
+	Defaults Defaults
+	// Defaulted counts the numbers of the file that took at least one field from Defaults.
+	Defaulted int
+}
+
+// Defaults fill the fields that a number of the same file leaves out. In a spec of one file,
+// Spec.Defaults holds them; in a spec of several, each file's are in Spec.Files and
+// Spec.Defaults is empty.
 type Defaults struct {
 	BillingMethod string     `json:"billing_method,omitempty"`
 	PrimaryRoute  string     `json:"primary_route,omitempty"`
@@ -181,4 +198,39 @@ func (s *Spec) PosOf(path ...string) Pos {
 		}
 	}
 	return Pos{}
+}
+
+// fill returns n with the fields it leaves out taken from d, and whether any was.
+func (d Defaults) fill(n Number) (Number, bool) {
+	filled := false
+	str := func(f *string, v string) {
+		if *f == "" && v != "" {
+			*f, filled = v, true
+		}
+	}
+	str(&n.BillingMethod, d.BillingMethod)
+	str(&n.PrimaryRoute, d.PrimaryRoute)
+	str(&n.FailoverRoute, d.FailoverRoute)
+	str(&n.Alias, d.Alias)
+	str(&n.CNAM, d.CNAM)
+	str(&n.E911, d.E911)
+	if n.CNAMLookups == nil && d.CNAMLookups != nil {
+		v := *d.CNAMLookups
+		n.CNAMLookups, filled = &v, true
+	}
+	if d.Messaging != nil {
+		m := Messaging{}
+		if n.Messaging != nil {
+			m = *n.Messaging
+		}
+		before := m
+		str(&m.SMSCallback, d.Messaging.SMSCallback)
+		str(&m.MMSCallback, d.Messaging.MMSCallback)
+		str(&m.SMSDLRCallback, d.Messaging.SMSDLRCallback)
+		str(&m.MMSDLRCallback, d.Messaging.MMSDLRCallback)
+		if m != before {
+			n.Messaging = &m
+		}
+	}
+	return n, filled
 }

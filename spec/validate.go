@@ -276,9 +276,9 @@ func checkURI(v string) (problem, hint string) {
 // thousands of undeclared names would otherwise take minutes. A few typos stay well under it.
 const maxSuggestWork = 20_000
 
-// checkRefs reports route references (in defaults and numbers) to routes that are neither
-// declared nor the built-in route. It runs before defaults are applied, so that a bad
-// reference in defaults is reported once, where it is written.
+// checkRefs reports route references (in each file's defaults and in numbers) to routes that
+// are neither declared nor the built-in route. It runs before defaults are applied, so that a
+// bad reference in defaults is reported once, where it is written.
 func (l *loader) checkRefs() {
 	s := l.s
 	type ref struct {
@@ -290,15 +290,18 @@ func (l *loader) checkRefs() {
 		if _, ok := s.Routes[name]; ok || name == BuiltinRoute || name == "" {
 			return // declared, or not managed (an empty name written was reported already)
 		}
-		p := s.Positions["defaults."+key]
-		if tn != "" {
-			p = s.Positions["numbers."+tn+"."+key]
-		}
-		bad = append(bad, ref{p, what, name})
+		bad = append(bad, ref{s.Positions["numbers."+tn+"."+key], what, name})
 	}
-	d := s.Defaults
-	check("", "primary_route", d.PrimaryRoute, "defaults.primary_route")
-	check("", "failover_route", d.FailoverRoute, "defaults.failover_route")
+	for _, f := range l.fileStates {
+		for _, d := range [...]struct{ key, name string }{
+			{"primary_route", f.Defaults.PrimaryRoute},
+			{"failover_route", f.Defaults.FailoverRoute},
+		} {
+			if _, ok := s.Routes[d.name]; !ok && d.name != BuiltinRoute && d.name != "" {
+				bad = append(bad, ref{f.defPos[d.key], "defaults." + d.key, d.name})
+			}
+		}
+	}
 	for tn, n := range s.Numbers {
 		check(tn, "primary_route", n.PrimaryRoute, "primary_route")
 		check(tn, "failover_route", n.FailoverRoute, "failover_route")

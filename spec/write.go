@@ -78,13 +78,15 @@ func Write(w io.Writer, s *Spec, header string) error {
 		}
 	}
 
-	writePolicy(bw, s.Policy)
+	if !writePolicy(bw, s.Policy) && s.Version == 0 && s.Defaults == (Defaults{}) && len(names) == 0 && len(s.Numbers) == 0 {
+		bw.WriteString("numbers: {}\n") // a spec that declares nothing is empty, and not loaded
+	}
 	return bw.Flush()
 }
 
 // writePolicy writes the fields of p that differ from the defaults, and nothing when none
-// does; a zero field counts as the default, as in a zero Policy.
-func writePolicy(w *bufio.Writer, p Policy) {
+// does; a zero field counts as the default, as in a zero Policy. It reports whether it wrote.
+func writePolicy(w *bufio.Writer, p Policy) bool {
 	var lines []string
 	if p.Unmanaged != "" && p.Unmanaged != UnmanagedWarn {
 		lines = append(lines, "unmanaged: "+quote(p.Unmanaged))
@@ -110,12 +112,13 @@ func writePolicy(w *bufio.Writer, p Policy) {
 		lines = append(lines, fmt.Sprintf("max_update_percent: %d", p.MaxUpdatePercent))
 	}
 	if len(lines) == 0 {
-		return
+		return false
 	}
 	w.WriteString("policy:\n")
 	for _, line := range lines {
 		w.WriteString("  " + line + "\n")
 	}
+	return true
 }
 
 func writeField(w *bufio.Writer, key, val string) {

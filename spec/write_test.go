@@ -69,12 +69,12 @@ func TestWritePolicy(t *testing.T) {
 		policy Policy
 		want   string
 	}{
-		{Policy{}, ""},
-		{Policy{Unmanaged: UnmanagedWarn, MaxPurchases: DefaultMaxPurchases}, ""},
+		{Policy{}, "numbers: {}\n"}, // a spec that declares nothing would be empty
+		{Policy{Unmanaged: UnmanagedWarn, MaxPurchases: DefaultMaxPurchases}, "numbers: {}\n"},
 		{Policy{Unmanaged: UnmanagedWarn, MaxPurchases: 0}, "policy:\n  max_purchases: 0\n"},
 		{Policy{Unmanaged: UnmanagedIgnore, MaxPurchases: 10, MaxMonthlyCost: amount("5")},
 			"policy:\n  unmanaged: ignore\n  max_monthly_cost: \"5.00\"\n"},
-		{Policy{Unmanaged: UnmanagedWarn, MaxPurchases: 10, MaxUpdatePercent: DefaultMaxUpdatePercent}, ""},
+		{Policy{Unmanaged: UnmanagedWarn, MaxPurchases: 10, MaxUpdatePercent: DefaultMaxUpdatePercent}, "numbers: {}\n"},
 		{Policy{MaxReleases: 2}, "policy:\n  max_purchases: 0\n  max_releases: 2\n"},
 		{Policy{Unmanaged: UnmanagedRelease, MaxPurchases: 10, MaxSetupCost: amount("0"), MaxReleases: 1, MaxUpdates: new(int), MaxUpdatePercent: 5},
 			"policy:\n  unmanaged: release\n  max_setup_cost: \"0.00\"\n  max_releases: 1\n  max_updates: 0\n  max_update_percent: 5\n"},
