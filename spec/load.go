@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -721,11 +722,11 @@ func (l *loader) section(file string, e entry) {
 
 func (l *loader) version(file string, e entry) {
 	v := e.val
-	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" {
+	if tag := v.ShortTag(); v.Kind != yaml.ScalarNode || tag != "!!int" && tag != "!!float" {
 		l.errorf(at(file, v), "write version: 1", "version must be the number 1, not %s", describe(v))
 		return
 	}
-	if n, err := strconv.Atoi(v.Value); err != nil || n != 1 {
+	if n, ok := wholeValue(v); !ok || n != 1 { // 1.0 is 1, as JSON and the schema have it
 		l.errorf(at(file, v), "", "version %s is not supported; this tool reads version 1", v.Value)
 		return
 	}
@@ -931,14 +932,18 @@ func (l *loader) policy(file string, n *yaml.Node) {
 // hint says what the limit's values mean.
 func (l *loader) whole(file string, e entry, key string, lo, hi int, hint string) (int, bool) {
 	vp := at(file, e.val)
-	if e.val.Kind != yaml.ScalarNode || e.val.ShortTag() != "!!int" {
+	v, ok := wholeValue(e.val)
+	if !ok && e.val.ShortTag() != "!!int" { // an !!int that is not an int is too large
 		l.errorf(vp, "", "%s must be a whole number, not %s", key, describeValue(e.val))
 		return 0, false
 	}
 	if !l.once(file, e, key) {
 		return 0, false
 	}
-	v, err := strconv.Atoi(e.val.Value)
+	err := error(nil)
+	if !ok {
+		err = errors.New("out of range")
+	}
 	switch {
 	case hi < 0 && (err != nil || v < lo):
 		l.errorf(vp, hint, "%s must be a whole number %d or more, not %s", key, lo, e.val.Value)
@@ -946,6 +951,28 @@ func (l *loader) whole(file string, e entry, key string, lo, hi int, hint string
 		l.errorf(vp, hint, "%s must be a whole number from %d to %d, not %s", key, lo, hi, e.val.Value)
 	default:
 		return v, true
+	}
+	return 0, false
+}
+
+// wholeValue returns the whole number that the scalar n is, as yaml.v3 reads it (10, 0x10,
+// 1e1 and 10.0 are all 10, as they are for the schema once the YAML is read), and whether it
+// is one that fits an int.
+func wholeValue(n *yaml.Node) (int, bool) {
+	if n.Kind != yaml.ScalarNode {
+		return 0, false
+	}
+	switch n.ShortTag() {
+	case "!!int":
+		var v int
+		if n.Decode(&v) == nil {
+			return v, true
+		}
+	case "!!float":
+		var f float64
+		if n.Decode(&f) == nil && f == math.Trunc(f) && math.Abs(f) <= 1<<53 {
+			return int(f), true
+		}
 	}
 	return 0, false
 }
@@ -961,6 +988,13 @@ func (l *loader) amount(file string, e entry, key string) (*money.Amount, bool) 
 		return nil, false
 	}
 	a, err := money.Parse(e.val.Value)
+	if err != nil && e.val.ShortTag() != "!!str" {
+		// A number written as 1e3 or 1_000 is the amount yaml.v3 reads, as for the schema.
+		var f float64
+		if e.val.Decode(&f) == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			a, err = money.Parse(strconv.FormatFloat(f, 'f', -1, 64))
+		}
+	}
 	if err != nil {
 		l.errorf(vp, `write it as a string such as "50.00"`, "%s %q is not a decimal amount with at most 4 decimal places", key, e.val.Value)
 		return nil, false

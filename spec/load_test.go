@@ -129,6 +129,17 @@ func TestGoodSpecs(t *testing.T) {
 			},
 		},
 	}, {
+		names: []string{"numeric-values.yaml"},
+		want: &Spec{
+			Version: 1,
+			Routes:  map[string]Route{},
+			Numbers: map[string]Number{"12065550100": {}},
+			Policy: Policy{
+				Unmanaged: UnmanagedWarn, MaxPurchases: 2, MaxReleases: 3, MaxMonthlyCost: amount("50"), MaxSetupCost: amount("100"),
+				MaxUpdatePercent: DefaultMaxUpdatePercent,
+			},
+		},
+	}, {
 		names: []string{"route-names.yaml"},
 		want: &Spec{
 			Routes: map[string]Route{

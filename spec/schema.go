@@ -3,15 +3,66 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 //go:generate go run gen_schema.go
 
-// Patterns the schema gives editors; Load checks the same rules, with better messages.
+// Patterns the schema gives editors; Load checks the same rules, with better messages. They
+// use only what both ECMA-262 (editors) and RE2 (Go validators) read: no lookaround.
 const (
 	numberPattern    = `^1[2-9][0-9]{2}[2-9][0-9]{6}$`
 	routeNamePattern = `^[A-Za-z0-9._-]+$`
 )
+
+// Parts of the patterns of route values, as checkHost and checkURI have the rules.
+var (
+	portRE  = `(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])`
+	octetRE = `(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])`
+	ipv4RE  = `(?:` + octetRE + `\.){3}` + octetRE
+	ipv6RE  = ipv6Pattern()
+	labelRE = `[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?`
+	// The last label of a host name is not all digits: it has a letter or a hyphen.
+	lastLabelRE = `(?:[A-Za-z]|[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z]|` +
+		`[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z-][A-Za-z0-9-]*[A-Za-z0-9])`
+	hostNameRE = `(?:` + labelRE + `\.)*` + lastLabelRE + `\.?`
+	// hostPortRE is an IPv4 address or host name with an optional port, or an IPv6 address in
+	// brackets with one.
+	hostPortRE = `(?:\[` + ipv6RE + `\](?::` + portRE + `)?|(?:` + ipv4RE + `|` + hostNameRE + `)(?::` + portRE + `)?)`
+	hostRE     = `^(?:` + hostPortRE + `|` + ipv6RE + `)$`
+	uriUserRE  = `(?:[A-Za-z0-9\-_.!~*'()&=+$,?/]|%[0-9A-Fa-f]{2})+`
+	uriRE      = `^sips?:` + uriUserRE + `@` + hostPortRE + `(?:;transport=(?:udp|tcp|tls))?$`
+)
+
+// ipv6Pattern is RFC 3986's IPv6address (without a zone, which checkHost refuses).
+func ipv6Pattern() string {
+	const h16 = `[0-9A-Fa-f]{1,4}`
+	ls32 := `(?:` + h16 + `:` + h16 + `|` + ipv4RE + `)`
+	rep := func(n int) string { // n times h16 ":"
+		if n == 0 {
+			return ""
+		}
+		return fmt.Sprintf(`(?:%s:){%d}`, h16, n)
+	}
+	before := func(n int) string { // [ *n( h16 ":" ) h16 ]
+		if n == 0 {
+			return `(?:` + h16 + `)?`
+		}
+		return fmt.Sprintf(`(?:(?:%s:){0,%d}%s)?`, h16, n, h16)
+	}
+	alts := []string{
+		rep(6) + ls32,
+		`::` + rep(5) + ls32,
+		before(0) + `::` + rep(4) + ls32,
+		before(1) + `::` + rep(3) + ls32,
+		before(2) + `::` + rep(2) + ls32,
+		before(3) + `::` + rep(1) + ls32,
+		before(4) + `::` + ls32,
+		before(5) + `::` + h16,
+		before(6) + `::`,
+	}
+	return `(?:` + strings.Join(alts, "|") + `)`
+}
 
 type object = map[string]any
 
@@ -57,7 +108,7 @@ func Schema() []byte {
 				"type":        []string{"object", "null"},
 				"propertyNames": object{
 					"pattern": routeNamePattern,
-					"not":     object{"const": BuiltinRoute},
+					"not":     object{"enum": []string{BuiltinRoute, ".", ".."}},
 				},
 				"additionalProperties": object{"$ref": "#/$defs/route"},
 			},
@@ -87,6 +138,13 @@ func Schema() []byte {
 				"additionalProperties": false,
 			},
 		},
+		"anyOf": func() []object { // a spec declares one section at least, even an empty one
+			var any []object
+			for _, k := range topKeys {
+				any = append(any, object{"required": []string{k}})
+			}
+			return any
+		}(),
 		"patternProperties": object{
 			"^x-": object{"description": "Extension key, ignored: a place for YAML anchors to reuse."},
 		},
@@ -108,9 +166,9 @@ func Schema() []byte {
 				},
 				"additionalProperties": false,
 				"allOf": []object{
-					ifType(RouteHost, `^(\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]+(:[0-9]{1,5})?)$`),
+					ifType(RouteHost, hostRE),
 					ifType(RoutePSTN, numberPattern),
-					ifType(RouteURI, `^sips?:[^@;\s]+@[^@;\s]+(;transport=(udp|tcp|tls))?$`),
+					ifType(RouteURI, uriRE),
 				},
 			},
 			"number": object{
