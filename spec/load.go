@@ -681,7 +681,7 @@ func (l *loader) once(file string, e entry, key string) bool {
 	return true
 }
 
-var topKeys = []string{"version", "defaults", "routes", "numbers", "policy"}
+var topKeys = []string{"version", "defaults", "routes", "numbers", "policy", "e911_addresses"}
 
 // top decodes the root mapping of a file.
 func (l *loader) top(file string, root *yaml.Node) {
@@ -704,6 +704,9 @@ func (l *loader) top(file string, root *yaml.Node) {
 		case "policy":
 			l.section(file, e)
 			l.policy(file, e.val)
+		case "e911_addresses":
+			l.section(file, e)
+			l.e911Map(file, e.val)
 		default:
 			if strings.HasPrefix(key, "x-") {
 				continue // extension keys hold anchors for reuse, as in Compose files
@@ -736,53 +739,22 @@ func (l *loader) version(file string, e entry) {
 	}
 }
 
-var numberKeys = []string{"billing_method", "primary_route", "failover_route"}
-
-// numberPosKeys are the keys under "numbers.TN." that Positions may hold.
-var numberPosKeys = numberKeys
-
-// field returns the field of n that key, one of numberKeys, names; nil for any other key.
-func (n *Number) field(key string) *string {
-	switch key {
-	case "billing_method":
-		return &n.BillingMethod
-	case "primary_route":
-		return &n.PrimaryRoute
-	case "failover_route":
-		return &n.FailoverRoute
-	}
-	return nil
-}
-
 // defaults reads the defaults of the file being read; they fill its own numbers only. A
 // second defaults key in one file is reported by mapping, as any key written twice.
 func (l *loader) defaults(file string, n *yaml.Node) {
 	d := (*Number)(&l.cur.Defaults) // the same fields
-	for _, e := range l.mapping(file, n, label{"defaults"}) {
-		key := e.key.Value
-		field := d.field(key)
-		if field == nil {
-			l.unknown(file, e.key, "defaults", numberKeys...)
-			continue
-		}
-		v, ok := l.str(file, e, label{"defaults.", key})
-		if !ok {
-			continue
-		}
-		vp := at(file, e.val)
+	l.numberFields(file, n, "", d, func(key string, p Pos) {
 		if l.cur.defPos == nil {
 			l.cur.defPos = map[string]Pos{}
 		}
-		l.cur.defPos[key] = vp
+		l.cur.defPos[key] = p
 		if _, ok := l.s.Positions["defaults."+key]; !ok {
-			l.s.Positions["defaults."+key] = vp // the first file's, as PosOf has one place
+			l.s.Positions["defaults."+key] = p // the first file's, as PosOf has one place
 		}
-		l.checkField(vp, key, v)
-		*field = v
-	}
+	})
 }
 
-var routeKeys = []string{"type", "value"}
+var routeKeys = []string{"type", "value", "edge_strategy"}
 
 func (l *loader) routeMap(file string, n *yaml.Node) {
 	for _, e := range l.mapping(file, n, label{"routes"}, true) {
@@ -807,6 +779,11 @@ func (l *loader) routeMap(file string, n *yaml.Node) {
 			case "value":
 				r.Value, valueOK = l.str(file, f, label{"route ", strconv.Quote(name), " value"})
 				valuePos = at(file, f.val)
+			case "edge_strategy":
+				if v, ok := l.edgeStrategy(file, f, name); ok {
+					r.EdgeStrategy = v
+					l.s.Positions[prefix+".edge_strategy"] = at(file, f.val)
+				}
 			default:
 				l.unknown(file, f.key, fmt.Sprintf("route %q", name), routeKeys...)
 			}
@@ -845,22 +822,7 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 		}
 		l.setPos(prefix, kp)
 		var num Number
-		for _, f := range l.mapping(file, e.val, label{"number ", tn}) {
-			key := f.key.Value
-			field := num.field(key)
-			if field == nil {
-				l.unknown(file, f.key, "number "+tn, numberKeys...)
-				continue
-			}
-			v, ok := l.str(file, f, label{"number ", tn, " " + key})
-			if !ok {
-				continue
-			}
-			vp := at(file, f.val)
-			l.setPos(prefix+"."+key, vp)
-			l.checkField(vp, key, v)
-			*field = v
-		}
+		l.numberFields(file, e.val, tn, &num, func(key string, p Pos) { l.setPos(prefix+"."+key, p) })
 		l.s.Numbers[tn] = num
 		l.cur.numbers = append(l.cur.numbers, tn)
 		if l.undo != nil {

@@ -140,6 +140,33 @@ func TestGoodSpecs(t *testing.T) {
 			},
 		},
 	}, {
+		names: []string{"v2.yaml"},
+		want: &Spec{
+			Version: 1,
+			Defaults: Defaults{CNAMLookups: ptr(true), CNAM: "ACME CORP", E911: "hq",
+				Messaging: &Messaging{SMSDLRCallback: "https://hooks.example.com/dlr"}},
+			Routes: map[string]Route{
+				"pbx":    {Type: RouteHost, Value: "pbx.example.com:5060", EdgeStrategy: "4"},
+				"backup": {Type: RouteURI, Value: "sip:alice@[2001:db8::1]:5061", EdgeStrategy: "2"},
+			},
+			Numbers: map[string]Number{
+				"12065550100": {PrimaryRoute: "pbx", Alias: "Front desk", CNAMLookups: ptr(true), CNAM: "O'Brien & Co.", E911: "hq",
+					Messaging: &Messaging{SMSCallback: "https://hooks.example.com/sms?account=1&x=%20", MMSCallback: "http://10.0.0.1:8080/mms",
+						SMSDLRCallback: "https://hooks.example.com/dlr"}},
+				"12065550101": {PrimaryRoute: "backup", Alias: "Line 2", CNAMLookups: ptr(false), CNAM: "ACME CORP", E911: "toronto",
+					Messaging: &Messaging{SMSDLRCallback: "https://hooks.example.com/dlr"}},
+			},
+			E911Addresses: map[string]E911Address{
+				"hq": {FirstName: "Chris", LastName: "Smith", StreetNumber: "1218", StreetName: "3rd Ave", AddressType: "suite",
+					AddressTypeNumber: "600", City: "Seattle", State: "WA", Country: "US", Zip: "98101"},
+				"toronto": {FirstName: "Maria", LastName: "Bermudez", StreetNumber: "7742", StreetName: "Queen St E", City: "Toronto",
+					State: "ON", Country: "CA", Zip: "M4C 5K7"},
+				"plus4": {FirstName: "A", LastName: "B", StreetNumber: "1", StreetName: "Main St", City: "Anchorage", State: "AK",
+					Country: "US", Zip: "99501-1234"},
+			},
+			Policy: defaultPolicy,
+		},
+	}, {
 		names: []string{"route-names.yaml"},
 		want: &Spec{
 			Routes: map[string]Route{
@@ -324,6 +351,38 @@ func TestFileSummaries(t *testing.T) {
 	}
 	if s.Defaults != d {
 		t.Errorf("Defaults of a spec of one file: %+v, want %+v", s.Defaults, d)
+	}
+}
+
+// TestPositionsV2: the v2 fields have positions of their own, under the keys plan uses.
+func TestPositionsV2(t *testing.T) {
+	t.Parallel()
+	s, err := loadIn(goodDir, "v2.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{
+		"routes.pbx.edge_strategy":                   "v2.yaml:11:67",
+		"numbers.12065550100.alias":                  "v2.yaml:16:12",
+		"numbers.12065550100.cnam":                   "v2.yaml:17:11",
+		"numbers.12065550100.messaging":              "v2.yaml:18:5",
+		"numbers.12065550100.messaging.sms_callback": "v2.yaml:19:21",
+		"numbers.12065550101.cnam_lookups":           "v2.yaml:21:56",
+		"numbers.12065550101.e911":                   "v2.yaml:21:69",
+		"e911_addresses":                             "v2.yaml:22:1",
+		"e911_addresses.toronto":                     "v2.yaml:25:3",
+		"e911_addresses.toronto.zip":                 "v2.yaml:33:10",
+		"e911_addresses.hq.address_type_number":      "v2.yaml:24:50",
+		"defaults.messaging.sms_dlr_callback":        "v2.yaml:9:23",
+		"defaults.e911":                              "v2.yaml:7:9",
+	} {
+		if got := s.Positions[key].String(); got != want {
+			t.Errorf("Positions[%q] = %s, want %s", key, got, want)
+		}
+	}
+	// A field from defaults has the number's position.
+	if got := s.PosOf("numbers", "12065550101", "cnam").String(); got != "v2.yaml:21:3" {
+		t.Errorf("PosOf(cnam from defaults) = %s", got)
 	}
 }
 

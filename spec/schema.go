@@ -3,7 +3,9 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"unicode"
 )
 
 //go:generate go run gen_schema.go
@@ -85,6 +87,37 @@ func Schema() []byte {
 			"billing_method": billing,
 			"primary_route":  routeRef("Name of the route that receives " + what + " calls: a route declared under routes, or sip-reg."),
 			"failover_route": routeRef("Name of the route used when the primary route fails: a route declared under routes, or sip-reg."),
+			"alias": object{
+				"description": "A friendly name for the number (v2).",
+				"type":        "string",
+				"pattern":     printablePattern,
+			},
+			"cnam_lookups": object{
+				"description": "Whether inbound calls get caller-ID name lookups (v2).",
+				"type":        "boolean",
+			},
+			"cnam": object{
+				"description": fmt.Sprintf(`The caller-ID name (CNAM) presented on outbound calls (v2): at most %d characters, at least one letter; letters, digits, spaces and %s. Flowroute approves it, and stores it in upper case.`, MaxCNAM, cnamPunct),
+				"type":        "string",
+				"maxLength":   MaxCNAM,
+				"pattern":     "^" + cnamChars + "*[A-Za-z]" + cnamChars + "*$",
+			},
+			"e911": object{
+				"description": "Name of the emergency address of " + what + " calls, an entry of e911_addresses (v2).",
+				"type":        "string",
+				"minLength":   1,
+			},
+			"messaging": object{
+				"description": "Messaging callback URLs (v2): where Flowroute posts inbound messages and delivery receipts.",
+				"type":        []string{"object", "null"},
+				"properties": object{
+					"sms_callback":     callback("inbound SMS"),
+					"mms_callback":     callback("inbound MMS"),
+					"sms_dlr_callback": callback("SMS delivery receipts"),
+					"mms_dlr_callback": callback("MMS delivery receipts"),
+				},
+				"additionalProperties": false,
+			},
 		}
 	}
 	s := object{
@@ -117,6 +150,12 @@ func Schema() []byte {
 				"type":                 []string{"object", "null"},
 				"propertyNames":        object{"pattern": numberPattern},
 				"additionalProperties": object{"$ref": "#/$defs/number"},
+			},
+			"e911_addresses": object{
+				"description":          "Emergency (E911) addresses, keyed by a name that numbers and defaults refer to with e911 (v2).",
+				"type":                 []string{"object", "null"},
+				"propertyNames":        object{"pattern": printablePattern},
+				"additionalProperties": object{"$ref": "#/$defs/e911"},
 			},
 			"policy": object{
 				"description": "Limits on what plan and apply may do.",
@@ -163,6 +202,12 @@ func Schema() []byte {
 						"description": "Where the route sends calls; its form depends on type.",
 						"type":        "string",
 					},
+					"edge_strategy": object{
+						"description": "The id of the edge strategy (PoP) that sends the calls (v2), as GET /v2/routes/edge_strategies lists them.",
+						"type":        []string{"integer", "string"},
+						"minimum":     0,
+						"pattern":     "^[0-9]+$",
+					},
 				},
 				"additionalProperties": false,
 				"allOf": []object{
@@ -171,6 +216,7 @@ func Schema() []byte {
 					ifType(RouteURI, uriRE),
 				},
 			},
+			"e911": e911Schema(),
 			"number": object{
 				"description":          "A phone number; fields left out come from defaults or are not managed.",
 				"type":                 []string{"object", "null"},
@@ -184,6 +230,75 @@ func Schema() []byte {
 		panic(err) // the schema is constant data
 	}
 	return append(b, '\n')
+}
+
+// printablePattern is a non-empty string without control characters.
+const printablePattern = `^[^\x00-\x1f\x7f-\x9f]+$`
+
+// cnamChars is a character a CNAM may hold.
+const cnamChars = `[A-Za-z0-9 \-_.,@+&'/"]`
+
+// callbackRE is an absolute http or https URL as checkCallback has it.
+var callbackRE = `^https?://(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*@)?` + hostPortRE + `(?:[/?#](?:[!-$&-~]|%[0-9A-Fa-f]{2})*)?$`
+
+func callback(what string) object {
+	return object{
+		"description": "The absolute http or https URL that receives " + what + ".",
+		"type":        "string",
+		"pattern":     callbackRE,
+	}
+}
+
+// e911Schema is an E911 address, checked as far as checkE911 does.
+func e911Schema() object {
+	text := func(desc string) object {
+		return object{"description": desc, "type": "string", "pattern": `\S`}
+	}
+	number := func(desc string) object {
+		return object{"description": desc, "type": []string{"string", "integer"}, "pattern": `\S`}
+	}
+	var types []string
+	for _, t := range AddressTypes { // any case, without (?i), which ECMA-262 editors may not read
+		var b strings.Builder
+		for _, r := range t {
+			fmt.Fprintf(&b, "[%c%c]", unicode.ToUpper(r), unicode.ToLower(r))
+		}
+		types = append(types, b.String())
+	}
+	var all []string
+	var byCountry []object
+	for _, c := range []string{"US", "CA"} {
+		all = append(all, States[c]...)
+		zip := zipPatternUS
+		if c == "CA" {
+			zip = zipPatternCA
+		}
+		byCountry = append(byCountry, object{
+			"if":   object{"properties": object{"country": object{"const": c}}, "required": []string{"country"}},
+			"then": object{"properties": object{"state": object{"enum": States[c]}, "zip": object{"pattern": zip}}},
+		})
+	}
+	slices.Sort(all)
+	return object{
+		"description": "An emergency address, validated offline as far as possible; Flowroute validates it when it is created.",
+		"type":        "object",
+		"required":    e911Required,
+		"properties": object{
+			"first_name":          text("First name of the caller to send help to."),
+			"last_name":           text("Last name."),
+			"street_number":       number("Street number, such as 1218."),
+			"street_name":         text("Street name, such as 3rd Ave."),
+			"address_type":        object{"description": "Apartment, Suite, Floor, ... (any case); needs address_type_number.", "type": "string", "pattern": "^(?:" + strings.Join(types, "|") + ")$"},
+			"address_type_number": number("The apartment, suite or unit number, such as 600 or A-1; needs address_type."),
+			"city":                text("City."),
+			"state":               object{"description": "Two-letter state or province code, in upper case.", "enum": all},
+			"country":             object{"description": "US or CA.", "enum": []string{"US", "CA"}},
+			"zip":                 object{"description": "ZIP code (98104 or 98104-1234) or Canadian postal code (M4C 5K7), as a string.", "type": "string"},
+		},
+		"dependentRequired":    object{"address_type": []string{"address_type_number"}, "address_type_number": []string{"address_type"}},
+		"additionalProperties": false,
+		"allOf":                byCountry,
+	}
 }
 
 func ifType(typ, valuePattern string) object {

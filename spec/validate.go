@@ -60,17 +60,6 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// checkField checks the value of a billing_method, primary_route or failover_route field;
-// whether a route is declared is checked once all files are read.
-func (l *loader) checkField(p Pos, key, v string) {
-	switch {
-	case key == "billing_method":
-		l.checkBilling(p, v)
-	case v == "":
-		l.errorf(p, "leave the field out to keep what the account has", "%s is empty", key)
-	}
-}
-
 func (l *loader) checkBilling(p Pos, v string) {
 	switch v {
 	case BillingVPRI, BillingMetered:
@@ -320,6 +309,55 @@ func (l *loader) checkRefs() {
 	}
 	for _, r := range bad {
 		l.errorf(r.pos, hints[r.name], "%s %q is not a declared route", r.what, r.name)
+	}
+	l.checkE911Refs()
+}
+
+// checkE911Refs reports an e911 field (of a number or of a file's defaults) that names no
+// entry of e911_addresses, suggesting a close name.
+func (l *loader) checkE911Refs() {
+	s := l.s
+	type ref struct {
+		pos        Pos
+		what, name string
+	}
+	var bad []ref
+	for _, f := range l.fileStates {
+		if name := f.Defaults.E911; name != "" {
+			if _, ok := s.E911Addresses[name]; !ok {
+				bad = append(bad, ref{f.defPos["e911"], "defaults.e911", name})
+			}
+		}
+	}
+	for tn, n := range s.Numbers {
+		if n.E911 != "" {
+			if _, ok := s.E911Addresses[n.E911]; !ok {
+				bad = append(bad, ref{s.Positions["numbers."+tn+".e911"], "number " + tn + " e911", n.E911})
+			}
+		}
+	}
+	if len(bad) == 0 {
+		return
+	}
+	names := make([]string, 0, len(s.E911Addresses))
+	for name := range s.E911Addresses {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	hints := map[string]string{}
+	for _, r := range bad {
+		if _, ok := hints[r.name]; ok {
+			continue
+		}
+		hints[r.name] = "declare it under e911_addresses"
+		if len(names)*len(hints) <= maxSuggestWork {
+			if sug := suggest(r.name, names); sug != "" {
+				hints[r.name] = fmt.Sprintf("did you mean %q?", sug)
+			}
+		}
+	}
+	for _, r := range bad {
+		l.errorf(r.pos, hints[r.name], "%s %q is not a declared E911 address", r.what, r.name)
 	}
 }
 

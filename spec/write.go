@@ -10,8 +10,8 @@ import (
 )
 
 // Write writes s as tidy, deterministic YAML that Load reads back to the same spec: header as
-// comment lines at the top, then version (when set), defaults (when any), routes and numbers
-// sorted, one line each in flow style, number keys quoted. The built-in route is left out, as
+// comment lines at the top, then version (when set), defaults (when any), routes, numbers and
+// E911 addresses sorted, one line each in flow style, number keys quoted. The built-in route is left out, as
 // it cannot be declared. Policy is written only when it differs from the defaults, and then
 // only the fields that differ; a zero Policy (as in a state read from the account) counts as
 // the defaults.
@@ -31,9 +31,9 @@ func Write(w io.Writer, s *Spec, header string) error {
 	}
 	if d := s.Defaults; d != (Defaults{}) {
 		bw.WriteString("defaults:\n")
-		writeField(bw, "billing_method", d.BillingMethod)
-		writeField(bw, "primary_route", d.PrimaryRoute)
-		writeField(bw, "failover_route", d.FailoverRoute)
+		for _, f := range numberFieldsOf(Number(d)) {
+			bw.WriteString("  " + f + "\n")
+		}
 	}
 
 	names := make([]string, 0, len(s.Routes))
@@ -50,7 +50,14 @@ func Write(w io.Writer, s *Spec, header string) error {
 		for _, name := range names {
 			r := s.Routes[name]
 			key := quote(name) + ":"
-			fmt.Fprintf(bw, "  %-*s {type: %s, value: %s}\n", width+1, key, quote(r.Type), quote(r.Value))
+			edge := ""
+			if r.EdgeStrategy != "" {
+				edge = ", edge_strategy: " + quote(r.EdgeStrategy)
+				if allDigits(r.EdgeStrategy) {
+					edge = ", edge_strategy: " + r.EdgeStrategy
+				}
+			}
+			fmt.Fprintf(bw, "  %-*s {type: %s, value: %s%s}\n", width+1, key, quote(r.Type), quote(r.Value), edge)
 		}
 	}
 
@@ -61,24 +68,32 @@ func Write(w io.Writer, s *Spec, header string) error {
 		}
 		slices.Sort(tns)
 		bw.WriteString("numbers:\n")
-		var fields []string
 		for _, tn := range tns {
-			n := s.Numbers[tn]
-			fields = fields[:0]
-			for _, f := range [...]struct{ key, val string }{
-				{"billing_method", n.BillingMethod},
-				{"primary_route", n.PrimaryRoute},
-				{"failover_route", n.FailoverRoute},
-			} {
-				if f.val != "" {
-					fields = append(fields, f.key+": "+quote(f.val))
-				}
-			}
-			fmt.Fprintf(bw, "  %s: {%s}\n", doubleQuote(tn), strings.Join(fields, ", "))
+			fmt.Fprintf(bw, "  %s: {%s}\n", doubleQuote(tn), strings.Join(numberFieldsOf(s.Numbers[tn]), ", "))
 		}
 	}
 
-	if !writePolicy(bw, s.Policy) && s.Version == 0 && s.Defaults == (Defaults{}) && len(names) == 0 && len(s.Numbers) == 0 {
+	if len(s.E911Addresses) > 0 {
+		names := make([]string, 0, len(s.E911Addresses))
+		for name := range s.E911Addresses {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		bw.WriteString("e911_addresses:\n")
+		for _, name := range names {
+			a := s.E911Addresses[name]
+			var fields []string
+			for _, key := range e911Keys {
+				if v := *a.field(key); v != "" {
+					fields = append(fields, key+": "+quote(v))
+				}
+			}
+			fmt.Fprintf(bw, "  %s: {%s}\n", quote(name), strings.Join(fields, ", "))
+		}
+	}
+
+	if !writePolicy(bw, s.Policy) && s.Version == 0 && s.Defaults == (Defaults{}) && len(names) == 0 && len(s.Numbers) == 0 &&
+		len(s.E911Addresses) == 0 {
 		bw.WriteString("numbers: {}\n") // a spec that declares nothing is empty, and not loaded
 	}
 	return bw.Flush()
@@ -121,10 +136,31 @@ func writePolicy(w *bufio.Writer, p Policy) bool {
 	return true
 }
 
-func writeField(w *bufio.Writer, key, val string) {
-	if val != "" {
-		w.WriteString("  " + key + ": " + quote(val) + "\n")
+// numberFieldsOf is the fields of n that are set, as "key: value" in numberKeys order, the
+// messaging callbacks as one flow mapping.
+func numberFieldsOf(n Number) []string {
+	var fields []string
+	for _, key := range numberKeys {
+		switch {
+		case n.field(key) != nil:
+			if v := *n.field(key); v != "" {
+				fields = append(fields, key+": "+quote(v))
+			}
+		case key == "cnam_lookups" && n.CNAMLookups != nil:
+			fields = append(fields, fmt.Sprintf("%s: %t", key, *n.CNAMLookups))
+		case key == "messaging" && n.Messaging != nil:
+			var urls []string
+			for _, k := range messagingKeys {
+				if v := *n.Messaging.field(k); v != "" {
+					urls = append(urls, k+": "+quote(v))
+				}
+			}
+			if len(urls) > 0 {
+				fields = append(fields, key+": {"+strings.Join(urls, ", ")+"}")
+			}
+		}
 	}
+	return fields
 }
 
 // quote returns s as a YAML scalar: plain when it is a simple word that YAML reads as a

@@ -25,6 +25,20 @@ func TestWriteGolden(t *testing.T) {
 	golden.Check(t, "../testdata/specs/write/full.golden", buf.Bytes())
 }
 
+// TestWriteV2 writes every v2 field; TestGoodSpecs reads it back.
+func TestWriteV2(t *testing.T) {
+	t.Parallel()
+	s, err := loadIn(goodDir, "v2.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, s, "v2"); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "../testdata/specs/write/v2.golden", buf.Bytes())
+}
+
 // TestWriteAccountState writes a state as plan.Fetch reads it: the built-in route, a zero
 // Policy, values that need quoting.
 func TestWriteAccountState(t *testing.T) {
