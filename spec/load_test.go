@@ -524,3 +524,17 @@ func TestAliasBombOfErrors(t *testing.T) {
 		t.Errorf("got %d problems:\n%.300s\nwant:\n%s", strings.Count(fmt.Sprint(err), "\n")+1, err, want)
 	}
 }
+
+func TestDefaultsOf(t *testing.T) {
+	t.Parallel()
+	s, err := loadIn(goodDir, "defaults-per-file")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.DefaultsOf("./defaults-per-file/seattle.yaml"); got.PrimaryRoute != "pbx-seattle" {
+		t.Errorf("DefaultsOf(seattle) = %+v", got)
+	}
+	if got := s.DefaultsOf("defaults-per-file/chicago.yaml"); got != (Defaults{}) {
+		t.Errorf("DefaultsOf(chicago) = %+v, want none", got)
+	}
+}

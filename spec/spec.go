@@ -9,6 +9,7 @@ package spec
 import (
 	"cmp"
 	"fmt"
+	"path/filepath"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 )
@@ -233,4 +234,16 @@ func (d Defaults) fill(n Number) (Number, bool) {
 		}
 	}
 	return n, filled
+}
+
+// DefaultsOf returns the defaults of the spec file named file (as Load was given it, or as
+// found in a directory given, spelled any way that cleans to the same path): the defaults that
+// fill a number written into that file. It returns the zero Defaults for a file not read.
+func (s *Spec) DefaultsOf(file string) Defaults {
+	for _, f := range s.Files {
+		if filepath.Clean(f.File) == filepath.Clean(file) {
+			return f.Defaults
+		}
+	}
+	return Defaults{}
 }
