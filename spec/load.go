@@ -481,9 +481,9 @@ func badChar(data []byte) (line, col int, valid bool) {
 // label names a part of the spec in messages, such as "number 12065550100 billing_method". It
 // is joined only when a message needs it: building it for each of 100,000 numbers would not
 // be free.
-type label [3]string
+type label [4]string
 
-func (w label) String() string { return w[0] + w[1] + w[2] }
+func (w label) String() string { return w[0] + w[1] + w[2] + w[3] }
 
 // entry is a key and its value in a mapping, aliases resolved. The key is a scalar whose text
 // is the name as written: that YAML reads true or 2024-01-01 as another type does not matter.
@@ -742,16 +742,7 @@ func (l *loader) version(file string, e entry) {
 // defaults reads the defaults of the file being read; they fill its own numbers only. A
 // second defaults key in one file is reported by mapping, as any key written twice.
 func (l *loader) defaults(file string, n *yaml.Node) {
-	d := (*Number)(&l.cur.Defaults) // the same fields
-	l.numberFields(file, n, "", d, func(key string, p Pos) {
-		if l.cur.defPos == nil {
-			l.cur.defPos = map[string]Pos{}
-		}
-		l.cur.defPos[key] = p
-		if _, ok := l.s.Positions["defaults."+key]; !ok {
-			l.s.Positions["defaults."+key] = p // the first file's, as PosOf has one place
-		}
-	})
+	l.numberFields(file, n, "", (*Number)(&l.cur.Defaults)) // the same fields
 }
 
 var routeKeys = []string{"type", "value", "edge_strategy"}
@@ -822,7 +813,7 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 		}
 		l.setPos(prefix, kp)
 		var num Number
-		l.numberFields(file, e.val, tn, &num, func(key string, p Pos) { l.setPos(prefix+"."+key, p) })
+		l.numberFields(file, e.val, tn, &num)
 		l.s.Numbers[tn] = num
 		l.cur.numbers = append(l.cur.numbers, tn)
 		if l.undo != nil {

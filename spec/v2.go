@@ -60,15 +60,35 @@ func (m *Messaging) field(key string) *string {
 	return nil
 }
 
-// numberFields reads the fields of a number (tn) or, with tn "", of defaults from the mapping
-// n into num; pos records where each field was written, by its key ("primary_route",
-// "messaging.sms_callback").
-func (l *loader) numberFields(file string, n *yaml.Node, tn string, num *Number, pos func(key string, p Pos)) {
-	what, name := "defaults", func(key string) label { return label{"defaults.", key} }
+// numberFields reads the fields of a number (tn) or, with tn "", of the defaults of the file
+// being read from the mapping n into num, and records where each field was written, by its key
+// ("primary_route", "messaging.sms_callback"). It allocates nothing per number beyond the
+// positions: a spec may hold half a million.
+func (l *loader) numberFields(file string, n *yaml.Node, tn string, num *Number) {
+	what := label{"defaults"}
 	if tn != "" {
-		what, name = "number "+tn, func(key string) label { return label{"number ", tn, " " + key} }
+		what = label{"number ", tn}
 	}
-	for _, f := range l.mapping(file, n, label{what}) {
+	name := func(key string) label {
+		if tn == "" {
+			return label{"defaults.", key}
+		}
+		return label{"number ", tn, " ", key}
+	}
+	pos := func(key string, p Pos) {
+		if tn != "" {
+			l.setPos("numbers."+tn+"."+key, p)
+			return
+		}
+		if l.cur.defPos == nil {
+			l.cur.defPos = map[string]Pos{}
+		}
+		l.cur.defPos[key] = p
+		if _, ok := l.s.Positions["defaults."+key]; !ok {
+			l.s.Positions["defaults."+key] = p // the first file's, as PosOf has one place
+		}
+	}
+	for _, f := range l.mapping(file, n, what) {
 		key, vp := f.key.Value, at(file, f.val)
 		switch field := num.field(key); {
 		case field != nil:
@@ -101,7 +121,7 @@ func (l *loader) numberFields(file string, n *yaml.Node, tn string, num *Number,
 			for _, c := range l.mapping(file, f.val, name(key)) {
 				field := m.field(c.key.Value)
 				if field == nil {
-					l.unknown(file, c.key, what+" messaging", messagingKeys...)
+					l.unknown(file, c.key, what.String()+" messaging", messagingKeys...)
 					continue
 				}
 				label := name(key + "." + c.key.Value)
@@ -120,7 +140,7 @@ func (l *loader) numberFields(file string, n *yaml.Node, tn string, num *Number,
 				num.Messaging = &m
 			}
 		default:
-			l.unknown(file, f.key, what, numberKeys...)
+			l.unknown(file, f.key, what.String(), numberKeys...)
 		}
 	}
 }
