@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"io"
 	"os"
 	"path/filepath"
@@ -267,7 +269,7 @@ func (c *addCmd) Run(g *Globals, sess *session) error {
 	if caps.BillingMethods {
 		cr.billing = c.BillingMethod
 		if cr.billing == "" {
-			cr.billing, cr.billingFrom = desired.Defaults.BillingMethod, "defaults.billing_method"
+			cr.billing, cr.billingFrom = desired.DefaultsOf(target).BillingMethod, "defaults.billing_method"
 		}
 		if cr.billing == "" {
 			return fmt.Errorf("add: a %s number is bought with a billing method and the spec sets no defaults.billing_method: give --billing-method %s or %s", caps.API, spec.BillingMetered, spec.BillingVPRI)
@@ -810,32 +812,17 @@ func (c *addCmd) validateEdit(g *Globals, before *spec.Spec, target string, out 
 	return nil
 }
 
-// sameExceptNumbers reports whether a and b declare the same routes, defaults and policy.
+// sameExceptNumbers reports whether a and b declare the same routes, defaults, E911
+// addresses and policy: everything but the numbers (and where things were written).
 func sameExceptNumbers(a, b *spec.Spec) bool {
-	if a.Version != b.Version || len(a.Routes) != len(b.Routes) || a.Defaults.BillingMethod != b.Defaults.BillingMethod ||
-		a.Defaults.PrimaryRoute != b.Defaults.PrimaryRoute || a.Defaults.FailoverRoute != b.Defaults.FailoverRoute ||
-		a.Policy.Unmanaged != b.Policy.Unmanaged || a.Policy.MaxPurchases != b.Policy.MaxPurchases ||
-		!ptrEqual(a.Policy.MaxMonthlyCost, b.Policy.MaxMonthlyCost) {
-		return false
-	}
-	for name, r := range a.Routes {
-		if b.Routes[name] != r {
-			return false
-		}
-	}
-	return true
-}
-
-func ptrEqual[T comparable](a, b *T) bool {
-	return a == nil && b == nil || a != nil && b != nil && *a == *b
+	return gocmp.Equal(a, b,
+		cmpopts.IgnoreFields(spec.Spec{}, "Numbers", "Positions"),
+		cmpopts.IgnoreFields(spec.FileSummary{}, "Numbers", "Defaulted"),
+		cmpopts.EquateEmpty())
 }
 
 // numbersEqual compares two numbers' fields.
-func numbersEqual(a, b spec.Number) bool {
-	return a.BillingMethod == b.BillingMethod && a.PrimaryRoute == b.PrimaryRoute && a.FailoverRoute == b.FailoverRoute &&
-		a.Alias == b.Alias && a.CNAM == b.CNAM && a.E911 == b.E911 && ptrEqual(a.CNAMLookups, b.CNAMLookups) &&
-		ptrEqual(a.Messaging, b.Messaging)
-}
+func numbersEqual(a, b spec.Number) bool { return gocmp.Equal(a, b) }
 
 // writeOffers prints the numbers with their place and costs, and the totals.
 func writeOffers(w io.Writer, offers []account.Offer) {

@@ -458,8 +458,9 @@ func TestAddChoosesTheFile(t *testing.T) {
 	base := filepath.Join(dir, "base.yaml")
 	nums := filepath.Join(dir, "numbers.yaml")
 	other := filepath.Join(dir, "other.yaml")
-	os.WriteFile(base, []byte("version: 1\ndefaults: {billing_method: METERED}\nroutes:\n  pbx: {type: HOST, value: \"10.0.0.1\"}\n"), 0o644)
-	os.WriteFile(nums, []byte("numbers:\n  \"12067439178\": {primary_route: pbx}\n"), 0o644)
+	// Defaults fill the numbers of their own file, so the billing method lives beside them.
+	os.WriteFile(base, []byte("version: 1\nroutes:\n  pbx: {type: HOST, value: \"10.0.0.1\"}\n"), 0o644)
+	os.WriteFile(nums, []byte("defaults: {billing_method: METERED}\nnumbers:\n  \"12067439178\": {primary_route: pbx}\n"), 0o644)
 	if _, stderr, code := sandboxCLI(t, state, nil, "add", "-f", dir, "--npa", "206", "--primary-route", "pbx"); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -471,7 +472,7 @@ func TestAddChoosesTheFile(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "2 of the 3 spec files declare numbers:; say which file to write to with --into FILE") {
 		t.Errorf("two files with numbers: exit %d, %s", code, stderr)
 	}
-	if _, stderr, code := sandboxCLI(t, state, nil, "add", "-f", dir, "--npa", "206", "--into", other); code != 0 {
+	if _, stderr, code := sandboxCLI(t, state, nil, "add", "-f", dir, "--npa", "206", "--into", other, "--billing-method", "METERED"); code != 0 {
 		t.Fatalf("--into: exit %d: %s", code, stderr)
 	}
 	if data, _ := os.ReadFile(other); len(addedTNs(string(data))) != 1 {
