@@ -148,8 +148,10 @@ type PurchaseOptions struct {
 // 207 (bought, but messaging provisioning failed), a warning saying so.
 type PurchaseResult struct {
 	Number  Number
-	Status  int    // 200, 201 or 207; 0 when the purchase was confirmed by reading the account
-	Warning string // "" unless the purchase succeeded only in part
+	Warning string // "" unless the purchase succeeded only in part (207)
+	// Confirmed reports that the answer was lost and reading the account showed the number
+	// bought.
+	Confirmed bool
 }
 
 // NumberUpdate is a PATCH of a number's own fields. Nil fields are not sent.
