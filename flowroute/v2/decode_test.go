@@ -19,6 +19,15 @@ func readDoc(t testing.TB, name string) []byte {
 	return b
 }
 
+// readDocFile is readDoc for the fake server, which has no testing.TB at hand.
+func readDocFile(name string) []byte {
+	b, err := os.ReadFile(filepath.Join("testdata", "docs", name))
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
 func TestDecodeAvailable(t *testing.T) {
 	p, err := decodePage(readDoc(t, "available.json"), toAvailable)
 	if err != nil {

@@ -64,7 +64,19 @@ func walk[T any](ctx context.Context, c *Client, max int, list func(context.Cont
 	if bound == 0 {
 		bound = c.maxItems + 1
 	}
-	items, err := engine.Walk(ctx, c.eng, engine.WalkSpec[T]{Fetch: fetch, PageSize: size, Key: key, Max: bound, Progress: progress})
+	report := progress
+	if progress != nil {
+		// The engine may merge empty pages from past the end that arrived before the last
+		// page; they add nothing, so only pages that add items are reported.
+		seen := -1
+		report = func(pages, items int) {
+			if items > seen {
+				seen = items
+				progress(pages, items)
+			}
+		}
+	}
+	items, err := engine.Walk(ctx, c.eng, engine.WalkSpec[T]{Fetch: fetch, PageSize: size, Key: key, Max: bound, Progress: report})
 	if err != nil {
 		return nil, err
 	}
