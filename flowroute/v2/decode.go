@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -406,7 +407,9 @@ func toNumber(r *resource, included []*resource) (Number, error) {
 			if err != nil {
 				return Number{}, err
 			}
-			n.Routes = append(n.Routes, rt)
+			if !slices.ContainsFunc(n.Routes, func(r Route) bool { return r.ID == rt.ID }) {
+				n.Routes = append(n.Routes, rt)
+			}
 		case "cnam":
 			c, err := toCNAM(inc)
 			if err != nil {

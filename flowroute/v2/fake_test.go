@@ -946,3 +946,13 @@ func (e *env) once(h http.HandlerFunc) http.HandlerFunc {
 		}
 	}
 }
+
+// runThen runs the fake's own handler for r, throws its answer away and answers with h
+// instead: the write is carried out, its answer replaced.
+func (e *env) runThen(h http.HandlerFunc) http.HandlerFunc {
+	fh := e.fake.handler()
+	return func(w http.ResponseWriter, r *http.Request) {
+		fh.ServeHTTP(httptest.NewRecorder(), r)
+		h(w, r)
+	}
+}
