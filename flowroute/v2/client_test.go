@@ -100,12 +100,15 @@ func TestBadInput(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	for name, err := range map[string]error{
-		"tn":        func() error { _, err := e.client.GetNumber(ctx, "+1 206 555 0100"); return err }(),
-		"short tn":  e.client.ReleaseNumber(ctx, "2065550100"),
-		"route id":  e.client.DeleteRoute(ctx, "../numbers"),
-		"route 0":   e.client.DeleteRoute(ctx, "0"),
-		"update 0":  func() error { _, err := e.client.UpdateRoute(ctx, "0", RouteInput{Value: "x"}); return err }(),
-		"edge":      func() error { _, err := e.client.CreateRoute(ctx, RouteInput{Alias: "a", Type: "host", Value: "h", EdgeStrategyID: "x"}); return err }(),
+		"tn":       func() error { _, err := e.client.GetNumber(ctx, "+1 206 555 0100"); return err }(),
+		"short tn": e.client.ReleaseNumber(ctx, "2065550100"),
+		"route id": e.client.DeleteRoute(ctx, "../numbers"),
+		"route 0":  e.client.DeleteRoute(ctx, "0"),
+		"update 0": func() error { _, err := e.client.UpdateRoute(ctx, "0", RouteInput{Value: "x"}); return err }(),
+		"edge": func() error {
+			_, err := e.client.CreateRoute(ctx, RouteInput{Alias: "a", Type: "host", Value: "h", EdgeStrategyID: "x"})
+			return err
+		}(),
 		"no alias":  func() error { _, err := e.client.CreateRoute(ctx, RouteInput{Type: "host", Value: "h"}); return err }(),
 		"callback":  e.client.SetCallback(ctx, "12065550100", "voice_callback", "https://example.com/"),
 		"cb url":    e.client.SetCallback(ctx, "12065550100", SMSCallback, "example.com/x"),
