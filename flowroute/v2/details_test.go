@@ -120,7 +120,7 @@ func TestProbeBulkDetails(t *testing.T) {
 		t.Errorf("probe = %v, %v", ok, err)
 	}
 	e = setup(t)
-	e.fake.bulk = false
+	e.fake.setBulk(false)
 	if ok, err := e.client.ProbeBulkDetails(ctx); ok || err != nil {
 		t.Errorf("probe without bulk = %v, %v", ok, err)
 	}

@@ -70,7 +70,8 @@ type fake struct {
 	e911s     map[string]*fakeE911
 	nextID    int
 	bulk      bool          // serve POST /v2.1/numbers/details
-	latency   time.Duration // added to every request (benchmarks)
+	latency   time.Duration // added to every request (benchmarks); set before the first request
+
 }
 
 func newFake() *fake {
@@ -98,6 +99,13 @@ func (f *fake) stock(tns ...string) {
 	for _, tn := range tns {
 		f.inventory[tn] = AvailableNumber{TN: tn, State: "wa", RateCenter: "seattle", NumberType: "longcode", MonthlyCost: money.MustParse("1.25"), SetupCost: money.MustParse("1")}
 	}
+}
+
+// setBulk turns the v2.1 bulk details on or off.
+func (f *fake) setBulk(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.bulk = on
 }
 
 func (f *fake) id() string {
