@@ -3,6 +3,7 @@ package v2
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +47,18 @@ func FuzzDecodeV2(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
+		// the scalars, fed directly: what json.Unmarshal would never hand them
+		var fs flexString
+		if err := fs.UnmarshalJSON(body); err == nil {
+			var want string
+			if json.Unmarshal(body, &want) == nil && string(fs) != want {
+				t.Errorf("flexString(%q) = %q, json says %q", body, fs, want)
+			}
+		}
+		var fb flexBool
+		_ = fb.UnmarshalJSON(body)
+		var fm flexMoney
+		_ = fm.UnmarshalJSON(body)
 		if msg, _ := (engine.ErrorList{}).Decode(422, body); !utf8.ValidString(msg) || utf8.RuneCountInString(msg) > 201 {
 			t.Errorf("error message %q", msg)
 		}
