@@ -17,9 +17,10 @@ import (
 )
 
 // The decoders read v2's JSON:API documents as the server really sends them, not as the docs
-// describe them (flowroute-v2-api.md §1): ids arrive as strings or integers, costs as numbers,
-// booleans sometimes as "true", any value may be null, links.self may lack "/v2", a list may be
-// null, and members a resource should have may be missing. Unknown members are ignored.
+// describe them (docs/flowroute-v2-api.md §1): ids arrive as strings or integers, costs as
+// numbers, booleans sometimes as "true", any value may be null, links.self may lack "/v2", a
+// list may be null, and members a resource should have may be missing. Unknown members are
+// ignored.
 
 // flexString is a JSON string, number or boolean, kept as its text; null is "".
 type flexString string

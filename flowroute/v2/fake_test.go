@@ -58,7 +58,7 @@ type fakeE911 struct {
 }
 
 // fake is a small, faithful-enough v2 account behind an http.Handler: the endpoints of
-// flowroute-v2-api.md §2–7 and the v2.1 bulk details, with the doc's pagination, error
+// docs/flowroute-v2-api.md §2–7 and the v2.1 bulk details, with the doc's pagination, error
 // envelope and Basic auth. Tests script quirks and faults with env.override.
 type fake struct {
 	mu        sync.Mutex
@@ -842,7 +842,6 @@ type env struct {
 	mu     sync.Mutex
 	reqs   []recorded
 	over   *http.ServeMux
-	nover  int
 	sleeps []time.Duration
 }
 

@@ -46,7 +46,7 @@ func (c *Client) SetCallback(ctx context.Context, tn string, t CallbackType, cal
 }
 
 // GetCallback reads one of the number's callbacks (GET /numbers/{tn}/relationships/{type}).
-// This endpoint comes from a pre-release spec only (flowroute-v2-api.md §5.2); a server
+// This endpoint comes from a pre-release spec only (docs/flowroute-v2-api.md §5.2); a server
 // without it answers 404 or 405.
 func (c *Client) GetCallback(ctx context.Context, tn string, t CallbackType) (*Callback, error) {
 	if err := checkTN(tn); err != nil {
