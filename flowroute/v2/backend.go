@@ -23,6 +23,7 @@ type Backend struct {
 	mu      sync.Mutex
 	byAlias map[string]Route
 	byID    map[string]Route
+	missing map[string]bool // aliases and ids a fresh read of the routes lacked
 	cnams   map[string]CNAM // by id, for the CNAM value of a number whose details name only the id
 }
 
@@ -85,11 +86,13 @@ func (b *Backend) remember(all bool, rs ...Route) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if all || b.byAlias == nil {
-		b.byAlias, b.byID = map[string]Route{}, map[string]Route{}
+		b.byAlias, b.byID, b.missing = map[string]Route{}, map[string]Route{}, map[string]bool{}
 	}
 	for _, r := range rs {
 		b.byAlias[r.Alias] = r
 		b.byID[r.ID] = r
+		delete(b.missing, missingKey(r.Alias, false))
+		delete(b.missing, missingKey(r.ID, true))
 	}
 }
 
@@ -121,13 +124,31 @@ func (b *Backend) route(ctx context.Context, key string, byID bool) (Route, bool
 	if r, ok := b.cached(key, byID); ok {
 		return r, true, nil
 	}
+	b.mu.Lock()
+	gone := b.missing[missingKey(key, byID)]
+	b.mu.Unlock()
+	if gone { // read once already since the last full read: do not walk the routes per number
+		return Route{}, false, nil
+	}
 	rs, err := b.c.AllRoutes(ctx)
 	if err != nil {
 		return Route{}, false, err
 	}
 	b.remember(true, rs...)
 	r, ok := b.cached(key, byID)
+	if !ok {
+		b.mu.Lock()
+		b.missing[missingKey(key, byID)] = true
+		b.mu.Unlock()
+	}
 	return r, ok, nil
+}
+
+func missingKey(key string, byID bool) string {
+	if byID {
+		return "id:" + key
+	}
+	return "alias:" + key
 }
 
 // routeID is the id of the route named name ("" and "sip-reg" are "0").

@@ -267,3 +267,30 @@ func TestBackendCNAMAndE911(t *testing.T) {
 		t.Errorf("writes %v", got)
 	}
 }
+
+// TestBackendUnknownRouteID: a route id no list shows keeps its id as its name, and the routes
+// are read once for it, not once per number.
+func TestBackendUnknownRouteID(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.fake.addNumbers(12065550100, 3)
+	e.fake.mu.Lock()
+	for _, n := range e.fake.numbers {
+		n.Failover = "424242"
+	}
+	e.fake.mu.Unlock()
+	b := NewBackend(e.client)
+	ds, err := b.Details(ctx, []string{"12065550100", "12065550101", "12065550102"})
+	if err != nil || len(ds) != 3 || ds[2].FailoverRoute != "424242" || ds[2].PrimaryRoute != "sip-reg" {
+		t.Fatalf("%+v %v", ds, err)
+	}
+	var walks int
+	for _, l := range lines(e.requests()) {
+		if l == "GET /v2/routes?limit=3" {
+			walks++
+		}
+	}
+	if walks != 1 {
+		t.Errorf("%d walks of the routes, want 1", walks)
+	}
+}
