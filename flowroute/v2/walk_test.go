@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -20,7 +21,8 @@ func TestWalkConcurrent(t *testing.T) {
 	for _, par := range []int{1, 4} {
 		e := setup(t, WithParallelism(par))
 		e.fake.addNumbers(12065550000, 100)
-		block := make(chan struct{})
+		var meet sync.WaitGroup // pages 2 and 3 each wait until the other is in flight too
+		meet.Add(2)
 		fh := e.fake.handler()
 		inFlight.Store(0)
 		peak.Store(0)
@@ -33,11 +35,9 @@ func TestWalkConcurrent(t *testing.T) {
 					break
 				}
 			}
-			if r.URL.Query().Get("offset") == "3" && par > 1 {
-				<-block // page 2 waits until another page has been asked for
-			}
-			if r.URL.Query().Get("offset") == "6" && par > 1 {
-				close(block)
+			if o := r.URL.Query().Get("offset"); (o == "3" || o == "6") && par > 1 {
+				meet.Done()
+				meet.Wait()
 			}
 			fh.ServeHTTP(w, r)
 		})
