@@ -93,6 +93,14 @@ func (c *Client) UpdateCNAM(ctx context.Context, id, value string) (*CNAM, error
 	}
 	path := "cnams/" + id
 	var out *CNAM
+	done := func(ctx context.Context) (bool, error) {
+		r, err := c.GetCNAM(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		out = r
+		return strings.EqualFold(r.Value, value), nil
+	}
 	_, err := settle(ctx, func(ctx context.Context) error {
 		raw, err := c.call(ctx, http.MethodPatch, path, nil, map[string]any{"data": map[string]any{"type": "cnam", "attributes": map[string]any{"value": value}}})
 		if err != nil {
@@ -102,18 +110,14 @@ func (c *Client) UpdateCNAM(ctx context.Context, id, value string) (*CNAM, error
 			out = &r
 		}
 		return nil
-	}, func(ctx context.Context) (bool, error) {
-		r, err := c.GetCNAM(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		out = r
-		return strings.EqualFold(r.Value, value), nil
-	})
+	}, done)
 	if err == nil && out == nil {
-		return c.GetCNAM(ctx, id)
+		err = confirm(ctx, done, "CNAM record "+id)
 	}
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // DeleteCNAM deletes a record (DELETE /cnams/{id}); the server disassociates every number
@@ -123,7 +127,7 @@ func (c *Client) DeleteCNAM(ctx context.Context, id string) error {
 		return err
 	}
 	_, err := settle(ctx, func(ctx context.Context) error {
-		_, err := c.call(ctx, http.MethodDelete, "cnams/"+id, nil, nil)
+		err := c.send(ctx, http.MethodDelete, "cnams/"+id, nil, nil)
 		return err
 	}, func(ctx context.Context) (bool, error) {
 		_, err := c.GetCNAM(ctx, id)

@@ -71,7 +71,7 @@ func sameE911(a E911Fields, f E911Fields) bool {
 // It changes nothing, so a lost answer is asked again, once.
 func (c *Client) ValidateE911(ctx context.Context, f E911Fields) error {
 	_, err := settle(ctx, func(ctx context.Context) error {
-		_, err := c.call(ctx, http.MethodPost, "e911s/validate", nil, e911Body(f))
+		err := c.send(ctx, http.MethodPost, "e911s/validate", nil, e911Body(f))
 		return err
 	}, resend)
 	return err
@@ -127,6 +127,14 @@ func (c *Client) UpdateE911(ctx context.Context, id string, f E911Fields) (*E911
 	}
 	path := "e911s/" + id
 	var out *E911Address
+	done := func(ctx context.Context) (bool, error) {
+		a, err := c.GetE911(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		out = a
+		return sameE911(a.E911Fields, f), nil
+	}
 	_, err := settle(ctx, func(ctx context.Context) error {
 		raw, err := c.call(ctx, http.MethodPatch, path, nil, e911Body(f))
 		if err != nil {
@@ -136,18 +144,14 @@ func (c *Client) UpdateE911(ctx context.Context, id string, f E911Fields) (*E911
 			out = &a
 		}
 		return nil
-	}, func(ctx context.Context) (bool, error) {
-		a, err := c.GetE911(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		out = a
-		return sameE911(a.E911Fields, f), nil
-	})
+	}, done)
 	if err == nil && out == nil {
-		return c.GetE911(ctx, id)
+		err = confirm(ctx, done, "E911 address "+id)
 	}
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // DeleteE911 deletes an address no number uses (DELETE /e911s/{id}); one still associated is
@@ -157,7 +161,7 @@ func (c *Client) DeleteE911(ctx context.Context, id string) error {
 		return err
 	}
 	_, err := settle(ctx, func(ctx context.Context) error {
-		_, err := c.call(ctx, http.MethodDelete, "e911s/"+id, nil, nil)
+		err := c.send(ctx, http.MethodDelete, "e911s/"+id, nil, nil)
 		return asConflict(err, http.StatusForbidden)
 	}, func(ctx context.Context) (bool, error) {
 		_, err := c.GetE911(ctx, id)
@@ -193,7 +197,7 @@ func (c *Client) DisconnectE911(ctx context.Context, tn string) error {
 
 func (c *Client) e911Rel(ctx context.Context, tn, method, path, want string) error {
 	_, err := settle(ctx, func(ctx context.Context) error {
-		_, err := c.call(ctx, method, path, nil, nil)
+		err := c.send(ctx, method, path, nil, nil)
 		return err
 	}, func(ctx context.Context) (bool, error) {
 		n, err := c.GetNumber(ctx, tn)

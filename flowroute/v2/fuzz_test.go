@@ -59,8 +59,8 @@ func FuzzDecodeV2(f *testing.F) {
 		_ = fb.UnmarshalJSON(body)
 		var fm flexMoney
 		_ = fm.UnmarshalJSON(body)
-		if msg, _ := (engine.ErrorList{}).Decode(422, body); !utf8.ValidString(msg) || utf8.RuneCountInString(msg) > 201 {
-			t.Errorf("error message %q", msg)
+		if msg, _ := (engine.ErrorList{}).Decode(422, body); !utf8.ValidString(engine.Snippet(msg)) || utf8.RuneCountInString(engine.Snippet(msg)) > engine.MessageLimit+1 {
+			t.Errorf("error message %q", engine.Snippet(msg))
 		}
 		checkPage(t, body, toAvailable)
 		checkPage(t, body, toCode)

@@ -39,7 +39,7 @@ func (c *Client) SetCallback(ctx context.Context, tn string, t CallbackType, cal
 	}
 	body := map[string]any{"data": map[string]any{"attributes": map[string]any{"callback_url": callbackURL}}}
 	_, err := settle(ctx, func(ctx context.Context) error {
-		_, err := c.call(ctx, http.MethodPost, "numbers/"+tn+"/relationships/"+string(t), nil, body)
+		err := c.send(ctx, http.MethodPost, "numbers/"+tn+"/relationships/"+string(t), nil, body)
 		return err
 	}, resend)
 	return err
@@ -89,7 +89,7 @@ func (c *Client) RemoveCallback(ctx context.Context, tn string, t CallbackType) 
 		return err
 	}
 	_, err := settle(ctx, func(ctx context.Context) error {
-		_, err := c.call(ctx, http.MethodDelete, "numbers/"+tn+"/relationships/"+string(t), nil, nil)
+		err := c.send(ctx, http.MethodDelete, "numbers/"+tn+"/relationships/"+string(t), nil, nil)
 		return err
 	}, resend)
 	return err

@@ -165,7 +165,7 @@ func (c *Client) ReleaseNumber(ctx context.Context, tn string) error {
 		return err
 	}
 	_, err := settle(ctx, func(ctx context.Context) error {
-		_, err := c.call(ctx, http.MethodDelete, "numbers/"+tn, nil, nil)
+		err := c.send(ctx, http.MethodDelete, "numbers/"+tn, nil, nil)
 		return err
 	}, func(ctx context.Context) (bool, error) {
 		_, ok, err := c.owned(ctx, tn)
@@ -190,6 +190,14 @@ func (c *Client) UpdateNumber(ctx context.Context, tn string, u NumberUpdate) (*
 		body["cnam_lookups_enabled"] = *u.CNAMLookups
 	}
 	var out *Number
+	done := func(ctx context.Context) (bool, error) {
+		n, err := c.GetNumber(ctx, tn)
+		if err != nil {
+			return false, err
+		}
+		out = n
+		return (u.Alias == nil || n.Alias == *u.Alias) && (u.CNAMLookups == nil || n.CNAMLookups == *u.CNAMLookups), nil
+	}
 	_, err := settle(ctx, func(ctx context.Context) error {
 		raw, err := c.call(ctx, http.MethodPatch, path, nil, body)
 		if err != nil {
@@ -199,19 +207,12 @@ func (c *Client) UpdateNumber(ctx context.Context, tn string, u NumberUpdate) (*
 			out = &n
 		}
 		return nil
-	}, func(ctx context.Context) (bool, error) {
-		n, err := c.GetNumber(ctx, tn)
-		if err != nil {
-			return false, err
-		}
-		out = n
-		return (u.Alias == nil || n.Alias == *u.Alias) && (u.CNAMLookups == nil || n.CNAMLookups == *u.CNAMLookups), nil
-	})
+	}, done)
+	if err == nil && out == nil {
+		err = confirm(ctx, done, "number "+tn)
+	}
 	if err != nil {
 		return nil, err
-	}
-	if out == nil {
-		return c.GetNumber(ctx, tn)
 	}
 	return out, nil
 }
@@ -337,7 +338,7 @@ func (c *Client) ProbeBulkDetails(ctx context.Context) (bool, error) {
 	if ok, known := c.HasBulkDetails(); known {
 		return ok, nil
 	}
-	_, err := c.call(ctx, http.MethodPost, bulkPath, nil, map[string]any{"numbers": []string{}})
+	err := c.send(ctx, http.MethodPost, bulkPath, nil, map[string]any{"numbers": []string{}})
 	switch s := status(err); {
 	case err == nil || s == http.StatusUnprocessableEntity || s == http.StatusBadRequest:
 		c.bulk.Store(bulkYes)

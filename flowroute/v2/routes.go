@@ -121,6 +121,14 @@ func (c *Client) UpdateRoute(ctx context.Context, id string, in RouteInput) (*Ro
 	}
 	path := "routes/" + id
 	var out *Route
+	done := func(ctx context.Context) (bool, error) {
+		r, err := c.findRoute(ctx, id)
+		if err != nil || r == nil {
+			return false, err
+		}
+		out = r
+		return sameRoute(*r, in), nil
+	}
 	_, err = settle(ctx, func(ctx context.Context) error {
 		raw, err := c.call(ctx, http.MethodPatch, path, nil, body)
 		if err != nil {
@@ -130,26 +138,12 @@ func (c *Client) UpdateRoute(ctx context.Context, id string, in RouteInput) (*Ro
 			out = &r
 		}
 		return nil
-	}, func(ctx context.Context) (bool, error) {
-		r, err := c.findRoute(ctx, id)
-		if err != nil || r == nil {
-			return false, err
-		}
-		out = r
-		return sameRoute(*r, in), nil
-	})
+	}, done)
+	if err == nil && out == nil {
+		err = confirm(ctx, done, "route "+id)
+	}
 	if err != nil {
 		return nil, err
-	}
-	if out == nil {
-		r, err := c.findRoute(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if r == nil {
-			return nil, fmt.Errorf("flowroute v2: route %s changed, but is gone from the list", id)
-		}
-		out = r
 	}
 	return out, nil
 }
@@ -176,7 +170,7 @@ func (c *Client) DeleteRoute(ctx context.Context, id string) error {
 		return err
 	}
 	_, err := settle(ctx, func(ctx context.Context) error {
-		_, err := c.call(ctx, http.MethodDelete, "routes/"+id, nil, nil)
+		err := c.send(ctx, http.MethodDelete, "routes/"+id, nil, nil)
 		return asConflict(err, http.StatusForbidden)
 	}, func(ctx context.Context) (bool, error) {
 		r, err := c.findRoute(ctx, id)
@@ -248,7 +242,7 @@ func (c *Client) setRouteRel(ctx context.Context, tn, rel, routeID string) error
 		want = BuiltinRouteID
 	}
 	_, err := settle(ctx, func(ctx context.Context) error {
-		_, err := c.call(ctx, method, "numbers/"+tn+"/relationships/"+rel, nil, body)
+		err := c.send(ctx, method, "numbers/"+tn+"/relationships/"+rel, nil, body)
 		return err
 	}, func(ctx context.Context) (bool, error) {
 		n, err := c.GetNumber(ctx, tn)

@@ -114,12 +114,12 @@ func TestWalkBounds(t *testing.T) {
 	}
 	e := setup(t, WithWalkLimits(5, 0))
 	e.override("GET /v2/cnams", endless)
-	if _, err := e.client.AllCNAMs(ctx, CNAMQuery{}); !errors.Is(err, ErrPagination) || !strings.Contains(err.Error(), "more than 5 pages") {
+	if _, err := e.client.AllCNAMs(ctx, CNAMQuery{}); !errors.Is(err, ErrListTooLong) || !strings.Contains(err.Error(), "GET /v2/cnams: 5 pages") {
 		t.Errorf("pages: %v", err)
 	}
 	e = setup(t, WithWalkLimits(0, 7))
 	e.override("GET /v2/cnams", endless)
-	if _, err := e.client.AllCNAMs(ctx, CNAMQuery{}); !errors.Is(err, ErrPagination) || !strings.Contains(err.Error(), "more than 7 items") {
+	if _, err := e.client.AllCNAMs(ctx, CNAMQuery{}); !errors.Is(err, ErrListTooLong) || !strings.Contains(err.Error(), "more than 7 items") {
 		t.Errorf("items: %v", err)
 	}
 	// pages that repeat themselves: the engine's walker notices
