@@ -1,0 +1,296 @@
+package v2
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
+)
+
+func TestBackendCapabilities(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	b := NewBackend(e.client)
+	want := account.Capabilities{API: "v2", ChangeRoute: true, DeleteRoute: true, EdgeStrategy: true, ReleaseNumber: true,
+		Alias: true, CNAMLookups: true, CNAM: true, E911: true, Messaging: true, BulkDetails: true}
+	if diff := cmp.Diff(want, b.Capabilities()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	e.fake.setBulk(false)
+	if ok, err := e.client.ProbeBulkDetails(ctx); ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if b.Capabilities().BulkDetails {
+		t.Error("BulkDetails after the server said it has none")
+	}
+}
+
+func TestBackendRoutes(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	b := NewBackend(e.client)
+	e.fake.addNumbers(12065550100, 1)
+	pstn, err := b.CreateRoute(ctx, account.Route{Name: "cell", Route: spec.Route{Type: spec.RoutePSTN, Value: "16476998778"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pstn.ID == "" || pstn.Name != "cell" || pstn.Type != spec.RoutePSTN {
+		t.Errorf("created %+v", pstn)
+	}
+	if got := e.requests()[0].Body; !strings.Contains(got, `"route_type":"number"`) {
+		t.Errorf("body %s", got)
+	}
+	if _, err := b.CreateRoute(ctx, account.Route{Name: "pbx", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1:5060", EdgeStrategy: "4"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CreateRoute(ctx, account.Route{Name: "pbx", Route: spec.Route{Type: spec.RouteURI, Value: "sip:a@b.example.com"}}); !errors.Is(err, account.ErrConflict) {
+		t.Errorf("name taken: %v", err)
+	}
+	rs, err := b.Routes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []account.Route{
+		{ID: "0", Name: "sip-reg", Route: spec.Route{Type: "SIP-REG"}},
+		{ID: pstn.ID, Name: "cell", Route: spec.Route{Type: "PSTN", Value: "16476998778"}},
+		{ID: "100002", Name: "pbx", Route: spec.Route{Type: "HOST", Value: "10.0.0.1:5060", EdgeStrategy: "4"}},
+	}
+	if diff := cmp.Diff(want, rs); diff != "" {
+		t.Errorf("routes (-want +got):\n%s", diff)
+	}
+
+	// SetRoutes by name: the ids go on the wire; failover "" removes the failover
+	e.requests()
+	if err := b.SetRoutes(ctx, "12065550100", "pbx", "cell"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := b.Number(ctx, "12065550100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.PrimaryRoute != "pbx" || n.FailoverRoute != "cell" || !n.Detailed {
+		t.Errorf("number %+v", n)
+	}
+	if err := b.SetRoutes(ctx, "12065550100", "sip-reg", ""); err != nil {
+		t.Fatal(err)
+	}
+	got := lines(writes(e.requests()))
+	wantReqs := []string{
+		"PATCH /v2/numbers/12065550100/relationships/primary_route", "PATCH /v2/numbers/12065550100/relationships/failover_route",
+		"PATCH /v2/numbers/12065550100/relationships/primary_route", "DELETE /v2/numbers/12065550100/relationships/failover_route",
+	}
+	if diff := cmp.Diff(wantReqs, got); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	if err := b.SetRoutes(ctx, "12065550100", "nope", ""); !errors.Is(err, account.ErrNotFound) {
+		t.Errorf("unknown route: %v", err)
+	}
+	if w := writes(e.requests()); len(w) != 0 {
+		t.Errorf("an unknown route sent %v", lines(w))
+	}
+
+	// update and delete by name; a route in use is a conflict
+	if err := b.UpdateRoute(ctx, account.Route{Name: "pbx", Route: spec.Route{Type: spec.RouteURI, Value: "sip:pbx@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetRoutes(ctx, "12065550100", "pbx", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.DeleteRoute(ctx, account.Route{Name: "pbx"}); !errors.Is(err, account.ErrConflict) {
+		t.Errorf("deleting a route in use: %v", err)
+	}
+	if err := b.DeleteRoute(ctx, account.Route{Name: "cell"}); err != nil {
+		t.Fatal(err)
+	}
+	rs, _ = b.Routes(ctx)
+	if len(rs) != 2 || rs[1].Type != "URI" || rs[1].Value != "sip:pbx@example.com" {
+		t.Errorf("routes %+v", rs)
+	}
+}
+
+func TestBackendNumbers(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	b := NewBackend(e.client)
+	e.fake.addNumbers(12065550100, 4)
+	e.fake.stock("12065550200", "12065550201", "13475550200")
+	if err := b.SetAlias(ctx, "12065550101", "front desk"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetCNAMLookups(ctx, "12065550101", false); err != nil {
+		t.Fatal(err)
+	}
+	ns, err := b.Numbers(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 4 || ns[1].Alias != "front desk" || *ns[1].CNAMLookups || !*ns[0].CNAMLookups || ns[0].Detailed || ns[0].PrimaryRoute != "" {
+		t.Errorf("numbers %+v", ns)
+	}
+	ds, err := b.Details(ctx, []string{"12065550101", "12065550102"})
+	if err != nil || len(ds) != 2 || ds[0].PrimaryRoute != "sip-reg" || ds[0].Alias != "front desk" || !ds[0].Detailed {
+		t.Errorf("details %+v %v", ds, err)
+	}
+	if _, err := b.Number(ctx, "12065559999"); !errors.Is(err, account.ErrNotFound) {
+		t.Errorf("unknown number: %v", err)
+	}
+
+	o, err := b.Lookup(ctx, "12065550200")
+	if err != nil || o.TN != "12065550200" || o.MonthlyCost.String() != "1.25" || len(o.BillingMethods) != 0 {
+		t.Errorf("lookup %+v %v", o, err)
+	}
+	if _, err := b.Lookup(ctx, "12065559999"); !errors.Is(err, account.ErrNotFound) {
+		t.Errorf("lookup of a number not for sale: %v", err)
+	}
+	e.requests()
+	offers, err := b.Search(ctx, account.SearchQuery{NPA: "206", NXX: "555"}, 0)
+	if err != nil || len(offers) != 2 {
+		t.Errorf("search %+v %v", offers, err)
+	}
+	if got := lines(e.requests()); !contains(got, "GET /v2/numbers/available?limit=3&starts_with=1206555") {
+		t.Errorf("search requests %v", got)
+	}
+	if _, err := b.Search(ctx, account.SearchQuery{NXX: "555"}, 0); err == nil {
+		t.Error("NXX without NPA: no error")
+	}
+
+	if err := b.Purchase(ctx, "12065550200", spec.BillingMetered); err == nil || !strings.Contains(err.Error(), "no billing methods") {
+		t.Errorf("billing method: %v", err)
+	}
+	if err := b.Purchase(ctx, "12065550200", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Purchase(ctx, "12065550200", ""); !errors.Is(err, account.ErrConflict) {
+		t.Errorf("buying twice: %v", err)
+	}
+	if err := b.Release(ctx, "12065550200"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Number(ctx, "12065550200"); !errors.Is(err, account.ErrNotFound) {
+		t.Errorf("after release: %v", err)
+	}
+}
+
+// TestBackendWarn: a purchase answered 207 succeeds, and the warning goes to Warn.
+func TestBackendWarn(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.fake.stock("12065550200")
+	e.override("POST /v2/numbers/{tn}", e.runThen(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusMultiStatus)
+		w.Write([]byte(`{"errors":[{"detail":"Message Provision API unavailable","status":207}]}`))
+	}))
+	b := NewBackend(e.client)
+	var warned []string
+	b.Warn = func(msg string) { warned = append(warned, msg) }
+	if err := b.Purchase(ctx, "12065550200", ""); err != nil {
+		t.Fatal(err)
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "Message Provision API unavailable") {
+		t.Errorf("warnings %q", warned)
+	}
+}
+
+func TestBackendCNAMAndE911(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	b := NewBackend(e.client)
+	e.fake.addNumbers(12065550100, 1)
+	c, err := b.CreateCNAM(ctx, "Acme Inc")
+	if err != nil || c.Value != "ACME INC" || c.Status != account.CNAMPending {
+		t.Fatalf("create %+v %v", c, err)
+	}
+	e.fake.mu.Lock()
+	e.fake.cnams[c.ID].Approved = true
+	e.fake.mu.Unlock()
+	cs, err := b.CNAMs(ctx)
+	if err != nil || len(cs) != 1 || cs[0].Status != account.CNAMApproved {
+		t.Errorf("cnams %+v %v", cs, err)
+	}
+	if err := b.AssociateCNAM(ctx, "12065550100", c.ID); err != nil {
+		t.Fatal(err)
+	}
+	// the CNAM value comes from included, or else from the record
+	n, err := b.Number(ctx, "12065550100")
+	if err != nil || n.CNAM != "ACME INC" || n.CNAMPending {
+		t.Errorf("number %+v %v", n, err)
+	}
+	e.override("GET /v2/numbers/{tn}", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"data":{"type":"number","id":"12065550100","attributes":{"value":"12065550100"},"relationships":{"primary_route":{"data":{"type":"route","id":"0"}},"cnam_preset":{"data":{"type":"cnam","id":` + c.ID + `}}}}}`))
+	})
+	b2 := NewBackend(e.client)
+	if n, err := b2.Number(ctx, "12065550100"); err != nil || n.CNAM != "ACME INC" || n.PrimaryRoute != "sip-reg" {
+		t.Errorf("without included: %+v %v", n, err)
+	}
+	if err := b.AssociateCNAM(ctx, "12065550100", ""); err != nil {
+		t.Fatal(err)
+	}
+
+	addr := spec.E911Address{FirstName: "Chris", LastName: "Smith", StreetNumber: "1218", StreetName: "3rd Ave", City: "Seattle", State: "WA", Country: "US", Zip: "98101"}
+	a, err := b.CreateE911(ctx, addr)
+	if err != nil || a.ID == "" || a.E911Address != addr {
+		t.Fatalf("create %+v %v", a, err)
+	}
+	if got := e.requests(); !strings.Contains(got[len(got)-1].Body, `"label":"1218 3rd Ave, Seattle"`) {
+		t.Errorf("label: %s", got[len(got)-1].Body)
+	}
+	a.Zip = "98104"
+	if err := b.UpdateE911(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	as, err := b.E911Addresses(ctx)
+	if err != nil || len(as) != 1 || as[0].Zip != "98104" {
+		t.Errorf("addresses %+v %v", as, err)
+	}
+	if err := b.AssociateE911(ctx, "12065550100", a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AssociateE911(ctx, "12065550100", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetCallbacks(ctx, "12065550100", spec.Messaging{SMSCallback: "https://example.com/sms", MMSDLRCallback: "https://example.com/dlr"}); err != nil {
+		t.Fatal(err)
+	}
+	got := lines(writes(e.requests()))
+	for _, w := range []string{"PATCH /v2/numbers/12065550100/relationships/e911s/" + a.ID, "DELETE /v2/numbers/12065550100/relationships/e911s",
+		"POST /v2/numbers/12065550100/relationships/sms_callback", "POST /v2/numbers/12065550100/relationships/mms_dlr_callback"} {
+		if !contains(got, w) {
+			t.Errorf("no %s in %v", w, got)
+		}
+	}
+	if len(got) != 5 { // the E911 PATCH, associate, disconnect, two callbacks
+		t.Errorf("writes %v", got)
+	}
+}
+
+// TestBackendUnknownRouteID: a route id no list shows keeps its id as its name, and the routes
+// are read once for it, not once per number.
+func TestBackendUnknownRouteID(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.fake.addNumbers(12065550100, 3)
+	e.fake.mu.Lock()
+	for _, n := range e.fake.numbers {
+		n.Failover = "424242"
+	}
+	e.fake.mu.Unlock()
+	b := NewBackend(e.client)
+	ds, err := b.Details(ctx, []string{"12065550100", "12065550101", "12065550102"})
+	if err != nil || len(ds) != 3 || ds[2].FailoverRoute != "424242" || ds[2].PrimaryRoute != "sip-reg" {
+		t.Fatalf("%+v %v", ds, err)
+	}
+	var walks int
+	for _, l := range lines(e.requests()) {
+		if l == "GET /v2/routes?limit=3" {
+			walks++
+		}
+	}
+	if walks != 1 {
+		t.Errorf("%d walks of the routes, want 1", walks)
+	}
+}

@@ -1,0 +1,82 @@
+package v2
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+// benchLatency is the round trip the benchmarks add to every request, about what a client far
+// from Flowroute sees.
+const benchLatency = 20 * time.Millisecond
+
+// BenchmarkWalk100k reads every number of a 100,000-number account (500 pages of 200) from a
+// fake server that answers each request after 20 ms, one page at a time and with the default
+// parallelism. The client-side rate limit is off, so that the figures show what the walk
+// itself costs (with the default 20 requests a second it alone would take 25 s).
+func BenchmarkWalk100k(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		par  int
+	}{{"sequential", 1}, {"concurrent", DefaultParallelism}} {
+		b.Run(bc.name, func(b *testing.B) {
+			e := setup(b, WithPageSize(MaxLimit), WithParallelism(bc.par))
+			e.fake.addNumbers(12060000000, 100_000)
+			e.fake.latency = benchLatency
+			b.ResetTimer()
+			start := time.Now()
+			for b.Loop() {
+				ns, err := e.client.AllNumbers(ctx, NumberQuery{}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(ns) != 100_000 {
+					b.Fatalf("%d numbers", len(ns))
+				}
+			}
+			elapsed := time.Since(start)
+			b.StopTimer()
+			b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/walk")
+			b.ReportMetric(float64(len(e.requests()))/float64(b.N), "requests/walk")
+			b.ReportMetric(float64(bc.par), "in-flight")
+		})
+	}
+}
+
+// BenchmarkDetails10k reads the details of 10,000 numbers at 20 ms a request: in bulk (POST
+// /v2.1/numbers/details, 100 numbers a request) and number by number (GET /numbers/{tn}, a
+// server without the bulk details), both with the default parallelism and no client-side rate
+// limit.
+func BenchmarkDetails10k(b *testing.B) {
+	const n = 10_000
+	tns := make([]string, n)
+	for i := range tns {
+		tns[i] = strconv.Itoa(12060000000 + i)
+	}
+	for _, bc := range []struct {
+		name string
+		bulk bool
+	}{{"bulk", true}, {"per-number", false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			e := setup(b, WithPageSize(MaxLimit))
+			e.fake.addNumbers(12060000000, n)
+			e.fake.setBulk(bc.bulk)
+			e.fake.latency = benchLatency
+			b.ResetTimer()
+			start := time.Now()
+			for b.Loop() {
+				ns, err := e.client.NumberDetails(ctx, tns)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(ns) != n || !ns[n-1].Detailed {
+					b.Fatalf("%d numbers", len(ns))
+				}
+			}
+			elapsed := time.Since(start)
+			b.StopTimer()
+			b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/op")
+			b.ReportMetric(float64(len(e.requests()))/float64(b.N), "requests/op")
+		})
+	}
+}

@@ -1,0 +1,219 @@
+package v2
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/flowroute-numbers/flowroute-numbers/account"
+)
+
+// ListE911s reads one page of the account's E911 addresses (GET /e911s).
+func (c *Client) ListE911s(ctx context.Context, q E911Query, opt PageOptions) (*Page[E911Address], error) {
+	v := url.Values{"label": {q.Label}, "street_name": {q.StreetName}, "city": {q.City}, "state": {q.State}}
+	return getPage(ctx, c, "e911s", v, opt, toE911)
+}
+
+// GetE911 reads one E911 address (GET /e911s/{id}).
+func (c *Client) GetE911(ctx context.Context, id string) (*E911Address, error) {
+	if err := checkID("e911", id); err != nil {
+		return nil, err
+	}
+	path := "e911s/" + id
+	body, err := c.call(ctx, http.MethodGet, path, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	a, err := decodeE911(body)
+	if err != nil {
+		return nil, decodeErr(http.MethodGet, path, err)
+	}
+	return &a, nil
+}
+
+// e911Body is the JSON:API body of an E911 validate, create or update; empty fields are left
+// out.
+func e911Body(f E911Fields) any {
+	attrs := map[string]any{}
+	for k, v := range map[string]string{
+		"label": f.Label, "first_name": f.FirstName, "last_name": f.LastName, "street_number": f.StreetNumber,
+		"street_name": f.StreetName, "address_type": f.AddressType, "address_type_number": f.AddressTypeNumber,
+		"city": f.City, "state": f.State, "country": f.Country, "zip": f.Zip,
+	} {
+		if v != "" {
+			attrs[k] = v
+		}
+	}
+	return map[string]any{"data": map[string]any{"type": "e911", "attributes": attrs}}
+}
+
+// sameE911 reports whether a has the fields f asks for (its empty fields match anything),
+// ignoring case, as the server may normalize it.
+func sameE911(a E911Fields, f E911Fields) bool {
+	pairs := [][2]string{
+		{a.Label, f.Label}, {a.FirstName, f.FirstName}, {a.LastName, f.LastName}, {a.StreetNumber, f.StreetNumber},
+		{a.StreetName, f.StreetName}, {a.AddressType, f.AddressType}, {a.AddressTypeNumber, f.AddressTypeNumber},
+		{a.City, f.City}, {a.State, f.State}, {a.Country, f.Country}, {a.Zip, f.Zip},
+	}
+	for _, p := range pairs {
+		if p[1] != "" && !strings.EqualFold(strings.TrimSpace(p[0]), strings.TrimSpace(p[1])) {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidateE911 asks the server whether it would accept the address (POST /e911s/validate,
+// 204). A field problem is a 422 naming the field, an address that cannot be geocoded a 400.
+// It changes nothing, so a lost answer is asked again, once.
+func (c *Client) ValidateE911(ctx context.Context, f E911Fields) error {
+	_, err := settle(ctx, func(ctx context.Context) error {
+		err := c.send(ctx, http.MethodPost, "e911s/validate", nil, e911Body(f))
+		return err
+	}, resend)
+	return err
+}
+
+// CreateE911 validates and creates an address (POST /e911s). Labels need not be unique. When
+// the answer is lost the client looks for an address with every field as asked, and sends the
+// create again, once, only when there is none.
+func (c *Client) CreateE911(ctx context.Context, f E911Fields) (*E911Address, error) {
+	var out *E911Address
+	_, err := settle(ctx, func(ctx context.Context) error {
+		raw, err := c.call(ctx, http.MethodPost, "e911s", nil, e911Body(f))
+		if err != nil {
+			return err
+		}
+		if a, derr := decodeE911(raw); derr == nil && a.ID != "" {
+			out = &a
+		}
+		return nil
+	}, func(ctx context.Context) (bool, error) {
+		a, err := c.e911Like(ctx, f)
+		out = a
+		return a != nil, err
+	})
+	if err == nil && out == nil {
+		if out, err = c.e911Like(ctx, f); err == nil && out == nil {
+			err = fmt.Errorf("flowroute v2: E911 address %q was created, but the list of addresses does not show it", f.Label)
+		}
+	}
+	return out, err
+}
+
+// e911Like is the newest address with every field of f, nil when there is none.
+func (c *Client) e911Like(ctx context.Context, f E911Fields) (*E911Address, error) {
+	as, err := c.AllE911s(ctx, E911Query{Label: f.Label})
+	if err != nil {
+		return nil, err
+	}
+	for i := len(as) - 1; i >= 0; i-- { // sorted by id: the newest last
+		if sameE911(as[i].E911Fields, f) {
+			return &as[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// UpdateE911 validates and changes an address (PATCH /e911s/{id}); empty fields are not sent.
+// The PATCH cannot double: when its answer is lost the client reads the address and sends it
+// again, once, only if it differs.
+func (c *Client) UpdateE911(ctx context.Context, id string, f E911Fields) (*E911Address, error) {
+	if err := checkID("e911", id); err != nil {
+		return nil, err
+	}
+	path := "e911s/" + id
+	var out *E911Address
+	done := func(ctx context.Context) (bool, error) {
+		a, err := c.GetE911(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		out = a
+		return sameE911(a.E911Fields, f), nil
+	}
+	_, err := settle(ctx, func(ctx context.Context) error {
+		raw, err := c.call(ctx, http.MethodPatch, path, nil, e911Body(f))
+		if err != nil {
+			return err
+		}
+		if a, derr := decodeE911(raw); derr == nil && a.ID != "" {
+			out = &a
+		}
+		return nil
+	}, done)
+	if err == nil && out == nil {
+		err = confirm(ctx, done, "E911 address "+id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteE911 deletes an address no number uses (DELETE /e911s/{id}); one still associated is
+// an error matching account.ErrConflict (403).
+func (c *Client) DeleteE911(ctx context.Context, id string) error {
+	if err := checkID("e911", id); err != nil {
+		return err
+	}
+	_, err := settle(ctx, func(ctx context.Context) error {
+		err := c.send(ctx, http.MethodDelete, "e911s/"+id, nil, nil)
+		return asConflict(err, http.StatusForbidden)
+	}, func(ctx context.Context) (bool, error) {
+		_, err := c.GetE911(ctx, id)
+		if errors.Is(err, account.ErrNotFound) {
+			return true, nil
+		}
+		return false, err
+	})
+	return err
+}
+
+// AssociateE911 sets the number's E911 address (PATCH /numbers/{tn}/relationships/e911s/{id},
+// 204), replacing any other. The server charges only the first success, so repeating cannot
+// double; still, when the answer is lost the client reads the number first and sends again,
+// once, only if it does not show the address.
+func (c *Client) AssociateE911(ctx context.Context, tn, id string) error {
+	if err := checkTN(tn); err != nil {
+		return err
+	}
+	if err := checkID("e911", id); err != nil {
+		return err
+	}
+	return c.e911Rel(ctx, tn, http.MethodPatch, "numbers/"+tn+"/relationships/e911s/"+id, id)
+}
+
+// DisconnectE911 removes the number's E911 address (DELETE /numbers/{tn}/relationships/e911s).
+func (c *Client) DisconnectE911(ctx context.Context, tn string) error {
+	if err := checkTN(tn); err != nil {
+		return err
+	}
+	return c.e911Rel(ctx, tn, http.MethodDelete, "numbers/"+tn+"/relationships/e911s", "")
+}
+
+func (c *Client) e911Rel(ctx context.Context, tn, method, path, want string) error {
+	_, err := settle(ctx, func(ctx context.Context) error {
+		err := c.send(ctx, method, path, nil, nil)
+		return err
+	}, func(ctx context.Context) (bool, error) {
+		n, err := c.GetNumber(ctx, tn)
+		if err != nil {
+			return false, err
+		}
+		return n.E911ID == want, nil
+	})
+	return err
+}
+
+// E911Numbers reads one page of the numbers associated with an address (GET
+// /e911s/{id}/relationships/numbers). The number is read from attributes.value.
+func (c *Client) E911Numbers(ctx context.Context, id string, opt PageOptions) (*Page[E911Number], error) {
+	if err := checkID("e911", id); err != nil {
+		return nil, err
+	}
+	return getPage(ctx, c, "e911s/"+id+"/relationships/numbers", nil, opt, toE911Number)
+}
