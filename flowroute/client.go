@@ -100,7 +100,7 @@ func (c Client) String() string {
 	if c.eng != nil {
 		endpoint = c.eng.Redacted()
 	}
-	return fmt.Sprintf("flowroute.Client{endpoint: %s, access key: %s}", endpoint, shorten(c.accessKey))
+	return fmt.Sprintf("flowroute.Client{endpoint: %s, access key: %s}", endpoint, engine.KeyHint(c.accessKey))
 }
 
 // GoString is String, so that %#v cannot print the secret key either.
@@ -113,14 +113,6 @@ func (c Client) Format(f fmt.State, verb rune) {
 		return
 	}
 	fmt.Fprint(f, c.String())
-}
-
-// shorten keeps the first four characters of an access key, enough to tell accounts apart.
-func shorten(key string) string {
-	if len(key) <= 4 {
-		return "****"
-	}
-	return key[:4] + "****"
 }
 
 // errorMessage is the useful part of a v1 error body as an error quotes it (see

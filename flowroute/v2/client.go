@@ -178,7 +178,7 @@ func (c *Client) String() string {
 	if c != nil {
 		key = c.accessKey
 	}
-	return fmt.Sprintf("v2.Client{endpoint: %s, access key: %s}", endpoint, shorten(key))
+	return fmt.Sprintf("v2.Client{endpoint: %s, access key: %s}", endpoint, engine.KeyHint(key))
 }
 
 // GoString is String, so that %#v cannot print the secret key either.
@@ -191,14 +191,6 @@ func (c *Client) Format(f fmt.State, verb rune) {
 		return
 	}
 	fmt.Fprint(f, c.String())
-}
-
-// shorten keeps the first four characters of an access key, enough to tell accounts apart.
-func shorten(key string) string {
-	if len(key) <= 4 {
-		return "****"
-	}
-	return key[:4] + "****"
 }
 
 // call sends one request whose answer is a document through the engine and returns the
