@@ -26,7 +26,7 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 		}
 	}
 	ctx := sess.ctx
-	client, err := sess.Client()
+	endpoint, err := sess.endpoint()
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 
 	// The endpoint never holds credentials (the client refuses one that does); the sandbox's
 	// is a random loopback port, so its state file says more.
-	from := client.Endpoint()
+	from := endpoint
 	if g.Sandbox {
 		from = "the sandbox (state " + g.SandboxState + ")"
 	}

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,6 +16,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
 )
 
 // defaultSandboxState is --sandbox-state's default (kong makes it absolute, as every path).
@@ -21,9 +25,16 @@ const defaultSandboxState = ".flowroute-sandbox.json"
 // MaxParallelism bounds --parallelism: more requests in flight than this only earn 429s.
 const MaxParallelism = 64
 
+// API versions --api chooses between.
+const (
+	APIv1 = "v1" // Flowroute's legacy API ("Older Versions" in its documentation)
+	APIv2 = "v2" // Flowroute's current API
+)
+
 // Globals are the flags every command shares. Each has an environment variable.
 type Globals struct {
-	Endpoint        string  `help:"Flowroute v1 base URL." env:"FLOWROUTE_ENDPOINT" default:"https://api.flowroute.com/v1"`
+	API             string  `name:"api" enum:"v1,v2" default:"v1" env:"FLOWROUTE_API" help:"Flowroute API: v1 (legacy at Flowroute) or v2 (current: aliases, CNAM, E911, callbacks, route changes, releases)."`
+	Endpoint        string  `help:"Flowroute base URL (default https://api.flowroute.com/v1, or .../v2 with --api v2)." env:"FLOWROUTE_ENDPOINT" placeholder:"URL"`
 	AccessKey       string  `help:"Flowroute API access key." env:"FLOWROUTE_ACCESS_KEY"`
 	SecretKey       string  `help:"Flowroute API secret key." env:"FLOWROUTE_SECRET_KEY"`
 	Sandbox         bool    `help:"Run against an in-process sandbox instead of Flowroute (no account needed)." env:"FLOWROUTE_SANDBOX"`
@@ -44,34 +55,67 @@ func (g *Globals) color() bool {
 }
 
 // session is a run's link to the account: the one context of the run (cancelled by the first
-// Ctrl-C or SIGTERM; a second one ends the process) and the one API client, made on first use,
-// so that commands which fail before they need the account never connect. Main binds it for
-// every command through kong.
+// Ctrl-C or SIGTERM; a second one ends the process) and the one API client, of the API --api
+// names, made on first use, so that commands which fail before they need the account never
+// connect. Main binds it for every command through kong.
 type session struct {
 	ctx context.Context
 	g   *Globals
 
-	once   sync.Once
-	client *flowroute.Client
-	stop   func()
-	err    error
+	once sync.Once
+	conn *conn
+	err  error
 }
 
-// Backend returns the run's account through the backend-neutral contract, which plan, apply
-// and export use; it is the client of Client.
+// conn is the run's client: exactly one of v1 and v2 is set, and backend is its view through
+// the neutral contract.
+type conn struct {
+	v1      *flowroute.Client
+	v2      *v2.Client
+	backend account.Backend
+	stop    func()
+}
+
+// endpoint is the base URL the client speaks to.
+func (c *conn) endpoint() string {
+	if c.v2 != nil {
+		return c.v2.Endpoint()
+	}
+	return c.v1.Endpoint()
+}
+
+// connect makes the run's client on the first call.
+func (s *session) connect() (*conn, error) {
+	s.once.Do(func() { s.conn, s.err = s.g.connect() })
+	return s.conn, s.err
+}
+
+// Backend returns the run's account through the backend-neutral contract, which plan, apply,
+// export, search, areas and add use (areas reaches the client behind it): the v1 backend, or with --api v2 the v2 backend, whose
+// warnings (a purchase that succeeded only in part) go to standard error.
 func (s *session) Backend() (account.Backend, error) {
-	c, err := s.Client()
+	c, err := s.connect()
 	if err != nil {
 		return nil, err
 	}
-	return flowroute.Backend(c), nil
+	return c.backend, nil
+}
+
+// endpoint is the base URL the run's client speaks to.
+func (s *session) endpoint() (string, error) {
+	c, err := s.connect()
+	if err != nil {
+		return "", err
+	}
+	return c.endpoint(), nil
 }
 
 // Identity names the account the run's client speaks to, without a secret: the API, the
 // endpoint (for --sandbox, the sandbox and its state file, since its port is new on every
-// run) and a fingerprint of the access key. Plans record it; apply checks it.
+// run) and a fingerprint of the access key. Plans record it; apply checks it, so a plan made
+// on v1 is refused on v2 even against the same sandbox.
 func (s *session) Identity() (account.Identity, error) {
-	c, err := s.Client()
+	c, err := s.connect()
 	if err != nil {
 		return account.Identity{}, err
 	}
@@ -81,21 +125,66 @@ func (s *session) Identity() (account.Identity, error) {
 		if err != nil {
 			state = g.SandboxState
 		}
-		return account.Identity{API: flowroute.V1Capabilities.API, Endpoint: "sandbox " + state, KeyFingerprint: account.Fingerprint(sandbox.DefaultAccessKey)}, nil
+		return account.Identity{API: g.api(), Endpoint: "sandbox " + state, KeyFingerprint: account.Fingerprint(sandbox.DefaultAccessKey)}, nil
 	}
-	return account.Identity{API: flowroute.V1Capabilities.API, Endpoint: c.Endpoint(), KeyFingerprint: account.Fingerprint(g.AccessKey)}, nil
+	return account.Identity{API: g.api(), Endpoint: c.endpoint(), KeyFingerprint: account.Fingerprint(g.AccessKey)}, nil
+}
+
+// api is --api, v1 when unset (a Globals built in code).
+func (g *Globals) api() string { return cmp.Or(g.API, APIv1) }
+
+// defaultEndpoint is Flowroute's base URL of the API --api names.
+func (g *Globals) defaultEndpoint() string {
+	if g.api() == APIv2 {
+		return v2.DefaultEndpoint
+	}
+	return flowroute.DefaultEndpoint
+}
+
+// endpoint returns the base URL to use: --endpoint, else the default of --api. An endpoint
+// whose path names the other API version is refused: a v2 client sent to /v1 would only get
+// 404s, and a v1 plan shown for a v2 account would be wrong.
+func (g *Globals) endpoint() (string, error) {
+	if g.Endpoint == "" {
+		return g.defaultEndpoint(), nil
+	}
+	if other := endpointAPI(g.Endpoint); other != "" && other != g.api() {
+		return "", fmt.Errorf("--endpoint (FLOWROUTE_ENDPOINT) %s is a %s endpoint, but --api (FLOWROUTE_API) is %s: give --api %s to use it, or an endpoint ending in /%s (or none: the default is %s)",
+			g.Endpoint, other, g.api(), other, g.api(), g.defaultEndpoint())
+	}
+	return g.Endpoint, nil
+}
+
+// endpointAPI is the API version the last segment of the endpoint's path names: "v1", "v2"
+// (also for v2.1), or "" when it names none.
+func endpointAPI(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return "" // the client says what is wrong with it
+	}
+	seg := strings.ToLower(path.Base(strings.TrimRight(u.Path, "/")))
+	switch {
+	case seg == "v1":
+		return APIv1
+	case seg == "v2" || strings.HasPrefix(seg, "v2."):
+		return APIv2
+	}
+	return ""
 }
 
 // accountFlags are the flags of the command line that chose the account (never the keys,
 // which come from the environment or are typed again), for a hint that repeats them.
 func (g *Globals) accountFlags() []string {
 	var out []string
+	if g.api() != APIv1 {
+		out = append(out, "--api", g.api())
+	}
 	if g.Sandbox {
 		out = append(out, "--sandbox")
 		if def, _ := filepath.Abs(defaultSandboxState); g.SandboxState != def && g.SandboxState != defaultSandboxState {
 			out = append(out, "--sandbox-state", shellQuote(g.SandboxState))
 		}
-	} else if g.Endpoint != flowroute.DefaultEndpoint {
+	} else if g.Endpoint != "" && g.Endpoint != g.defaultEndpoint() {
 		out = append(out, "--endpoint", shellQuote(g.Endpoint))
 	}
 	return out
@@ -112,52 +201,76 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// Client returns the run's API client, making it on the first call.
-func (s *session) Client() (*flowroute.Client, error) {
-	s.once.Do(func() { s.client, s.stop, s.err = s.g.client() })
-	return s.client, s.err
-}
-
-// close stops what Client started (the in-process sandbox).
+// close stops what connect started (the in-process sandbox).
 func (s *session) close() {
-	if s.stop != nil {
-		s.stop()
+	if s.conn != nil && s.conn.stop != nil {
+		s.conn.stop()
 	}
 }
 
-// client returns the API client the command should use, and a function to call when done;
-// opts come after the global ones, so a command can override them.
+// connect makes the API client the run uses, of the API --api names, and its backend.
 // With --sandbox it starts the built-in sandbox on a loopback port, its state in
-// --sandbox-state, and uses the sandbox's key pair.
-func (g *Globals) client(opts ...flowroute.Option) (*flowroute.Client, func(), error) {
+// --sandbox-state, and uses the sandbox's key pair and the base URL of the API chosen.
+func (g *Globals) connect() (*conn, error) {
 	if g.Parallelism < 1 || g.Parallelism > MaxParallelism {
-		return nil, nil, fmt.Errorf("--parallelism %d: must be from 1 to %d", g.Parallelism, MaxParallelism)
+		return nil, fmt.Errorf("--parallelism %d: must be from 1 to %d", g.Parallelism, MaxParallelism)
 	}
 	if g.ClientRateLimit < 0 {
-		return nil, nil, fmt.Errorf("--client-rate-limit %g: want 0 (no limit) or more requests per second", g.ClientRateLimit)
+		return nil, fmt.Errorf("--client-rate-limit %g: want 0 (no limit) or more requests per second", g.ClientRateLimit)
 	}
-	endpoint, access, secret := g.Endpoint, g.AccessKey, g.SecretKey
-	stop := func() {}
+	access, secret := g.AccessKey, g.SecretKey
+	c := &conn{stop: func() {}}
+	var endpoint string
 	if g.Sandbox {
 		sb, err := sandbox.Start(sandbox.Options{StatePath: g.SandboxState, Seed: SandboxSeed}, "127.0.0.1:0")
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		stop = func() { sb.Close() }
+		c.stop = func() { sb.Close() }
 		endpoint = sb.V1
+		if g.api() == APIv2 {
+			endpoint = sb.V2
+		}
 		access, secret = sandbox.DefaultAccessKey, sandbox.DefaultSecretKey
-	} else if access == "" || secret == "" {
-		return nil, nil, errors.New("no Flowroute credentials: set FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY (or --access-key/--secret-key), or use --sandbox to try the tool without an account")
+	} else {
+		var err error
+		if endpoint, err = g.endpoint(); err != nil {
+			return nil, err
+		}
+		if access == "" || secret == "" {
+			return nil, errors.New("no Flowroute credentials: set FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY (or --access-key/--secret-key), or use --sandbox to try the tool without an account")
+		}
 	}
-	opts = append([]flowroute.Option{
-		flowroute.WithUserAgent("flowroute-numbers/" + buildVersion()),
-		flowroute.WithRateLimit(g.ClientRateLimit, flowroute.DefaultBurst),
-		flowroute.WithParallelism(g.Parallelism),
-	}, opts...)
-	c, err := flowroute.New(endpoint, access, secret, opts...)
+	ua := "flowroute-numbers/" + buildVersion()
+	var err error
+	if g.api() == APIv2 {
+		c.v2, err = v2.New(endpoint, access, secret,
+			v2.WithUserAgent(ua), v2.WithRateLimit(g.ClientRateLimit, v2.DefaultBurst), v2.WithParallelism(g.Parallelism))
+		if err == nil {
+			b := v2.NewBackend(c.v2)
+			b.Warn = g.warn
+			c.backend = b
+		}
+	} else {
+		c.v1, err = flowroute.New(endpoint, access, secret,
+			flowroute.WithUserAgent(ua), flowroute.WithRateLimit(g.ClientRateLimit, flowroute.DefaultBurst), flowroute.WithParallelism(g.Parallelism))
+		if err == nil {
+			c.backend = flowroute.Backend(c.v1)
+		}
+	}
 	if err != nil {
-		stop()
-		return nil, nil, err
+		c.stop()
+		return nil, err
 	}
-	return c, stop, nil
+	return c, nil
+}
+
+// warnMu keeps the warnings of concurrent writes whole on standard error.
+var warnMu sync.Mutex
+
+// warn prints a backend's warning (a write that succeeded only in part) to standard error.
+func (g *Globals) warn(msg string) {
+	warnMu.Lock()
+	defer warnMu.Unlock()
+	fmt.Fprintf(g.stderr, "Warning: %s\n", msg)
 }

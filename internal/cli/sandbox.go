@@ -121,9 +121,9 @@ func (c *sandboxServeCmd) Run(g *Globals, kctx *kong.Context) error {
 	}
 
 	// The sandbox's keys are not secrets: printing them is how a user points the tool at it.
-	fmt.Fprintf(g.stdout, "Flowroute sandbox serving v1 at %s and v2 at %s (state %s). Use it with:\n", sb.V1, sb.V2, c.State)
+	fmt.Fprintf(g.stdout, "Flowroute sandbox serving v1 at %s and v2 at %s (state %s), one account behind both. Use it with:\n", sb.V1, sb.V2, c.State)
 	fmt.Fprintf(g.stdout, "export FLOWROUTE_ENDPOINT=%s FLOWROUTE_ACCESS_KEY=%s FLOWROUTE_SECRET_KEY=%s\n", sb.V1, opts.AccessKey, opts.SecretKey)
-	fmt.Fprintf(g.stdout, "v2 (HTTP Basic auth with the same keys): %s\n", sb.V2)
+	fmt.Fprintf(g.stdout, "or, for v2 (the same keys):\nexport FLOWROUTE_API=v2 FLOWROUTE_ENDPOINT=%s FLOWROUTE_ACCESS_KEY=%s FLOWROUTE_SECRET_KEY=%s\n", sb.V2, opts.AccessKey, opts.SecretKey)
 	fmt.Fprintln(g.stdout, "Press Ctrl-C to stop.")
 
 	select {

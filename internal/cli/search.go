@@ -8,7 +8,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 )
 
 // searchCmd browses the purchasable numbers.
@@ -18,13 +20,14 @@ type searchCmd struct {
 	State      string `name:"state" placeholder:"XX" help:"State, 2 letters."`
 	RateCenter string `name:"ratecenter" placeholder:"NAME" help:"Rate center (needs --state)."`
 	TN         string `name:"tn" placeholder:"DIGITS" help:"Digits the number contains."`
+	StartsWith string `name:"starts-with" placeholder:"DIGITS" help:"v2: digits the number starts with, such as 1206 (instead of --npa and --nxx)."`
 	Limit      int    `name:"limit" default:"20" help:"Numbers to show, 1 to 200."`
 	Format     string `name:"format" enum:"table,json,yaml" default:"table" help:"Output: table, json, or yaml (a numbers: block to paste into a spec)."`
 }
 
 // query checks the flags, all of them at once, and returns the search they ask for. It runs
-// before any request.
-func (c *searchCmd) query() (flowroute.SearchQuery, error) {
+// before any request; api is --api.
+func (c *searchCmd) query(api string) (account.SearchQuery, error) {
 	var errs []error
 	if c.NPA != "" && !isDigitsN(c.NPA, 3) {
 		errs = append(errs, fmt.Errorf("--npa %q: want 3 digits", c.NPA))
@@ -46,72 +49,111 @@ func (c *searchCmd) query() (flowroute.SearchQuery, error) {
 	if c.TN != "" && (len(c.TN) > 11 || !isDigitsN(c.TN, len(c.TN))) {
 		errs = append(errs, fmt.Errorf("--tn %q: want up to 11 digits", c.TN))
 	}
+	if c.StartsWith != "" {
+		switch {
+		case api != APIv2:
+			errs = append(errs, errors.New("--starts-with needs --api v2: v1 searches by --npa and --nxx, or by digits the number contains (--tn)"))
+		case len(c.StartsWith) > 11 || !isDigitsN(c.StartsWith, len(c.StartsWith)):
+			errs = append(errs, fmt.Errorf("--starts-with %q: want up to 11 digits", c.StartsWith))
+		case c.NPA != "":
+			errs = append(errs, errors.New("give --starts-with or --npa (and --nxx), not both"))
+		}
+	}
 	if c.Limit < 1 || c.Limit > flowroute.MaxLimit {
 		errs = append(errs, fmt.Errorf("--limit %d: want 1 to %d", c.Limit, flowroute.MaxLimit))
 	}
 	if err := errors.Join(errs...); err != nil {
-		return flowroute.SearchQuery{}, fmt.Errorf("search: %w", err)
+		return account.SearchQuery{}, fmt.Errorf("search: %w", err)
 	}
-	return flowroute.SearchQuery{
-		NPA: c.NPA, NXX: c.NXX, TN: c.TN,
+	return account.SearchQuery{
+		NPA: c.NPA, NXX: c.NXX, Contains: c.TN, StartsWith: c.StartsWith,
 		State: strings.ToUpper(c.State), RateCenter: strings.ToUpper(c.RateCenter),
 	}, nil
 }
 
 func (c *searchCmd) Run(g *Globals, sess *session) error {
-	q, err := c.query()
+	q, err := c.query(g.api())
 	if err != nil {
 		return err
 	}
 	ctx := sess.ctx
-	client, err := sess.Client()
+	b, err := sess.Backend()
 	if err != nil {
 		return err
 	}
+	s, ok := b.(account.Searcher)
+	if !ok {
+		return fmt.Errorf("search: the %s backend cannot search the inventory", b.Capabilities().API)
+	}
+	billing := b.Capabilities().BillingMethods
 
-	numbers, err := client.AllAvailable(ctx, q, c.Limit)
+	offers, err := s.Search(ctx, q, c.Limit)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	switch c.Format {
 	case "json":
-		err = writeNumbersJSON(g.stdout, numbers)
+		err = writeNumbersJSON(g.stdout, offers, billing)
 	case "yaml":
-		err = writeNumbersYAML(g.stdout, numbers)
+		err = writeNumbersYAML(g.stdout, offers, billing)
 	default:
-		err = writeNumbersTable(g.stdout, numbers)
+		err = writeNumbersTable(g.stdout, offers, billing)
 	}
 	if err != nil {
 		return err
 	}
 	switch {
-	case len(numbers) == 0:
+	case len(offers) == 0:
 		fmt.Fprintln(g.stderr, "No purchasable numbers match.")
-	case len(numbers) == c.Limit:
+	case len(offers) == c.Limit:
 		fmt.Fprintf(g.stderr, "Showing the first %d; there may be more (--limit, or narrow the search).\n", c.Limit)
 	}
 	return nil
 }
 
-// writeNumbersTable prints one number a line with its place, costs and billing methods.
-func writeNumbersTable(w io.Writer, numbers []flowroute.AvailableNumber) error {
-	if len(numbers) == 0 {
+// writeNumbersTable prints one number a line with its place, costs and, on a backend with
+// billing methods, those it allows.
+func writeNumbersTable(w io.Writer, offers []account.Offer, billing bool) error {
+	if len(offers) == 0 {
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NUMBER\tSTATE\tRATE CENTER\tINITIAL\tMONTHLY\tBILLING")
-	for _, n := range numbers {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n.TN, n.State, n.RateCenter, n.InitialCost, n.MonthlyCost, strings.Join(n.BillingMethods, ","))
+	if billing {
+		fmt.Fprintln(tw, "NUMBER\tSTATE\tRATE CENTER\tINITIAL\tMONTHLY\tBILLING")
+	} else {
+		fmt.Fprintln(tw, "NUMBER\tSTATE\tRATE CENTER\tINITIAL\tMONTHLY")
+	}
+	for _, n := range offers {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s", n.TN, n.State, n.RateCenter, n.SetupCost, n.MonthlyCost)
+		if billing {
+			fmt.Fprintf(tw, "\t%s", strings.Join(n.BillingMethods, ","))
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }
 
+// offerJSON is a number for sale as search --format json prints it: the keys v1 uses, and
+// billing_methods only on a backend with billing methods.
+type offerJSON struct {
+	TN             string       `json:"tn"`
+	InitialCost    money.Amount `json:"initial_cost"`
+	MonthlyCost    money.Amount `json:"monthly_cost"`
+	State          string       `json:"state"`
+	RateCenter     string       `json:"ratecenter"`
+	BillingMethods *[]string    `json:"billing_methods,omitempty"`
+}
+
 // writeNumbersJSON prints the numbers as a JSON array ("[]" when there are none).
-func writeNumbersJSON(w io.Writer, numbers []flowroute.AvailableNumber) error {
-	if numbers == nil {
-		numbers = []flowroute.AvailableNumber{}
+func writeNumbersJSON(w io.Writer, offers []account.Offer, billing bool) error {
+	out := make([]offerJSON, len(offers))
+	for i, n := range offers {
+		out[i] = offerJSON{TN: n.TN, InitialCost: n.SetupCost, MonthlyCost: n.MonthlyCost, State: n.State, RateCenter: n.RateCenter}
+		if billing {
+			out[i].BillingMethods = &offers[i].BillingMethods
+		}
 	}
-	b, err := json.MarshalIndent(numbers, "", "  ")
+	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -119,18 +161,24 @@ func writeNumbersJSON(w io.Writer, numbers []flowroute.AvailableNumber) error {
 	return err
 }
 
-// writeNumbersYAML prints a numbers: block to paste into a spec: each number with a billing
-// method it allows (METERED when it may), under a comment giving its place and costs.
-func writeNumbersYAML(w io.Writer, numbers []flowroute.AvailableNumber) error {
+// writeNumbersYAML prints a numbers: block to paste into a spec: each number under a comment
+// giving its place and costs and, on a backend with billing methods, with one it allows
+// (METERED when it may).
+func writeNumbersYAML(w io.Writer, offers []account.Offer, billing bool) error {
 	var b strings.Builder
-	if len(numbers) == 0 {
+	if len(offers) == 0 {
 		b.WriteString("numbers: {}\n")
 	} else {
 		b.WriteString("numbers:\n")
 	}
-	for _, n := range numbers {
+	for _, n := range offers {
+		if !billing {
+			fmt.Fprintf(&b, "  # %s, %s: initial %s, monthly %s\n  %q: {}\n",
+				oneLine(n.RateCenter), oneLine(n.State), n.SetupCost, n.MonthlyCost, n.TN)
+			continue
+		}
 		fmt.Fprintf(&b, "  # %s, %s: initial %s, monthly %s; billing %s\n",
-			oneLine(n.RateCenter), oneLine(n.State), n.InitialCost, n.MonthlyCost, oneLine(strings.Join(n.BillingMethods, " or ")))
+			oneLine(n.RateCenter), oneLine(n.State), n.SetupCost, n.MonthlyCost, oneLine(strings.Join(n.BillingMethods, " or ")))
 		if m := billingMethodFor(n); m != "" {
 			fmt.Fprintf(&b, "  %q: {billing_method: %s}\n", n.TN, m)
 		} else {
@@ -143,7 +191,7 @@ func writeNumbersYAML(w io.Writer, numbers []flowroute.AvailableNumber) error {
 
 // billingMethodFor picks the billing method to suggest: METERED when allowed, else the first
 // allowed, else none.
-func billingMethodFor(n flowroute.AvailableNumber) string {
+func billingMethodFor(n account.Offer) string {
 	switch {
 	case n.Allows("METERED"):
 		return "METERED"
