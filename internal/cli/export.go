@@ -48,10 +48,13 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 	if g.Sandbox {
 		from = "the sandbox (state " + g.SandboxState + ")"
 	}
-	header := fmt.Sprintf(schemaModeline+"\n\nExported by flowroute-numbers %s from %s\non %s: %s and %s.\nEvery field is managed; delete one to let the account keep whatever it has.",
-		buildVersion(), from, time.Now().UTC().Format(time.RFC3339),
+	header := fmt.Sprintf(schemaModeline+"\n\nExported by flowroute-numbers %s from %s (%s)\non %s: %s and %s.\nEvery field is managed; delete one to let the account keep whatever it has.",
+		buildVersion(), from, g.api(), time.Now().UTC().Format(time.RFC3339),
 		nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"))
-	out := &spec.Spec{Version: 1, Routes: current.Routes, Numbers: current.Numbers}
+	if acct.Capabilities().Messaging && !anyMessaging(current) {
+		header += "\nNo messaging callbacks were read: v2 cannot read a number's callbacks back, so a\nnumber may have some; add messaging: to a number to manage its callbacks."
+	}
+	out := &spec.Spec{Version: 1, Routes: current.Routes, Numbers: current.Numbers, E911Addresses: current.E911Addresses}
 
 	var b bytes.Buffer
 	if err := spec.Write(&b, out, header); err != nil {
@@ -92,4 +95,14 @@ func exportCheck(g *Globals, data []byte, name string) {
 	for _, e := range errs {
 		fmt.Fprintf(g.stderr, "  %v\n", e)
 	}
+}
+
+// anyMessaging reports whether any number of s has messaging callbacks.
+func anyMessaging(s *spec.Spec) bool {
+	for _, n := range s.Numbers {
+		if n.Messaging != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -24,9 +24,12 @@ const schemaModeline = "yaml-language-server: $schema=./" + SchemaFile
 // policy equal to the defaults (the exported spec has a zero one), so the block is written once.
 var exportPolicy = policyBlock([][2]string{
 	{"policy:", "the defaults, written out: change them here"},
-	{"  unmanaged: " + spec.UnmanagedWarn, "ignore | warn | error: what plan says of what the spec does not list"},
+	{"  unmanaged: " + spec.UnmanagedWarn, "ignore | warn | error | release: what plan does with what the spec does not list (release: v2, up to max_releases)"},
 	{fmt.Sprintf("  max_purchases: %d", spec.DefaultMaxPurchases), "plan refuses to buy more numbers at once"},
 	{`  # max_monthly_cost: "50.00"`, "plan refuses purchases costing more per month (unset: no limit)"},
+	{`  # max_setup_cost: "100.00"`, "plan refuses purchases costing more one-time (unset: no limit)"},
+	{"  max_releases: 0", "plan refuses to release more numbers than this (with unmanaged: release)"},
+	{fmt.Sprintf("  max_update_percent: %d", spec.DefaultMaxUpdatePercent), fmt.Sprintf("plan refuses to update a larger share of the managed numbers (once %d are managed)", spec.UpdatePercentFloor)},
 })
 
 // policyBlock writes each line with its comment, the comments aligned.

@@ -37,7 +37,48 @@ func (c *validateCmd) Run(g *Globals) error {
 	}
 	fmt.Fprintf(g.stdout, "%s: valid, %s, %s.\n", strings.Join(c.Files, ", "),
 		nounCount(len(s.Routes), "route"), nounCount(len(s.Numbers), "number"))
+	if len(s.Files) > 1 {
+		for _, f := range s.Files {
+			if line := defaultsLine(f); line != "" {
+				fmt.Fprintf(g.stdout, "  %s\n", line)
+			}
+		}
+	}
 	return nil
+}
+
+// defaultsLine says, for a file of a spec of several, which defaults it declares and how many
+// of its numbers they fill, since a file's defaults fill the numbers of that file only; "" for
+// a file without defaults.
+func defaultsLine(f spec.FileSummary) string {
+	keys := defaultsKeys(f.Defaults)
+	if len(keys) == 0 {
+		return ""
+	}
+	line := fmt.Sprintf("%s: defaults (%s) fill %d of its %s", f.File, strings.Join(keys, ", "), f.Defaulted, nounCount(f.Numbers, "number"))
+	if f.Defaulted == 0 {
+		line += "; defaults fill only the numbers of their own file"
+	}
+	return line
+}
+
+// defaultsKeys are the spec keys d sets, in the order a number's fields are written.
+func defaultsKeys(d spec.Defaults) []string {
+	var keys []string
+	add := func(set bool, key string) {
+		if set {
+			keys = append(keys, key)
+		}
+	}
+	add(d.BillingMethod != "", "billing_method")
+	add(d.PrimaryRoute != "", "primary_route")
+	add(d.FailoverRoute != "", "failover_route")
+	add(d.Alias != "", "alias")
+	add(d.CNAMLookups != nil, "cnam_lookups")
+	add(d.CNAM != "", "cnam")
+	add(d.E911 != "", "e911")
+	add(d.Messaging != nil, "messaging")
+	return keys
 }
 
 // json prints the verdict and the diagnostics as a validateReport; exit status 1 when the

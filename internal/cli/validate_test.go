@@ -27,9 +27,12 @@ func TestValidateValid(t *testing.T) {
 		{[]string{"validate", "-f", "../../testdata/specs/good/full.yaml"},
 			"../../testdata/specs/good/full.yaml: valid, 3 routes, 2 numbers.\n"},
 		{[]string{"validate", "--file", "../../testdata/specs/good/multi"},
-			"../../testdata/specs/good/multi: valid, 1 route, 2 numbers.\n"},
+			"../../testdata/specs/good/multi: valid, 1 route, 2 numbers.\n" +
+				"  ../../testdata/specs/good/multi/10-routes.yaml: defaults (primary_route) fill 0 of its 0 numbers; defaults fill only the numbers of their own file\n" +
+				"  ../../testdata/specs/good/multi/20-numbers.yml: defaults (billing_method) fill 2 of its 2 numbers\n"},
 		{[]string{"validate", "-f", "../../testdata/specs/good/full.yaml", "-f", "../../testdata/specs/good/unquoted-keys.yaml"},
-			"../../testdata/specs/good/full.yaml, ../../testdata/specs/good/unquoted-keys.yaml: valid, 4 routes, 5 numbers.\n"},
+			"../../testdata/specs/good/full.yaml, ../../testdata/specs/good/unquoted-keys.yaml: valid, 4 routes, 5 numbers.\n" +
+				"  ../../testdata/specs/good/full.yaml: defaults (billing_method, failover_route) fill 1 of its 2 numbers\n"},
 	} {
 		code, stdout, stderr := runCLI(t, tt.args...)
 		if code != 0 || stdout != tt.want || stderr != "" {
