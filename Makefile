@@ -12,10 +12,10 @@ DIST      ?= dist
 FUZZTIME ?= 30s
 DEMO_DIR := .demo
 
-.PHONY: help build release test lint fuzz bench demo generate clean
+.PHONY: help build release test lint fuzz bench demo demo-v2 generate clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 build: ## build bin/flowroute-numbers
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -73,6 +73,20 @@ demo: build ## plan, apply and re-plan the quickstart spec against a fresh sandb
 	@$(BIN) --sandbox --sandbox-state $(DEMO_DIR)/sandbox.json apply -f examples/quickstart.yaml --auto-approve
 	@echo; echo '$$ flowroute-numbers --sandbox plan -f examples/quickstart.yaml'
 	@$(BIN) --sandbox --sandbox-state $(DEMO_DIR)/sandbox.json plan -f examples/quickstart.yaml
+
+# The v2 walk-through: aliases, an E911 address, CNAM (approved at once by the sandbox) and
+# messaging callbacks, on a sandbox account of its own.
+DEMO_V2 := $(BIN) --api v2 --sandbox --sandbox-state $(DEMO_DIR)/sandbox-v2.json
+demo-v2: build ## plan, apply and re-plan examples/v2.yaml (aliases, E911, CNAM, callbacks) on a v2 sandbox
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	@echo '$$ flowroute-numbers --api v2 --sandbox plan -f examples/v2.yaml'
+	@$(DEMO_V2) plan -f examples/v2.yaml
+	@echo; echo '$$ flowroute-numbers --api v2 --sandbox apply -f examples/v2.yaml --auto-approve'
+	@$(DEMO_V2) apply -f examples/v2.yaml --auto-approve
+	@echo; echo '$$ flowroute-numbers --api v2 --sandbox plan -f examples/v2.yaml'
+	@$(DEMO_V2) plan -f examples/v2.yaml
+	@echo; echo '$$ flowroute-numbers --api v2 --sandbox export'
+	@$(DEMO_V2) export
 
 clean: ## remove build and demo output
 	rm -rf bin $(DIST) $(DEMO_DIR)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -213,13 +215,28 @@ func applyLine(r apply.Result) string {
 		case plan.CreateRoute:
 			line = fmt.Sprintf("+ route %s created", c.Key)
 		case plan.Purchase:
-			line = fmt.Sprintf("+ number %s purchased (%s", c.Key, c.After["billing_method"])
-			if c.Cost != nil {
-				line += fmt.Sprintf(", %s + %s/month", c.Cost.Initial, c.Cost.Monthly)
+			var what []string
+			if m := c.After["billing_method"]; m != "" {
+				what = append(what, m)
 			}
-			line += ")"
+			if c.Cost != nil {
+				what = append(what, fmt.Sprintf("%s + %s/month", c.Cost.Initial, c.Cost.Monthly))
+			}
+			line = fmt.Sprintf("+ number %s purchased", c.Key)
+			if len(what) > 0 {
+				line += " (" + strings.Join(what, ", ") + ")"
+			}
 		case plan.SetRoutes:
 			line = fmt.Sprintf("~ number %s routes set (primary %s, failover %s)", c.Key, c.After["primary_route"], c.After["failover_route"])
+		default: // every other action: its name, its object and what it set
+			line = fmt.Sprintf("~ %s %s", c.Action, c.Key)
+			if len(c.After) > 0 {
+				var fields []string
+				for _, k := range slices.Sorted(maps.Keys(c.After)) {
+					fields = append(fields, k+" "+c.After[k])
+				}
+				line += " (" + strings.Join(fields, ", ") + ")"
+			}
 		}
 		if r.Note != "" {
 			line += "; " + r.Note

@@ -48,8 +48,8 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 	if g.Sandbox {
 		from = "the sandbox (state " + g.SandboxState + ")"
 	}
-	header := fmt.Sprintf(schemaModeline+"\n\nExported by flowroute-numbers %s from %s (%s)\non %s: %s and %s.\nEvery field is managed; delete one to let the account keep whatever it has.",
-		buildVersion(), from, g.api(), time.Now().UTC().Format(time.RFC3339),
+	header := fmt.Sprintf(schemaModeline+"\n\nExported by flowroute-numbers %s through API %s from %s\non %s: %s and %s.\nEvery field is managed; delete one to let the account keep whatever it has.",
+		buildVersion(), g.api(), from, time.Now().UTC().Format(time.RFC3339),
 		nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"))
 	if acct.Capabilities().Messaging && !anyMessaging(current) {
 		header += "\nNo messaging callbacks were read: v2 cannot read a number's callbacks back, so a\nnumber may have some; add messaging: to a number to manage its callbacks."
