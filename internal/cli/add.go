@@ -441,7 +441,13 @@ func (c *addCmd) checkFields(s *spec.Spec, caps account.Capabilities) error {
 		{"--billing-method", c.BillingMethod, caps.BillingMethods},
 	} {
 		if f.v != "" && !f.can {
-			errs = append(errs, fmt.Errorf("%s: the %s API cannot set it; leave it out", f.flag, caps.API))
+			fix := "leave it out"
+			if f.flag == "--billing-method" {
+				fix += ": v2 numbers have no billing method"
+			} else {
+				fix += ", or use --api v2"
+			}
+			errs = append(errs, fmt.Errorf("%s: the %s API cannot set it; %s", f.flag, caps.API, fix))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

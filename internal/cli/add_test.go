@@ -429,7 +429,7 @@ func TestAddRefusesBadFlags(t *testing.T) {
 		want []string
 	}{
 		{addSpec, []string{"--primary-route", "nope", "--failover-route", "pbx"}, []string{"--primary-route nope: the spec declares no such route", "declares pbx and sip-reg"}},
-		{addSpec, []string{"--alias", "Sales", "--cnam", "ACME"}, []string{"--alias: the v1 API cannot set it", "--cnam: the v1 API cannot set it"}},
+		{addSpec, []string{"--alias", "Sales", "--cnam", "ACME"}, []string{"--alias: the v1 API cannot set it; leave it out, or use --api v2", "--cnam: the v1 API cannot set it; leave it out, or use --api v2"}},
 		{addSpec, []string{"--e911", "hq"}, []string{"--e911 hq: the spec has no such entry"}},
 		{addSpec, []string{"--npa", "2061", "--nxx", "420", "--ratecenter", "X", "--count", "0", "--max-setup-cost", "1.234567"}, []string{
 			`--npa "2061": want 3 digits`, "--ratecenter needs --state", "--count 0: want 1 to 1000", "--max-setup-cost 1.234567"}},
