@@ -484,3 +484,34 @@ func TestV2ExportThenNoChanges(t *testing.T) {
 		t.Errorf("%d numbers with e911: hq, %d with the callback, want 1 and 1:\n%s", e911, callbacks, exported)
 	}
 }
+
+// The v2 backend's warnings (a purchase that succeeded only in part) go to standard error,
+// and one run makes one client, of the API chosen.
+func TestV2SessionBackend(t *testing.T) {
+	t.Parallel()
+	var stderr bytes.Buffer
+	g := &Globals{API: APIv2, Sandbox: true, SandboxState: filepath.Join(t.TempDir(), "s.json"), Parallelism: 8, ClientRateLimit: 0, stderr: &stderr}
+	sess := &session{ctx: t.Context(), g: g}
+	defer sess.close()
+	b, err := sess.Backend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vb, ok := b.(*v2.Backend)
+	if !ok || vb.Warn == nil {
+		t.Fatalf("backend %T, want a *v2.Backend with Warn", b)
+	}
+	vb.Warn("12065550100: bought; messaging was not provisioned")
+	if got, want := stderr.String(), "Warning: 12065550100: bought; messaging was not provisioned\n"; got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+	if again, _ := sess.Backend(); again != b {
+		t.Error("a second Backend made another client")
+	}
+	if id, err := sess.Identity(); err != nil || id.API != "v2" || !strings.HasPrefix(id.Endpoint, "sandbox ") {
+		t.Errorf("identity %+v, %v", id, err)
+	}
+	if ep, err := sess.endpoint(); err != nil || !strings.HasSuffix(ep, "/v2/") {
+		t.Errorf("endpoint %q, %v", ep, err)
+	}
+}
