@@ -89,7 +89,7 @@ func TestSandboxServeServesUntilStopped(t *testing.T) {
 			}()
 			lines := bufio.NewScanner(pr)
 			var out []string
-			for len(out) < 3 && lines.Scan() {
+			for len(out) < 4 && lines.Scan() {
 				out = append(out, lines.Text())
 			}
 			go io.Copy(io.Discard, pr) // the rest, so run never blocks on the pipe
@@ -106,6 +106,16 @@ func TestSandboxServeServesUntilStopped(t *testing.T) {
 			if env["FLOWROUTE_ACCESS_KEY"] != tt.access || env["FLOWROUTE_SECRET_KEY"] != tt.secret ||
 				!strings.HasPrefix(env["FLOWROUTE_ENDPOINT"], "http://127.0.0.1:") || !strings.HasSuffix(env["FLOWROUTE_ENDPOINT"], "/v1") {
 				t.Errorf("export line %q", out[1])
+			}
+			// The v2 line names the v2 face of the same server, which the CLI uses with --api v2.
+			if len(out) < 4 || !strings.HasPrefix(out[3], "export FLOWROUTE_API=v2 FLOWROUTE_ENDPOINT="+strings.TrimSuffix(env["FLOWROUTE_ENDPOINT"], "/v1")+"/v2 ") {
+				t.Errorf("no v2 export line: %q", out)
+			} else {
+				var o, e bytes.Buffer
+				v2Endpoint := strings.TrimSuffix(env["FLOWROUTE_ENDPOINT"], "/v1") + "/v2"
+				if c := run([]string{"--api", "v2", "--endpoint", v2Endpoint, "--access-key", tt.access, "--secret-key", tt.secret, "search", "--limit", "1"}, &o, &e); c != 0 || !strings.HasPrefix(o.String(), "NUMBER") {
+					t.Errorf("search on the served v2: exit %d\n%s%s", c, o.String(), e.String())
+				}
 			}
 			if strings.Contains(strings.Join(out, "\n"), "from-env") {
 				t.Error("the sandbox adopted credentials from the environment")
