@@ -173,8 +173,10 @@ func TestV2RefusesAPlanOfV1(t *testing.T) {
 			t.Errorf("%v: exit %d, want 1 naming both APIs\nstdout:\n%s\nstderr:\n%s", tt.args, code, out, errs)
 		}
 	}
-	if writes := applyWrites(t, state); len(writes) != 0 {
-		t.Errorf("writes: %+v", writes)
+	for _, w := range applyWrites(t, state) {
+		if !strings.HasSuffix(w.Path, "/numbers/details") { // the v2.1 bulk details: a read sent as a POST
+			t.Errorf("write %+v", w)
+		}
 	}
 }
 
