@@ -151,24 +151,7 @@ func (c *addCmd) hasCriteria() bool {
 // criteria checks the criterion flags, all of them at once, and returns the criteria they
 // ask for (billing is settled later, with the spec and the backend).
 func (c *addCmd) criteria() (addCriteria, []error) {
-	var errs []error
-	if c.NPA != "" && !isDigitsN(c.NPA, 3) {
-		errs = append(errs, fmt.Errorf("--npa %q: want 3 digits", c.NPA))
-	}
-	if c.NXX != "" {
-		if !isDigitsN(c.NXX, 3) {
-			errs = append(errs, fmt.Errorf("--nxx %q: want 3 digits", c.NXX))
-		}
-		if c.NPA == "" {
-			errs = append(errs, errors.New("--nxx needs --npa"))
-		}
-	}
-	if c.State != "" && !isLettersN(c.State, 2) {
-		errs = append(errs, fmt.Errorf("--state %q: want 2 letters", c.State))
-	}
-	if c.RateCenter != "" && c.State == "" {
-		errs = append(errs, errors.New("--ratecenter needs --state"))
-	}
+	errs := areaProblems(c.NPA, c.NXX, c.State, c.RateCenter)
 	if c.Contains != "" && (len(c.Contains) > 11 || !isDigitsN(c.Contains, len(c.Contains))) {
 		errs = append(errs, fmt.Errorf("--contains %q: want up to 11 digits", c.Contains))
 	}

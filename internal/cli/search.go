@@ -28,24 +28,7 @@ type searchCmd struct {
 // query checks the flags, all of them at once, and returns the search they ask for. It runs
 // before any request; api is --api.
 func (c *searchCmd) query(api string) (account.SearchQuery, error) {
-	var errs []error
-	if c.NPA != "" && !isDigitsN(c.NPA, 3) {
-		errs = append(errs, fmt.Errorf("--npa %q: want 3 digits", c.NPA))
-	}
-	if c.NXX != "" {
-		if !isDigitsN(c.NXX, 3) {
-			errs = append(errs, fmt.Errorf("--nxx %q: want 3 digits", c.NXX))
-		}
-		if c.NPA == "" {
-			errs = append(errs, errors.New("--nxx needs --npa"))
-		}
-	}
-	if c.State != "" && !isLettersN(c.State, 2) {
-		errs = append(errs, fmt.Errorf("--state %q: want 2 letters", c.State))
-	}
-	if c.RateCenter != "" && c.State == "" {
-		errs = append(errs, errors.New("--ratecenter needs --state"))
-	}
+	errs := areaProblems(c.NPA, c.NXX, c.State, c.RateCenter)
 	if c.TN != "" && (len(c.TN) > 11 || !isDigitsN(c.TN, len(c.TN))) {
 		errs = append(errs, fmt.Errorf("--tn %q: want up to 11 digits", c.TN))
 	}
@@ -69,6 +52,30 @@ func (c *searchCmd) query(api string) (account.SearchQuery, error) {
 		NPA: c.NPA, NXX: c.NXX, Contains: c.TN, StartsWith: c.StartsWith,
 		State: strings.ToUpper(c.State), RateCenter: strings.ToUpper(c.RateCenter),
 	}, nil
+}
+
+// areaProblems checks the flags that pick an area, the same for search and add: --npa and
+// --nxx 3 digits each, --nxx only with --npa, --state 2 letters, --ratecenter only with --state.
+func areaProblems(npa, nxx, state, rateCenter string) []error {
+	var errs []error
+	if npa != "" && !isDigitsN(npa, 3) {
+		errs = append(errs, fmt.Errorf("--npa %q: want 3 digits", npa))
+	}
+	if nxx != "" {
+		if !isDigitsN(nxx, 3) {
+			errs = append(errs, fmt.Errorf("--nxx %q: want 3 digits", nxx))
+		}
+		if npa == "" {
+			errs = append(errs, errors.New("--nxx needs --npa"))
+		}
+	}
+	if state != "" && !isLettersN(state, 2) {
+		errs = append(errs, fmt.Errorf("--state %q: want 2 letters", state))
+	}
+	if rateCenter != "" && state == "" {
+		errs = append(errs, errors.New("--ratecenter needs --state"))
+	}
+	return errs
 }
 
 func (c *searchCmd) Run(g *Globals, sess *session) error {
