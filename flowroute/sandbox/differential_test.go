@@ -41,10 +41,10 @@ const (
 type outcome int
 
 const (
-	ok        outcome = iota
-	notFound          // matches account.ErrNotFound
-	conflict          // matches account.ErrConflict (v1 client: a 409)
-	refused           // any error; the account is unchanged
+	ok       outcome = iota
+	notFound         // matches account.ErrNotFound
+	conflict         // matches account.ErrConflict (v1 client: a 409)
+	refused          // any error; the account is unchanged
 )
 
 func (o outcome) String() string {
