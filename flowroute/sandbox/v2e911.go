@@ -114,7 +114,11 @@ func checkE911(f *e911Fields) *response {
 	if f.State != "" && (len(st) != 2 || !isLetter(st[0]) || !isLetter(st[1])) {
 		problems["state"] = []string{"Must be a two-letter state or province code."}
 	}
-	if f.Zip != "" {
+	// A state of the other country (the doc's Seattle, WA address sent with country CA) is an
+	// address that cannot be geocoded, the 400 below, whatever the zip looks like: the zip's
+	// form depends on a country the address is not in.
+	elsewhere := country == "CA" && usStates[st] || country == "US" && caProvinces[st]
+	if f.Zip != "" && !elsewhere {
 		if country == "CA" && !validPostalCode(f.Zip) {
 			problems["zip"] = []string{"A Canadian postal code must be A1A 1A1."}
 		} else if country != "CA" && !validZIP(f.Zip) {
