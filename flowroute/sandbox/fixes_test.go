@@ -59,3 +59,40 @@ func TestE911DocExampleCannotBeGeocoded(t *testing.T) {
 		t.Errorf("a bad US zip: %d %s, want 422 naming zip", status, got)
 	}
 }
+
+// TestMessagingEnabledStaysFalse: a purchase or PATCH with messaging_enabled true answers
+// with attributes.messaging_enabled false beside the message_provisioning_status (§9.14), and
+// with it false when messaging is down (207); a request without messaging leaves it out, as
+// the v2.0 examples do.
+func TestMessagingEnabledStaysFalse(t *testing.T) {
+	t.Parallel()
+	sb := sandboxtest.Start(t, sandbox.Options{InventorySize: 100})
+	_, avail := rawV2(t, sb, "GET", "/numbers/available?limit=3", "")
+	var tns []string
+	for _, part := range strings.Split(avail, `"value":"`)[1:] {
+		tns = append(tns, part[:11])
+	}
+	if len(tns) != 3 {
+		t.Fatalf("inventory: %s", avail)
+	}
+	for _, c := range []struct {
+		method, path, body string
+		status             int
+		want               bool
+	}{
+		{"POST", "/numbers/" + tns[0], `{"messaging_enabled":true}`, 201, true},
+		{"POST", "/numbers/" + tns[1], ``, 201, false},
+		{"PATCH", "/numbers/" + tns[1], `{"type":"number","messaging_enabled":"true"}`, 200, true},
+		{"PATCH", "/numbers/" + tns[1], `{"type":"number","alias":"x"}`, 200, false},
+		{"POST", "/numbers/" + tns[2], `{"messaging_enabled":false}`, 201, false},
+	} {
+		status, got := rawV2(t, sb, c.method, c.path, c.body)
+		if status != c.status || strings.Contains(got, `"messaging_enabled":false`) != c.want || strings.Contains(got, `"messaging_enabled":true`) {
+			t.Errorf("%s %s %s: %d %s; want %d, messaging_enabled false shown: %v", c.method, c.path, c.body, status, got, c.status, c.want)
+		}
+	}
+	sb.SetFaults(sandbox.Faults{MessagingDown: true})
+	if status, got := rawV2(t, sb, "PATCH", "/numbers/"+tns[2], `{"type":"number","messaging_enabled":true}`); status != 207 || !strings.Contains(got, `"messaging_enabled":false`) {
+		t.Errorf("messaging down: %d %s, want 207 with messaging_enabled false", status, got)
+	}
+}

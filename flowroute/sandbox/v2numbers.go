@@ -427,6 +427,14 @@ func (s *Server) messaging(tn string, body obj) (status int, included []any, bad
 		"attributes": map[string]any{"status": "pending", "tn": tn}}}, nil
 }
 
+// messagingAsked is a number document answering a request that enabled messaging: its
+// attributes.messaging_enabled says false, as it does until provisioning finishes (§3.3,
+// §9.14), which in the sandbox it never does.
+func messagingAsked(doc map[string]any) map[string]any {
+	doc["data"].(map[string]any)["attributes"].(map[string]any)["messaging_enabled"] = false
+	return doc
+}
+
 // v2Purchase answers POST /v2/numbers/{id} (§3.3, §9.14): 201 with the number's document;
 // a number not for sale (already owned, unknown, malformed) is 404.
 func (s *Server) v2Purchase(c *call) (response, func()) {
@@ -451,11 +459,16 @@ func (s *Server) v2Purchase(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
+	asked := status != 0 || included != nil
 	if status == 0 {
 		status = http.StatusCreated
 	}
 	s.st.addNumber(tn, o)
-	return v2OK(status, s.numberDoc(c.r, tn, o, included...)), func() { s.st.removeNumber(tn) }
+	doc := s.numberDoc(c.r, tn, o, included...)
+	if asked {
+		doc = messagingAsked(doc)
+	}
+	return v2OK(status, doc), func() { s.st.removeNumber(tn) }
 }
 
 // v2Release answers DELETE /v2/numbers/{id} (§3.4, §9.17): the number goes back to the
@@ -510,12 +523,17 @@ func (s *Server) v2PatchNumber(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
+	asked := status != 0 || included != nil
 	if status == 0 {
 		status = http.StatusOK
 	}
 	before := *o
 	*o = next
-	return v2OK(status, s.numberDoc(c.r, tn, o, included...)), func() { *o = before }
+	doc := s.numberDoc(c.r, tn, o, included...)
+	if asked {
+		doc = messagingAsked(doc)
+	}
+	return v2OK(status, doc), func() { *o = before }
 }
 
 // v2Details answers POST /v2/numbers/details and /v2.1/numbers/details (§3.6, §9.34):
