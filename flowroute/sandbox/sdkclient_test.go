@@ -80,26 +80,27 @@ func serve(t *testing.T, bin, state string) *served {
 		}
 		close(s.lines)
 	}()
-	v2Line := regexp.MustCompile(`^v2 \(HTTP Basic auth with the same keys\): (http://127\.0\.0\.1:\d+/v2)$`)
+	// The first http://127.0.0.1:PORT/v2 URL printed, whatever the wording around it.
+	v2Line := regexp.MustCompile(`(http://127\.0\.0\.1:\d+/v2)(?:[\s)(,.]|$)`)
 	var seen []string
 	// The deadline only guards against a server that never starts; nothing is timed.
 	deadline := time.After(30 * time.Second)
-	for s.v2 == "" {
+	keys := "FLOWROUTE_ACCESS_KEY=" + sdkAccess + " FLOWROUTE_SECRET_KEY=" + sdkSecret
+	keysSeen := false
+	for s.v2 == "" || !keysSeen {
 		select {
 		case line, ok := <-s.lines:
 			if !ok {
 				t.Fatalf("sandbox serve ended before printing its v2 URL:\n%s\nstderr: %s", strings.Join(seen, "\n"), s.stderr)
 			}
 			seen = append(seen, line)
-			if m := v2Line.FindStringSubmatch(line); m != nil {
+			if m := v2Line.FindStringSubmatch(line); m != nil && s.v2 == "" {
 				s.v2 = m[1]
 			}
+			keysSeen = keysSeen || strings.Contains(line, keys)
 		case <-deadline:
-			t.Fatalf("sandbox serve printed no v2 URL:\n%s", strings.Join(seen, "\n"))
+			t.Fatalf("sandbox serve printed no v2 URL or not the keys it was given (%s):\n%s", keys, strings.Join(seen, "\n"))
 		}
-	}
-	if !strings.Contains(strings.Join(seen, "\n"), "FLOWROUTE_ACCESS_KEY="+sdkAccess+" FLOWROUTE_SECRET_KEY="+sdkSecret) {
-		t.Errorf("sandbox serve does not print the keys it was given:\n%s", strings.Join(seen, "\n"))
 	}
 	return s
 }
