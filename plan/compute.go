@@ -238,9 +238,9 @@ type computer struct {
 	caps             account.Capabilities
 	limits           Limits
 	noInventory      bool
-	purchases        int          // numbers desired and not owned, whether they can be bought or not
-	monthly, setup   money.Amount // costs of the purchases that can be made
-	managed, updates int          // desired numbers the account owns; those of them the plan updates
+	purchases        int                 // numbers desired and not owned, whether they can be bought or not
+	monthly, setup   money.Amount        // costs of the purchases that can be made
+	managed, updates int                 // desired numbers the account owns; those of them the plan updates
 	updated          map[string]bool     // owned numbers the plan updates
 	cnamsCreated     map[string]bool     // CNAM values create_cnam is planned for
 	pendingCNAM      map[string][]string // CNAM value awaiting approval -> numbers waiting for it
