@@ -22,6 +22,7 @@ type executor struct {
 	opts Options
 
 	mu        sync.Mutex
+	cnamMu    sync.Mutex              // serializes cnamRecord
 	cnams     map[string]account.CNAM // CNAM records by value, as last created or read
 	recheck   map[string]bool         // values whose pending record was read again already
 	e911s     map[string]string       // E911 address ids by name (label)
@@ -423,6 +424,9 @@ func (x *executor) readCNAMs(ctx context.Context, ed account.CNAMEditor) error {
 // cnamRecord returns the record of value: from what the executor knows, read again when it
 // knows none, or only a pending one (once per value: approval may have come meanwhile).
 func (x *executor) cnamRecord(ctx context.Context, ed account.CNAMEditor, value string) (account.CNAM, bool, error) {
+	// One lookup at a time: the numbers waiting for one read of a record see what it read.
+	x.cnamMu.Lock()
+	defer x.cnamMu.Unlock()
 	x.mu.Lock()
 	rec, ok := x.cnams[value]
 	again := !ok || rec.Status == account.CNAMPending && !x.recheck[value]
