@@ -362,7 +362,7 @@ func (c *computer) numbers() {
 			continue
 		}
 		c.managed++
-		if want == have {
+		if want == have && !c.st.CNAMPending[tn] {
 			continue // fast path: nothing to compare
 		}
 		if want.BillingMethod != "" && want.BillingMethod != have.BillingMethod && caps.BillingMethods {
@@ -552,7 +552,7 @@ func (c *computer) notes() {
 		slices.Sort(tns)
 		c.diag(Note, value, c.desired.PosOf("numbers", tns[0], fieldCNAM),
 			"run plan again once Flowroute has decided; a rejected record is reported then",
-			"CNAM %q awaits Flowroute's approval: %s present it once it is approved (in progress, not an error)", value, listPhrase(tns, "number"))
+			"CNAM %q awaits Flowroute's approval: %s will present it once it is approved (in progress, not an error)", value, listPhrase(tns, "number"))
 	}
 	if len(c.billingIgnored) > 0 {
 		slices.Sort(c.billingIgnored)
