@@ -117,8 +117,8 @@ func TestRenderV2Golden(t *testing.T) {
 		"json":     string(render(t, func(b *bytes.Buffer) error { return RenderJSON(b, p) })),
 	} {
 		first := strings.Index(out, "13125550000")
-		if first < 0 || !strings.Contains(out, ReleaseWarning) || strings.Index(out, "update_route") >= 0 && strings.Index(out, "update_route") < first ||
-			strings.Index(out, "pbx") >= 0 && strings.Index(out, "pbx") < first {
+		earlier := func(s string) bool { i := strings.Index(out, s); return i != -1 && i < first }
+		if first < 0 || !strings.Contains(out, ReleaseWarning) || earlier("update_route") || earlier("pbx") {
 			t.Errorf("the %s plan does not show the releases first, with the warning:\n%s", name, out)
 		}
 	}
