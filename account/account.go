@@ -38,6 +38,10 @@ type Capabilities struct {
 	BulkDetails bool
 	// ListHasRoutes: Numbers returns each number's routes; otherwise they come from Details.
 	ListHasRoutes bool
+	// FailoverOptional: a number may have no failover route, and a freshly purchased one has
+	// none (v2). Otherwise a number always has one, sip-reg unless set (v1), and a spec that
+	// leaves failover_route out means sip-reg for a new number.
+	FailoverOptional bool
 }
 
 // Route is a route on the account: its name (v1's name, v2's alias), the backend's id for it
@@ -58,13 +62,19 @@ type Number struct {
 	E911ID string
 	// CNAMPending reports that the number's CNAM record awaits approval.
 	CNAMPending bool
+	// MonthlyCost is what the number costs a month, when the backend says (v2.1 details);
+	// nil when unknown. A plan shows it on a release: the cost the release stops.
+	MonthlyCost *money.Amount
 	// Detailed reports whether the fields only a number's details carry are filled in.
 	Detailed bool
 }
 
-// E911Address is an emergency address on the account.
+// E911Address is an emergency address on the account. Name is its label: the key of the
+// spec's e911_addresses entry it stands for. plan matches desired addresses to the account's by
+// Name; an address with a Name the spec does not use is not managed.
 type E911Address struct {
-	ID string
+	ID   string
+	Name string
 	spec.E911Address
 }
 
@@ -192,7 +202,9 @@ type CNAMEditor interface {
 // E911Editor manages E911 addresses and their association (E911).
 type E911Editor interface {
 	E911Addresses(ctx context.Context) ([]E911Address, error)
-	CreateE911(ctx context.Context, a spec.E911Address) (E911Address, error)
+	// CreateE911 creates the address with a.Name as its label and returns it with its id.
+	CreateE911(ctx context.Context, a E911Address) (E911Address, error)
+	// UpdateE911 changes the address a.ID to a's fields, keeping its label.
 	UpdateE911(ctx context.Context, a E911Address) error
 	// AssociateE911 sets the number's address; id "" disconnects it.
 	AssociateE911(ctx context.Context, tn, id string) error
@@ -200,5 +212,14 @@ type E911Editor interface {
 
 // MessagingEditor sets a number's messaging callbacks (Messaging).
 type MessagingEditor interface {
+	// SetCallbacks sets the callback URLs m names; an empty URL is left as it is.
 	SetCallbacks(ctx context.Context, tn string, m spec.Messaging) error
+}
+
+// CallbackReader reads a number's messaging callbacks, where the server can tell (v2's list
+// and details do not carry them). plan reads them for the numbers whose spec manages them.
+type CallbackReader interface {
+	// Callbacks returns the number's callback URLs ("" for none), or an error matching
+	// ErrNotSupported when the server cannot say.
+	Callbacks(ctx context.Context, tn string) (spec.Messaging, error)
 }

@@ -16,4 +16,6 @@ var (
 	ErrOutcomeUnknown = errors.New("outcome unknown")
 	// ErrRateLimited: the server asked us to slow down and the retries ran out.
 	ErrRateLimited = errors.New("rate limited")
+	// ErrNotSupported: the server has no endpoint for the read or write asked for.
+	ErrNotSupported = errors.New("not supported by the server")
 )

@@ -8,8 +8,16 @@
 //   - A plan with error diagnostics, one that breaks policy.max_purchases,
 //     policy.max_setup_cost or policy.max_monthly_cost, or one holding a change the backend
 //     cannot carry out (its Capabilities), is refused before any write.
-//   - set_routes of a number waits for the create_route of each route it names and for the
-//     number's purchase; a change whose dependency failed is skipped, everything else goes on.
+//   - A change waits for what it refers to (see graph): set_routes for the create_route and
+//     update_route of each route it names and for the number's purchase, set_cnam for its
+//     record's create_cnam, set_e911 for its address's create_e911 or update_e911; a change
+//     whose dependency failed is skipped, everything else goes on.
+//   - Releases run last, only after every other change applied, each after its number's E911
+//     address was disconnected; route deletions run after every release. Only the numbers of
+//     the plan's release changes are released, each read first and released only while the
+//     account owns it, never sent again before a read shows it still owned.
+//   - set_cnam of a record still awaiting Flowroute's approval is skipped (apply again once it
+//     is approved); it fails nothing else.
 //   - When ctx is cancelled nothing new starts; changes already sent finish (within
 //     Options.Grace) so that no outcome is left unexplained; the rest are reported as skipped.
 package apply
@@ -124,13 +132,23 @@ func Run(ctx context.Context, acct account.Backend, p *plan.Plan, opts Options) 
 		d := <-results
 		running--
 		finish(d.i, d.res)
-		if d.res.Status == Applied {
+		switch d.res.Status {
+		case Applied:
 			g.succeeded(d.i)
-			continue
-		}
-		cause := fmt.Sprintf("depends on failed %s %s", p.Changes[d.i].Action, p.Changes[d.i].Key)
-		for _, j := range g.failed(d.i) {
-			finish(j, Result{Status: Skipped, Reason: cause})
+		case Skipped: // waiting for something outside the account's control, such as a CNAM approval
+			cause := fmt.Sprintf("depends on %s %s, which was not carried out", p.Changes[d.i].Action, p.Changes[d.i].Key)
+			for _, j := range g.passed(d.i) {
+				finish(j, Result{Status: Skipped, Reason: cause})
+			}
+		default:
+			what := fmt.Sprintf("%s %s", p.Changes[d.i].Action, p.Changes[d.i].Key)
+			for _, j := range g.failed(d.i) {
+				reason := "depends on failed " + what
+				if a := p.Changes[j].Action; (a == plan.Release || a == plan.DeleteRoute) && !g.dependsOn(j, d.i) {
+					reason = what + " failed, and releases and route deletions run only after every other change applied"
+				}
+				finish(j, Result{Status: Skipped, Reason: reason})
+			}
 		}
 	}
 	rep.Interrupted = ctx.Err() != nil

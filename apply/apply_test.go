@@ -208,7 +208,7 @@ func TestPurchaseOutcomeUnknown(t *testing.T) {
 		{name: "it did not happen and the number is gone", script: map[string][]fault{call: {lostBefore(call)}, "lookup " + tn: {{err: apiError(404, "GET", "/", "")}}},
 			forSale: true, status: apply.Failed, errPart: "no longer for sale", sent: 1},
 		{name: "it never happens", script: map[string][]fault{call: {lostBefore(call), lostBefore(call), lostBefore(call), lostBefore(call)}},
-			forSale: true, status: apply.Failed, errPart: "not purchased: gave up after 3 attempts", sent: 3},
+			forSale: true, status: apply.Failed, errPart: "outcome unknown: purchase, not done when the account was last read, and not sent again (gave up after 3 attempts)", sent: 3},
 		{name: "reading it back fails", script: map[string][]fault{call: {lostAfter(call)}, "get " + tn: {readFails, readFails, readFails, readFails}},
 			forSale: true, status: apply.Failed, errPart: "outcome unknown: check the account", sent: 1, bought: true},
 		{name: "reading it back fails, then works", script: map[string][]fault{call: {lostBefore(call)}, "get " + tn: {readFails, readFails}},
@@ -269,7 +269,7 @@ func TestCreateRouteConflictAndLostAnswers(t *testing.T) {
 		{name: "lost, it landed late", script: []fault{lostBefore(call), {err: apiError(409, "PUT", "/", "Route name already exists."), effect: true}},
 			status: apply.Applied, sent: 2},
 		{name: "lost every time", script: []fault{lostBefore(call), lostBefore(call), lostBefore(call)},
-			status: apply.Failed, errPart: "not created: gave up after 3 attempts", sent: 3},
+			status: apply.Failed, errPart: "outcome unknown: create route, not done when the account was last read, and not sent again (gave up after 3 attempts)", sent: 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -341,8 +341,8 @@ func TestRunRefusesAndWritesNothing(t *testing.T) {
 		}, errPart: "the plan has errors: route x differs"},
 		{name: "malformed change", edit: func(p *plan.Plan) { delete(p.Changes[0].After, "value") },
 			errPart: "create_route pbx lacks value"},
-		{name: "unknown action", edit: func(p *plan.Plan) { p.Changes[0].Action = "delete_route" },
-			errPart: `unknown action "delete_route"`},
+		{name: "unknown action", edit: func(p *plan.Plan) { p.Changes[0].Action = "rename_route" },
+			errPart: `unknown action "rename_route"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -11,6 +11,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // ErrRefused matches (errors.Is) every *RefusedError.
@@ -58,21 +59,46 @@ func check(p *plan.Plan, acct account.Backend) error {
 // checkBackend refuses a change that needs a write the backend does not offer.
 func checkBackend(changes []plan.Change, acct account.Backend) error {
 	caps := acct.Capabilities()
+	api := cmp.Or(caps.API, "the backend")
+	_, routeEditor := acct.(account.RouteEditor)
+	_, releaser := acct.(account.Releaser)
+	_, numberEditor := acct.(account.NumberEditor)
+	_, cnamEditor := acct.(account.CNAMEditor)
+	_, e911Editor := acct.(account.E911Editor)
+	_, messagingEditor := acct.(account.MessagingEditor)
+	can := map[plan.Action]struct {
+		ok   bool
+		what string
+	}{
+		plan.UpdateRoute:    {routeEditor && caps.ChangeRoute, "change a route"},
+		plan.DeleteRoute:    {routeEditor && caps.DeleteRoute, "delete a route"},
+		plan.Release:        {releaser && caps.ReleaseNumber, "release a number"},
+		plan.SetAlias:       {numberEditor && caps.Alias, "set an alias"},
+		plan.SetCNAMLookups: {numberEditor && caps.CNAMLookups, "switch CNAM lookups"},
+		plan.CreateCNAM:     {cnamEditor && caps.CNAM, "create a CNAM record"},
+		plan.SetCNAM:        {cnamEditor && caps.CNAM, "set a CNAM"},
+		plan.CreateE911:     {e911Editor && caps.E911, "create an E911 address"},
+		plan.UpdateE911:     {e911Editor && caps.E911, "change an E911 address"},
+		plan.SetE911:        {e911Editor && caps.E911, "set an E911 address"},
+		plan.SetCallback:    {messagingEditor && caps.Messaging, "set messaging callbacks"},
+	}
 	for _, c := range changes {
-		if c.Action != plan.UpdateRoute {
-			continue
-		}
-		if _, ok := acct.(account.RouteEditor); !ok || !caps.ChangeRoute {
+		if w, ok := can[c.Action]; ok && !w.ok {
+			hint := "use --api v2, or leave the field out of the spec"
+			if c.Action == plan.UpdateRoute {
+				hint = "give the route another name in the spec and point the numbers at it"
+			}
 			return &RefusedError{
-				Reason: fmt.Sprintf("the plan changes route %s, and %s cannot change a route", c.Key, cmp.Or(caps.API, "the backend")),
-				Hint:   "give the route another name in the spec and point the numbers at it",
+				Reason: fmt.Sprintf("the plan holds %s %s, and %s cannot %s", c.Action, c.Key, api, w.what),
+				Hint:   hint,
 			}
 		}
 	}
 	return nil
 }
 
-// checkPolicy applies policy.max_purchases, policy.max_updates, policy.max_setup_cost and
+// checkPolicy applies policy.unmanaged (only release releases), policy.max_releases,
+// policy.max_purchases, policy.max_updates, policy.max_setup_cost and
 // policy.max_monthly_cost to
 // the purchases the plan holds, computed from its changes rather than from its summary, since
 // the changes are what runs (checkChanges made sure every purchase has a believable cost).
@@ -89,9 +115,34 @@ func checkPolicy(p *plan.Plan) error {
 		monthly += c.Cost.Monthly
 		setup += c.Cost.Initial
 	}
+	updated, releases := map[string]bool{}, 0
 	for _, c := range p.Changes {
-		if c.Action == plan.SetRoutes && !bought[c.Key] {
+		if c.Action == plan.Release {
+			releases++
+		}
+	}
+	released := map[string]bool{}
+	for _, c := range p.Changes {
+		if c.Action == plan.Release {
+			released[c.Key] = true
+		}
+	}
+	for _, c := range p.Changes {
+		if plan.IsNumberUpdate(c.Action) && !bought[c.Key] && !released[c.Key] && !updated[c.Key] {
+			updated[c.Key] = true
 			updates++
+		}
+	}
+	if releases > 0 && p.Policy.Unmanaged != spec.UnmanagedRelease {
+		return &RefusedError{
+			Reason: fmt.Sprintf("the plan releases %d numbers, and its policy.unmanaged is not release", releases),
+			Hint:   "only a spec with policy.unmanaged: release releases numbers; run plan again",
+		}
+	}
+	if releases > p.Policy.MaxReleases {
+		return &RefusedError{
+			Reason: fmt.Sprintf("the plan releases %d numbers and policy.max_releases (or --max-releases) allows %d", releases, p.Policy.MaxReleases),
+			Hint:   "release fewer numbers at a time (add the others to the spec), or raise policy.max_releases in the spec",
 		}
 	}
 	if max := p.Policy.MaxUpdates; max != nil && updates > *max {
@@ -140,6 +191,13 @@ func checkChanges(changes []plan.Change, caps account.Capabilities) error {
 				}
 			}
 		}
+		has := func(fields ...string) {
+			for _, f := range fields {
+				if _, ok := c.After[f]; !ok {
+					missing = append(missing, f)
+				}
+			}
+		}
 		switch c.Action {
 		case plan.CreateRoute, plan.UpdateRoute:
 			need("type", "value")
@@ -151,7 +209,29 @@ func checkChanges(changes []plan.Change, caps account.Capabilities) error {
 				return err
 			}
 		case plan.SetRoutes:
-			need("primary_route", "failover_route")
+			need("primary_route")
+			if caps.FailoverOptional {
+				has("failover_route")
+			} else {
+				need("failover_route")
+			}
+		case plan.SetAlias:
+			need("alias")
+		case plan.SetCNAMLookups:
+			if v := c.After["cnam_lookups"]; v != "true" && v != "false" {
+				return &RefusedError{Reason: fmt.Sprintf("%s sets cnam_lookups to %q, not true or false", id, v)}
+			}
+		case plan.CreateCNAM, plan.SetCNAM:
+			need("cnam")
+		case plan.CreateE911, plan.UpdateE911:
+			need("first_name", "last_name", "street_number", "street_name", "city", "state", "country", "zip")
+		case plan.SetE911:
+			has("e911")
+		case plan.SetCallback:
+			if c.After["sms_callback"]+c.After["mms_callback"]+c.After["sms_dlr_callback"]+c.After["mms_dlr_callback"] == "" {
+				missing = append(missing, "a callback")
+			}
+		case plan.Release, plan.DeleteRoute:
 		default:
 			return &RefusedError{Reason: fmt.Sprintf("the plan holds an unknown action %q for %s", c.Action, c.Key)}
 		}
@@ -181,7 +261,8 @@ func checkCost(c plan.Change) error {
 
 // CheckFresh re-reads the account and refuses the plan when the account has changed since the
 // plan was computed (its StateDigest differs), so that a saved plan never applies to a state
-// nobody reviewed.
+// nobody reviewed. It reads the whole account, as plan.Fetch does: on a backend whose list of
+// numbers lacks their details, where plan reads only those the spec manages, use Recheck.
 func CheckFresh(ctx context.Context, r account.Reader, p *plan.Plan) error {
 	current, err := plan.Fetch(ctx, r, nil)
 	if err != nil {

@@ -92,7 +92,8 @@ func TestComputeNumberFieldCapabilities(t *testing.T) {
 	}
 }
 
-// A backend without billing methods buys without one, and refuses a spec that sets one.
+// A backend without billing methods buys without one; a spec that sets one gets a warning and
+// the same purchase, so that a v1 spec moves to v2 unchanged.
 func TestComputeBillingMethodsCapability(t *testing.T) {
 	t.Parallel()
 	caps := with(func(c *account.Capabilities) { c.BillingMethods = false })
@@ -102,8 +103,10 @@ func TestComputeBillingMethodsCapability(t *testing.T) {
 		t.Errorf("purchase without billing methods: changes %+v, diagnostics %+v", p.Changes, p.Diagnostics)
 	}
 	p = Compute(desiredSpec(nil, map[string]spec.Number{tnB: {BillingMethod: spec.BillingMetered}}), onAccount(nil, nil), inv, Options{Capabilities: caps})
-	if got := errorsOf(p); len(got) != 1 || got[0] != "number 12065550101 sets billing_method, which fake cannot manage" || len(p.Changes) != 0 {
-		t.Errorf("a billing method on a backend without them: changes %+v, errors %q", p.Changes, got)
+	want := []Diagnostic{{Severity: Warning, Pos: pos(10, 34), Message: "number 12065550101 set billing_method, which fake numbers do not have: it is left out",
+		Hint: "leave billing_method out of the spec (and of defaults) to silence this warning"}}
+	if diff := cmp.Diff(want, p.Diagnostics); diff != "" || len(p.Changes) != 1 || len(p.Changes[0].After) != 0 {
+		t.Errorf("a billing method on a backend without them: changes %+v, diagnostics (-want +got):\n%s", p.Changes, diff)
 	}
 }
 

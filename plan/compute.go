@@ -6,6 +6,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	gocmp "github.com/google/go-cmp/cmp"
@@ -103,11 +104,21 @@ var (
 //     the changes and reported as an error. A new number gets set_routes only when the spec
 //     asks for routes other than sip-reg.
 //   - An owned number whose managed routes differ gets set_routes; a differing billing method is
-//     an error, since no backend can change it.
-//   - A field the backend cannot manage (an alias, CNAM, E911, messaging, an edge strategy, a
-//     billing method) set in the spec is an error that names the backend.
-//   - What the account has and desired does not name is listed in Unmanaged, reported as
-//     policy.unmanaged says, and never deleted.
+//     an error, since no backend can change it. A missing failover route is sip-reg, except on
+//     a backend whose numbers may have none (Capabilities.FailoverOptional).
+//   - An alias, CNAM lookups, a CNAM, an E911 address or callbacks that differ get set_alias,
+//     set_cnam_lookups, set_cnam, set_e911 and set_callback; a CNAM the account has no record
+//     of gets create_cnam first, an E911 address (matched to the account's by its name, the
+//     address's label) create_e911 or update_e911 first. A number whose CNAM record awaits
+//     Flowroute's approval is in progress: no change, a note.
+//   - A field the backend cannot manage (an alias, CNAM, E911, messaging, an edge strategy) set
+//     in the spec is an error that names the field and says to use --api v2; a billing method
+//     on a backend without billing methods is a warning, and is left out.
+//   - What the account has and desired does not name is listed in Unmanaged and reported as
+//     policy.unmanaged says. Only with policy.unmanaged: release, on a backend that can, are
+//     unmanaged numbers released (their E911 address disconnected first) and unmanaged routes
+//     that no number uses deleted; more releases than policy.max_releases (lowered by
+//     opts.Limits) is an error, and then nothing is released.
 //   - Purchases beyond policy.max_purchases, a one-time cost beyond policy.max_setup_cost, a
 //     monthly cost beyond policy.max_monthly_cost, updates of owned numbers beyond
 //     policy.max_updates or beyond policy.max_update_percent of the managed numbers (once at
@@ -115,12 +126,19 @@ var (
 //
 // current is read as is: its empty fields are empty on the account.
 func Compute(desired, current *spec.Spec, inv Inventory, opts Options) *Plan {
+	return compute(desired, StateOf(current), inv, opts, false)
+}
+
+// ComputeState is Compute against a whole State: CNAM records and their approval, the cost
+// of the numbers to release, which numbers were detailed.
+func ComputeState(desired *spec.Spec, current *State, inv Inventory, opts Options) *Plan {
 	return compute(desired, current, inv, opts, false)
 }
 
 // compute is Compute; noInventory says the inventory was not read (the spec buys more than the
 // policy allows), so purchases are only counted.
-func compute(desired, current *spec.Spec, inv Inventory, opts Options, noInventory bool) *Plan {
+func compute(desired *spec.Spec, st *State, inv Inventory, opts Options, noInventory bool) *Plan {
+	current := st.Spec
 	p := &Plan{
 		FormatVersion: FormatVersion,
 		Changes:       []Change{},
@@ -130,9 +148,12 @@ func compute(desired, current *spec.Spec, inv Inventory, opts Options, noInvento
 	// Hashing a large account takes about as long as the diff itself: do both at once.
 	digest := make(chan string, 1)
 	go func() { digest <- Digest(current) }()
-	c := computer{p: p, desired: desired, current: current, inv: inv, caps: opts.Capabilities, limits: opts.Limits, noInventory: noInventory}
+	c := computer{p: p, desired: desired, current: current, st: st, inv: inv, caps: opts.Capabilities, limits: opts.Limits, noInventory: noInventory,
+		updated: map[string]bool{}, cnamsCreated: map[string]bool{}, pendingCNAM: map[string][]string{}}
 	c.routes()
+	c.e911Addresses()
 	c.numbers()
+	c.notes()
 	c.unmanaged()
 	c.policy()
 	p.StateDigest = <-digest
@@ -142,6 +163,7 @@ func compute(desired, current *spec.Spec, inv Inventory, opts Options, noInvento
 	})
 	slices.SortFunc(p.Diagnostics, compareDiagnostics)
 	p.Summary, p.Cost = Totals(p.Changes)
+	p.Releases = ReleasesOf(p.Changes)
 	return p
 }
 
@@ -150,18 +172,43 @@ func compute(desired, current *spec.Spec, inv Inventory, opts Options, noInvento
 func Totals(changes []Change) (Summary, Cost) {
 	var s Summary
 	var total Cost
+	released := map[string]bool{}
+	for _, ch := range changes {
+		if ch.Action == Release {
+			released[ch.Key] = true
+		}
+	}
+	updated := map[string]bool{}
 	for _, ch := range changes {
 		switch ch.Action {
 		case CreateRoute:
 			s.RoutesToCreate++
+		case UpdateRoute:
+			s.RoutesToUpdate++
+		case DeleteRoute:
+			s.RoutesToDelete++
+		case CreateCNAM:
+			s.CNAMsToCreate++
+		case CreateE911:
+			s.E911ToCreate++
+		case UpdateE911:
+			s.E911ToUpdate++
 		case Purchase:
 			s.NumbersToPurchase++
 			if ch.Cost != nil {
 				total.Initial += ch.Cost.Initial
 				total.Monthly += ch.Cost.Monthly
 			}
-		case SetRoutes:
-			s.NumbersToUpdate++
+		case Release:
+			s.NumbersToRelease++
+			if ch.Cost != nil {
+				total.Released += ch.Cost.Monthly
+			}
+		default:
+			if IsNumberUpdate(ch.Action) && !released[ch.Key] && !updated[ch.Key] {
+				updated[ch.Key] = true
+				s.NumbersToUpdate++
+			}
 		}
 	}
 	return s, total
@@ -186,13 +233,19 @@ func effectivePolicy(pol spec.Policy, l Limits) spec.Policy {
 type computer struct {
 	p                *Plan
 	desired, current *spec.Spec
+	st               *State
 	inv              Inventory
 	caps             account.Capabilities
 	limits           Limits
 	noInventory      bool
-	purchases        int          // numbers desired and not owned, whether they can be bought or not
-	monthly, setup   money.Amount // costs of the purchases that can be made
-	managed, updates int          // desired numbers the account owns; those of them set_routes changes
+	purchases        int                 // numbers desired and not owned, whether they can be bought or not
+	monthly, setup   money.Amount        // costs of the purchases that can be made
+	managed, updates int                 // desired numbers the account owns; those of them the plan updates
+	updated          map[string]bool     // owned numbers the plan updates
+	cnamsCreated     map[string]bool     // CNAM values create_cnam is planned for
+	pendingCNAM      map[string][]string // CNAM value awaiting approval -> numbers waiting for it
+	releases         int                 // unmanaged numbers policy.unmanaged: release gives back
+	billingIgnored   []string            // numbers whose billing method the backend has no place for
 }
 
 func (c *computer) add(ch Change) { c.p.Changes = append(c.p.Changes, ch) }
@@ -206,6 +259,11 @@ func (c *computer) diag(sev Severity, key string, pos spec.Pos, hint, format str
 // api names the backend in messages: "v1".
 func (c *computer) api() string { return cmp.Or(c.caps.API, "the backend") }
 
+// useV2 is the hint of a field only v2 manages.
+func (c *computer) useV2(field string) string {
+	return "use --api v2 (v2 manages " + field + "), or leave " + field + " out of the spec (and of defaults)"
+}
+
 func (c *computer) routes() {
 	for name, want := range c.desired.Routes {
 		if name == spec.BuiltinRoute {
@@ -213,7 +271,7 @@ func (c *computer) routes() {
 		}
 		if want.EdgeStrategy != "" && !c.caps.EdgeStrategy {
 			c.diag(Error, name, c.desired.PosOf("routes", name, fieldEdgeStrategy),
-				"leave edge_strategy out of the route",
+				c.useV2(fieldEdgeStrategy),
 				"route %s sets edge_strategy, but %s routes have no edge strategy", name, c.api())
 			want.EdgeStrategy = ""
 		}
@@ -249,21 +307,46 @@ func (c *computer) routes() {
 	}
 }
 
-// unsupported reports each field of want that the backend cannot manage.
-func (c *computer) unsupported(tn string, want spec.Number) {
-	check := func(set, can bool, field string) {
+// Field names of a number's v2 fields and of an E911 address, as the spec spells them.
+const (
+	fieldAlias       = "alias"
+	fieldCNAMLookups = "cnam_lookups"
+	fieldCNAM        = "cnam"
+	fieldE911        = "e911"
+	fieldMessaging   = "messaging"
+)
+
+// unsupported reports each field of want that the backend cannot manage, and returns want
+// without them, so that nothing is planned for them. A billing method on a backend without
+// billing methods is only noted (one warning for all such numbers, in notes): a v1 spec moves
+// to v2 unchanged.
+func (c *computer) unsupported(tn string, want spec.Number) spec.Number {
+	check := func(set, can bool, field string, clear func()) {
 		if set && !can {
-			c.diag(Error, tn, c.desired.PosOf("numbers", tn, field),
-				"leave "+field+" out of the number (and of defaults)",
+			c.diag(Error, tn, c.desired.PosOf("numbers", tn, field), c.useV2(field),
 				"number %s sets %s, which %s cannot manage", tn, field, c.api())
+			clear()
 		}
 	}
-	check(want.BillingMethod != "", c.caps.BillingMethods, fieldBillingMethod)
-	check(want.Alias != "", c.caps.Alias, "alias")
-	check(want.CNAMLookups != nil, c.caps.CNAMLookups, "cnam_lookups")
-	check(want.CNAM != "", c.caps.CNAM, "cnam")
-	check(want.E911 != "", c.caps.E911, "e911")
-	check(want.Messaging != nil, c.caps.Messaging, "messaging")
+	check(want.Alias != "", c.caps.Alias, fieldAlias, func() { want.Alias = "" })
+	check(want.CNAMLookups != nil, c.caps.CNAMLookups, fieldCNAMLookups, func() { want.CNAMLookups = nil })
+	check(want.CNAM != "", c.caps.CNAM, fieldCNAM, func() { want.CNAM = "" })
+	check(want.E911 != "", c.caps.E911, fieldE911, func() { want.E911 = "" })
+	check(want.Messaging != nil, c.caps.Messaging, fieldMessaging, func() { want.Messaging = nil })
+	if want.BillingMethod != "" && !c.caps.BillingMethods {
+		c.billingIgnored = append(c.billingIgnored, tn)
+		want.BillingMethod = ""
+	}
+	return want
+}
+
+// defaultFailover is the failover route of a number that has none set: sip-reg, or none where
+// numbers may have none.
+func (c *computer) defaultFailover() string {
+	if c.caps.FailoverOptional {
+		return ""
+	}
+	return spec.BuiltinRoute
 }
 
 func (c *computer) numbers() {
@@ -271,7 +354,7 @@ func (c *computer) numbers() {
 	allFields := caps.BillingMethods && caps.Alias && caps.CNAMLookups && caps.CNAM && caps.E911 && caps.Messaging
 	for tn, want := range c.desired.Numbers {
 		if !allFields {
-			c.unsupported(tn, want)
+			want = c.unsupported(tn, want)
 		}
 		have, owned := c.current.Numbers[tn]
 		if !owned {
@@ -279,35 +362,223 @@ func (c *computer) numbers() {
 			continue
 		}
 		c.managed++
-		if want == have {
+		if want == have && !c.st.CNAMPending[tn] {
 			continue // fast path: nothing to compare
 		}
-		routesDiffer := false
-		for _, d := range diff(want, have) {
-			switch d.Field {
-			case fieldBillingMethod:
-				if !caps.BillingMethods {
-					continue // reported by unsupported
-				}
-				c.diag(Error, tn, c.desired.PosOf("numbers", tn, fieldBillingMethod),
-					fmt.Sprintf("leave billing_method out of the number (or set it to %s) to keep the current one; to change it, ask Flowroute support or use the Flowroute portal", d.Current),
-					"number %s is billed %s on the account, the spec says %s: %s cannot change a number's billing method",
-					tn, d.Current, d.Desired, c.api())
-			case fieldPrimary, fieldFailover:
-				routesDiffer = true
-			}
+		if want.BillingMethod != "" && want.BillingMethod != have.BillingMethod && caps.BillingMethods {
+			c.diag(Error, tn, c.desired.PosOf("numbers", tn, fieldBillingMethod),
+				fmt.Sprintf("leave billing_method out of the number (or set it to %s) to keep the current one; to change it, ask Flowroute support or use the Flowroute portal", have.BillingMethod),
+				"number %s is billed %s on the account, the spec says %s: %s cannot change a number's billing method",
+				tn, have.BillingMethod, want.BillingMethod, c.api())
 		}
-		if routesDiffer {
-			c.updates++
+		if want.PrimaryRoute != "" && want.PrimaryRoute != have.PrimaryRoute || want.FailoverRoute != "" && want.FailoverRoute != have.FailoverRoute {
+			c.updated[tn] = true
 			c.setRoutes(tn, want, have)
 		}
+		c.fields(tn, want, have, false)
 	}
+}
+
+// fields plans the v2 fields of tn that want manages and have lacks; fresh says tn is being
+// purchased (its changes wait for the purchase and are not counted as updates).
+func (c *computer) fields(tn string, want, have spec.Number, fresh bool) {
+	if want.Alias != "" && want.Alias != have.Alias {
+		c.numberChange(tn, SetAlias, fieldAlias, have.Alias, want.Alias, fresh, "")
+	}
+	if w := want.CNAMLookups; w != nil && (have.CNAMLookups == nil || *have.CNAMLookups != *w) {
+		before := ""
+		if have.CNAMLookups != nil {
+			before = strconv.FormatBool(*have.CNAMLookups)
+		}
+		c.numberChange(tn, SetCNAMLookups, fieldCNAMLookups, before, strconv.FormatBool(*w), fresh, "")
+	}
+	if want.CNAM != "" {
+		c.cnam(tn, want.CNAM, have.CNAM, fresh)
+	}
+	if want.E911 != "" && want.E911 != have.E911 && c.st.E911Labels[want.E911] <= 1 {
+		c.numberChange(tn, SetE911, fieldE911, have.E911, want.E911, fresh, "")
+	}
+	if want.Messaging != nil {
+		c.callbacks(tn, *want.Messaging, have.Messaging, fresh)
+	}
+}
+
+// numberChange plans setting one field of tn.
+func (c *computer) numberChange(tn string, a Action, field, before, after string, fresh bool, note string) {
+	ch := Change{Action: a, Key: tn, Pos: c.desired.PosOf("numbers", tn, field), After: map[string]string{field: after}, Note: note}
+	if !fresh {
+		ch.Before = map[string]string{field: before}
+		c.updated[tn] = true
+	}
+	c.add(ch)
+}
+
+// cnam plans presenting the CNAM want on tn, which presents have. A record awaiting approval
+// is in progress: nothing to do until Flowroute decides, and a note says so. A record with the
+// value that Flowroute rejected is an error. With no record of the value, create_cnam makes
+// one (once for all the numbers that want it) and set_cnam waits for it.
+func (c *computer) cnam(tn, want, have string, fresh bool) {
+	if want == have {
+		if c.st.CNAMPending[tn] {
+			c.pendingCNAM[want] = append(c.pendingCNAM[want], tn)
+		}
+		return
+	}
+	pos := c.desired.PosOf("numbers", tn, fieldCNAM)
+	note := ""
+	rec, ok := c.st.CNAMs[want]
+	switch {
+	case ok && rec.Status == account.CNAMRejected:
+		c.diag(Error, tn, pos,
+			"choose another caller-ID name (Flowroute's rules: docs/flowroute-v2-api.md §6), or leave cnam out of the number",
+			"number %s is to present CNAM %q, and Flowroute rejected that record", tn, want)
+		return
+	case ok && rec.Status == account.CNAMPending:
+		c.pendingCNAM[want] = append(c.pendingCNAM[want], tn)
+		return
+	case !ok:
+		if !c.cnamsCreated[want] {
+			c.cnamsCreated[want] = true
+			c.add(Change{Action: CreateCNAM, Key: want, Pos: pos, After: map[string]string{fieldCNAM: want},
+				Note: "pending until Flowroute approves it; numbers present it only then"})
+		}
+		note = "waits for Flowroute to approve the new record; apply associates it once approved"
+	}
+	c.numberChange(tn, SetCNAM, fieldCNAM, have, want, fresh, note)
+}
+
+// callbackFields pairs each callback's spec name with its value in m.
+func callbackFields(m spec.Messaging) [4][2]string {
+	return [4][2]string{{"sms_callback", m.SMSCallback}, {"mms_callback", m.MMSCallback}, {"sms_dlr_callback", m.SMSDLRCallback}, {"mms_dlr_callback", m.MMSDLRCallback}}
+}
+
+// callbacks plans setting the callbacks of tn that want names and have lacks. Where the
+// server cannot say what a number has, every callback the spec names is set.
+func (c *computer) callbacks(tn string, want spec.Messaging, have *spec.Messaging, fresh bool) {
+	var h spec.Messaging
+	if have != nil {
+		h = *have
+	}
+	unknown := have == nil && c.st.CallbacksUnknown
+	before, after := map[string]string{}, map[string]string{}
+	hs := callbackFields(h)
+	for i, f := range callbackFields(want) {
+		if f[1] != "" && (unknown || f[1] != hs[i][1]) {
+			before[f[0]], after[f[0]] = hs[i][1], f[1]
+		}
+	}
+	if len(after) == 0 {
+		return
+	}
+	ch := Change{Action: SetCallback, Key: tn, Pos: c.desired.PosOf("numbers", tn, fieldMessaging), After: after}
+	if unknown {
+		ch.Note = "the server does not say which callbacks a number has, so they are set on every apply (setting one again changes nothing)"
+	}
+	if !fresh {
+		ch.Before = before
+		c.updated[tn] = true
+	}
+	c.add(ch)
+}
+
+// e911Fields are an address's fields by spec name, in the spec's order.
+func e911Fields(a spec.E911Address) [][2]string {
+	return [][2]string{{"first_name", a.FirstName}, {"last_name", a.LastName}, {"street_number", a.StreetNumber}, {"street_name", a.StreetName},
+		{"address_type", a.AddressType}, {"address_type_number", a.AddressTypeNumber}, {"city", a.City}, {"state", a.State}, {"country", a.Country}, {"zip", a.Zip}}
+}
+
+// e911Map is an address's non-empty fields by spec name.
+func e911Map(a spec.E911Address) map[string]string {
+	m := map[string]string{}
+	for _, f := range e911Fields(a) {
+		if f[1] != "" {
+			m[f[0]] = f[1]
+		}
+	}
+	return m
+}
+
+// E911AddressOf is the address a create_e911 or update_e911 change asks for.
+func E911AddressOf(ch Change) spec.E911Address {
+	a := ch.After
+	return spec.E911Address{FirstName: a["first_name"], LastName: a["last_name"], StreetNumber: a["street_number"], StreetName: a["street_name"],
+		AddressType: a["address_type"], AddressTypeNumber: a["address_type_number"], City: a["city"], State: a["state"], Country: a["country"], Zip: a["zip"]}
+}
+
+// e911Addresses plans the spec's E911 addresses: each is matched to the account's address of
+// the same label; create_e911 when there is none, update_e911 when a field the spec sets
+// differs (letter case aside: the server stores some fields upper-cased).
+func (c *computer) e911Addresses() {
+	if len(c.desired.E911Addresses) == 0 {
+		return
+	}
+	if !c.caps.E911 {
+		c.diag(Error, "", c.desired.PosOf("e911_addresses"), c.useV2("e911_addresses"),
+			"the spec declares e911_addresses, which %s cannot manage", c.api())
+		return
+	}
+	for name, want := range c.desired.E911Addresses {
+		pos := c.desired.PosOf("e911_addresses", name)
+		if n := c.st.E911Labels[name]; n > 1 {
+			c.diag(Error, name, pos,
+				"give the other addresses other labels in the Flowroute portal, or give the entry another name",
+				"the account has %d E911 addresses labelled %q: the spec's entry cannot tell which one it is", n, name)
+			continue
+		}
+		have, ok := c.current.E911Addresses[name]
+		if !ok {
+			c.add(Change{Action: CreateE911, Key: name, Pos: pos, After: e911Map(want)})
+			continue
+		}
+		after := e911Map(have)
+		differs := false
+		hf := e911Fields(have)
+		for i, f := range e911Fields(want) {
+			if f[1] != "" && !strings.EqualFold(f[1], hf[i][1]) {
+				after[f[0]], differs = f[1], true
+			}
+		}
+		if differs {
+			c.add(Change{Action: UpdateE911, Key: name, Pos: pos, Before: e911Map(have), After: after})
+		}
+	}
+}
+
+// notes adds the diagnostics that gather many numbers: CNAM records awaiting approval, billing
+// methods left out.
+func (c *computer) notes() {
+	for _, value := range sortedKeys(c.pendingCNAM) {
+		tns := c.pendingCNAM[value]
+		slices.Sort(tns)
+		c.diag(Note, value, c.desired.PosOf("numbers", tns[0], fieldCNAM),
+			"run plan again once Flowroute has decided; a rejected record is reported then",
+			"CNAM %q awaits Flowroute's approval: %s will present it once it is approved (in progress, not an error)", value, listPhrase(tns, "number"))
+	}
+	if len(c.billingIgnored) > 0 {
+		slices.Sort(c.billingIgnored)
+		c.diag(Warning, "", c.desired.PosOf("numbers", c.billingIgnored[0], fieldBillingMethod),
+			"leave billing_method out of the spec (and of defaults) to silence this warning",
+			"%s set billing_method, which %s numbers do not have: it is left out", listPhrase(c.billingIgnored, "number"), c.api())
+	}
+}
+
+// listPhrase says "number 12065550100", "numbers 12065550100 and 12065550101" or
+// "numbers 12065550100, 12065550101, 12065550102 and 7 more".
+func listPhrase(keys []string, noun string) string {
+	const shown = 3
+	if len(keys) == 1 {
+		return noun + " " + keys[0]
+	}
+	if len(keys) <= shown {
+		return noun + "s " + strings.Join(keys[:len(keys)-1], ", ") + " and " + keys[len(keys)-1]
+	}
+	return fmt.Sprintf("%ss %s and %d more", noun, strings.Join(keys[:shown], ", "), len(keys)-shown)
 }
 
 // believable reports whether a price is one a real number costs: from zero to max.
 func believable(a, max money.Amount) bool { return a >= 0 && a <= max }
 
-// purchase plans buying tn, checked against the inventory, and then its routes.
+// purchase plans buying tn, checked against the inventory, and then its routes and fields.
 func (c *computer) purchase(tn string, want spec.Number) {
 	c.purchases++
 	if c.noInventory {
@@ -346,8 +617,6 @@ func (c *computer) purchase(tn string, want spec.Number) {
 			return
 		}
 		after[fieldBillingMethod] = method
-	} else if method != "" {
-		return // reported by unsupported
 	}
 	c.monthly += avail.MonthlyCost
 	c.setup += avail.SetupCost
@@ -356,10 +625,16 @@ func (c *computer) purchase(tn string, want spec.Number) {
 		After: after,
 		Cost:  &Cost{Initial: avail.SetupCost, Monthly: avail.MonthlyCost},
 	})
-	fresh := spec.Number{BillingMethod: method, PrimaryRoute: spec.BuiltinRoute, FailoverRoute: spec.BuiltinRoute}
-	if len(diff(spec.Number{PrimaryRoute: want.PrimaryRoute, FailoverRoute: want.FailoverRoute}, fresh)) > 0 {
+	fresh := c.fresh(method)
+	if want.PrimaryRoute != "" && want.PrimaryRoute != fresh.PrimaryRoute || want.FailoverRoute != "" && want.FailoverRoute != fresh.FailoverRoute {
 		c.setRoutes(tn, want, fresh)
 	}
+	c.fields(tn, want, fresh, true)
+}
+
+// fresh is what a number has right after its purchase.
+func (c *computer) fresh(billingMethod string) spec.Number {
+	return spec.Number{BillingMethod: billingMethod, PrimaryRoute: spec.BuiltinRoute, FailoverRoute: c.defaultFailover()}
 }
 
 func allowedPhrase(methods []string) string {
@@ -372,41 +647,58 @@ func allowedPhrase(methods []string) string {
 // setRoutes plans setting both routes of tn: v1 sets the two together, so a route the spec does
 // not manage keeps its current value.
 func (c *computer) setRoutes(tn string, want, have spec.Number) {
-	after := func(want, have string) string {
-		return cmp.Or(want, have, spec.BuiltinRoute)
-	}
 	c.add(Change{
 		Action: SetRoutes, Key: tn, Pos: c.desired.PosOf("numbers", tn),
 		Before: map[string]string{fieldPrimary: have.PrimaryRoute, fieldFailover: have.FailoverRoute},
-		After:  map[string]string{fieldPrimary: after(want.PrimaryRoute, have.PrimaryRoute), fieldFailover: after(want.FailoverRoute, have.FailoverRoute)},
+		After: map[string]string{
+			fieldPrimary:  cmp.Or(want.PrimaryRoute, have.PrimaryRoute, spec.BuiltinRoute),
+			fieldFailover: cmp.Or(want.FailoverRoute, have.FailoverRoute, c.defaultFailover()),
+		},
 	})
 }
 
 func (c *computer) unmanaged() {
 	u := &c.p.Unmanaged
+	var numbers, routes []string
 	for name := range c.current.Routes {
 		if _, ok := c.desired.Routes[name]; !ok && name != spec.BuiltinRoute {
-			u.Routes = append(u.Routes, name)
+			routes = append(routes, name)
 		}
 	}
 	for tn := range c.current.Numbers {
 		if _, ok := c.desired.Numbers[tn]; !ok {
-			u.Numbers = append(u.Numbers, tn)
+			numbers = append(numbers, tn)
 		}
 	}
-	slices.Sort(u.Routes)
-	slices.Sort(u.Numbers)
-	if len(u.Routes)+len(u.Numbers) == 0 {
+	slices.Sort(routes)
+	slices.Sort(numbers)
+	if c.desired.Policy.Unmanaged == spec.UnmanagedRelease {
+		numbers, routes = c.release(numbers, routes)
+	}
+	u.Routes, u.Numbers = routes, numbers
+	if len(c.desired.E911Addresses) > 0 {
+		for name := range c.current.E911Addresses {
+			if _, ok := c.desired.E911Addresses[name]; !ok {
+				u.E911Addresses = append(u.E911Addresses, name)
+			}
+		}
+		slices.Sort(u.E911Addresses)
+	}
+	if len(u.Routes)+len(u.Numbers)+len(u.E911Addresses) == 0 {
 		return
 	}
 	pos := c.desired.PosOf("policy", "unmanaged")
-	what := unmanagedPhrase(len(u.Numbers), len(u.Routes))
+	what := unmanagedPhrase(len(u.Numbers), len(u.Routes), len(u.E911Addresses))
 	switch c.desired.Policy.Unmanaged {
 	case spec.UnmanagedIgnore:
 	case spec.UnmanagedError:
 		c.diag(Error, "", pos,
 			"add them to the spec (`flowroute-numbers export` writes the whole account as a spec), or set policy.unmanaged to warn or ignore",
 			"the account has %s that the spec does not name (policy.unmanaged: error)", what)
+	case spec.UnmanagedRelease:
+		c.diag(Warning, "", pos,
+			"they are kept: a route still in use, or an E911 address, is never deleted; add them to the spec to manage them",
+			"the account has %s that the spec does not name and the plan keeps", what)
 	default: // warn, also when a spec built in code leaves the policy empty
 		c.diag(Warning, "", pos,
 			"they are left as they are, never deleted; add them to the spec to manage them, or set policy.unmanaged: ignore",
@@ -414,14 +706,96 @@ func (c *computer) unmanaged() {
 	}
 }
 
-// unmanagedPhrase says "3 numbers and 1 route".
-func unmanagedPhrase(numbers, routes int) string {
+// release plans giving back the unmanaged numbers (policy.unmanaged: release), within
+// policy.max_releases, each one's E911 address disconnected first, and deleting the unmanaged
+// routes no number will use. It returns what stays unmanaged. Beyond the limit it plans no
+// release at all: an error says so.
+func (c *computer) release(numbers, routes []string) ([]string, []string) {
+	pos := c.desired.PosOf("policy", "unmanaged")
+	if len(numbers) > 0 {
+		if !c.caps.ReleaseNumber {
+			c.diag(Error, "", pos, "use --api v2, or set policy.unmanaged to warn",
+				"policy.unmanaged is release, and %s cannot release numbers (%s not in the spec)", c.api(), plural(len(numbers), "number", "numbers"))
+			return numbers, routes
+		}
+		if limit := c.p.Policy.MaxReleases; len(numbers) > limit {
+			c.diag(Error, "", c.desired.PosOf("policy", "max_releases"),
+				"add the numbers to keep to the spec; raise policy.max_releases only if every one of them is to go (a released number may be gone for good)",
+				"the plan would release %s; %s allows %d, so it releases none", plural(len(numbers), "number", "numbers"),
+				limitSource("max_releases", c.limits.MaxReleases, c.desired.Policy.MaxReleases, true), limit)
+			return numbers, routes
+		}
+		for _, tn := range numbers {
+			c.releaseNumber(tn, pos)
+		}
+		c.releases = len(numbers)
+	}
+	if len(routes) == 0 || !c.caps.DeleteRoute {
+		return nil, routes
+	}
+	used := map[string]bool{}
+	for tn, want := range c.desired.Numbers {
+		have, owned := c.current.Numbers[tn]
+		if !owned {
+			have = c.fresh("")
+		} else if c.st.Undetailed[tn] {
+			c.diag(Warning, "", pos, "plan again with a backend that reads every number's routes",
+				"the routes of number %s were not read, so no unmanaged route is deleted", tn)
+			return nil, routes
+		}
+		used[cmp.Or(want.PrimaryRoute, have.PrimaryRoute)] = true
+		used[cmp.Or(want.FailoverRoute, have.FailoverRoute)] = true
+	}
+	var kept []string
+	for _, name := range routes {
+		if used[name] {
+			kept = append(kept, name)
+			continue
+		}
+		r := c.current.Routes[name]
+		c.add(Change{Action: DeleteRoute, Key: name, Pos: pos, Before: map[string]string{fieldType: r.Type, fieldValue: r.Value}, After: map[string]string{}})
+	}
+	return nil, kept
+}
+
+// releaseNumber plans the release of tn, its E911 address disconnected first.
+func (c *computer) releaseNumber(tn string, pos spec.Pos) {
+	have := c.current.Numbers[tn]
+	before := map[string]string{}
+	for _, f := range [][2]string{{fieldPrimary, have.PrimaryRoute}, {fieldFailover, have.FailoverRoute}, {fieldAlias, have.Alias}, {fieldCNAM, have.CNAM}, {fieldE911, have.E911}} {
+		if f[1] != "" {
+			before[f[0]] = f[1]
+		}
+	}
+	ch := Change{Action: Release, Key: tn, Pos: pos, Before: before, After: map[string]string{}}
+	if m, ok := c.st.MonthlyCost[tn]; ok {
+		ch.Cost = &Cost{Monthly: m}
+	}
+	switch {
+	case have.E911 != "":
+		c.add(Change{Action: SetE911, Key: tn, Pos: pos, Before: map[string]string{fieldE911: have.E911}, After: map[string]string{fieldE911: ""},
+			Note: "disconnected before the number is released"})
+		ch.Note = "its E911 address " + have.E911 + " is disconnected first"
+	case c.st.Undetailed[tn]:
+		ch.Note = "its details were not read: apply refuses the release if it has an E911 address"
+	}
+	c.add(ch)
+}
+
+// unmanagedPhrase says "3 numbers and 1 route" (and "2 E911 addresses").
+func unmanagedPhrase(numbers, routes, e911s int) string {
 	var parts []string
 	if numbers > 0 {
 		parts = append(parts, plural(numbers, "number", "numbers"))
 	}
 	if routes > 0 {
 		parts = append(parts, plural(routes, "route", "routes"))
+	}
+	if e911s > 0 {
+		parts = append(parts, plural(e911s, "E911 address", "E911 addresses"))
+	}
+	if len(parts) == 3 {
+		return parts[0] + ", " + parts[1] + " and " + parts[2]
 	}
 	return strings.Join(parts, " and ")
 }
@@ -445,6 +819,7 @@ func limitSource(field string, ceiling *int, specValue int, specSet bool) string
 func (c *computer) policy() {
 	pol := c.p.Policy // the spec's, lowered by the limits
 	spol := c.desired.Policy
+	c.updates = len(c.updated)
 	if c.purchases > pol.MaxPurchases {
 		c.diag(Error, "", c.desired.PosOf("policy", "max_purchases"),
 			"raise policy.max_purchases, or buy the numbers in smaller steps",
@@ -480,18 +855,15 @@ func (c *computer) policy() {
 	}
 }
 
+// applyOrder is the order of the actions in a plan: the order apply starts them in.
+var applyOrder = []Action{CreateRoute, UpdateRoute, CreateCNAM, CreateE911, UpdateE911, Purchase,
+	SetRoutes, SetAlias, SetCNAMLookups, SetCNAM, SetE911, SetCallback, Release, DeleteRoute}
+
 func actionOrder(a Action) int {
-	switch a {
-	case CreateRoute:
-		return 1
-	case UpdateRoute:
-		return 2
-	case Purchase:
-		return 3
-	case SetRoutes:
-		return 4
+	if i := slices.Index(applyOrder, a); i >= 0 {
+		return i
 	}
-	return 5
+	return len(applyOrder)
 }
 
 // compareDiagnostics orders diagnostics by place in the spec, then by object and message, so

@@ -17,7 +17,9 @@ const digestPrefix = "sha256:"
 //
 // It hashes a canonical encoding of every route and every number, each sorted by key, one per
 // line with its fields separated by tabs (no field can hold a tab or a newline that matters:
-// %q quotes them). Positions, defaults and policy are not part of an account state.
+// %q quotes them). The v2 fields of a route, a number and the E911 addresses are records of
+// their own, written only when set, so that a v1 state hashes as it always has. Positions,
+// defaults and policy are not part of an account state.
 func Digest(current *spec.Spec) string {
 	h := sha256.New()
 	line := make([]byte, 0, 128)
@@ -35,10 +37,27 @@ func Digest(current *spec.Spec) string {
 	for _, name := range sortedKeys(current.Routes) {
 		r := current.Routes[name]
 		record("route", name, r.Type, r.Value)
+		if r.EdgeStrategy != "" {
+			record("edge", name, r.EdgeStrategy)
+		}
 	}
 	for _, tn := range sortedKeys(current.Numbers) {
 		n := current.Numbers[tn]
 		record("number", tn, n.BillingMethod, n.PrimaryRoute, n.FailoverRoute)
+		if n.Alias != "" || n.CNAMLookups != nil || n.CNAM != "" || n.E911 != "" || n.Messaging != nil {
+			lookups, m := "", spec.Messaging{}
+			if n.CNAMLookups != nil {
+				lookups = strconv.FormatBool(*n.CNAMLookups)
+			}
+			if n.Messaging != nil {
+				m = *n.Messaging
+			}
+			record("v2", tn, n.Alias, lookups, n.CNAM, n.E911, m.SMSCallback, m.MMSCallback, m.SMSDLRCallback, m.MMSDLRCallback)
+		}
+	}
+	for _, name := range sortedKeys(current.E911Addresses) {
+		a := current.E911Addresses[name]
+		record("e911", name, a.FirstName, a.LastName, a.StreetNumber, a.StreetName, a.AddressType, a.AddressTypeNumber, a.City, a.State, a.Country, a.Zip)
 	}
 	return digestPrefix + hex.EncodeToString(h.Sum(nil))
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
@@ -25,20 +27,102 @@ type Inventory map[string]account.Offer
 // from several goroutines, never at the same time.
 type Progress = account.Progress
 
-// Fetch reads every route and number of the account into a spec.Spec (no positions; the
-// built-in sip-reg route left out). Routes and numbers are read at the same time. On a backend
-// whose list of numbers lacks their routes (Capabilities().ListHasRoutes false) every number's
-// details are read too.
-func Fetch(ctx context.Context, r account.Reader, progress Progress) (*spec.Spec, error) {
-	return fetch(ctx, r, progress, nil)
+// State is an account as plan compares it with a spec: the embedded spec.Spec holds its
+// routes, its numbers with their fields in the spec's terms (a number's E911 is the name of its
+// address, its CNAM the name it presents, its Messaging the callbacks read) and its E911
+// addresses by name (their label); the other fields hold what a spec has no place for.
+type State struct {
+	*spec.Spec
+	// CNAMs are the account's CNAM records by value; of several with one value, the approved
+	// one, else a pending one, else a rejected one.
+	CNAMs map[string]account.CNAM
+	// CNAMPending holds the numbers whose associated CNAM record awaits approval.
+	CNAMPending map[string]bool
+	// MonthlyCost holds what numbers cost a month, where the backend said.
+	MonthlyCost map[string]money.Amount
+	// Undetailed holds the numbers whose details (routes, CNAM, E911) were not read; nil
+	// when every number's were.
+	Undetailed map[string]bool
+	// E911Labels counts the account's addresses by label: a label on more than one address
+	// cannot be matched to a spec entry.
+	E911Labels map[string]int
+	// E911IDs gives each address name's id.
+	E911IDs map[string]string
+	// CallbacksUnknown reports that the server cannot say which callbacks numbers have.
+	CallbacksUnknown bool
 }
 
-// fetch is Fetch reading the details of the numbers wanted names only (all when wanted is
-// nil): plan needs the details of the numbers the spec manages, and no others.
-func fetch(ctx context.Context, r account.Reader, progress Progress, wanted map[string]spec.Number) (*spec.Spec, error) {
+// StateOf is a State holding s and nothing else: a spec-shaped state, every number detailed.
+func StateOf(s *spec.Spec) *State { return &State{Spec: s} }
+
+// Fetch reads every route and number of the account into a spec.Spec (no positions; the
+// built-in sip-reg route left out), with every number's details on a backend whose list lacks
+// them, and the E911 addresses (by label) where the backend has them: the whole account, as
+// export writes it. Messaging callbacks are read too where the backend can (a request per
+// callback per number).
+func Fetch(ctx context.Context, r account.Reader, progress Progress) (*spec.Spec, error) {
+	st, err := fetch(ctx, r, progress, reads{allDetails: true, callbacksOfAll: true})
+	if err != nil {
+		return nil, err
+	}
+	return st.Spec, nil
+}
+
+// reads says what fetch reads beyond the lists: the details of the numbers in details (of
+// every number with allDetails), the callbacks of those in callbacks (of every number with
+// callbacksOfAll).
+type reads struct {
+	details        map[string]bool
+	allDetails     bool
+	callbacks      map[string]bool
+	callbacksOfAll bool
+}
+
+// readsFor is what plan must read for desired on a backend with caps: the details of the
+// numbers whose routes, CNAM or E911 the spec manages (every desired number when unmanaged
+// routes may be deleted, to know which routes stay in use), and the callbacks of those whose
+// callbacks it manages. Aliases and CNAM lookups are in the list.
+func readsFor(desired *spec.Spec, caps account.Capabilities) reads {
+	rd := reads{details: map[string]bool{}, callbacks: map[string]bool{}}
+	releasing := desired.Policy.Unmanaged == spec.UnmanagedRelease && caps.DeleteRoute
+	for tn, n := range desired.Numbers {
+		if releasing || n.PrimaryRoute != "" || n.FailoverRoute != "" || n.CNAM != "" || n.E911 != "" {
+			rd.details[tn] = true
+		}
+		if n.Messaging != nil && caps.Messaging {
+			rd.callbacks[tn] = true
+		}
+	}
+	return rd
+}
+
+// fetched is what fetch read, before it becomes a State.
+type fetched struct {
+	caps      account.Capabilities
+	routes    []account.Route
+	numbers   []account.Number
+	details   map[string]account.Number
+	e911s     []account.E911Address
+	cnams     []account.CNAM
+	callbacks map[string]spec.Messaging
+	noCBs     bool // the server cannot read callbacks
+}
+
+// fetch reads the account: routes, numbers, E911 addresses and CNAM records at the same time,
+// and, on a backend whose list of numbers lacks their details, the details rd asks for, in
+// bulk where the backend can, concurrently with the list (numbers the account does not own
+// are left out); then the callbacks rd asks for.
+func fetch(ctx context.Context, r account.Reader, progress Progress, rd reads) (*State, error) {
+	f, err := fetchRaw(ctx, r, progress, rd)
+	if err != nil {
+		return nil, err
+	}
+	return f.state(), nil
+}
+
+func fetchRaw(ctx context.Context, r account.Reader, progress Progress, rd reads) (*fetched, error) {
+	f := &fetched{caps: r.Capabilities(), details: map[string]account.Number{}, callbacks: map[string]spec.Messaging{}}
 	var (
-		routes  []account.Route
-		numbers []account.Number
 		mu      sync.Mutex
 		reports int
 	)
@@ -50,102 +134,245 @@ func fetch(ctx context.Context, r account.Reader, progress Progress, wanted map[
 			progress(pages, n)
 		}
 	}
+	needDetails := !f.caps.ListHasRoutes
+	listed := make(chan struct{}) // closed when the numbers are listed
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		var err error
-		if routes, err = r.Routes(gctx); err != nil {
+		if f.routes, err = r.Routes(gctx); err != nil {
 			return fmt.Errorf("reading the routes: %w", err)
+		}
+		if !needDetails {
+			return nil
+		}
+		// The routes first: the details name routes, which the backend resolves from them.
+		var tns []string
+		if rd.allDetails {
+			select {
+			case <-listed:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			for _, n := range f.numbers {
+				if !n.Detailed {
+					tns = append(tns, n.TN)
+				}
+			}
+		} else {
+			tns = sortedKeys(rd.details)
+		}
+		got, err := details(gctx, r, tns)
+		if err != nil {
+			return err
+		}
+		for _, n := range got {
+			f.details[n.TN] = n
 		}
 		return nil
 	})
 	g.Go(func() error {
+		defer close(listed)
 		var err error
-		if numbers, err = r.Numbers(gctx, report); err != nil {
+		if f.numbers, err = r.Numbers(gctx, report); err != nil {
 			return fmt.Errorf("reading the numbers: %w", err)
 		}
 		mu.Lock()
 		silent := reports == 0
 		mu.Unlock()
 		if silent { // a backend that does not report pages: once, when every number is read
-			report(0, len(numbers))
+			report(0, len(f.numbers))
 		}
 		return nil
 	})
+	if e, ok := r.(account.E911Editor); ok && f.caps.E911 {
+		g.Go(func() error {
+			var err error
+			if f.e911s, err = e.E911Addresses(gctx); err != nil {
+				return fmt.Errorf("reading the E911 addresses: %w", err)
+			}
+			return nil
+		})
+	}
+	if c, ok := r.(account.CNAMEditor); ok && f.caps.CNAM {
+		g.Go(func() error {
+			var err error
+			if f.cnams, err = c.CNAMs(gctx); err != nil {
+				return fmt.Errorf("reading the CNAM records: %w", err)
+			}
+			return nil
+		})
+	}
+	if cr, ok := r.(account.CallbackReader); ok && f.caps.Messaging && (rd.callbacksOfAll || len(rd.callbacks) > 0) {
+		g.Go(func() error {
+			var tns []string
+			if rd.callbacksOfAll {
+				select {
+				case <-listed:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				for _, n := range f.numbers {
+					tns = append(tns, n.TN)
+				}
+			} else {
+				tns = sortedKeys(rd.callbacks)
+			}
+			return f.readCallbacks(gctx, cr, tns)
+		})
+	} else if f.caps.Messaging && (rd.callbacksOfAll || len(rd.callbacks) > 0) {
+		f.noCBs = true
+	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	if !r.Capabilities().ListHasRoutes {
-		if err := details(ctx, r, numbers, wanted); err != nil {
-			return nil, err
-		}
-	}
-	return stateOf(routes, numbers), nil
+	return f, nil
 }
 
-// details fills in, in place, the numbers whose details the list left out, of those wanted
-// names (all when wanted is nil): in one call per batch where the backend reads many at once,
-// one call per number otherwise.
-func details(ctx context.Context, r account.Reader, numbers []account.Number, wanted map[string]spec.Number) error {
-	var todo []int
-	for i, n := range numbers {
-		if _, ok := wanted[n.TN]; !n.Detailed && (wanted == nil || ok) {
-			todo = append(todo, i)
-		}
-	}
-	if len(todo) == 0 {
-		return nil
-	}
-	if d, ok := r.(account.Detailer); ok && r.Capabilities().BulkDetails {
-		tns := make([]string, len(todo))
-		for j, i := range todo {
-			tns[j] = numbers[i].TN
-		}
-		got, err := d.Details(ctx, tns)
-		if err != nil {
-			return fmt.Errorf("reading the numbers' details: %w", err)
-		}
-		byTN := make(map[string]account.Number, len(got))
-		for _, n := range got {
-			byTN[n.TN] = n
-		}
-		for _, i := range todo {
-			if n, ok := byTN[numbers[i].TN]; ok {
-				numbers[i] = n
-			}
-		}
-		return nil
-	}
+// readCallbacks reads the callbacks of tns, lookupParallelism at a time. A server that cannot
+// read them leaves them unknown.
+func (f *fetched) readCallbacks(ctx context.Context, cr account.CallbackReader, tns []string) error {
+	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(lookupParallelism)
-	for _, i := range todo {
+	for _, tn := range tns {
 		g.Go(func() error {
-			n, err := r.Number(gctx, numbers[i].TN)
-			if err != nil {
-				return fmt.Errorf("reading number %s: %w", numbers[i].TN, err)
+			m, err := cr.Callbacks(gctx, tn)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.Is(err, account.ErrNotSupported):
+				f.noCBs = true
+			case errors.Is(err, account.ErrNotFound):
+			case err != nil:
+				return fmt.Errorf("reading the callbacks of %s: %w", tn, err)
+			default:
+				f.callbacks[tn] = m
 			}
-			numbers[i] = *n
 			return nil
 		})
 	}
 	return g.Wait()
 }
 
-// stateOf puts what the account holds into the spec's types.
-func stateOf(routes []account.Route, numbers []account.Number) *spec.Spec {
-	s := &spec.Spec{
-		Routes:  make(map[string]spec.Route, len(routes)),
-		Numbers: make(map[string]spec.Number, len(numbers)),
+// details reads the details of tns: in one call per batch where the backend reads many at
+// once, one call per number otherwise, lookupParallelism at a time. Numbers the account does
+// not own are left out.
+func details(ctx context.Context, r account.Reader, tns []string) ([]account.Number, error) {
+	if len(tns) == 0 {
+		return nil, nil
 	}
-	for _, r := range routes {
+	if d, ok := r.(account.Detailer); ok && r.Capabilities().BulkDetails {
+		got, err := d.Details(ctx, tns)
+		if err != nil {
+			return nil, fmt.Errorf("reading the numbers' details: %w", err)
+		}
+		return got, nil
+	}
+	out := make([]*account.Number, len(tns))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(lookupParallelism)
+	for i, tn := range tns {
+		g.Go(func() error {
+			n, err := r.Number(gctx, tn)
+			switch {
+			case errors.Is(err, account.ErrNotFound):
+				return nil
+			case err != nil:
+				return fmt.Errorf("reading number %s: %w", tn, err)
+			}
+			out[i] = n
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var got []account.Number
+	for _, n := range out {
+		if n != nil {
+			got = append(got, *n)
+		}
+	}
+	return got, nil
+}
+
+// state puts what fetch read into a State: the list says which numbers the account owns, and
+// their details, where read, fill them in.
+func (f *fetched) state() *State {
+	s := &spec.Spec{
+		Routes:  make(map[string]spec.Route, len(f.routes)),
+		Numbers: make(map[string]spec.Number, len(f.numbers)),
+	}
+	st := &State{Spec: s, CNAMPending: map[string]bool{}, MonthlyCost: map[string]money.Amount{}, CallbacksUnknown: f.noCBs}
+	for _, r := range f.routes {
 		if r.Name == spec.BuiltinRoute {
 			continue
 		}
 		s.Routes[r.Name] = r.Route
 	}
-	for _, n := range numbers {
+	byID := map[string]string{}
+	if f.caps.E911 {
+		s.E911Addresses = map[string]spec.E911Address{}
+		st.E911Labels, st.E911IDs = map[string]int{}, map[string]string{}
+		as := slices.Clone(f.e911s)
+		slices.SortFunc(as, func(a, b account.E911Address) int { return cmp.Compare(a.ID, b.ID) })
+		for _, a := range as {
+			byID[a.ID] = a.Name
+			st.E911Labels[a.Name]++
+			if _, dup := s.E911Addresses[a.Name]; !dup {
+				s.E911Addresses[a.Name] = a.E911Address
+				st.E911IDs[a.Name] = a.ID
+			}
+		}
+	}
+	if f.caps.CNAM {
+		st.CNAMs = map[string]account.CNAM{}
+		for _, c := range f.cnams {
+			if have, ok := st.CNAMs[c.Value]; !ok || cnamRank(c.Status) < cnamRank(have.Status) || cnamRank(c.Status) == cnamRank(have.Status) && c.ID < have.ID {
+				st.CNAMs[c.Value] = c
+			}
+		}
+	}
+	for _, n := range f.numbers {
+		if d, ok := f.details[n.TN]; ok {
+			n = d
+		}
+		if !n.Detailed && !f.caps.ListHasRoutes {
+			if st.Undetailed == nil {
+				st.Undetailed = map[string]bool{}
+			}
+			st.Undetailed[n.TN] = true
+		}
+		if n.E911ID != "" {
+			name, ok := byID[n.E911ID]
+			if !ok {
+				name = "(address " + n.E911ID + ")" // not in the list: never a spec name
+			}
+			n.E911 = name
+		}
+		if m, ok := f.callbacks[n.TN]; ok {
+			n.Messaging = &m
+		}
+		if n.CNAMPending {
+			st.CNAMPending[n.TN] = true
+		}
+		if n.MonthlyCost != nil {
+			st.MonthlyCost[n.TN] = *n.MonthlyCost
+		}
 		s.Numbers[n.TN] = n.Number
 	}
-	return s
+	return st
+}
+
+// cnamRank orders the states of CNAM records with one value: the approved one is used first.
+func cnamRank(s account.CNAMStatus) int {
+	switch s {
+	case account.CNAMApproved:
+		return 0
+	case account.CNAMPending:
+		return 1
+	}
+	return 2
 }
 
 // wantedPurchases returns the numbers desired names and current lacks, sorted.
@@ -220,20 +447,50 @@ func (e *LookupError) Unwrap() error { return e.Err }
 // Make fetches the account and the inventory and computes the plan. It returns the current
 // state too, for callers that need it (export, verification). A spec that buys more numbers
 // than its policy allows is refused before any inventory lookup: looking up a thousand
-// numbers only to refuse them costs minutes.
+// numbers only to refuse them costs minutes. On a backend whose list of numbers lacks their
+// details, only the details the spec needs are read (see readsFor), and, under
+// policy.unmanaged: release, those of the numbers to release once they are within the limit.
 func Make(ctx context.Context, r account.Reader, desired *spec.Spec, opts Options) (*Plan, *spec.Spec, error) {
-	opts.Capabilities = r.Capabilities()
-	current, err := fetch(ctx, r, opts.Progress, desired.Numbers)
+	p, st, err := MakeState(ctx, r, desired, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	wanted := wantedPurchases(desired, current)
-	if len(wanted) > effectivePolicy(desired.Policy, opts.Limits).MaxPurchases {
+	return p, st.Spec, nil
+}
+
+// MakeState is Make returning the whole State it planned against.
+func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts Options) (*Plan, *State, error) {
+	opts.Capabilities = r.Capabilities()
+	f, err := fetchRaw(ctx, r, opts.Progress, readsFor(desired, opts.Capabilities))
+	if err != nil {
+		return nil, nil, err
+	}
+	pol := effectivePolicy(desired.Policy, opts.Limits)
+	if caps := opts.Capabilities; pol.Unmanaged == spec.UnmanagedRelease && caps.ReleaseNumber && !caps.ListHasRoutes {
+		var release []string
+		for _, n := range f.numbers {
+			if _, ok := desired.Numbers[n.TN]; !ok {
+				release = append(release, n.TN)
+			}
+		}
+		if len(release) > 0 && len(release) <= pol.MaxReleases {
+			got, err := details(ctx, r, release)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, n := range got {
+				f.details[n.TN] = n
+			}
+		}
+	}
+	current := f.state()
+	wanted := wantedPurchases(desired, current.Spec)
+	if len(wanted) > pol.MaxPurchases {
 		return compute(desired, current, nil, opts, true), current, nil
 	}
 	inv, err := fetchInventory(ctx, r, wanted)
 	if err != nil {
 		return nil, nil, err
 	}
-	return Compute(desired, current, inv, opts), current, nil
+	return ComputeState(desired, current, inv, opts), current, nil
 }

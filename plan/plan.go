@@ -37,37 +37,77 @@ type Limits struct {
 // Action is what a Change does. The zero value is a no-op and never appears in a Plan.
 type Action string
 
-// The actions, in the order apply runs them.
+// The actions. A plan holds them in the order apply starts them (see Plan): the objects
+// numbers refer to first, then purchases, then the numbers' fields, then releases and route
+// deletions, last.
 const (
 	NoOp        Action = ""
 	CreateRoute Action = "create_route"
-	Purchase    Action = "purchase"
-	SetRoutes   Action = "set_routes"
 	// UpdateRoute changes a route's managed fields in place; only on a backend with
 	// account.Capabilities.ChangeRoute.
 	UpdateRoute Action = "update_route"
+	// CreateCNAM creates a caller-ID name record (Key: the name). Flowroute approves it
+	// later; until then no number can present it.
+	CreateCNAM Action = "create_cnam"
+	// CreateE911 and UpdateE911 create or change an emergency address (Key: its name in
+	// e911_addresses, the address's label on the account).
+	CreateE911 Action = "create_e911"
+	UpdateE911 Action = "update_e911"
+	Purchase   Action = "purchase"
+	SetRoutes  Action = "set_routes"
+	// SetAlias, SetCNAMLookups, SetCNAM, SetE911 and SetCallback set one field of a number
+	// (SetCallback: the messaging callbacks that differ). SetE911 with an empty "e911"
+	// disconnects the number's address, before its release.
+	SetAlias       Action = "set_alias"
+	SetCNAMLookups Action = "set_cnam_lookups"
+	SetCNAM        Action = "set_cnam"
+	SetE911        Action = "set_e911"
+	SetCallback    Action = "set_callback"
+	// Release gives a number back to Flowroute; only with policy.unmanaged: release, up to
+	// policy.max_releases. A released number may be gone for good.
+	Release Action = "release"
+	// DeleteRoute deletes an unmanaged route no number uses, under the same opt-in.
+	DeleteRoute Action = "delete_route"
 )
+
+// numberActions are the actions that change a field of a number the account owns (or will).
+var numberActions = map[Action]bool{SetRoutes: true, SetAlias: true, SetCNAMLookups: true, SetCNAM: true, SetE911: true, SetCallback: true}
+
+// IsNumberUpdate reports whether a changes a field of a number (set_routes, set_alias, ...).
+func IsNumberUpdate(a Action) bool { return numberActions[a] }
 
 // Change is one action on one object.
 //
 // Before and After hold the object's managed fields by their spec names ("type", "value",
-// "billing_method", "primary_route", "failover_route", "edge_strategy"). Before is nil for
-// create_route and purchase. For update_route, Before and After hold the route's type and value
-// (and edge strategy when managed), a field the spec does not manage keeping its current value. For set_routes, After always holds both primary_route and failover_route, because
-// v1 sets the two together; a field the spec does not manage keeps its current value.
+// "billing_method", "primary_route", "failover_route", "edge_strategy", "alias",
+// "cnam_lookups" ("true"/"false"), "cnam", "e911", "sms_callback", ..., and an E911 address's
+// "first_name", ...). Before is nil for create_route, create_cnam, create_e911 and purchase.
+// For update_route, Before and After hold the route's type and value (and edge strategy when
+// managed), a field the spec does not manage keeping its current value. For set_routes, After
+// always holds both primary_route and failover_route, because v1 sets the two together; a
+// field the spec does not manage keeps its current value (failover_route may be "" where
+// numbers can have none). set_callback holds only the callbacks that change. A release has
+// Before only (what the number had) and an empty After.
 type Change struct {
 	Action Action            `json:"action"`
-	Key    string            `json:"key"` // route name or number
+	Key    string            `json:"key"` // route name, number, CNAM value or E911 address name
 	Before map[string]string `json:"before,omitempty"`
 	After  map[string]string `json:"after"`
-	Cost   *Cost             `json:"cost,omitempty"` // purchase only
-	Pos    spec.Pos          `json:"pos,omitzero"`   // where the spec declares the object
+	// Cost is what a purchase costs, or, for a release, the monthly cost it stops (nil when
+	// the backend does not say).
+	Cost *Cost    `json:"cost,omitempty"`
+	Pos  spec.Pos `json:"pos,omitzero"` // where the spec declares the object
+	// Note says what a reviewer should know about the change ("pending until Flowroute
+	// approves it"). It is not part of what apply compares.
+	Note string `json:"note,omitempty"`
 }
 
-// Cost is what a purchase costs, from the inventory at plan time.
+// Cost is what a purchase costs, from the inventory at plan time. For a plan's totals,
+// Released is the monthly cost its releases stop (those whose cost is known).
 type Cost struct {
-	Initial money.Amount `json:"initial"`
-	Monthly money.Amount `json:"monthly"`
+	Initial  money.Amount `json:"initial"`
+	Monthly  money.Amount `json:"monthly"`
+	Released money.Amount `json:"released_monthly,omitzero"`
 }
 
 // Severity of a Diagnostic.
@@ -76,6 +116,8 @@ type Severity string
 const (
 	Error   Severity = "error"
 	Warning Severity = "warning"
+	// Note is information, such as a CNAM record awaiting approval; never a problem.
+	Note Severity = "note"
 )
 
 // Diagnostic is a problem found while planning. Any error makes the plan unappliable.
@@ -87,32 +129,83 @@ type Diagnostic struct {
 	Hint     string   `json:"hint,omitempty"` // what the user can do instead
 }
 
-// Unmanaged lists what the account has and the spec does not name. It is never deleted.
+// Unmanaged lists what the account has and the spec does not name, and the plan leaves as it
+// is. (What policy.unmanaged: release gives back is in the plan's release changes instead.)
+// E911 addresses are listed only when the spec declares e911_addresses.
 type Unmanaged struct {
-	Routes  []string `json:"routes,omitempty"`
-	Numbers []string `json:"numbers,omitempty"`
+	Routes        []string `json:"routes,omitempty"`
+	Numbers       []string `json:"numbers,omitempty"`
+	E911Addresses []string `json:"e911_addresses,omitempty"`
 }
 
-// Summary counts the changes by kind.
+// Summary counts the changes by kind. NumbersToUpdate counts numbers (purchased ones
+// included) with at least one update action, not the actions.
 type Summary struct {
 	RoutesToCreate    int `json:"routes_to_create"`
 	NumbersToPurchase int `json:"numbers_to_purchase"`
 	NumbersToUpdate   int `json:"numbers_to_update"`
+	RoutesToUpdate    int `json:"routes_to_update,omitempty"`
+	CNAMsToCreate     int `json:"cnams_to_create,omitempty"`
+	E911ToCreate      int `json:"e911_to_create,omitempty"`
+	E911ToUpdate      int `json:"e911_to_update,omitempty"`
+	NumbersToRelease  int `json:"numbers_to_release,omitempty"`
+	RoutesToDelete    int `json:"routes_to_delete,omitempty"`
+}
+
+// ReleaseWarning is the line every renderer shows beside a plan's releases.
+const ReleaseWarning = "A released number may be gone for good: Flowroute returns it to the inventory, and anyone may buy it."
+
+// Releases is what a plan gives back, shown first by every renderer: the numbers released,
+// the routes deleted, the monthly cost the releases stop, and ReleaseWarning.
+type Releases struct {
+	Numbers []string     `json:"numbers,omitempty"`
+	Routes  []string     `json:"routes,omitempty"`
+	Monthly money.Amount `json:"monthly"`
+	// UnknownCost counts the released numbers whose monthly cost the backend did not say.
+	UnknownCost int    `json:"unknown_cost,omitempty"`
+	Warning     string `json:"warning"`
+}
+
+// ReleasesOf gathers the releases and route deletions of changes; nil when there are none.
+func ReleasesOf(changes []Change) *Releases {
+	var r Releases
+	for _, ch := range changes {
+		switch ch.Action {
+		case Release:
+			r.Numbers = append(r.Numbers, ch.Key)
+			if ch.Cost != nil {
+				r.Monthly += ch.Cost.Monthly
+			} else {
+				r.UnknownCost++
+			}
+		case DeleteRoute:
+			r.Routes = append(r.Routes, ch.Key)
+		}
+	}
+	if len(r.Numbers)+len(r.Routes) == 0 {
+		return nil
+	}
+	r.Warning = ReleaseWarning
+	return &r
 }
 
 // Plan is the difference between a desired spec and the account, as data.
 //
-// Rules it guarantees: Changes are in apply order (every create_route and update_route, then
-// every purchase, then every set_routes), sorted by Key within each action; the same inputs give the same
-// bytes; StateDigest identifies the account state the plan was computed from, so a saved plan
+// Rules it guarantees: Changes are in apply order (create_route, update_route, create_cnam,
+// create_e911, update_e911, purchase, set_routes, set_alias, set_cnam_lookups, set_cnam,
+// set_e911, set_callback, release, delete_route), sorted by Key within each action; the same
+// inputs give the same bytes; StateDigest identifies the account state the plan was computed from, so a saved plan
 // can be refused when the account has changed since.
 type Plan struct {
-	FormatVersion int          `json:"format_version"`
-	Changes       []Change     `json:"changes"`
-	Diagnostics   []Diagnostic `json:"diagnostics"`
-	Unmanaged     Unmanaged    `json:"unmanaged"`
-	Cost          Cost         `json:"cost"` // totals of the purchases: one-time and monthly
-	Summary       Summary      `json:"summary"`
+	FormatVersion int `json:"format_version"`
+	// Releases, first so that nobody misses them, gathers the release changes (computed
+	// from Changes by ReleasesOf; never read from a file).
+	Releases    *Releases    `json:"releases,omitempty"`
+	Changes     []Change     `json:"changes"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+	Unmanaged   Unmanaged    `json:"unmanaged"`
+	Cost        Cost         `json:"cost"` // totals of the purchases: one-time and monthly
+	Summary     Summary      `json:"summary"`
 	// Policy is the spec's policy lowered by Options.Limits: the limits apply checks again.
 	// A saved plan's copy is never trusted: apply recomputes the plan from the saved spec.
 	Policy      spec.Policy `json:"policy"`

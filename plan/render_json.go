@@ -7,7 +7,8 @@ import (
 )
 
 // RenderJSON writes the Plan itself as indented JSON, the form README.md documents under "The plan as JSON".
-// Lists are [] rather than null when empty.
+// Lists are [] rather than null when empty. The releases come first, under "releases", with
+// ReleaseWarning.
 func RenderJSON(w io.Writer, p *Plan) error {
 	out := *p
 	if out.Changes == nil {
@@ -16,6 +17,7 @@ func RenderJSON(w io.Writer, p *Plan) error {
 	if out.Diagnostics == nil {
 		out.Diagnostics = []Diagnostic{}
 	}
+	out.Releases = ReleasesOf(out.Changes) // computed, never a file's copy
 	data, err := json.MarshalIndent(&out, "", "  ")
 	if err != nil {
 		return fmt.Errorf("rendering the plan as JSON: %w", err)

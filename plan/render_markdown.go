@@ -4,8 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
+
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // Markdown limits: a pull-request comment holds at most 65,536 characters, so long lists fold
@@ -30,12 +31,45 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 	if p.HasErrors() {
 		pf("> [!CAUTION]\n> The plan has errors and cannot be applied.\n\n")
 	}
-	routed := purchaseRoutes(p)
-	rows := slices.DeleteFunc(slices.Clone(p.Changes), func(ch Change) bool {
-		_, ok := routed[ch.Key]
-		return ok && ch.Action == SetRoutes
-	})
-	if !p.Empty() {
+	if r := ReleasesOf(p.Changes); r != nil {
+		pf("> [!CAUTION]\n")
+		if len(r.Numbers) > 0 {
+			pf("> **This plan releases %s** (%s). %s\n>\n", plural(len(r.Numbers), "number", "numbers"), releaseCostPhrase(r), ReleaseWarning)
+			for i, ch := range changesOf(p, Release) {
+				if i == markdownMaxChanges {
+					pf("> - … and %d more\n", len(r.Numbers)-i)
+					break
+				}
+				cost := "monthly cost unknown"
+				if ch.Cost != nil {
+					cost = ch.Cost.Monthly.String() + " per month"
+				}
+				if ch.Note != "" {
+					cost += "; " + markdownText(ch.Note)
+				}
+				pf("> - release %s: %s\n", code(ch.Key), cost)
+			}
+		}
+		if len(r.Routes) > 0 {
+			if len(r.Numbers) > 0 {
+				pf(">\n")
+			}
+			pf("> **This plan deletes %s** that no number uses:\n>\n", plural(len(r.Routes), "route", "routes"))
+			for _, ch := range changesOf(p, DeleteRoute) {
+				pf("> - delete route %s (%s %s)\n", code(ch.Key), markdownText(ch.Before[fieldType]), code(ch.Before[fieldValue]))
+			}
+		}
+		pf("\n")
+	}
+	v := viewOf(p)
+	var rows []Change
+	for i := range p.Changes {
+		ch := &p.Changes[i]
+		if !v.hidden[ch] && ch.Action != Release && ch.Action != DeleteRoute {
+			rows = append(rows, *ch)
+		}
+	}
+	if len(rows) > 0 {
 		fold := len(rows) > markdownOpenChanges
 		if fold {
 			pf("<details><summary>%s</summary>\n\n", plural(len(rows), "change", "changes"))
@@ -47,10 +81,10 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 				break
 			}
 			cell := markdownChange(ch)
-			if sr, ok := routed[ch.Key]; ok && ch.Action == Purchase {
-				for _, f := range []string{fieldPrimary, fieldFailover} {
-					if before, after := sr.Before[f], sr.After[f]; before != after {
-						cell += fmt.Sprintf("<br>%s: %s", f, code(after))
+			if ch.Action == Purchase {
+				for _, f := range v.followUps[ch.Key] {
+					for _, l := range fieldLines(f) {
+						cell += fmt.Sprintf("<br>%s: %s", l.field, code(orNone(l.after)))
 					}
 				}
 			}
@@ -68,8 +102,11 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 		pf("#### Diagnostics\n\n")
 		for _, d := range p.Diagnostics {
 			label := "⚠️ **Warning**"
-			if d.Severity == Error {
+			switch d.Severity {
+			case Error:
 				label = "❌ **Error**"
+			case Note:
+				label = "ℹ️ **Note**"
 			}
 			where := ""
 			if d.Pos.IsValid() {
@@ -84,21 +121,26 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 	}
 	if showUnmanaged(p) {
 		u := p.Unmanaged
-		pf("<details><summary>Unmanaged: %s on the account, not in the spec (never deleted)</summary>\n\n",
-			unmanagedPhrase(len(u.Numbers), len(u.Routes)))
-		listed := 0
-		for _, k := range append(append([]string(nil), u.Routes...), u.Numbers...) {
-			if listed == markdownMaxListed {
-				break
-			}
-			kind := "route"
-			if listed >= len(u.Routes) {
-				kind = "number"
-			}
-			pf("- %s %s\n", kind, code(k))
-			listed++
+		kept := "never deleted"
+		if p.Policy.Unmanaged == spec.UnmanagedRelease {
+			kept = "kept"
 		}
-		if more := len(u.Routes) + len(u.Numbers) - listed; more > 0 {
+		pf("<details><summary>Unmanaged: %s on the account, not in the spec (%s)</summary>\n\n",
+			unmanagedPhrase(len(u.Numbers), len(u.Routes), len(u.E911Addresses)), kept)
+		listed := 0
+		for _, l := range []struct {
+			kind string
+			keys []string
+		}{{"route", u.Routes}, {"number", u.Numbers}, {"E911 address", u.E911Addresses}} {
+			for _, k := range l.keys {
+				if listed == markdownMaxListed {
+					break
+				}
+				pf("- %s %s\n", l.kind, code(k))
+				listed++
+			}
+		}
+		if more := len(u.Routes) + len(u.Numbers) + len(u.E911Addresses) - listed; more > 0 {
 			pf("- … and %d more\n", more)
 		}
 		pf("\n</details>\n")
@@ -107,31 +149,47 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 }
 
 func markdownSign(a Action) string {
-	if a == SetRoutes {
-		return "~"
+	switch a {
+	case CreateRoute, CreateCNAM, CreateE911, Purchase:
+		return "+"
+	case Release, DeleteRoute:
+		return "-"
 	}
-	return "+"
+	return "~"
 }
 
 // markdownChange describes a change in one table cell.
 func markdownChange(ch Change) string {
+	var s string
 	switch ch.Action {
 	case CreateRoute:
-		return markdownText(ch.After[fieldType]) + " " + code(ch.After[fieldValue])
+		s = markdownText(ch.After[fieldType]) + " " + code(ch.After[fieldValue])
+		if es := ch.After[fieldEdgeStrategy]; es != "" {
+			s += "<br>edge_strategy: " + code(es)
+		}
 	case Purchase:
-		s := markdownText(ch.After[fieldBillingMethod])
+		s = markdownText(ch.After[fieldBillingMethod])
 		if ch.Cost != nil {
-			s += fmt.Sprintf(", %s one-time, %s per month", ch.Cost.Initial, ch.Cost.Monthly)
+			if s != "" {
+				s += ", "
+			}
+			s += fmt.Sprintf("%s one-time, %s per month", ch.Cost.Initial, ch.Cost.Monthly)
 		}
-		return s
-	}
-	var parts []string
-	for _, f := range []string{fieldPrimary, fieldFailover} {
-		if before, after := ch.Before[f], ch.After[f]; before != after {
-			parts = append(parts, fmt.Sprintf("%s: %s → %s", f, code(orNone(before)), code(after)))
+	case CreateCNAM:
+		s = code(ch.Key)
+	case CreateE911:
+		s = markdownText(addressPhrase(E911AddressOf(ch)))
+	default:
+		var parts []string
+		for _, l := range fieldLines(ch) {
+			parts = append(parts, fmt.Sprintf("%s: %s → %s", l.field, code(orNone(l.before)), code(orNone(l.after))))
 		}
+		s = strings.Join(parts, "<br>")
 	}
-	return strings.Join(parts, "<br>")
+	if ch.Note != "" {
+		s += "<br>(" + markdownText(ch.Note) + ")"
+	}
+	return s
 }
 
 // code puts s in a code span that a table cell cannot break out of.

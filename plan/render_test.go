@@ -88,9 +88,9 @@ func TestRenderText(t *testing.T) {
 			s    Summary
 			want string
 		}{
-			{Summary{1, 2, 3}, "Plan: 1 route to create, 2 numbers to purchase, 3 numbers to update."},
-			{Summary{2, 1, 1}, "Plan: 2 routes to create, 1 number to purchase, 1 number to update."},
-			{Summary{0, 0, 1}, "Plan: 0 routes to create, 0 numbers to purchase, 1 number to update."},
+			{Summary{RoutesToCreate: 1, NumbersToPurchase: 2, NumbersToUpdate: 3}, "Plan: 1 route to create, 2 numbers to purchase, 3 numbers to update."},
+			{Summary{RoutesToCreate: 2, NumbersToPurchase: 1, NumbersToUpdate: 1}, "Plan: 2 routes to create, 1 number to purchase, 1 number to update."},
+			{Summary{NumbersToUpdate: 1}, "Plan: 0 routes to create, 0 numbers to purchase, 1 number to update."},
 		} {
 			p := &Plan{Changes: []Change{{Action: SetRoutes}}, Summary: tt.s}
 			if got := summaryLine(p); got != tt.want {

@@ -43,28 +43,30 @@ func (t *textWriter) paint(color, s string) string {
 
 func (t *textWriter) printf(format string, args ...any) { fmt.Fprintf(t.w, format, args...) }
 
-// RenderText writes the plan for a person at a terminal: the changes grouped by kind, the cost
-// of the purchases, the unmanaged objects, the diagnostics and a summary line, which is
-// "No changes. The account matches the spec." when there is nothing to do.
+// RenderText writes the plan for a person at a terminal: the releases first and loudly, then
+// the changes grouped by kind, the cost of the purchases, the unmanaged objects, the
+// diagnostics and a summary line, which is "No changes. The account matches the spec." when
+// there is nothing to do.
 func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 	t := &textWriter{w: bufio.NewWriter(w), color: opts.Color}
 	if p.Account != nil {
 		t.printf("Account: %s\n\n", clean(p.Account.String()))
 	}
+	t.releases(p)
 	groups := []struct {
 		action Action
 		title  string
 	}{
 		{CreateRoute, "Routes to create:"},
+		{UpdateRoute, "Routes to update:"},
+		{CreateCNAM, "CNAM records to create:"},
+		{CreateE911, "E911 addresses to create:"},
+		{UpdateE911, "E911 addresses to update:"},
 		{Purchase, "Numbers to purchase:"},
-		{SetRoutes, "Numbers to update:"},
 	}
-	routed := purchaseRoutes(p)
+	v := viewOf(p)
 	for _, g := range groups {
 		changes := changesOf(p, g.action)
-		if g.action == SetRoutes {
-			changes = slices.DeleteFunc(changes, func(ch Change) bool { _, ok := routed[ch.Key]; return ok })
-		}
 		if len(changes) == 0 {
 			continue
 		}
@@ -75,12 +77,26 @@ func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 		}
 		for _, ch := range changes {
 			t.change(ch, width)
-			if sr, ok := routed[ch.Key]; ok && ch.Action == Purchase {
-				for _, f := range []string{fieldPrimary, fieldFailover} {
-					if before, after := sr.Before[f], sr.After[f]; before != after {
-						t.printf("      %-15s %s\n", f+":", clean(after))
+			if ch.Action == Purchase {
+				for _, f := range v.followUps[ch.Key] {
+					for _, l := range fieldLines(f) {
+						t.printf("      %-15s %s\n", l.field+":", clean(orNone(l.after)))
 					}
+					t.note(f.Note)
 				}
+			}
+		}
+		t.printf("\n")
+	}
+	if len(v.updates) > 0 {
+		t.printf("Numbers to update:\n")
+		for _, tn := range v.updated {
+			t.printf("  %s %s\n", t.paint(ansiYellow, "~"), tn)
+			for _, ch := range v.updates[tn] {
+				for _, l := range fieldLines(ch) {
+					t.printf("      %-15s %s -> %s\n", l.field+":", clean(orNone(l.before)), clean(orNone(l.after)))
+				}
+				t.note(ch.Note)
 			}
 		}
 		t.printf("\n")
@@ -89,7 +105,7 @@ func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 		t.printf("Cost of the purchases: %s one-time, %s per month.\n\n", p.Cost.Initial, p.Cost.Monthly)
 	}
 	if showUnmanaged(p) {
-		t.unmanaged(p.Unmanaged)
+		t.unmanaged(p)
 	}
 	for _, d := range p.Diagnostics {
 		t.diagnostic(d)
@@ -104,24 +120,157 @@ func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 	return t.w.Flush()
 }
 
+func (t *textWriter) note(note string) {
+	if note != "" {
+		t.printf("      (%s)\n", clean(note))
+	}
+}
+
+// releases writes the plan's releases and route deletions, in red, with the monthly cost they
+// stop and the warning that a released number may be gone for good.
+func (t *textWriter) releases(p *Plan) {
+	r := ReleasesOf(p.Changes)
+	if r == nil {
+		return
+	}
+	loud := func(s string) string { return t.paint(ansiBold+ansiRed, s) }
+	if len(r.Numbers) > 0 {
+		t.printf("%s\n", loud(fmt.Sprintf("!!! %s to RELEASE (%s):", plural(len(r.Numbers), "number", "numbers"), releaseCostPhrase(r))))
+		for _, ch := range changesOf(p, Release) {
+			cost := "monthly cost unknown"
+			if ch.Cost != nil {
+				cost = ch.Cost.Monthly.String() + " per month"
+			}
+			t.printf("  %s %s  %s\n", t.paint(ansiRed, "-"), ch.Key, cost)
+			t.note(ch.Note)
+		}
+		t.printf("  %s\n", loud(ReleaseWarning))
+	}
+	if len(r.Routes) > 0 {
+		t.printf("%s\n", loud(fmt.Sprintf("!!! %s to DELETE (no number uses them):", plural(len(r.Routes), "route", "routes"))))
+		for _, ch := range changesOf(p, DeleteRoute) {
+			t.printf("  %s %s  %s  %s\n", t.paint(ansiRed, "-"), clean(ch.Key), clean(ch.Before[fieldType]), clean(ch.Before[fieldValue]))
+		}
+	}
+	t.printf("\n")
+}
+
+// releaseCostPhrase says what the releases stop costing: "stops 2.50 per month", with the
+// numbers whose cost is unknown.
+func releaseCostPhrase(r *Releases) string {
+	s := "stops " + r.Monthly.String() + " per month"
+	if r.UnknownCost > 0 {
+		s += fmt.Sprintf(", and the cost of %s unknown", plural(r.UnknownCost, "number", "numbers"))
+	}
+	return s
+}
+
 func (t *textWriter) change(ch Change, width int) {
 	switch ch.Action {
 	case CreateRoute:
 		t.printf("  %s %-*s  %-4s  %s\n", t.paint(ansiGreen, "+"), width, ch.Key, clean(ch.After[fieldType]), clean(ch.After[fieldValue]))
+		if es := ch.After[fieldEdgeStrategy]; es != "" {
+			t.printf("      %-15s %s\n", fieldEdgeStrategy+":", clean(es))
+		}
 	case Purchase:
 		cost := ""
 		if ch.Cost != nil {
 			cost = fmt.Sprintf("  %s one-time, %s per month", ch.Cost.Initial, ch.Cost.Monthly)
 		}
 		t.printf("  %s %-*s  %-7s%s\n", t.paint(ansiGreen, "+"), width, ch.Key, ch.After[fieldBillingMethod], cost)
-	case SetRoutes:
-		t.printf("  %s %s\n", t.paint(ansiYellow, "~"), ch.Key)
-		for _, f := range []string{fieldPrimary, fieldFailover} {
-			if before, after := ch.Before[f], ch.After[f]; before != after {
-				t.printf("      %-15s %s -> %s\n", f+":", clean(orNone(before)), clean(after))
-			}
+	case CreateCNAM:
+		t.printf("  %s %q\n", t.paint(ansiGreen, "+"), ch.Key)
+		t.note(ch.Note)
+	case CreateE911:
+		t.printf("  %s %-*s  %s\n", t.paint(ansiGreen, "+"), width, clean(ch.Key), clean(addressPhrase(E911AddressOf(ch))))
+	default: // update_route, update_e911
+		t.printf("  %s %s\n", t.paint(ansiYellow, "~"), clean(ch.Key))
+		for _, l := range fieldLines(ch) {
+			t.printf("      %-15s %s -> %s\n", l.field+":", clean(orNone(l.before)), clean(orNone(l.after)))
 		}
 	}
+}
+
+// addressPhrase is an address on one line: "Chris Smith, 1218 3rd Ave Suite 400, Seattle WA 98101 US".
+func addressPhrase(a spec.E911Address) string {
+	street := strings.Join(strings.Fields(strings.Join([]string{a.StreetNumber, a.StreetName, a.AddressType, a.AddressTypeNumber}, " ")), " ")
+	return strings.Join(strings.Fields(a.FirstName+" "+a.LastName), " ") + ", " + street + ", " +
+		strings.Join(strings.Fields(strings.Join([]string{a.City, a.State, a.Zip, a.Country}, " ")), " ")
+}
+
+// fieldLine is one field a change changes.
+type fieldLine struct{ field, before, after string }
+
+// fieldOrder is the order fields are shown in; others follow, sorted.
+var fieldOrder = []string{fieldType, fieldValue, fieldEdgeStrategy, fieldPrimary, fieldFailover, fieldAlias, fieldCNAMLookups, fieldCNAM, fieldE911,
+	"sms_callback", "mms_callback", "sms_dlr_callback", "mms_dlr_callback",
+	"first_name", "last_name", "street_number", "street_name", "address_type", "address_type_number", "city", "state", "country", "zip"}
+
+// fieldLines are the fields of ch whose value changes, in fieldOrder.
+func fieldLines(ch Change) []fieldLine {
+	keys := sortedKeys(ch.After)
+	slices.SortStableFunc(keys, func(a, b string) int {
+		ia, ib := slices.Index(fieldOrder, a), slices.Index(fieldOrder, b)
+		if ia < 0 {
+			ia = len(fieldOrder)
+		}
+		if ib < 0 {
+			ib = len(fieldOrder)
+		}
+		return ia - ib
+	})
+	var out []fieldLine
+	for _, k := range keys {
+		before, after := ch.Before[k], ch.After[k]
+		if ch.Before != nil && before == after {
+			continue
+		}
+		out = append(out, fieldLine{k, before, after})
+	}
+	return out
+}
+
+// view is how the text and Markdown plans group the changes of numbers: a purchased number's
+// changes under its purchase, a released number's under its release, and every other number's
+// under one entry per number, so that each number appears once.
+type view struct {
+	followUps map[string][]Change // purchased number -> its other changes
+	updates   map[string][]Change // owned number -> its changes
+	updated   []string            // the keys of updates, sorted
+	hidden    map[*Change]bool    // changes shown with another (a purchase's, a release's)
+}
+
+func viewOf(p *Plan) view {
+	v := view{followUps: map[string][]Change{}, updates: map[string][]Change{}, hidden: map[*Change]bool{}}
+	bought, released := map[string]bool{}, map[string]bool{}
+	for _, ch := range p.Changes {
+		switch ch.Action {
+		case Purchase:
+			bought[ch.Key] = true
+		case Release:
+			released[ch.Key] = true
+		}
+	}
+	for i := range p.Changes {
+		ch := &p.Changes[i]
+		if !IsNumberUpdate(ch.Action) {
+			continue
+		}
+		switch {
+		case released[ch.Key]:
+			v.hidden[ch] = true
+		case bought[ch.Key]:
+			v.followUps[ch.Key] = append(v.followUps[ch.Key], *ch)
+			v.hidden[ch] = true
+		default:
+			if _, ok := v.updates[ch.Key]; !ok {
+				v.updated = append(v.updated, ch.Key)
+			}
+			v.updates[ch.Key] = append(v.updates[ch.Key], *ch)
+		}
+	}
+	slices.Sort(v.updated)
+	return v
 }
 
 func orNone(s string) string {
@@ -131,8 +280,13 @@ func orNone(s string) string {
 	return s
 }
 
-func (t *textWriter) unmanaged(u Unmanaged) {
-	t.printf("%s\n", t.paint(ansiYellow, "Unmanaged (on the account, not in the spec; never deleted):"))
+func (t *textWriter) unmanaged(p *Plan) {
+	u := p.Unmanaged
+	title := "Unmanaged (on the account, not in the spec; never deleted):"
+	if p.Policy.Unmanaged == spec.UnmanagedRelease {
+		title = "Unmanaged (on the account, not in the spec; kept):"
+	}
+	t.printf("%s\n", t.paint(ansiYellow, title))
 	shown := 0
 	list := func(title string, keys []string) {
 		if len(keys) == 0 {
@@ -149,7 +303,8 @@ func (t *textWriter) unmanaged(u Unmanaged) {
 	}
 	list("routes", u.Routes)
 	list("numbers", u.Numbers)
-	if more := len(u.Routes) + len(u.Numbers) - shown; more > 0 {
+	list("E911 addresses", u.E911Addresses)
+	if more := len(u.Routes) + len(u.Numbers) + len(u.E911Addresses) - shown; more > 0 {
 		t.printf("    … and %d more\n", more)
 	}
 	t.printf("\n")
@@ -157,8 +312,11 @@ func (t *textWriter) unmanaged(u Unmanaged) {
 
 func (t *textWriter) diagnostic(d Diagnostic) {
 	label := t.paint(ansiYellow, "Warning:")
-	if d.Severity == Error {
+	switch d.Severity {
+	case Error:
 		label = t.paint(ansiRed, "Error:")
+	case Note:
+		label = "Note:"
 	}
 	where := ""
 	if d.Pos.IsValid() {
@@ -168,25 +326,6 @@ func (t *textWriter) diagnostic(d Diagnostic) {
 	if d.Hint != "" {
 		t.printf("  Hint: %s\n", d.Hint)
 	}
-}
-
-// purchaseRoutes returns the set_routes changes of the numbers the plan purchases, by number.
-// The text and Markdown plans show each on its purchase, so that a new number appears once;
-// the JSON plan keeps both actions, which apply runs in turn.
-func purchaseRoutes(p *Plan) map[string]Change {
-	bought := map[string]bool{}
-	for _, ch := range p.Changes {
-		if ch.Action == Purchase {
-			bought[ch.Key] = true
-		}
-	}
-	routed := map[string]Change{}
-	for _, ch := range p.Changes {
-		if ch.Action == SetRoutes && bought[ch.Key] {
-			routed[ch.Key] = ch
-		}
-	}
-	return routed
 }
 
 // changesOf returns the changes of one action, in plan order.
@@ -203,11 +342,13 @@ func changesOf(p *Plan, a Action) []Change {
 // showUnmanaged reports whether renderers list the unmanaged objects: when there are some and
 // the policy does not say to ignore them.
 func showUnmanaged(p *Plan) bool {
-	return len(p.Unmanaged.Routes)+len(p.Unmanaged.Numbers) > 0 && p.Policy.Unmanaged != spec.UnmanagedIgnore
+	u := p.Unmanaged
+	return len(u.Routes)+len(u.Numbers)+len(u.E911Addresses) > 0 && p.Policy.Unmanaged != spec.UnmanagedIgnore
 }
 
 // summaryLine is "Plan: 1 route to create, 2 numbers to purchase, 3 numbers to update." (the
-// updates of numbers other than those purchased) or
+// updates of numbers other than those purchased), led by the releases and route deletions and
+// followed by the other kinds when there are some, or
 // "No changes. The account matches the spec."
 func summaryLine(p *Plan) string {
 	switch {
@@ -217,11 +358,23 @@ func summaryLine(p *Plan) string {
 		return "No changes. The account matches the spec."
 	}
 	s := p.Summary
-	// A number purchased with its routes is counted once, as a purchase, as it is shown.
-	return fmt.Sprintf("Plan: %s to create, %s to purchase, %s to update.",
-		plural(s.RoutesToCreate, "route", "routes"),
-		plural(s.NumbersToPurchase, "number", "numbers"),
-		plural(s.NumbersToUpdate-len(purchaseRoutes(p)), "number", "numbers"))
+	var parts []string
+	some := func(n int, one, many, what string) {
+		if n > 0 {
+			parts = append(parts, plural(n, one, many)+" "+what)
+		}
+	}
+	some(s.NumbersToRelease, "number", "numbers", "to RELEASE")
+	some(s.RoutesToDelete, "route", "routes", "to delete")
+	parts = append(parts, plural(s.RoutesToCreate, "route", "routes")+" to create")
+	some(s.RoutesToUpdate, "route", "routes", "to update")
+	// A number purchased with its fields is counted once, as a purchase, as it is shown.
+	parts = append(parts, plural(s.NumbersToPurchase, "number", "numbers")+" to purchase",
+		plural(s.NumbersToUpdate-len(viewOf(p).followUps), "number", "numbers")+" to update")
+	some(s.CNAMsToCreate, "CNAM record", "CNAM records", "to create")
+	some(s.E911ToCreate, "E911 address", "E911 addresses", "to create")
+	some(s.E911ToUpdate, "E911 address", "E911 addresses", "to update")
+	return "Plan: " + strings.Join(parts, ", ") + "."
 }
 
 // clean escapes the control characters of a value read from the account, so that it stays on

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -38,6 +39,7 @@ var (
 	_ account.CNAMEditor      = (*Backend)(nil)
 	_ account.E911Editor      = (*Backend)(nil)
 	_ account.MessagingEditor = (*Backend)(nil)
+	_ account.CallbackReader  = (*Backend)(nil)
 )
 
 // NewBackend returns the contract's view of c.
@@ -48,7 +50,8 @@ func (b *Backend) Client() *Client { return b.c }
 
 // Capabilities: v2 changes and deletes routes, carries edge strategies, releases numbers,
 // aliases, CNAM lookups, CNAM records, E911 and messaging callbacks; it has no billing
-// methods, and its list of numbers has no routes. BulkDetails is true unless the server has
+// methods, its list of numbers has no routes, and a number may have no failover route (a new
+// one has none). BulkDetails is true unless the server has
 // answered that it lacks the v2.1 bulk details (call Client().ProbeBulkDetails to know before
 // the first Details).
 func (b *Backend) Capabilities() account.Capabilities {
@@ -56,7 +59,7 @@ func (b *Backend) Capabilities() account.Capabilities {
 	return account.Capabilities{
 		API: "v2", ChangeRoute: true, DeleteRoute: true, EdgeStrategy: true, ReleaseNumber: true,
 		BillingMethods: false, Alias: true, CNAMLookups: true, CNAM: true, E911: true, Messaging: true,
-		BulkDetails: ok || !known, ListHasRoutes: false,
+		BulkDetails: ok || !known, ListHasRoutes: false, FailoverOptional: true,
 	}
 }
 
@@ -230,7 +233,7 @@ func (b *Backend) Details(ctx context.Context, tns []string) ([]account.Number, 
 func (b *Backend) toAccountNumber(ctx context.Context, n Number) (account.Number, error) {
 	b.remember(false, n.Routes...)
 	lookups := n.CNAMLookups
-	an := account.Number{TN: n.TN, Number: spec.Number{Alias: n.Alias, CNAMLookups: &lookups}, E911ID: n.E911ID, Detailed: n.Detailed}
+	an := account.Number{TN: n.TN, Number: spec.Number{Alias: n.Alias, CNAMLookups: &lookups}, E911ID: n.E911ID, Detailed: n.Detailed, MonthlyCost: n.MonthlyCost}
 	name := func(id string) (string, error) {
 		if id == "" {
 			return "", nil
@@ -474,15 +477,14 @@ func toSpecE911(f E911Fields) spec.E911Address {
 		AddressType: f.AddressType, AddressTypeNumber: f.AddressTypeNumber, City: f.City, State: f.State, Country: f.Country, Zip: f.Zip}
 }
 
-// e911Fields turns a spec address into v2's fields. The contract carries no label, which v2
-// requires, so the label is made from the address: "Street Number Street Name, City".
-func e911Fields(a spec.E911Address) E911Fields {
-	label := strings.TrimSpace(a.StreetNumber + " " + a.StreetName)
-	if a.City != "" {
-		label += ", " + a.City
-	}
-	return E911Fields{Label: label, FirstName: a.FirstName, LastName: a.LastName, StreetNumber: a.StreetNumber, StreetName: a.StreetName,
+// e911Fields turns an address into v2's fields, its Name as the label v2 requires.
+func e911Fields(a account.E911Address) E911Fields {
+	return E911Fields{Label: a.Name, FirstName: a.FirstName, LastName: a.LastName, StreetNumber: a.StreetNumber, StreetName: a.StreetName,
 		AddressType: a.AddressType, AddressTypeNumber: a.AddressTypeNumber, City: a.City, State: a.State, Country: a.Country, Zip: a.Zip}
+}
+
+func toAccountE911(a E911Address) account.E911Address {
+	return account.E911Address{ID: a.ID, Name: a.Label, E911Address: toSpecE911(a.E911Fields)}
 }
 
 // E911Addresses lists the account's E911 addresses.
@@ -493,23 +495,26 @@ func (b *Backend) E911Addresses(ctx context.Context) ([]account.E911Address, err
 	}
 	out := make([]account.E911Address, len(as))
 	for i, a := range as {
-		out[i] = account.E911Address{ID: a.ID, E911Address: toSpecE911(a.E911Fields)}
+		out[i] = toAccountE911(a)
 	}
 	return out, nil
 }
 
-// CreateE911 validates and creates an address.
-func (b *Backend) CreateE911(ctx context.Context, a spec.E911Address) (account.E911Address, error) {
+// CreateE911 validates and creates an address labelled a.Name.
+func (b *Backend) CreateE911(ctx context.Context, a account.E911Address) (account.E911Address, error) {
+	if a.Name == "" {
+		return account.E911Address{}, errors.New("flowroute v2: an E911 address needs a label (its name in e911_addresses)")
+	}
 	na, err := b.c.CreateE911(ctx, e911Fields(a))
 	if err != nil {
 		return account.E911Address{}, err
 	}
-	return account.E911Address{ID: na.ID, E911Address: toSpecE911(na.E911Fields)}, nil
+	return toAccountE911(*na), nil
 }
 
 // UpdateE911 validates and changes the address a.ID to a's fields.
 func (b *Backend) UpdateE911(ctx context.Context, a account.E911Address) error {
-	f := e911Fields(a.E911Address)
+	f := e911Fields(a)
 	f.Label = "" // keep the label the address has
 	_, err := b.c.UpdateE911(ctx, a.ID, f)
 	return err
@@ -538,4 +543,27 @@ func (b *Backend) SetCallbacks(ctx context.Context, tn string, m spec.Messaging)
 		}
 	}
 	return nil
+}
+
+// callbackTypes are the per-number callbacks in the order of spec.Messaging's fields.
+var callbackTypes = [...]CallbackType{SMSCallback, MMSCallback, SMSDLRCallback, MMSDLRCallback}
+
+// Callbacks reads the number's four messaging callbacks with the pre-release GET
+// (docs/flowroute-v2-api.md §5.2): a callback answered 404 is not set. A server that answers
+// 405 has no such GET, and the error matches account.ErrNotSupported.
+func (b *Backend) Callbacks(ctx context.Context, tn string) (spec.Messaging, error) {
+	var urls [len(callbackTypes)]string
+	for i, t := range callbackTypes {
+		cb, err := b.c.GetCallback(ctx, tn, t)
+		switch s := status(err); {
+		case err == nil:
+			urls[i] = cb.URL
+		case s == http.StatusNotFound:
+		case s == http.StatusMethodNotAllowed:
+			return spec.Messaging{}, fmt.Errorf("flowroute v2: reading the callbacks of %s: %w (%v)", tn, account.ErrNotSupported, err)
+		default:
+			return spec.Messaging{}, err
+		}
+	}
+	return spec.Messaging{SMSCallback: urls[0], MMSCallback: urls[1], SMSDLRCallback: urls[2], MMSDLRCallback: urls[3]}, nil
 }

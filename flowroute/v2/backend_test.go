@@ -17,7 +17,7 @@ func TestBackendCapabilities(t *testing.T) {
 	e := setup(t)
 	b := NewBackend(e.client)
 	want := account.Capabilities{API: "v2", ChangeRoute: true, DeleteRoute: true, EdgeStrategy: true, ReleaseNumber: true,
-		Alias: true, CNAMLookups: true, CNAM: true, E911: true, Messaging: true, BulkDetails: true}
+		Alias: true, CNAMLookups: true, CNAM: true, E911: true, Messaging: true, BulkDetails: true, FailoverOptional: true}
 	if diff := cmp.Diff(want, b.Capabilities()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -232,11 +232,14 @@ func TestBackendCNAMAndE911(t *testing.T) {
 	}
 
 	addr := spec.E911Address{FirstName: "Chris", LastName: "Smith", StreetNumber: "1218", StreetName: "3rd Ave", City: "Seattle", State: "WA", Country: "US", Zip: "98101"}
-	a, err := b.CreateE911(ctx, addr)
-	if err != nil || a.ID == "" || a.E911Address != addr {
+	if _, err := b.CreateE911(ctx, account.E911Address{E911Address: addr}); err == nil {
+		t.Error("an address without a name was created")
+	}
+	a, err := b.CreateE911(ctx, account.E911Address{Name: "hq", E911Address: addr})
+	if err != nil || a.ID == "" || a.E911Address != addr || a.Name != "hq" {
 		t.Fatalf("create %+v %v", a, err)
 	}
-	if got := e.requests(); !strings.Contains(got[len(got)-1].Body, `"label":"1218 3rd Ave, Seattle"`) {
+	if got := e.requests(); !strings.Contains(got[len(got)-1].Body, `"label":"hq"`) {
 		t.Errorf("label: %s", got[len(got)-1].Body)
 	}
 	a.Zip = "98104"
@@ -265,6 +268,10 @@ func TestBackendCNAMAndE911(t *testing.T) {
 	}
 	if len(got) != 5 { // the E911 PATCH, associate, disconnect, two callbacks
 		t.Errorf("writes %v", got)
+	}
+	m, err := b.Callbacks(ctx, "12065550100")
+	if want := (spec.Messaging{SMSCallback: "https://example.com/sms", MMSDLRCallback: "https://example.com/dlr"}); err != nil || m != want {
+		t.Errorf("callbacks %+v %v, want %+v", m, err, want)
 	}
 }
 

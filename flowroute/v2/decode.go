@@ -327,8 +327,16 @@ type numberAttrs struct {
 	RateCenter       flexString `json:"rate_center"`
 	State            flexString `json:"state"`
 	MessagingEnabled flexBool   `json:"messaging_enabled"`
-	MonthlyCost      flexMoney  `json:"monthly_cost"`
+	MonthlyCost      *flexMoney `json:"monthly_cost"` // nil when absent (owned numbers in v2.0)
 	SetupCost        flexMoney  `json:"setup_cost"`
+}
+
+// monthly is the monthly cost, 0 when absent or null.
+func (a *numberAttrs) monthly() money.Amount {
+	if a.MonthlyCost == nil {
+		return 0
+	}
+	return money.Amount(*a.MonthlyCost)
 }
 
 // tn is the number a number resource stands for: attributes.value, or the id when the value is
@@ -361,7 +369,7 @@ func toAvailable(r *resource) (AvailableNumber, error) {
 	}
 	return AvailableNumber{
 		TN: tn(string(a.Value), r.id()), RateCenter: string(a.RateCenter), State: string(a.State),
-		NumberType: string(a.NumberType), MonthlyCost: money.Amount(a.MonthlyCost), SetupCost: money.Amount(a.SetupCost),
+		NumberType: string(a.NumberType), MonthlyCost: a.monthly(), SetupCost: money.Amount(a.SetupCost),
 	}, nil
 }
 
@@ -387,6 +395,10 @@ func toNumber(r *resource, included []*resource) (Number, error) {
 		NumberType: string(a.NumberType), RateCenter: string(a.RateCenter), State: string(a.State),
 		MessagingEnabled: bool(a.MessagingEnabled),
 		Detailed:         len(r.Relationships) > 0,
+	}
+	if a.MonthlyCost != nil {
+		m := money.Amount(*a.MonthlyCost)
+		n.MonthlyCost = &m
 	}
 	var err error
 	pick := func(names []string) string {

@@ -108,6 +108,8 @@ type Number struct {
 	RateCenter       string
 	State            string
 	MessagingEnabled bool
+	// MonthlyCost is the number's monthly fee where the server sends it (v2.1); nil otherwise.
+	MonthlyCost *money.Amount
 
 	// Detailed reports that the document carried the number's relationships.
 	Detailed bool
