@@ -885,7 +885,7 @@ func (h *harness) createE911(via string, i int) string {
 			}
 		case viaB2:
 			var e account.E911Address
-			if e, err = h.b2.CreateE911(h.ctx, a); err == nil {
+			if e, err = h.b2.CreateE911(h.ctx, account.E911Address{Name: fmt.Sprint("E911 ", i), E911Address: a}); err == nil {
 				id = e.ID
 			}
 		}

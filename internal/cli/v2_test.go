@@ -20,10 +20,6 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
-// needsV2Plan is the reason of the tests that wait for the v2 plan actions (set_alias,
-// create_cnam/set_cnam, create_e911/set_e911, set_callback, billing_method as a warning).
-const needsV2Plan = "needs the v2 plan actions: branch v2plan"
-
 // v2CLI runs the CLI with --api v2 against the in-process sandbox whose state is in state.
 func v2CLI(t *testing.T, state string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
@@ -307,7 +303,6 @@ e911_addresses:
 		t.Errorf("plan buys %v\n%s", bought, out)
 	}
 
-	t.Skip(needsV2Plan) // apply sets the alias, the E911 address and the CNAM
 	if out := mustCLI(t, state, 0, "--api", "v2", "apply", "-f", file, "--auto-approve"); !strings.Contains(out, "Verified") {
 		t.Errorf("apply:\n%s", out)
 	}
@@ -336,7 +331,6 @@ func TestV2ExampleApplyThenNoChanges(t *testing.T) {
 		t.Errorf("v1 plan of the v2 example: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 
-	t.Skip(needsV2Plan) // the account gets the aliases, the E911 address, the CNAM and the callbacks
 	c := v2Client(t, state)
 	ctx := t.Context()
 	n, err := c.GetNumber(ctx, "12062090105")
@@ -362,7 +356,6 @@ func TestV2RunsTheV1Examples(t *testing.T) {
 	for _, example := range []string{"../../examples/quickstart.yaml", "../../examples/multi"} {
 		t.Run(filepath.Base(example), func(t *testing.T) {
 			t.Parallel()
-			t.Skip(needsV2Plan) // billing_method on v2 is an error until then, not a warning
 			state := filepath.Join(t.TempDir(), "sandbox.json")
 			out, errs, code := v2CLI(t, state, "plan", "-f", example, "--detailed-exitcode")
 			if code != 2 || !strings.Contains(out+errs, "billing_method") {
@@ -469,7 +462,6 @@ func TestV2ExportThenNoChanges(t *testing.T) {
 		t.Errorf("plan of the export:\n%s", out)
 	}
 
-	t.Skip(needsV2Plan) // plan.Fetch reads the E911 addresses (by label) and the callbacks
 	if _, ok := s.E911Addresses["hq"]; !ok {
 		t.Errorf("e911_addresses: %v\n%s", s.E911Addresses, exported)
 	}
