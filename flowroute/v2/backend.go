@@ -84,7 +84,10 @@ func toAccountRoute(r Route) account.Route {
 	return account.Route{ID: r.ID, Name: r.Alias, Route: spec.Route{Type: specType(r.Type), Value: r.Value, EdgeStrategy: r.EdgeStrategyID}}
 }
 
-// remember puts routes into the cache; all replaces it.
+// remember puts routes into the cache; all replaces it. The cache stays one-to-one: a route
+// whose alias changed loses its old alias, and a route that had an alias now carried by
+// another loses its entry by id (aliases are unique in an account, so its alias is unknown
+// until the routes are read again).
 func (b *Backend) remember(all bool, rs ...Route) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -92,19 +95,32 @@ func (b *Backend) remember(all bool, rs ...Route) {
 		b.byAlias, b.byID, b.missing = map[string]Route{}, map[string]Route{}, map[string]bool{}
 	}
 	for _, r := range rs {
-		b.byAlias[r.Alias] = r
+		if old, ok := b.byID[r.ID]; ok && old.Alias != r.Alias && b.byAlias[old.Alias].ID == r.ID {
+			delete(b.byAlias, old.Alias)
+		}
+		if r.Alias != "" {
+			if old, ok := b.byAlias[r.Alias]; ok && old.ID != r.ID {
+				delete(b.byID, old.ID)
+			}
+			b.byAlias[r.Alias] = r
+		}
 		b.byID[r.ID] = r
 		delete(b.missing, missingKey(r.Alias, false))
 		delete(b.missing, missingKey(r.ID, true))
 	}
 }
 
-// forget drops a route from the cache.
-func (b *Backend) forget(r Route) {
+// forget drops the route with id from the cache, under its cached alias and under alias.
+func (b *Backend) forget(id, alias string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	delete(b.byAlias, r.Alias)
-	delete(b.byID, r.ID)
+	if old, ok := b.byID[id]; ok && b.byAlias[old.Alias].ID == id {
+		delete(b.byAlias, old.Alias)
+	}
+	if b.byAlias[alias].ID == id {
+		delete(b.byAlias, alias)
+	}
+	delete(b.byID, id)
 }
 
 // cached looks a route up by alias (byID false) or id.
@@ -117,6 +133,16 @@ func (b *Backend) cached(key string, byID bool) (Route, bool) {
 	}
 	r, ok := m[key]
 	return r, ok
+}
+
+// refresh reads the account's routes and replaces the cache with them.
+func (b *Backend) refresh(ctx context.Context) error {
+	rs, err := b.c.AllRoutes(ctx)
+	if err != nil {
+		return err
+	}
+	b.remember(true, rs...)
+	return nil
 }
 
 // route finds a route by alias or id, reading the routes again when the cache lacks it.
@@ -133,11 +159,9 @@ func (b *Backend) route(ctx context.Context, key string, byID bool) (Route, bool
 	if gone { // read once already since the last full read: do not walk the routes per number
 		return Route{}, false, nil
 	}
-	rs, err := b.c.AllRoutes(ctx)
-	if err != nil {
+	if err := b.refresh(ctx); err != nil {
 		return Route{}, false, err
 	}
-	b.remember(true, rs...)
 	r, ok := b.cached(key, byID)
 	if !ok {
 		b.mu.Lock()
@@ -169,7 +193,7 @@ func (b *Backend) routeID(ctx context.Context, name string) (string, error) {
 	return r.ID, nil
 }
 
-// Routes lists the account's routes, sip-reg included, by id.
+// Routes lists the account's routes, sip-reg included, by id; the listing refills the cache.
 func (b *Backend) Routes(ctx context.Context) ([]account.Route, error) {
 	rs, err := b.c.AllRoutes(ctx)
 	if err != nil {
@@ -327,7 +351,8 @@ func (b *Backend) Search(ctx context.Context, q account.SearchQuery, max int) ([
 	return out, nil
 }
 
-// CreateRoute creates the route, its Name as the alias, and returns it with its id.
+// CreateRoute creates the route, its Name as the alias, and returns it with its id; the cache
+// learns it (and forgets any route it still had under that alias).
 func (b *Backend) CreateRoute(ctx context.Context, r account.Route) (account.Route, error) {
 	nr, err := b.c.CreateRoute(ctx, RouteInput{Alias: r.Name, Type: v2Type(r.Type), Value: r.Value, EdgeStrategyID: r.EdgeStrategy})
 	if err != nil {
@@ -337,7 +362,9 @@ func (b *Backend) CreateRoute(ctx context.Context, r account.Route) (account.Rou
 	return toAccountRoute(*nr), nil
 }
 
-// UpdateRoute changes the route's type, value and edge strategy; r.ID, or else r.Name, names it.
+// UpdateRoute changes the route's type, value and edge strategy, and its alias to r.Name when
+// r.ID names it; r.ID, or else r.Name (looked up in a fresh read of the routes), names it. The
+// cache learns the route as the answer shows it, so a renamed route loses its old alias.
 func (b *Backend) UpdateRoute(ctx context.Context, r account.Route) error {
 	id, err := b.idOf(ctx, r)
 	if err != nil {
@@ -351,7 +378,7 @@ func (b *Backend) UpdateRoute(ctx context.Context, r account.Route) error {
 	return nil
 }
 
-// DeleteRoute deletes the route; one still in use is an error matching account.ErrConflict.
+// DeleteRoute deletes the route (named as for UpdateRoute); one still in use is an error matching account.ErrConflict.
 func (b *Backend) DeleteRoute(ctx context.Context, r account.Route) error {
 	id, err := b.idOf(ctx, r)
 	if err != nil {
@@ -360,13 +387,19 @@ func (b *Backend) DeleteRoute(ctx context.Context, r account.Route) error {
 	if err := b.c.DeleteRoute(ctx, id); err != nil {
 		return err
 	}
-	b.forget(Route{ID: id, Alias: r.Name})
+	b.forget(id, r.Name)
 	return nil
 }
 
+// idOf is the id of the route r to change or delete: r.ID, or else the id that a fresh read
+// of the routes shows for r.Name (another writer may have renamed the route the cache names;
+// a route is changed rarely, so a read per change is cheap).
 func (b *Backend) idOf(ctx context.Context, r account.Route) (string, error) {
 	if r.ID != "" {
 		return r.ID, nil
+	}
+	if err := b.refresh(ctx); err != nil {
+		return "", err
 	}
 	return b.routeID(ctx, r.Name)
 }
@@ -388,8 +421,43 @@ func (b *Backend) Purchase(ctx context.Context, tn, billingMethod string) error 
 }
 
 // SetRoutes sets the number's primary route (""/sip-reg: route "0") and failover route (""
-// removes it: v2 numbers have none by default).
+// removes it: v2 numbers have none by default). The names become ids through the cache, which
+// another writer may have made stale (a route renamed, another created under its old alias),
+// so when a name other than sip-reg is given the number is read back after the write: the
+// routes its document includes must carry the names asked for. On a mismatch the routes are
+// read again and the write is sent once more; a second mismatch is an error matching
+// account.ErrConflict that names the number and the route. That is one read per call, not a
+// listing of the routes, and only a stale cache costs a listing.
 func (b *Backend) SetRoutes(ctx context.Context, tn, primary, failover string) error {
+	for attempt := 1; ; attempt++ {
+		if err := b.writeRoutes(ctx, tn, primary, failover); err != nil {
+			return err
+		}
+		if builtin(primary) && failover == "" {
+			return nil
+		}
+		n, err := b.c.GetNumber(ctx, tn)
+		if err != nil {
+			return fmt.Errorf("flowroute v2: %s: the routes were set, but reading the number back to check them failed: %w", tn, err)
+		}
+		b.remember(false, n.Routes...)
+		bad, err := b.routeMismatch(ctx, *n, primary, failover)
+		if err != nil || bad == "" {
+			return err
+		}
+		if attempt == 2 {
+			return fmt.Errorf("flowroute v2: %s: %s, even after reading the routes again and setting them once more; "+
+				"another writer is changing the account's routes: run plan again: %w", tn, bad, account.ErrConflict)
+		}
+		if err := b.refresh(ctx); err != nil {
+			return fmt.Errorf("flowroute v2: %s: %s; reading the routes again failed: %w", tn, bad, err)
+		}
+	}
+}
+
+// writeRoutes sends the number's primary and failover routes, by the ids the cache has for
+// the names.
+func (b *Backend) writeRoutes(ctx context.Context, tn, primary, failover string) error {
 	pid, err := b.routeID(ctx, primary)
 	if err != nil {
 		return err
@@ -407,6 +475,52 @@ func (b *Backend) SetRoutes(ctx context.Context, tn, primary, failover string) e
 		return b.c.RemoveFailoverRoute(ctx, tn)
 	}
 	return b.c.SetFailoverRoute(ctx, tn, fid)
+}
+
+// builtin reports whether name is the built-in route, which needs no lookup.
+func builtin(name string) bool { return name == "" || name == spec.BuiltinRoute }
+
+// routeMismatch says how n's routes differ from the names primary and failover ("" when they
+// do not). A route's name is its alias as n's included routes show it, or else as a fresh
+// read of the routes does.
+func (b *Backend) routeMismatch(ctx context.Context, n Number, primary, failover string) (string, error) {
+	if builtin(primary) {
+		primary = spec.BuiltinRoute
+	}
+	for _, c := range []struct{ rel, want, id string }{{"primary", primary, n.PrimaryRouteID}, {"failover", failover, n.FailoverRouteID}} {
+		if c.id == "" {
+			if c.want != "" {
+				return fmt.Sprintf("it has no %s route, not route %q", c.rel, c.want), nil
+			}
+			continue
+		}
+		alias, err := b.aliasNow(ctx, n, c.id)
+		if err != nil {
+			return "", err
+		}
+		if alias != c.want {
+			return fmt.Sprintf("its %s route is route id %s, which is named %q now, not route %q", c.rel, c.id, alias, c.want), nil
+		}
+	}
+	return "", nil
+}
+
+// aliasNow is the alias of route id as n's included routes show it, or else as a fresh read of
+// the routes does ("" for a route the account does not list).
+func (b *Backend) aliasNow(ctx context.Context, n Number, id string) (string, error) {
+	if id == BuiltinRouteID {
+		return spec.BuiltinRoute, nil
+	}
+	for _, r := range n.Routes {
+		if r.ID == id {
+			return r.Alias, nil
+		}
+	}
+	if err := b.refresh(ctx); err != nil {
+		return "", err
+	}
+	r, _ := b.cached(id, true)
+	return r.Alias, nil
 }
 
 // Release releases tn.

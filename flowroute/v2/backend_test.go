@@ -301,3 +301,203 @@ func TestBackendUnknownRouteID(t *testing.T) {
 		t.Errorf("%d walks of the routes, want 1", walks)
 	}
 }
+
+// renameBehind renames route "office" to "old-office" and creates another "office" past the
+// backend, as another writer would, and returns the new route's id.
+func renameBehind(t *testing.T, e *env, oldID string) string {
+	t.Helper()
+	if _, err := e.client.UpdateRoute(ctx, oldID, RouteInput{Alias: "old-office"}); err != nil {
+		t.Fatal(err)
+	}
+	nr, err := e.client.CreateRoute(ctx, RouteInput{Alias: "office", Type: RouteHost, Value: "10.0.0.2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nr.ID
+}
+
+// TestBackendSetRoutesAfterRenameBehind: another writer renamed the route the cache knows as
+// "office" and created a new "office"; SetRoutes by name ends on the new route, for the
+// primary and for the failover, reading the routes once to learn of it.
+func TestBackendSetRoutesAfterRenameBehind(t *testing.T) {
+	t.Parallel()
+	for _, rel := range []string{"primary", "failover"} {
+		t.Run(rel, func(t *testing.T) {
+			t.Parallel()
+			e := setup(t)
+			e.fake.addNumbers(12065550100, 1)
+			b := NewBackend(e.client)
+			old, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.Routes(ctx); err != nil {
+				t.Fatal(err)
+			}
+			newID := renameBehind(t, e, old.ID)
+			e.requests()
+			primary, failover := "office", ""
+			if rel == "failover" {
+				primary, failover = "sip-reg", "office"
+			}
+			if err := b.SetRoutes(ctx, "12065550100", primary, failover); err != nil {
+				t.Fatal(err)
+			}
+			n, err := e.client.GetNumber(ctx, "12065550100")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := n.PrimaryRouteID
+			if rel == "failover" {
+				got = n.FailoverRouteID
+			}
+			if got != newID {
+				t.Errorf("%s route id %s, want %s (the route named office now; %s is old-office)", rel, got, newID, old.ID)
+			}
+			var walks int
+			for _, l := range lines(e.requests()) {
+				if strings.HasPrefix(l, "GET /v2/routes") && !strings.Contains(l, "offset=") {
+					walks++
+				}
+			}
+			if walks != 1 {
+				t.Errorf("%d reads of the routes, want 1", walks)
+			}
+			// the cache now knows both routes by their aliases: no more reads of the routes
+			if err := b.SetRoutes(ctx, "12065550100", "old-office", "office"); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{
+				"PATCH /v2/numbers/12065550100/relationships/primary_route", "PATCH /v2/numbers/12065550100/relationships/failover_route",
+				"GET /v2/numbers/12065550100",
+			}
+			if diff := cmp.Diff(want, lines(e.requests())); diff != "" {
+				t.Errorf("requests with a right cache (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestBackendSetRoutesCost: with a cache that is right, SetRoutes by name sends the two
+// writes and one read of the number; sip-reg without a failover is not read back.
+func TestBackendSetRoutesCost(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.fake.addNumbers(12065550100, 1)
+	b := NewBackend(e.client)
+	if _, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}}); err != nil {
+		t.Fatal(err)
+	}
+	e.requests()
+	if err := b.SetRoutes(ctx, "12065550100", "office", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetRoutes(ctx, "12065550100", "sip-reg", ""); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"PATCH /v2/numbers/12065550100/relationships/primary_route", "DELETE /v2/numbers/12065550100/relationships/failover_route",
+		"GET /v2/numbers/12065550100",
+		"PATCH /v2/numbers/12065550100/relationships/primary_route", "DELETE /v2/numbers/12065550100/relationships/failover_route",
+	}
+	if diff := cmp.Diff(want, lines(e.requests())); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}
+
+// TestBackendSetRoutesKeepsMismatching: when the number still does not show the route asked
+// for after the routes were read again and the write sent again, SetRoutes fails with a
+// conflict that names the number and the route.
+func TestBackendSetRoutesKeepsMismatching(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.fake.addNumbers(12065550100, 1)
+	b := NewBackend(e.client)
+	if _, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := b.CreateRoute(ctx, account.Route{Name: "other", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.9"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// another writer who puts the number back on "other" after each write
+	e.override("PATCH /v2/numbers/{tn}/relationships/primary_route", e.runThen(func(w http.ResponseWriter, r *http.Request) {
+		e.fake.mu.Lock()
+		e.fake.numbers["12065550100"].Primary = other.ID
+		e.fake.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	err = b.SetRoutes(ctx, "12065550100", "office", "")
+	if !errors.Is(err, account.ErrConflict) {
+		t.Fatalf("got %v, want a conflict", err)
+	}
+	for _, s := range []string{"12065550100", `"office"`, `"other"`, "run plan again"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not name %s", err, s)
+		}
+	}
+	var primaries int
+	for _, l := range lines(e.requests()) {
+		if l == "PATCH /v2/numbers/12065550100/relationships/primary_route" {
+			primaries++
+		}
+	}
+	if primaries != 2 {
+		t.Errorf("%d writes of the primary route, want 2", primaries)
+	}
+}
+
+// TestBackendRouteEditsKeepCache: a rename through UpdateRoute and a create under the old
+// alias leave the cache right without reading the routes; a delete by name after a rename
+// behind the backend's back deletes the route named so now.
+func TestBackendRouteEditsKeepCache(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.fake.addNumbers(12065550100, 1)
+	b := NewBackend(e.client)
+	old, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.UpdateRoute(ctx, account.Route{ID: old.ID, Name: "old-office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}}); err != nil {
+		t.Fatal(err)
+	}
+	nr, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.requests()
+	if err := b.SetRoutes(ctx, "12065550100", "office", "old-office"); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines(e.requests()) {
+		if strings.HasPrefix(l, "GET /v2/routes") {
+			t.Errorf("read the routes (%s) with a cache the backend's own edits kept right", l)
+		}
+	}
+	n, err := e.client.GetNumber(ctx, "12065550100")
+	if err != nil || n.PrimaryRouteID != nr.ID || n.FailoverRouteID != old.ID {
+		t.Errorf("number %+v %v, want primary %s, failover %s", n, err, nr.ID, old.ID)
+	}
+
+	// rename behind the backend: "office" (nr) becomes "spare", "old-office" becomes "office"
+	if err := b.SetRoutes(ctx, "12065550100", "sip-reg", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.UpdateRoute(ctx, nr.ID, RouteInput{Alias: "spare"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.UpdateRoute(ctx, old.ID, RouteInput{Alias: "office"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.DeleteRoute(ctx, account.Route{Name: "office"}); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := b.Routes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[1].ID != nr.ID || rs[1].Name != "spare" {
+		t.Errorf("routes after deleting office: %+v, want sip-reg and %s (spare)", rs, nr.ID)
+	}
+}
