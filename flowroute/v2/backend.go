@@ -498,7 +498,11 @@ func (b *Backend) routeMismatch(ctx context.Context, n Number, primary, failover
 		if err != nil {
 			return "", err
 		}
-		if alias != c.want {
+		switch {
+		case alias == c.want:
+		case alias == "":
+			return fmt.Sprintf("its %s route is route id %s, which the account does not list under an alias, not route %q", c.rel, c.id, c.want), nil
+		default:
 			return fmt.Sprintf("its %s route is route id %s, which is named %q now, not route %q", c.rel, c.id, alias, c.want), nil
 		}
 	}
