@@ -33,7 +33,10 @@ type applyCmd struct {
 const applyQuestion = "Only 'yes' will be accepted: "
 
 func (c *applyCmd) Run(g *Globals, sess *session) error {
-	if (len(c.Files) == 0) == (c.PlanFile == "") {
+	switch {
+	case len(c.Files) == 0 && c.PlanFile == "":
+		return errors.New("nothing to apply: give a spec (-f SPEC, or SPEC files and directories as arguments) to plan and apply, or a PLANFILE saved by 'plan --out'")
+	case len(c.Files) > 0 && c.PlanFile != "":
 		return errors.New("give either -f SPEC (plan it and apply) or a PLANFILE saved by 'plan --out', not both")
 	}
 	ctx := sess.ctx

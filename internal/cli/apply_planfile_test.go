@@ -121,3 +121,13 @@ func TestApplyUntouchedPlanFile(t *testing.T) {
 		t.Errorf("exit %d, want 0 with the computed totals\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 }
+
+// apply with neither a spec nor a plan file says what to give, rather than "not both".
+func TestApplyNeedsSpecOrPlanFile(t *testing.T) {
+	t.Parallel()
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	out, errs, code := sandboxCLI(t, state, nil, "apply", "--auto-approve")
+	if code != 1 || !strings.Contains(errs, "nothing to apply") || strings.Contains(errs, "not both") {
+		t.Errorf("exit %d, want 1 and \"nothing to apply\"\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+}
