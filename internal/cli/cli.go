@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -85,6 +86,21 @@ func modelOptions() []kong.Option {
 	}
 }
 
+// usageCommand is the command line of the command a parse error happened in, such as
+// "flowroute-numbers completion", so that the hint after the error points at that command's
+// help rather than the list of commands; "flowroute-numbers" when no command was reached.
+func usageCommand(ctx *kong.Context) string {
+	words := []string{"flowroute-numbers"}
+	if ctx != nil {
+		for _, p := range ctx.Path {
+			if p.Command != nil {
+				words = append(words, p.Command.Name)
+			}
+		}
+	}
+	return strings.Join(words, " ")
+}
+
 // Main parses args, runs the command with the streams and returns the exit status.
 func Main(args []string, streams Streams) (status int) {
 	stdout, stderr := streams.Out, streams.Err
@@ -107,7 +123,7 @@ func Main(args []string, streams Streams) (status int) {
 	if err != nil {
 		fmt.Fprintf(stderr, "flowroute-numbers: %v\n", err)
 		if pe := (*kong.ParseError)(nil); errors.As(err, &pe) {
-			fmt.Fprintln(stderr, "Run 'flowroute-numbers --help' for usage.")
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", usageCommand(pe.Context))
 		}
 		return 1
 	}
