@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
+
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 )
 
 // cli is the command line: global flags and one struct per command.
@@ -145,5 +148,8 @@ func Main(args []string, streams Streams) (status int) {
 		return ee.code
 	}
 	fmt.Fprintf(stderr, "Error: %v\n", err)
+	if ae := (*flowroute.APIError)(nil); errors.As(err, &ae) && ae.Status == http.StatusUnauthorized {
+		fmt.Fprintln(stderr, "  Hint: the server refused the key pair: check FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY (or --access-key/--secret-key), and that they are the keys of the account at --endpoint")
+	}
 	return 1
 }

@@ -2,8 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 )
 
 // A usage error points at the help of the command it happened in, where the flag or argument
@@ -23,6 +27,26 @@ func TestUsageErrorNamesCommandHelp(t *testing.T) {
 		code := run(tc.args, &out, &errb)
 		if code != 1 || !strings.Contains(errb.String(), tc.want) {
 			t.Errorf("%q: exit %d, want 1 and %q\nstderr:\n%s", tc.args, code, tc.want, errb.String())
+		}
+	}
+}
+
+// A 401 from either API says which keys to check, and never prints the secret key given.
+func TestUnauthorizedSaysWhichKeysToCheck(t *testing.T) {
+	t.Parallel()
+	srv := sandboxtest.Start(t, sandbox.Options{StatePath: filepath.Join(t.TempDir(), "sandbox.json")})
+	const secret = "wrong-secret-key-9d1e"
+	for _, args := range [][]string{
+		{"--endpoint", srv.V1, "search", "--npa", "206"},
+		{"--api", "v2", "--endpoint", srv.V2, "export"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(append([]string{"--access-key", sandbox.DefaultAccessKey, "--secret-key", secret}, args...), &out, &errb)
+		if code != 1 || !strings.Contains(errb.String(), "401") || !strings.Contains(errb.String(), "check FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY") {
+			t.Errorf("%q: exit %d, want 1 and a hint naming the keys\nstderr:\n%s", args, code, errb.String())
+		}
+		if strings.Contains(out.String()+errb.String(), secret) {
+			t.Errorf("%q: the secret key was printed:\n%s%s", args, out.String(), errb.String())
 		}
 	}
 }
