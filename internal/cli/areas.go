@@ -52,15 +52,22 @@ func (c *areasCmd) Run(g *Globals, sess *session) error {
 	for _, l := range lines {
 		fmt.Fprintln(g.stdout, l)
 	}
+	// shown counts the lines, and says when --limit may have cut the list short.
+	shown := func(noun string) string {
+		if c.Limit > 0 && len(lines) >= c.Limit {
+			return fmt.Sprintf("The first %s; there may be more (--limit 0 lists all)", nounCount(len(lines), noun))
+		}
+		return nounCount(len(lines), noun)
+	}
 	switch {
 	case len(lines) == 0 && c.NPA == "":
 		fmt.Fprintln(g.stderr, "No area codes have numbers for sale.")
 	case len(lines) == 0:
 		fmt.Fprintf(g.stderr, "No exchanges of %s have numbers for sale.\n", c.NPA)
 	case c.NPA == "":
-		fmt.Fprintf(g.stderr, "%s. List the exchanges of one with: areas --npa %s\n", nounCount(len(lines), "area code"), lines[0])
+		fmt.Fprintf(g.stderr, "%s. List the exchanges of one with: areas --npa %s\n", shown("area code"), lines[0])
 	default:
-		fmt.Fprintf(g.stderr, "%s. Search one with: search --npa %s --nxx %s\n", nounCount(len(lines), "exchange"), c.NPA, lines[0][4:])
+		fmt.Fprintf(g.stderr, "%s. Search one with: search --npa %s --nxx %s\n", shown("exchange"), c.NPA, lines[0][4:])
 	}
 	return nil
 }

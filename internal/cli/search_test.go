@@ -206,3 +206,19 @@ func TestSearchAndAreasAgainstSandbox(t *testing.T) {
 		t.Errorf("areas --npa %s does not list %s-%s:\n%s", first.TN[1:4], first.TN[1:4], first.TN[4:7], out)
 	}
 }
+
+// areas --limit N says that the list may go on, rather than counting the N shown as all.
+func TestAreasLimitSaysThereMayBeMore(t *testing.T) {
+	t.Parallel()
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	for _, args := range [][]string{{"areas", "--limit", "3"}, {"areas", "--npa", "206", "--limit", "2"}, {"--api", "v2", "areas", "--limit", "3"}} {
+		out, errs, code := sandboxCLI(t, state, nil, args...)
+		if code != 0 || !strings.Contains(errs, "The first ") || !strings.Contains(errs, "there may be more (--limit 0 lists all)") {
+			t.Errorf("%v: exit %d, want 0 and \"there may be more\"\nstdout:\n%s\nstderr:\n%s", args, code, out, errs)
+		}
+	}
+	out, errs, code := sandboxCLI(t, state, nil, "areas")
+	if code != 0 || strings.Contains(errs, "there may be more") || !strings.Contains(errs, nounCount(len(strings.Fields(out)), "area code")+".") {
+		t.Errorf("areas: exit %d, want 0 and the whole count\nstderr:\n%s", code, errs)
+	}
+}
