@@ -29,10 +29,10 @@ type sandboxServeCmd struct {
 	InventorySize    int           `help:"Purchasable numbers in a new state." default:"12000"`
 	Latency          time.Duration `help:"Injected latency added to every request."`
 	Jitter           time.Duration `help:"Up to this much more latency, at random."`
-	FailRate         float64       `help:"Share of requests answered 500 before doing anything (0..1)."`
-	RateLimit        float64       `help:"Requests per second allowed; beyond it 429 with Retry-After (0 = no limit)."`
-	DropRate         float64       `help:"Share of requests whose connection is closed without doing anything (0..1)."`
-	LostResponseRate float64       `help:"Share of writes carried out and saved, then left without a response (0..1)."`
+	FailRate         float64       `placeholder:"SHARE" help:"Share of requests answered 500 before doing anything (0..1)."`
+	RateLimit        float64       `placeholder:"N" help:"Requests per second allowed; beyond it 429 with Retry-After (0 = no limit)."`
+	DropRate         float64       `placeholder:"SHARE" help:"Share of requests whose connection is closed without doing anything (0..1)."`
+	LostResponseRate float64       `placeholder:"SHARE" help:"Share of writes carried out and saved, then left without a response (0..1)."`
 	CNAMApproval     string        `help:"What becomes of a new v2 CNAM record, pending at first: auto (approved), pending (until POST /sandbox/cnams/ID/approve or /reject) or reject." enum:"auto,pending,reject" default:"auto"`
 }
 

@@ -173,3 +173,21 @@ func TestSandboxServeAndSandboxFlagSellTheSameNumbers(t *testing.T) {
 		t.Errorf("sandbox serve sells\n%s\nbut --sandbox sells\n%s", a, b)
 	}
 }
+
+// No flag of any command shows Go's type name as its value (--fail-rate=FLOAT-64): each says
+// what to write.
+func TestHelpPlaceholdersAreNotGoTypes(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"sandbox", "serve", "--help"}, {"plan", "--help"}, {"apply", "--help"},
+		{"add", "--help"}, {"search", "--help"}, {"areas", "--help"}, {"export", "--help"}} {
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+		for _, goType := range []string{"FLOAT-64", "INT-64", "FLOAT-32", "UINT"} {
+			if strings.Contains(out.String(), "="+goType) {
+				t.Errorf("%v shows a flag's value as %s:\n%s", args, goType, out.String())
+			}
+		}
+	}
+}
