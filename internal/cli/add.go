@@ -313,7 +313,8 @@ func (c *addCmd) Run(g *Globals, sess *session) error {
 	fmt.Fprintf(g.stdout, "Added %s to %s at line %d:\n", nounCount(len(chosen), "number"), target, line)
 	writeOffers(g.stdout, chosen)
 	c.policyNotes(g, desired, owned, chosen)
-	fmt.Fprintf(g.stdout, "Next: flowroute-numbers plan %s shows the purchases.\n", fileArgs(c.Files))
+	fmt.Fprintf(g.stdout, "Next: %s shows the purchases.\n",
+		strings.Join(append(append([]string{"flowroute-numbers"}, g.accountFlags()...), "plan", fileArgs(c.Files)), " "))
 	return nil
 }
 

@@ -368,7 +368,8 @@ func TestAddQuickstartGolden(t *testing.T) {
 	after, _ := os.ReadFile(file)
 	insertedOnly(t, string(before), string(after))
 	golden.Check(t, "testdata/golden/add/quickstart.yaml", after)
-	golden.Check(t, "testdata/golden/add/quickstart.txt", []byte(strings.ReplaceAll(stdout, file, "quickstart.yaml")))
+	stdout = strings.NewReplacer(file, "quickstart.yaml", state, "sandbox.json").Replace(stdout)
+	golden.Check(t, "testdata/golden/add/quickstart.txt", []byte(stdout))
 }
 
 func TestAddReplace(t *testing.T) {
@@ -555,5 +556,28 @@ func TestParseAddComment(t *testing.T) {
 		if _, ok := parseAddComment(bad); ok {
 			t.Errorf("parseAddComment(%q): ok", bad)
 		}
+	}
+}
+
+// The README's transcript of add is what add prints (TestAddQuickstartGolden's output, run on
+// numbers.yaml with the default sandbox state), so that its Next: line can be copied as is.
+func TestReadmeAddTranscript(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), "--max-monthly-cost 1.25 --primary-route pbx-seattle --failover-route pbx-backup\n")
+	transcript, _, ok2 := strings.Cut(after, "```")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no transcript of add --max-monthly-cost 1.25")
+	}
+	golden, err := os.ReadFile("testdata/golden/add/quickstart.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.NewReplacer("quickstart.yaml", "numbers.yaml", " --sandbox-state sandbox.json", "").Replace(string(golden))
+	if transcript != want {
+		t.Errorf("README.md's add transcript differs from what add prints:\nREADME:\n%s\nadd:\n%s", transcript, want)
 	}
 }
