@@ -258,19 +258,7 @@ func applyLine(r apply.Result) string {
 func applyReport(w io.Writer, rep *apply.Report, listApplied bool) {
 	fmt.Fprintln(w)
 	if rep.OK() {
-		var routes, bought, updated int
-		for _, r := range rep.Results {
-			switch r.Change.Action {
-			case plan.CreateRoute:
-				routes++
-			case plan.Purchase:
-				bought++
-			case plan.SetRoutes:
-				updated++
-			}
-		}
-		fmt.Fprintf(w, "Apply complete: %s created, %s purchased, %s updated.\n",
-			nounCount(routes, "route"), nounCount(bought, "number"), nounCount(updated, "number"))
+		fmt.Fprintln(w, appliedSummary(rep.Results))
 		return
 	}
 	fmt.Fprintf(w, "Apply incomplete: %s applied, %d failed, %d skipped.\n",
@@ -289,6 +277,46 @@ func applyReport(w io.Writer, rep *apply.Report, listApplied bool) {
 			}
 		}
 	}
+}
+
+// appliedSummary is "Apply complete: 1 route created, 2 numbers purchased, 1 number updated.",
+// counted as the plan's summary line counts them: every kind of change (route updates, CNAM
+// records, E911 addresses, releases and deletions when there are some), and a number once,
+// as a purchase when it was bought, else as one update whatever fields changed.
+func appliedSummary(results []apply.Result) string {
+	changes := make([]plan.Change, 0, len(results))
+	for _, r := range results {
+		changes = append(changes, r.Change)
+	}
+	s, _ := plan.Totals(changes)
+	counted := map[string]bool{} // numbers bought or released, whose updates are not counted again
+	for _, ch := range changes {
+		if ch.Action == plan.Purchase || ch.Action == plan.Release {
+			counted[ch.Key] = true
+		}
+	}
+	updated := 0
+	for _, ch := range changes {
+		if plan.IsNumberUpdate(ch.Action) && !counted[ch.Key] {
+			counted[ch.Key] = true
+			updated++
+		}
+	}
+	var parts []string
+	some := func(n int, noun, what string) {
+		if n > 0 {
+			parts = append(parts, nounCount(n, noun)+" "+what)
+		}
+	}
+	some(s.NumbersToRelease, "number", "released")
+	some(s.RoutesToDelete, "route", "deleted")
+	parts = append(parts, nounCount(s.RoutesToCreate, "route")+" created")
+	some(s.RoutesToUpdate, "route", "updated")
+	parts = append(parts, nounCount(s.NumbersToPurchase, "number")+" purchased", nounCount(updated, "number")+" updated")
+	some(s.CNAMsToCreate, "CNAM record", "created")
+	some(s.E911ToCreate, "E911 address", "created")
+	some(s.E911ToUpdate, "E911 address", "updated")
+	return "Apply complete: " + strings.Join(parts, ", ") + "."
 }
 
 // applyVerify plans the spec again against the account and reports whether nothing is left

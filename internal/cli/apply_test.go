@@ -299,3 +299,40 @@ func TestApplyReportRendering(t *testing.T) {
 	applyReport(&b, rep, true)
 	golden.Check(t, "testdata/golden/apply/report-incomplete-terminal.txt", b.Bytes())
 }
+
+// The report after a complete apply counts what the plan's summary line counted: every kind
+// of change, and a number bought with its fields once, as a purchase.
+func TestAppliedSummaryCountsEveryKind(t *testing.T) {
+	t.Parallel()
+	applied := func(changes ...plan.Change) []apply.Result {
+		var rs []apply.Result
+		for _, c := range changes {
+			rs = append(rs, apply.Result{Change: c, Status: apply.Applied})
+		}
+		return rs
+	}
+	for _, tc := range []struct {
+		results []apply.Result
+		want    string
+	}{
+		{applied(
+			plan.Change{Action: plan.UpdateRoute, Key: "pbx"},
+			plan.Change{Action: plan.SetAlias, Key: "12062090105"},
+			plan.Change{Action: plan.SetCNAM, Key: "12062090105"},
+		), "Apply complete: 0 routes created, 1 route updated, 0 numbers purchased, 1 number updated."},
+		{applied(
+			plan.Change{Action: plan.CreateRoute, Key: "pbx"},
+			plan.Change{Action: plan.CreateCNAM, Key: "ACME"},
+			plan.Change{Action: plan.CreateE911, Key: "hq"},
+			plan.Change{Action: plan.CreateE911, Key: "branch"},
+			plan.Change{Action: plan.Purchase, Key: "12062090105"},
+			plan.Change{Action: plan.SetRoutes, Key: "12062090105"},
+			plan.Change{Action: plan.SetE911, Key: "12062090105"},
+			plan.Change{Action: plan.SetRoutes, Key: "12062090122"},
+		), "Apply complete: 1 route created, 1 number purchased, 1 number updated, 1 CNAM record created, 2 E911 addresses created."},
+	} {
+		if got := appliedSummary(tc.results); got != tc.want {
+			t.Errorf("appliedSummary = %q\nwant             %q", got, tc.want)
+		}
+	}
+}

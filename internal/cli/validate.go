@@ -126,10 +126,13 @@ func loadSpec(g *Globals, files []string, prefix string) (*spec.Spec, error) {
 	return nil, &specErrors{errs}
 }
 
-// nounCount formats a count with its noun: "1 route", "3 routes".
+// nounCount formats a count with its noun: "1 route", "3 routes", "2 E911 addresses".
 func nounCount(n int, noun string) string {
-	if n == 1 {
+	switch {
+	case n == 1:
 		return "1 " + noun
+	case strings.HasSuffix(noun, "s"): // address
+		return fmt.Sprintf("%d %ses", n, noun)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
