@@ -230,7 +230,13 @@ func applyLine(r apply.Result) string {
 				line += " (" + strings.Join(what, ", ") + ")"
 			}
 		case plan.SetRoutes:
-			line = fmt.Sprintf("~ number %s routes set (primary %s, failover %s)", c.Key, c.After["primary_route"], c.After["failover_route"])
+			var routes []string // v2 numbers may have no failover route: "" is left out
+			for _, f := range []struct{ label, field string }{{"primary", "primary_route"}, {"failover", "failover_route"}} {
+				if r := c.After[f.field]; r != "" {
+					routes = append(routes, f.label+" "+r)
+				}
+			}
+			line = fmt.Sprintf("~ number %s routes set (%s)", c.Key, strings.Join(routes, ", "))
 		default: // every other action: its name, its object and what it set
 			line = fmt.Sprintf("~ %s %s", c.Action, c.Key)
 			if len(c.After) > 0 {

@@ -280,11 +280,13 @@ func TestApplyReportRendering(t *testing.T) {
 	buy := plan.Change{Action: plan.Purchase, Key: "12067439178", After: map[string]string{"billing_method": "METERED"}, Cost: cost}
 	set := plan.Change{Action: plan.SetRoutes, Key: "12067439178", After: map[string]string{"primary_route": "pbx-backup", "failover_route": "sip-reg"}}
 	set2 := plan.Change{Action: plan.SetRoutes, Key: "12062092844", After: map[string]string{"primary_route": "sip-reg", "failover_route": "sip-reg"}}
+	set3 := plan.Change{Action: plan.SetRoutes, Key: "12062090122", After: map[string]string{"primary_route": "pbx-backup", "failover_route": ""}} // v2: no failover
 	rep := &apply.Report{Results: []apply.Result{
 		{Change: route, Status: apply.Failed, Error: "PUT /v1/routes/pbx-backup: 422 Invalid value.", Attempts: 1},
 		{Change: buy, Status: apply.Applied, Note: "confirmed by reading the account after the answer was lost", Attempts: 1},
 		{Change: set, Status: apply.Skipped, Reason: "depends on failed create_route pbx-backup"},
 		{Change: set2, Status: apply.Applied, Attempts: 1},
+		{Change: set3, Status: apply.Applied, Attempts: 1},
 	}}
 	var b bytes.Buffer
 	for _, r := range rep.Results {
