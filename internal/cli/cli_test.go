@@ -2,9 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alecthomas/kong"
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
@@ -47,6 +50,33 @@ func TestUnauthorizedSaysWhichKeysToCheck(t *testing.T) {
 		}
 		if strings.Contains(out.String()+errb.String(), secret) {
 			t.Errorf("%q: the secret key was printed:\n%s%s", args, out.String(), errb.String())
+		}
+	}
+}
+
+// The README's table of global flags lists every global flag of the model, with the
+// environment variable that sets it.
+func TestReadmeListsEveryGlobalFlag(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c cli
+	parser, err := kong.New(&c, modelOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range parser.Model.Flags {
+		if f.Name == "help" || f.Name == "version" {
+			continue
+		}
+		row := "| `--" + f.Name + "` |"
+		if len(f.Envs) > 0 {
+			row += " `" + f.Envs[0] + "` |"
+		}
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README.md's global flags table has no row %q", row)
 		}
 	}
 }
