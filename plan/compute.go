@@ -816,15 +816,25 @@ func limitSource(field string, ceiling *int, specValue int, specSet bool) string
 	return "policy." + field
 }
 
+// flagLimitHint is the hint of a limit's error when the command line's ceiling (flag, a
+// --max-… name, and its environment variable) is what binds: the spec cannot raise it.
+func flagLimitHint(flag, smaller string) string {
+	env := "FLOWROUTE_" + strings.ToUpper(strings.ReplaceAll(strings.TrimPrefix(flag, "--"), "-", "_"))
+	return fmt.Sprintf("%s (or %s) is a ceiling set outside the spec, which the spec cannot raise: %s, or ask whoever sets it", flag, env, smaller)
+}
+
 func (c *computer) policy() {
 	pol := c.p.Policy // the spec's, lowered by the limits
 	spol := c.desired.Policy
 	c.updates = len(c.updated)
 	if c.purchases > pol.MaxPurchases {
-		c.diag(Error, "", c.desired.PosOf("policy", "max_purchases"),
-			"raise policy.max_purchases, or buy the numbers in smaller steps",
-			"the spec buys %s; %s allows %d", plural(c.purchases, "number", "numbers"),
-			limitSource("max_purchases", c.limits.MaxPurchases, spol.MaxPurchases, true), pol.MaxPurchases)
+		src := limitSource("max_purchases", c.limits.MaxPurchases, spol.MaxPurchases, true)
+		hint := "raise policy.max_purchases, or buy the numbers in smaller steps"
+		if src != "policy.max_purchases" {
+			hint = flagLimitHint(src, "buy the numbers in smaller steps")
+		}
+		c.diag(Error, "", c.desired.PosOf("policy", "max_purchases"), hint,
+			"the spec buys %s; %s allows %d", plural(c.purchases, "number", "numbers"), src, pol.MaxPurchases)
 	}
 	if pol.MaxSetupCost != nil && c.setup > *pol.MaxSetupCost {
 		c.diag(Error, "", c.desired.PosOf("policy", "max_setup_cost"),
@@ -841,10 +851,13 @@ func (c *computer) policy() {
 		if specSet {
 			specValue = *spol.MaxUpdates
 		}
-		c.diag(Error, "", c.desired.PosOf("policy", "max_updates"),
-			"raise policy.max_updates if so many updates are meant, or update the numbers in smaller steps",
-			"the plan updates %s; %s allows %d", plural(c.updates, "number", "numbers"),
-			limitSource("max_updates", c.limits.MaxUpdates, specValue, specSet), *pol.MaxUpdates)
+		src := limitSource("max_updates", c.limits.MaxUpdates, specValue, specSet)
+		hint := "raise policy.max_updates if so many updates are meant, or update the numbers in smaller steps"
+		if src != "policy.max_updates" {
+			hint = flagLimitHint(src, "update the numbers in smaller steps")
+		}
+		c.diag(Error, "", c.desired.PosOf("policy", "max_updates"), hint,
+			"the plan updates %s; %s allows %d", plural(c.updates, "number", "numbers"), src, *pol.MaxUpdates)
 	}
 	pct := cmp.Or(pol.MaxUpdatePercent, spec.DefaultMaxUpdatePercent)
 	if c.managed >= spec.UpdatePercentFloor && c.updates*100 > pct*c.managed {

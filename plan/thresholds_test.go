@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -74,6 +75,10 @@ func TestComputeMaxPurchasesCeiling(t *testing.T) {
 	}
 	if p.Policy.MaxPurchases != 1 {
 		t.Errorf("the plan's policy allows %d purchases, want the ceiling 1 for apply to check again", p.Policy.MaxPurchases)
+	}
+	// A spec change cannot raise the command line's ceiling, so the hint must not say to.
+	if h := p.Diagnostics[0].Hint; !strings.Contains(h, "--max-purchases (or FLOWROUTE_MAX_PURCHASES)") || strings.Contains(h, "raise policy") {
+		t.Errorf("hint %q: want it to name the ceiling, not policy.max_purchases", h)
 	}
 	desired.Policy.MaxPurchases = 1
 	p = Compute(desired, onAccount(nil, nil), inv, Options{Capabilities: v1Like, Limits: Limits{MaxPurchases: intp(5)}})
