@@ -280,7 +280,7 @@ func (h *harness) checkOffers(desc string) {
 			continue
 		}
 		if o1.SetupCost != o2.SetupCost || o1.MonthlyCost != o2.MonthlyCost || !strings.EqualFold(o1.State, o2.State) ||
-			strings.ToLower(strings.ReplaceAll(o1.RateCenter, " ", "")) != o2.RateCenter {
+			!strings.EqualFold(strings.ReplaceAll(o1.RateCenter, " ", ""), o2.RateCenter) {
 			h.t.Fatalf("%s: %s is offered differently: v1 %+v, v2 %+v", desc, tn, *o1, *o2)
 		}
 	}

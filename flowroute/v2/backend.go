@@ -326,8 +326,12 @@ func (b *Backend) Lookup(ctx context.Context, tn string) (*account.Offer, error)
 	return nil, fmt.Errorf("flowroute v2: %s is not for sale: %w", tn, account.ErrNotFound)
 }
 
+// toOffer is the inventory number as an offer. v2 writes state and rate center in lower case
+// ("wa", "seattle"); the offer has them in upper case, as v1 and the spec's users write them,
+// so that search and add show the same on both APIs.
 func toOffer(n AvailableNumber) account.Offer {
-	return account.Offer{TN: n.TN, SetupCost: n.SetupCost, MonthlyCost: n.MonthlyCost, State: n.State, RateCenter: n.RateCenter}
+	return account.Offer{TN: n.TN, SetupCost: n.SetupCost, MonthlyCost: n.MonthlyCost,
+		State: strings.ToUpper(n.State), RateCenter: strings.ToUpper(n.RateCenter)}
 }
 
 // Search returns up to max offers (0: all) matching q. NPA and NXX become starts_with

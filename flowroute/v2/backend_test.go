@@ -152,6 +152,11 @@ func TestBackendNumbers(t *testing.T) {
 	if err != nil || len(offers) != 2 {
 		t.Errorf("search %+v %v", offers, err)
 	}
+	for _, o := range offers { // v2 answers "wa", "seattle"; offers read as v1's do
+		if o.State != strings.ToUpper(o.State) || o.RateCenter != strings.ToUpper(o.RateCenter) || o.State == "" {
+			t.Errorf("offer %s: state %q, rate center %q: want upper case", o.TN, o.State, o.RateCenter)
+		}
+	}
 	if got := lines(e.requests()); !contains(got, "GET /v2/numbers/available?limit=3&starts_with=1206555") {
 		t.Errorf("search requests %v", got)
 	}
