@@ -52,7 +52,10 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 		buildVersion(), g.api(), from, time.Now().UTC().Format(time.RFC3339),
 		nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"))
 	if acct.Capabilities().Messaging && !anyMessaging(current) {
-		header += "\nNo messaging callbacks were read: v2 cannot read a number's callbacks back, so a\nnumber may have some; add messaging: to a number to manage its callbacks."
+		header += "\nNo messaging callbacks were found. Reading them back is a pre-release part of v2 that an\naccount may not answer, so a number may have some; add messaging: to a number to manage them."
+	}
+	if c.Out == "" {
+		header += "\nThe first line names a schema file beside this one: write it with\n`flowroute-numbers schema --out " + SchemaFile + "` (export --out writes both)."
 	}
 	out := &spec.Spec{Version: 1, Routes: current.Routes, Numbers: current.Numbers, E911Addresses: current.E911Addresses}
 

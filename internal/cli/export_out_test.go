@@ -85,3 +85,17 @@ func TestSchemaFileBesideTheSpec(t *testing.T) {
 		t.Errorf("the modeline names %s, which does not hold the schema: %v", target, err)
 	}
 }
+
+// TestExportToStdoutSaysHowToWriteTheSchema: export to standard output writes no schema file,
+// so the spec's header says how to write the one its modeline names.
+func TestExportToStdoutSaysHowToWriteTheSchema(t *testing.T) {
+	t.Parallel()
+	state, _ := seedSandbox(t, 0, nil, []flowroute.Number{{TN: "12065550100"}}, 0)
+	stdout, stderr, code := sandboxCLI(t, state, nil, "export")
+	if code != 0 {
+		t.Fatalf("export: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "# `flowroute-numbers schema --out flowroute-numbers.schema.json`") {
+		t.Errorf("the header does not say how to write the schema:\n%s", stdout)
+	}
+}
