@@ -254,10 +254,10 @@ func ParseEndpoint(endpoint string) (*url.URL, error) {
 		return nil, fmt.Errorf("flowroute: endpoint %s must not hold credentials; pass the keys separately", u.Redacted())
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("flowroute: endpoint %q has no host", endpoint)
+		return nil, fmt.Errorf("flowroute: endpoint %s has no host: write it as https://HOST/PATH", shownEndpoint(u))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("flowroute: endpoint %s must not have a query or fragment", u.Redacted())
+		return nil, fmt.Errorf("flowroute: endpoint %s must not have a query or fragment", shownEndpoint(u))
 	}
 	switch u.Scheme {
 	case "https":
@@ -275,6 +275,22 @@ func ParseEndpoint(endpoint string) (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// shownEndpoint is u for an error message: its user info, query and fragment, where a
+// mistyped credential would sit, replaced by placeholders.
+func shownEndpoint(u *url.URL) string {
+	c := *u
+	if c.User != nil {
+		c.User = url.User("xxxxx")
+	}
+	if c.RawQuery != "" || c.ForceQuery {
+		c.RawQuery, c.ForceQuery = "…", false
+	}
+	if c.Fragment != "" {
+		c.Fragment, c.RawFragment = "…", ""
+	}
+	return c.String()
 }
 
 // RedactURLError drops the URL from a *url.Error, which could hold a password.

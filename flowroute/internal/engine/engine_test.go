@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
@@ -101,6 +102,27 @@ func TestErrorList(t *testing.T) {
 		got = engine.Snippet(got)
 		if got != tt.want || env != tt.envelope {
 			t.Errorf("Decode(%d, %s) = %q, %v; want %q, %v", tt.status, tt.body, got, env, tt.want, tt.envelope)
+		}
+	}
+}
+
+// TestParseEndpointKeepsSecretsOutOfErrors: a key pasted into the endpoint's query, fragment
+// or user info never reaches the error that refuses it.
+func TestParseEndpointKeepsSecretsOutOfErrors(t *testing.T) {
+	t.Parallel()
+	for _, endpoint := range []string{
+		"https://api.example.com/v1?key=SECRET",
+		"https://api.example.com/v1#SECRET",
+		"https://user:SECRET@api.example.com/v1",
+		"https:///v1?SECRET",
+	} {
+		_, err := engine.ParseEndpoint(endpoint)
+		if err == nil {
+			t.Errorf("%s: accepted", endpoint)
+			continue
+		}
+		if strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("%s: the error shows the secret: %v", endpoint, err)
 		}
 	}
 }
