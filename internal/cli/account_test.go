@@ -110,3 +110,27 @@ func TestLimitFlagsOnlyLower(t *testing.T) {
 		t.Errorf("FLOWROUTE_MAX_UPDATES=0: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 }
+
+// TestMissingCredentialsSaysWhichKey: with one key given, the error names the other, and never
+// prints the one given.
+func TestMissingCredentialsSaysWhichKey(t *testing.T) {
+	t.Parallel()
+	spec := writeSpec(t, "version: 1\nnumbers: {}\n")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--access-key", "AKGIVEN"}, "the Flowroute secret key is missing"},
+		{[]string{"--secret-key", "SKGIVEN"}, "the Flowroute access key is missing"},
+		{nil, "no Flowroute credentials"},
+	} {
+		var out, errb strings.Builder
+		code := run(append(tc.args, "plan", "-f", spec), &out, &errb)
+		if code != 1 || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q: want %q", tc.args, code, errb.String(), tc.want)
+		}
+		if strings.Contains(errb.String(), "GIVEN") {
+			t.Errorf("%v: the key given is printed: %q", tc.args, errb.String())
+		}
+	}
+}

@@ -237,8 +237,13 @@ func (g *Globals) connect() (*conn, error) {
 		if endpoint, err = g.endpoint(); err != nil {
 			return nil, err
 		}
-		if access == "" || secret == "" {
+		switch {
+		case access == "" && secret == "":
 			return nil, errors.New("no Flowroute credentials: set FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY (or --access-key/--secret-key), or use --sandbox to try the tool without an account")
+		case secret == "":
+			return nil, errors.New("the Flowroute secret key is missing (the access key is set): set FLOWROUTE_SECRET_KEY (or --secret-key)")
+		case access == "":
+			return nil, errors.New("the Flowroute access key is missing (the secret key is set): set FLOWROUTE_ACCESS_KEY (or --access-key)")
 		}
 	}
 	ua := "flowroute-numbers/" + buildVersion()
