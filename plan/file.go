@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -119,7 +121,10 @@ func LoadFile(path string) (*File, error) {
 		FormatVersion int `json:"format_version"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("reading the plan file %s: not a plan file: %w", path, err)
+		if ext := strings.ToLower(filepath.Ext(path)); ext == ".yaml" || ext == ".yml" {
+			return nil, fmt.Errorf("reading the plan file %s: not a plan file but, by its name, a spec: plan it with 'plan -f %s' (plan --out FILE saves a plan)", path, path)
+		}
+		return nil, fmt.Errorf("reading the plan file %s: not a plan file (one that 'plan --out' writes): %w", path, err)
 	}
 	if head.FormatVersion != FormatVersion {
 		return nil, fmt.Errorf("reading the plan file %s: format version %d, this version of flowroute-numbers reads %d only: run plan again", path, head.FormatVersion, FormatVersion)

@@ -124,7 +124,7 @@ func TestShowRendersASavedPlan(t *testing.T) {
 			t.Errorf("show --format %s: exit %d, stderr %q\ngot:\n%s\nwant:\n%s", format, code, stderr, got, want)
 		}
 	}
-	if code, _, stderr := runCLI(t, "show", "../../examples/quickstart.yaml"); code != 1 || !strings.Contains(stderr, "not a plan file") {
+	if code, _, stderr := runCLI(t, "show", "../../examples/quickstart.yaml"); code != 1 || !strings.Contains(stderr, "not a plan file but, by its name, a spec: plan it with") {
 		t.Errorf("show of a spec: exit %d, stderr %q", code, stderr)
 	}
 }
