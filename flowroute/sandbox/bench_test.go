@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
@@ -77,6 +78,26 @@ func BenchmarkNew12k(b *testing.B) {
 	for b.Loop() {
 		if _, err := New(Options{Seed: 1}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkV2ListNumbers100k reads one v2 page of 200 from the middle of 100,000 owned
+// numbers: what each page of a v2 walk costs the sandbox.
+func BenchmarkV2ListNumbers100k(b *testing.B) {
+	s, err := New(Options{InventorySize: 100, Now: time.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	seedOwned(b, s, 100_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest("GET", "http://sandbox.test/v2/numbers?limit=200&offset=50000", nil)
+		req.SetBasicAuth(DefaultAccessKey, DefaultSecretKey)
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatalf("%d %s", w.Code, w.Body)
 		}
 	}
 }

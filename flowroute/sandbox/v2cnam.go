@@ -147,8 +147,7 @@ func (s *Server) v2GetCNAM(c *call) (response, func()) {
 		for _, tn := range s.st.sortedTNs() {
 			if o := s.st.numbers[tn]; o.cnam == rec.ID {
 				refs = append(refs, ref{tn, "number"})
-				included = append(included, map[string]any{"type": "number", "id": tn, "attributes": s.numberAttrs(tn, o),
-					"links": map[string]string{"self": s.linkBase(c.r) + "/v2/numbers/" + tn}})
+				included = append(included, s.numberObject(s.linkBase(c.r), tn, o))
 			}
 		}
 		if refs != nil {

@@ -110,22 +110,55 @@ func routeRef(id int) rel {
 	return rel{&ref{strconv.Itoa(id), "route"}}
 }
 
+// v2NumberAttrs are the attributes of a number (§3.1). A struct, not a map, since the list of
+// numbers encodes one per item: the fields are in alphabetical order, the order a map's keys
+// encode in, so the answers stay byte for byte what they were.
+type v2NumberAttrs struct {
+	Alias            any    `json:"alias"` // string, or nil for none
+	CNAMLookups      bool   `json:"cnam_lookups_enabled"`
+	MessagingEnabled *bool  `json:"messaging_enabled,omitempty"` // see messagingAsked
+	NumberType       string `json:"number_type"`
+	RateCenter       any    `json:"rate_center"` // string or nil, see place
+	State            any    `json:"state"`
+	Value            string `json:"value"`
+}
+
+// selfLink is the links of a resource that has only its own.
+type selfLink struct {
+	Self string `json:"self"`
+}
+
+// v2NumberObject is a number resource: attributes, and relationships in its details only.
+// Fields in alphabetical order, as v2NumberAttrs.
+type v2NumberObject struct {
+	Attributes    *v2NumberAttrs `json:"attributes"`
+	ID            string         `json:"id"`
+	Links         selfLink       `json:"links"`
+	Relationships map[string]rel `json:"relationships,omitempty"`
+	Type          string         `json:"type"`
+}
+
 // numberAttrs are the attributes of a number (§3.1).
-func (s *Server) numberAttrs(tn string, o *owned) map[string]any {
+func (s *Server) numberAttrs(tn string, o *owned) *v2NumberAttrs {
 	rc, state := s.st.place(tn)
 	var alias any
 	if o.hasAlias {
 		alias = o.alias
 	}
-	return map[string]any{
-		"alias": alias, "cnam_lookups_enabled": o.cnamLookups, "number_type": numberType(tn),
-		"rate_center": rc, "state": state, "value": tn,
+	return &v2NumberAttrs{
+		Alias: alias, CNAMLookups: o.cnamLookups, NumberType: numberType(tn),
+		RateCenter: rc, State: state, Value: tn,
 	}
+}
+
+// numberObject is a number of the list (§3.1), without relationships; base is linkBase's.
+func (s *Server) numberObject(base, tn string, o *owned) v2NumberObject {
+	return v2NumberObject{Type: "number", ID: tn, Attributes: s.numberAttrs(tn, o), Links: selfLink{base + "/v2/numbers/" + tn}}
 }
 
 // numberData is the data object of a number's details (§3.2); v21 uses v2.1's names of the
 // route relationships and links.
-func (s *Server) numberData(r *http.Request, tn string, o *owned, v21 bool) map[string]any {
+func (s *Server) numberData(r *http.Request, tn string, o *owned, v21 bool) *v2NumberObject {
 	ver := "/v2"
 	primary, failover := "primary_route", "failover_route"
 	if v21 {
@@ -138,10 +171,10 @@ func (s *Server) numberData(r *http.Request, tn string, o *owned, v21 bool) map[
 	if o.e911 != 0 {
 		rels["e911_address"] = rel{&ref{strconv.Itoa(o.e911), "e911"}}
 	}
-	return map[string]any{
-		"type": "number", "id": tn, "attributes": s.numberAttrs(tn, o),
-		"links":         map[string]string{"self": s.linkBase(r) + ver + "/numbers/" + tn},
-		"relationships": rels,
+	return &v2NumberObject{
+		Type: "number", ID: tn, Attributes: s.numberAttrs(tn, o),
+		Links:         selfLink{s.linkBase(r) + ver + "/numbers/" + tn},
+		Relationships: rels,
 	}
 }
 
@@ -375,10 +408,10 @@ func (s *Server) v2Numbers(c *call) (response, func()) {
 		tns = found
 	}
 	start, end := p.window(len(tns))
-	data := make([]any, 0, end-start)
+	base := s.linkBase(c.r)
+	data := make([]v2NumberObject, 0, end-start)
 	for _, tn := range tns[start:end] {
-		data = append(data, map[string]any{"type": "number", "id": tn, "attributes": s.numberAttrs(tn, s.st.numbers[tn]),
-			"links": map[string]string{"self": s.linkBase(c.r) + "/v2/numbers/" + tn}})
+		data = append(data, s.numberObject(base, tn, s.st.numbers[tn]))
 	}
 	return p.list(data, len(tns)), nil
 }
@@ -431,7 +464,8 @@ func (s *Server) messaging(tn string, body obj) (status int, included []any, bad
 // attributes.messaging_enabled says false, as it does until provisioning finishes (§3.3,
 // §9.14), which in the sandbox it never does.
 func messagingAsked(doc map[string]any) map[string]any {
-	doc["data"].(map[string]any)["attributes"].(map[string]any)["messaging_enabled"] = false
+	off := false
+	doc["data"].(*v2NumberObject).Attributes.MessagingEnabled = &off
 	return doc
 }
 
