@@ -138,6 +138,10 @@ type resource struct {
 	Attributes    json.RawMessage            `json:"attributes"`
 	Relationships map[string]json.RawMessage `json:"relationships"`
 	Links         links                      `json:"links"`
+
+	// members are the attributes' members when the fast path read the resource (not nil
+	// then, even for no members), for a memberSetter.
+	members []member
 }
 
 // id is the resource's id, or, when the server left it out, the last segment of its self link.
@@ -156,6 +160,14 @@ func (r *resource) id() string {
 // attrs decodes the resource's attributes into v; absent or null attributes leave v zero.
 func (r *resource) attrs(v any) error {
 	if len(r.Attributes) == 0 || string(bytes.TrimSpace(r.Attributes)) == "null" {
+		return nil
+	}
+	if ms, ok := v.(memberSetter); ok && r.members != nil {
+		for _, m := range r.members {
+			if err := ms.set(m); err != nil {
+				return fmt.Errorf("%s %q: attributes: %w", r.Type, r.id(), err)
+			}
+		}
 		return nil
 	}
 	if err := json.Unmarshal(r.Attributes, v); err != nil {
@@ -222,6 +234,12 @@ type document struct {
 	Data     json.RawMessage `json:"data"`
 	Included []*resource     `json:"included"`
 	Links    links           `json:"links"`
+
+	// fast is set when fastDocument read the document: Data's resources are then in list or
+	// single already.
+	fast   bool
+	list   []*resource
+	single *resource
 }
 
 // errNoData is a document without the resource the call answers with.
@@ -233,6 +251,14 @@ func parseDocument(body []byte) (*document, error) {
 	if len(body) == 0 || string(body) == "null" {
 		return nil, errNoData
 	}
+	if d, ok := fastDocument(body); ok {
+		return d, nil
+	}
+	return slowDocument(body)
+}
+
+// slowDocument reads a document with encoding/json: what fastDocument cannot read.
+func slowDocument(body []byte) (*document, error) {
 	var d document
 	if err := json.Unmarshal(body, &d); err != nil {
 		return nil, err
@@ -248,6 +274,9 @@ func (d *document) one() (*resource, error) {
 	}
 	if data[0] != '{' {
 		return nil, fmt.Errorf("data is %s, want an object", kind(data))
+	}
+	if d.fast {
+		return d.single, nil
 	}
 	var r resource
 	if err := json.Unmarshal(data, &r); err != nil {
@@ -266,9 +295,11 @@ func (d *document) many() ([]*resource, error) {
 	if data[0] != '[' {
 		return nil, fmt.Errorf("data is %s, want a list", kind(data))
 	}
-	var rs []*resource
-	if err := json.Unmarshal(data, &rs); err != nil {
-		return nil, err
+	rs := d.list
+	if !d.fast {
+		if err := json.Unmarshal(data, &rs); err != nil {
+			return nil, err
+		}
 	}
 	out := rs[:0]
 	for _, r := range rs {
