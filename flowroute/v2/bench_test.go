@@ -106,3 +106,38 @@ func BenchmarkDecodeNumbersPage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeDetails decodes one bulk details answer of 100 numbers, each naming two of
+// the 200 routes included, as the sandbox sends it.
+func BenchmarkDecodeDetails(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"data":[`)
+	for i := range 100 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		tn := strconv.Itoa(13122000000 + i)
+		sb.WriteString(`{"attributes":{"alias":null,"cnam_lookups_enabled":true,"number_type":"longcode","rate_center":null,"state":null,"value":"` + tn +
+			`"},"id":"` + tn + `","links":{"self":"http://127.0.0.1:41234/v2.1/numbers/` + tn + `"},"relationships":{"cnam_preset":{"data":null},"e911_address":{"data":null},` +
+			`"voice_failover_route":{"data":{"id":"` + strconv.Itoa(2*i+2) + `","type":"route"}},"voice_primary_route":{"data":{"id":"` + strconv.Itoa(2*i+1) + `","type":"route"}}},"type":"number"}`)
+	}
+	sb.WriteString(`],"included":[`)
+	for i := range 200 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		id := strconv.Itoa(i + 1)
+		sb.WriteString(`{"attributes":{"alias":"pbx-` + id + `","edge_strategy_id":null,"route_type":"host","value":"10.0.0.1:5060"},"id":"` + id +
+			`","links":{"self":"http://127.0.0.1:41234/v2/routes/` + id + `"},"type":"route"}`)
+	}
+	sb.WriteString(`]}` + "\n")
+	body := []byte(sb.String())
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		ns, err := decodeDetails(body)
+		if err != nil || len(ns) != 100 || len(ns[99].Routes) != 2 {
+			b.Fatal(len(ns), err)
+		}
+	}
+}

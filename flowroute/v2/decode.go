@@ -193,6 +193,15 @@ func (r *resource) relatedAll(name string) ([]string, error) {
 	if !ok {
 		return nil, nil
 	}
+	if ids, ok := fastLinkage(raw); ok {
+		return ids, nil
+	}
+	return slowLinkage(name, raw)
+}
+
+// slowLinkage reads the ids of relationship name with encoding/json: what fastLinkage
+// cannot read.
+func slowLinkage(name string, raw []byte) ([]string, error) {
 	var rel struct {
 		Data json.RawMessage `json:"data"`
 	}
@@ -449,6 +458,14 @@ func toNumber(r *resource, included []*resource) (Number, error) {
 	if err != nil {
 		return Number{}, fmt.Errorf("number %s: %w", n.TN, err)
 	}
+	if err := addIncluded(&n, included); err != nil {
+		return Number{}, err
+	}
+	return n, nil
+}
+
+// addIncluded fills n's Routes, CNAM, E911 and Provisioning from included objects.
+func addIncluded(n *Number, included []*resource) error {
 	for _, inc := range included {
 		if inc == nil {
 			continue
@@ -457,7 +474,7 @@ func toNumber(r *resource, included []*resource) (Number, error) {
 		case "route":
 			rt, err := toRoute(inc)
 			if err != nil {
-				return Number{}, err
+				return err
 			}
 			if !slices.ContainsFunc(n.Routes, func(r Route) bool { return r.ID == rt.ID }) {
 				n.Routes = append(n.Routes, rt)
@@ -465,7 +482,7 @@ func toNumber(r *resource, included []*resource) (Number, error) {
 		case "cnam":
 			c, err := toCNAM(inc)
 			if err != nil {
-				return Number{}, err
+				return err
 			}
 			if n.CNAM == nil && (n.CNAMID == "" || c.ID == n.CNAMID) {
 				n.CNAM = &c
@@ -473,7 +490,7 @@ func toNumber(r *resource, included []*resource) (Number, error) {
 		case "e911":
 			e, err := toE911(inc)
 			if err != nil {
-				return Number{}, err
+				return err
 			}
 			if n.E911 == nil && (n.E911ID == "" || e.ID == n.E911ID) {
 				n.E911 = &e
@@ -484,12 +501,12 @@ func toNumber(r *resource, included []*resource) (Number, error) {
 				TN     flexString `json:"tn"`
 			}
 			if err := inc.attrs(&pa); err != nil {
-				return Number{}, err
+				return err
 			}
 			n.Provisioning = &Provisioning{ID: inc.id(), Status: string(pa.Status), TN: string(pa.TN)}
 		}
 	}
-	return n, nil
+	return nil
 }
 
 // toListedNumber reads an item of the numbers list, which has no included objects.
@@ -545,10 +562,8 @@ func decodeDetails(body []byte) ([]Number, error) {
 				}
 			}
 		}
-		if len(mine) > 0 {
-			if n, err = toNumber(r, mine); err != nil {
-				return nil, err
-			}
+		if err := addIncluded(&n, mine); err != nil {
+			return nil, err
 		}
 		out = append(out, n)
 	}

@@ -516,3 +516,94 @@ func (a *numberAttrs) set(m member) error {
 
 // memberSetter is an attributes struct the fast path fills from members.
 type memberSetter interface{ set(member) error }
+
+// set reads one attribute member of a route, as numberAttrs.set does.
+func (a *routeAttrs) set(m member) error {
+	var u *flexString
+	switch n := m.name; {
+	case is(n, "alias"):
+		u = &a.Alias
+	case is(n, "route_type"):
+		u = &a.RouteType
+	case is(n, "value"):
+		u = &a.Value
+	case is(n, "edge_strategy_id"):
+		u = &a.EdgeStrategyID
+	case is(n, "edge_strategy"):
+		u = &a.EdgeStrategy
+	default:
+		return nil
+	}
+	return u.UnmarshalJSON(m.raw)
+}
+
+// fastLinkage reads a relationship's ids as relatedAll does with encoding/json: data null,
+// one linkage object or a list of them (null items skipped, empty ids left out). ok false
+// means it could not, and relatedAll must.
+func fastLinkage(raw []byte) (ids []string, ok bool) {
+	s := &scanner{b: raw}
+	var data []byte
+	switch s.peek() {
+	case 'n', '{':
+	default:
+		return nil, false
+	}
+	s.object(func(name []byte) {
+		v := s.value(1)
+		if is(name, "data") {
+			data = v // json.RawMessage: the last one wins
+		}
+	})
+	if s.ws(); s.bad || s.off != len(raw) {
+		return nil, false
+	}
+	// one reads a linkage object's id.
+	one := func(s *scanner) (id string) {
+		s.object(func(name []byte) {
+			if !is(name, "id") {
+				s.value(1)
+				return
+			}
+			var f flexString
+			s.flex(&f)
+			id = string(f)
+		})
+		return id
+	}
+	if len(data) == 0 || string(data) == "null" {
+		return nil, true
+	}
+	d := &scanner{b: data}
+	switch data[0] {
+	case '{':
+		if id := one(d); !d.bad && id != "" {
+			return []string{id}, true
+		}
+		return nil, !d.bad
+	case '[':
+		d.off++
+		if d.peek() == ']' {
+			return nil, true
+		}
+		for !d.bad {
+			switch d.peek() {
+			case 'n':
+				d.literal()
+			case '{':
+				if id := one(d); id != "" {
+					ids = append(ids, id)
+				}
+			default:
+				return nil, false
+			}
+			if d.peek() == ',' {
+				d.off++
+				continue
+			}
+			d.expect(']')
+			break
+		}
+		return ids, !d.bad
+	}
+	return nil, false
+}

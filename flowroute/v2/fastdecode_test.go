@@ -1,7 +1,6 @@
 package v2
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +27,8 @@ var fastSeeds = []string{
 	`{"d\u0061ta":[{}]}`, `{"data":[{"\u0061ttributes":{"value":"1"}}]}`, `{"data":[{"attributes":{"v\u0061lue":"1"}}]}`,
 	`{"data":[{"attributes":{"value":"a\"b","alias":"\ud800"}}]}`, "{\"data\":[{\"id\":\"\xff\"}]}",
 	`{"data":[{"links":"x"}]}`, `{"data":[{"links":{"self":1.5e3,"related":true}}]}`, `{"x":[[[[[[{"y":-0.5E+2}]]]]]],"data":[]}`,
+	`{"data":{"relationships":{"a":null,"b":{"data":null},"c":{"data":[null,{"id":1},{"id":null},{"type":"x","id":"2","id":"3"}]},"d":{"DATA":{"Id":"4"},"x":[]},"e":{"data":"x"},"f":"x","g":{"data":[1]},"h":{"data":{"id":{}}},"i":{"data":[]},"j":{"data":{"id":"5"},"data":null}}}}`,
+	`{"included":[{"type":"route","attributes":{"alias":"a","ROUTE_TYPE":"HOST","value":1,"edge_strategy":"2","edge_strategy_id":null}}],"data":null}`,
 	`{"x":01}`, `{"x":1.}`, `{"x":tru}`, `{"x":"\x"}`, "{\"x\":\"\t\"}", `[]`, `{"data":[{"type":"number","type":null}]}`,
 }
 
@@ -74,13 +75,35 @@ func checkFast(t *testing.T, body []byte) {
 		if r == nil || r.members == nil {
 			continue
 		}
-		var a, b numberAttrs
-		ferr := r.attrs(&a)
-		sr := plain(r)
-		serr := sr.attrs(&b)
-		if (ferr == nil) != (serr == nil) || ferr != nil && ferr.Error() != serr.Error() || ferr == nil && !cmp.Equal(a, b) {
-			t.Fatalf("%s: attributes fast %+v %v, slow %+v %v", r.Attributes, a, ferr, b, serr)
+		sameAttrs[numberAttrs](t, r)
+		sameAttrs[routeAttrs](t, r)
+	}
+	for _, r := range append(rs, fast.Included...) {
+		if r == nil {
+			continue
 		}
+		for name, raw := range r.Relationships {
+			ids, ok := fastLinkage(raw)
+			want, err := slowLinkage(name, raw)
+			if ok && (err != nil || !cmp.Equal(ids, want)) {
+				t.Fatalf("relationship %s %s: fast %q, slow %q %v", name, raw, ids, want, err)
+			}
+		}
+	}
+}
+
+// sameAttrs requires r's attributes to read the same into an A from the fast path's members
+// as with encoding/json.
+func sameAttrs[A any, P interface {
+	*A
+	memberSetter
+}](t *testing.T, r *resource) {
+	t.Helper()
+	var a, b A
+	ferr := r.attrs(P(&a))
+	serr := plain(r).attrs(P(&b))
+	if (ferr == nil) != (serr == nil) || ferr != nil && ferr.Error() != serr.Error() || ferr == nil && !cmp.Equal(a, b) {
+		t.Fatalf("%s: attributes fast %+v %v, slow %+v %v", r.Attributes, a, ferr, b, serr)
 	}
 }
 
@@ -115,9 +138,15 @@ func TestFastDocumentAgrees(t *testing.T) {
 	if _, ok := fastDocument([]byte(fastSeeds[0])); !ok {
 		t.Error("the fast path does not read a page of numbers")
 	}
-	var raw json.RawMessage
-	if err := json.Unmarshal([]byte(fastSeeds[0]), &raw); err != nil {
-		t.Fatal(err)
+	for raw, want := range map[string][]string{
+		`{"data":[null,{"id":1},{"id":null},{"type":"route","id":"2"}]}`: {"1", "2"},
+		`{"data":{"id":"0","type":"route"}}`:                             {"0"},
+		`{"data":null}`:                                                  nil,
+		`null`:                                                           nil,
+	} {
+		if ids, ok := fastLinkage([]byte(raw)); !ok || !cmp.Equal(ids, want) {
+			t.Errorf("fastLinkage(%s) = %q, %v; want %q", raw, ids, ok, want)
+		}
 	}
 }
 
