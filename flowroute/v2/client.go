@@ -360,6 +360,46 @@ func confirm(ctx context.Context, done func(context.Context) (bool, error), what
 	return nil
 }
 
+// patchSettled sends PATCH path with body and returns the object the server answers. A PATCH
+// cannot double, so a lost answer is settled by read, which reads the object back and says
+// whether it already holds the change; what read returns stands in for an answer that came
+// without its document. decode reads the answer (false: not a usable document); mapErr, when
+// set, turns the server's refusal into the caller's error. what names the object in errors.
+func patchSettled[T any](ctx context.Context, c *Client, path string, body any, what string,
+	decode func([]byte) (T, bool), read func(context.Context) (*T, bool, error), mapErr func(error) error) (*T, error) {
+	var out *T
+	done := func(ctx context.Context) (bool, error) {
+		r, ok, err := read(ctx)
+		if err != nil {
+			return false, err
+		}
+		if r != nil {
+			out = r
+		}
+		return ok, nil
+	}
+	_, err := settle(ctx, func(ctx context.Context) error {
+		raw, err := c.call(ctx, http.MethodPatch, path, nil, body)
+		if err != nil {
+			if mapErr != nil {
+				return mapErr(err)
+			}
+			return err
+		}
+		if r, ok := decode(raw); ok {
+			out = &r
+		}
+		return nil
+	}, done)
+	if err == nil && out == nil {
+		err = confirm(ctx, done, what)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // resend is a done for writes that setting twice cannot double (a callback URL, a
 // validation): it never finds the write done, so settle sends it again.
 func resend(context.Context) (bool, error) { return false, nil }

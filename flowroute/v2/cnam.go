@@ -91,33 +91,16 @@ func (c *Client) UpdateCNAM(ctx context.Context, id, value string) (*CNAM, error
 	if err := checkID("cnam", id); err != nil {
 		return nil, err
 	}
-	path := "cnams/" + id
-	var out *CNAM
-	done := func(ctx context.Context) (bool, error) {
-		r, err := c.GetCNAM(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		out = r
-		return strings.EqualFold(r.Value, value), nil
-	}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		raw, err := c.call(ctx, http.MethodPatch, path, nil, map[string]any{"data": map[string]any{"type": "cnam", "attributes": map[string]any{"value": value}}})
-		if err != nil {
-			return existsConflict(err)
-		}
-		if r, derr := decodeCNAM(raw); derr == nil && r.ID != "" {
-			out = &r
-		}
-		return nil
-	}, done)
-	if err == nil && out == nil {
-		err = confirm(ctx, done, "CNAM record "+id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	body := map[string]any{"data": map[string]any{"type": "cnam", "attributes": map[string]any{"value": value}}}
+	return patchSettled(ctx, c, "cnams/"+id, body, "CNAM record "+id,
+		func(raw []byte) (CNAM, bool) { r, err := decodeCNAM(raw); return r, err == nil && r.ID != "" },
+		func(ctx context.Context) (*CNAM, bool, error) {
+			r, err := c.GetCNAM(ctx, id)
+			if err != nil {
+				return nil, false, err
+			}
+			return r, strings.EqualFold(r.Value, value), nil
+		}, existsConflict)
 }
 
 // DeleteCNAM deletes a record (DELETE /cnams/{id}); the server disassociates every number

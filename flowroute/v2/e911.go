@@ -125,33 +125,15 @@ func (c *Client) UpdateE911(ctx context.Context, id string, f E911Fields) (*E911
 	if err := checkID("e911", id); err != nil {
 		return nil, err
 	}
-	path := "e911s/" + id
-	var out *E911Address
-	done := func(ctx context.Context) (bool, error) {
-		a, err := c.GetE911(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		out = a
-		return sameE911(a.E911Fields, f), nil
-	}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		raw, err := c.call(ctx, http.MethodPatch, path, nil, e911Body(f))
-		if err != nil {
-			return err
-		}
-		if a, derr := decodeE911(raw); derr == nil && a.ID != "" {
-			out = &a
-		}
-		return nil
-	}, done)
-	if err == nil && out == nil {
-		err = confirm(ctx, done, "E911 address "+id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return patchSettled(ctx, c, "e911s/"+id, e911Body(f), "E911 address "+id,
+		func(raw []byte) (E911Address, bool) { a, err := decodeE911(raw); return a, err == nil && a.ID != "" },
+		func(ctx context.Context) (*E911Address, bool, error) {
+			a, err := c.GetE911(ctx, id)
+			if err != nil {
+				return nil, false, err
+			}
+			return a, sameE911(a.E911Fields, f), nil
+		}, nil)
 }
 
 // DeleteE911 deletes an address no number uses (DELETE /e911s/{id}); one still associated is

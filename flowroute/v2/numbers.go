@@ -181,7 +181,6 @@ func (c *Client) UpdateNumber(ctx context.Context, tn string, u NumberUpdate) (*
 	if err := checkTN(tn); err != nil {
 		return nil, err
 	}
-	path := "numbers/" + tn
 	body := map[string]any{"type": "number"}
 	if u.Alias != nil {
 		body["alias"] = *u.Alias
@@ -189,32 +188,15 @@ func (c *Client) UpdateNumber(ctx context.Context, tn string, u NumberUpdate) (*
 	if u.CNAMLookups != nil {
 		body["cnam_lookups_enabled"] = *u.CNAMLookups
 	}
-	var out *Number
-	done := func(ctx context.Context) (bool, error) {
-		n, err := c.GetNumber(ctx, tn)
-		if err != nil {
-			return false, err
-		}
-		out = n
-		return (u.Alias == nil || n.Alias == *u.Alias) && (u.CNAMLookups == nil || n.CNAMLookups == *u.CNAMLookups), nil
-	}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		raw, err := c.call(ctx, http.MethodPatch, path, nil, body)
-		if err != nil {
-			return err
-		}
-		if n, derr := decodeNumber(raw); derr == nil {
-			out = &n
-		}
-		return nil
-	}, done)
-	if err == nil && out == nil {
-		err = confirm(ctx, done, "number "+tn)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return patchSettled(ctx, c, "numbers/"+tn, body, "number "+tn,
+		func(raw []byte) (Number, bool) { n, err := decodeNumber(raw); return n, err == nil },
+		func(ctx context.Context) (*Number, bool, error) {
+			n, err := c.GetNumber(ctx, tn)
+			if err != nil {
+				return nil, false, err
+			}
+			return n, (u.Alias == nil || n.Alias == *u.Alias) && (u.CNAMLookups == nil || n.CNAMLookups == *u.CNAMLookups), nil
+		}, nil)
 }
 
 // NumberDetails reads the details of many numbers. Where the server has the v2.1 bulk

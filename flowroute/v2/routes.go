@@ -119,33 +119,15 @@ func (c *Client) UpdateRoute(ctx context.Context, id string, in RouteInput) (*Ro
 	if err != nil {
 		return nil, err
 	}
-	path := "routes/" + id
-	var out *Route
-	done := func(ctx context.Context) (bool, error) {
-		r, err := c.findRoute(ctx, id)
-		if err != nil || r == nil {
-			return false, err
-		}
-		out = r
-		return sameRoute(*r, in), nil
-	}
-	_, err = settle(ctx, func(ctx context.Context) error {
-		raw, err := c.call(ctx, http.MethodPatch, path, nil, body)
-		if err != nil {
-			return existsConflict(err)
-		}
-		if r, derr := decodeRoute(raw); derr == nil && r.ID != "" {
-			out = &r
-		}
-		return nil
-	}, done)
-	if err == nil && out == nil {
-		err = confirm(ctx, done, "route "+id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return patchSettled(ctx, c, "routes/"+id, body, "route "+id,
+		func(raw []byte) (Route, bool) { r, err := decodeRoute(raw); return r, err == nil && r.ID != "" },
+		func(ctx context.Context) (*Route, bool, error) {
+			r, err := c.findRoute(ctx, id)
+			if err != nil || r == nil {
+				return nil, false, err
+			}
+			return r, sameRoute(*r, in), nil
+		}, existsConflict)
 }
 
 // findRoute is the route with id, nil when the account has none.
