@@ -319,6 +319,21 @@ func (d *document) many() ([]*resource, error) {
 	return out, nil
 }
 
+// decodeOne reads a single-resource document, converting its resource with conv (which also
+// sees the document, for its included objects and links).
+func decodeOne[T any](body []byte, conv func(*document, *resource) (T, error)) (T, error) {
+	var zero T
+	d, err := parseDocument(body)
+	if err != nil {
+		return zero, err
+	}
+	r, err := d.one()
+	if err != nil {
+		return zero, err
+	}
+	return conv(d, r)
+}
+
 // decodePage reads a list document, converting each resource with conv.
 func decodePage[T any](body []byte, conv func(*resource) (T, error)) (*Page[T], error) {
 	d, err := parseDocument(body)
@@ -514,15 +529,7 @@ func toListedNumber(r *resource) (Number, error) { return toNumber(r, nil) }
 
 // decodeNumber reads a number document (details, purchase, PATCH).
 func decodeNumber(body []byte) (Number, error) {
-	d, err := parseDocument(body)
-	if err != nil {
-		return Number{}, err
-	}
-	r, err := d.one()
-	if err != nil {
-		return Number{}, err
-	}
-	return toNumber(r, d.Included)
+	return decodeOne(body, func(d *document, r *resource) (Number, error) { return toNumber(r, d.Included) })
 }
 
 // decodeDetails reads the answer of the bulk details: a list of number resources, with the
@@ -593,18 +600,12 @@ func toRoute(r *resource) (Route, error) {
 // decodeRoute reads a route document (create, update). Its links may lack "/v2"; nothing is
 // read from them but, when data has no id, the id.
 func decodeRoute(body []byte) (Route, error) {
-	d, err := parseDocument(body)
-	if err != nil {
-		return Route{}, err
-	}
-	r, err := d.one()
-	if err != nil {
-		return Route{}, err
-	}
-	if r.ID == "" && r.Links.Self == "" {
-		r.Links.Self = d.Links.Self
-	}
-	return toRoute(r)
+	return decodeOne(body, func(d *document, r *resource) (Route, error) {
+		if r.ID == "" && r.Links.Self == "" {
+			r.Links.Self = d.Links.Self
+		}
+		return toRoute(r)
+	})
 }
 
 func toEdgeStrategy(r *resource) (EdgeStrategy, error) {
@@ -643,15 +644,7 @@ func toCNAM(r *resource) (CNAM, error) {
 
 // decodeCNAM reads a CNAM document (get, create, update).
 func decodeCNAM(body []byte) (CNAM, error) {
-	d, err := parseDocument(body)
-	if err != nil {
-		return CNAM{}, err
-	}
-	r, err := d.one()
-	if err != nil {
-		return CNAM{}, err
-	}
-	return toCNAM(r)
+	return decodeOne(body, func(_ *document, r *resource) (CNAM, error) { return toCNAM(r) })
 }
 
 // decodeCNAMAssociation reads the 202 answer of an association (id a JSON integer) or an
@@ -709,15 +702,7 @@ func toE911(r *resource) (E911Address, error) {
 
 // decodeE911 reads an E911 document (get, create, update).
 func decodeE911(body []byte) (E911Address, error) {
-	d, err := parseDocument(body)
-	if err != nil {
-		return E911Address{}, err
-	}
-	r, err := d.one()
-	if err != nil {
-		return E911Address{}, err
-	}
-	return toE911(r)
+	return decodeOne(body, func(_ *document, r *resource) (E911Address, error) { return toE911(r) })
 }
 
 // toE911Number reads an item of an E911 address's numbers. The number is attributes.value:
