@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/flowroute-numbers/flowroute-numbers/apply"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -49,7 +49,7 @@ func BenchmarkApplyV2(b *testing.B) {
 		desired := &spec.Spec{Version: 1, Routes: map[string]spec.Route{}, Numbers: map[string]spec.Number{},
 			Policy: spec.Policy{Unmanaged: spec.UnmanagedWarn, MaxUpdatePercent: 100}}
 		for i := range routes {
-			r := flowroute.Route{Name: fmt.Sprintf("r%d", i), Type: spec.RouteHost, Value: fmt.Sprintf("10.0.0.%d:5060", i+1)}
+			r := v1.Route{Name: fmt.Sprintf("r%d", i), Type: spec.RouteHost, Value: fmt.Sprintf("10.0.0.%d:5060", i+1)}
 			if err := sb.AddRoute(r); err != nil {
 				b.Fatal(err)
 			}
@@ -57,7 +57,7 @@ func BenchmarkApplyV2(b *testing.B) {
 		}
 		for i := range changes {
 			tn := fmt.Sprintf("1312%07d", 2_000_000+i)
-			if err := sb.AddOwnedNumber(flowroute.Number{TN: tn}); err != nil {
+			if err := sb.AddOwnedNumber(v1.Number{TN: tn}); err != nil {
 				b.Fatal(err)
 			}
 			desired.Numbers[tn] = spec.Number{PrimaryRoute: fmt.Sprintf("r%d", i%routes), FailoverRoute: fmt.Sprintf("r%d", (i+1)%routes)}

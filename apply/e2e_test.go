@@ -12,31 +12,31 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/flowroute-numbers/flowroute-numbers/apply"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // newSandbox starts a sandbox with a small inventory and returns it with a client whose
 // retries wait little and whose rate limit is off, so that tests stay fast.
-func newSandbox(tb testing.TB, seed int64, faults sandbox.Faults) (*sandbox.Server, *flowroute.V1) {
+func newSandbox(tb testing.TB, seed int64, faults sandbox.Faults) (*sandbox.Server, *v1.V1) {
 	tb.Helper()
 	return newSandboxOpts(tb, sandbox.Options{Seed: seed, InventorySize: 1000, Faults: faults})
 }
 
-func newSandboxOpts(tb testing.TB, opts sandbox.Options) (*sandbox.Server, *flowroute.V1) {
+func newSandboxOpts(tb testing.TB, opts sandbox.Options) (*sandbox.Server, *v1.V1) {
 	tb.Helper()
 	sb, endpoint := sandboxtest.NewServer(tb, opts)
-	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
-		flowroute.WithRateLimit(0, 1),
-		flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 5, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}),
-		flowroute.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}))
+	c, err := v1.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
+		v1.WithRateLimit(0, 1),
+		v1.WithRetry(v1.RetryPolicy{MaxAttempts: 5, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}),
+		v1.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return sb, flowroute.Backend(c)
+	return sb, v1.Backend(c)
 }
 
 // shape describes a desired state for the tests: routes r0…, numbers to buy from the
@@ -48,10 +48,10 @@ type shape struct {
 
 // setup seeds the sandbox with the owned numbers and returns the desired spec. The numbers to
 // buy are the first of the inventory.
-func (a shape) setup(tb testing.TB, sb *sandbox.Server, c *flowroute.V1) *spec.Spec {
+func (a shape) setup(tb testing.TB, sb *sandbox.Server, c *v1.V1) *spec.Spec {
 	tb.Helper()
 	ctx := context.Background()
-	avail, err := c.Client().AllAvailable(ctx, flowroute.SearchQuery{}, a.purchases+a.owned)
+	avail, err := c.Client().AllAvailable(ctx, v1.SearchQuery{}, a.purchases+a.owned)
 	if err != nil {
 		tb.Fatalf("listing the inventory: %v", err)
 	}
@@ -65,7 +65,7 @@ func (a shape) setup(tb testing.TB, sb *sandbox.Server, c *flowroute.V1) *spec.S
 	}
 	for i, n := range avail[:a.purchases+a.owned] {
 		if i >= a.purchases {
-			if err := sb.AddOwnedNumber(flowroute.Number{TN: n.TN}); err != nil {
+			if err := sb.AddOwnedNumber(v1.Number{TN: n.TN}); err != nil {
 				tb.Fatal(err)
 			}
 		}
@@ -78,7 +78,7 @@ func (a shape) setup(tb testing.TB, sb *sandbox.Server, c *flowroute.V1) *spec.S
 	return desired
 }
 
-func makePlan(tb testing.TB, c *flowroute.V1, desired *spec.Spec) *plan.Plan {
+func makePlan(tb testing.TB, c *v1.V1, desired *spec.Spec) *plan.Plan {
 	tb.Helper()
 	p, _, err := plan.Make(context.Background(), c, desired, plan.Options{})
 	if err != nil {
@@ -135,7 +135,7 @@ func TestSandboxStalePlanIsRefused(t *testing.T) {
 		t.Fatalf("CheckFresh of a fresh plan: %v", err)
 	}
 	// Someone changes the account after the plan was saved.
-	if err := sb.AddRoute(flowroute.Route{Name: "elsewhere", Type: spec.RoutePSTN, Value: "16476998778"}); err != nil {
+	if err := sb.AddRoute(v1.Route{Name: "elsewhere", Type: spec.RoutePSTN, Value: "16476998778"}); err != nil {
 		t.Fatal(err)
 	}
 	err := apply.CheckFresh(context.Background(), c, p)
@@ -170,7 +170,7 @@ func TestSandboxFailedRouteSkipsExactlyItsDependents(t *testing.T) {
 	p := makePlan(t, c, desired)
 	// Between plan and apply, someone creates r0 with another value: its creation answers
 	// 409 and the numbers routed to r0 must not be touched.
-	if err := sb.AddRoute(flowroute.Route{Name: "r0", Type: spec.RouteHost, Value: "192.0.2.1"}); err != nil {
+	if err := sb.AddRoute(v1.Route{Name: "r0", Type: spec.RouteHost, Value: "192.0.2.1"}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := apply.Run(context.Background(), c, p, apply.Options{})

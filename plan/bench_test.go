@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/measure"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -27,13 +27,13 @@ func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(r)
 }
 
-func benchClient(b *testing.B, endpoint string, parallelism int) (*flowroute.Client, *countingTransport) {
+func benchClient(b *testing.B, endpoint string, parallelism int) (*v1.Client, *countingTransport) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = parallelism
 	ct := &countingTransport{next: tr}
-	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
-		flowroute.WithParallelism(parallelism), flowroute.WithRateLimit(0, 1),
-		flowroute.WithHTTPClient(&http.Client{Transport: ct, Timeout: time.Minute}))
+	c, err := v1.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
+		v1.WithParallelism(parallelism), v1.WithRateLimit(0, 1),
+		v1.WithHTTPClient(&http.Client{Transport: ct, Timeout: time.Minute}))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func BenchmarkPlan100k(b *testing.B) {
 		Policy:  spec.Policy{Unmanaged: spec.UnmanagedWarn, MaxPurchases: spec.DefaultMaxPurchases},
 	}
 	for i := range routes {
-		r := flowroute.Route{Name: fmt.Sprintf("pbx-%04d", i), Type: spec.RouteHost, Value: fmt.Sprintf("10.%d.%d.1:5060", i/256, i%256)}
+		r := v1.Route{Name: fmt.Sprintf("pbx-%04d", i), Type: spec.RouteHost, Value: fmt.Sprintf("10.%d.%d.1:5060", i/256, i%256)}
 		if err := sb.AddRoute(r); err != nil {
 			b.Fatal(err)
 		}
@@ -73,8 +73,8 @@ func BenchmarkPlan100k(b *testing.B) {
 	for i := range numbers {
 		tn := fmt.Sprintf("1312%07d", 2_000_000+i)
 		primary, failover := fmt.Sprintf("pbx-%04d", i%routes), fmt.Sprintf("pbx-%04d", (i+1)%routes)
-		if err := sb.AddOwnedNumber(flowroute.Number{TN: tn, BillingMethod: spec.BillingMetered,
-			Routes: []flowroute.RouteRef{{Name: primary}, {Name: failover}}}); err != nil {
+		if err := sb.AddOwnedNumber(v1.Number{TN: tn, BillingMethod: spec.BillingMetered,
+			Routes: []v1.RouteRef{{Name: primary}, {Name: failover}}}); err != nil {
 			b.Fatal(err)
 		}
 		desired.Numbers[tn] = spec.Number{BillingMethod: spec.BillingMetered, PrimaryRoute: primary, FailoverRoute: failover}
@@ -87,7 +87,7 @@ func BenchmarkPlan100k(b *testing.B) {
 		desired.Numbers[fmt.Sprintf("1312%07d", 2_000_000+i*1000)] = n
 	}
 	seq, _ := benchClient(b, endpoint, 1)
-	avail, err := seq.AllAvailable(b.Context(), flowroute.SearchQuery{}, 3)
+	avail, err := seq.AllAvailable(b.Context(), v1.SearchQuery{}, 3)
 	if err != nil || len(avail) != 3 {
 		b.Fatalf("reading the inventory: %v", err)
 	}
@@ -110,7 +110,7 @@ func BenchmarkPlan100k(b *testing.B) {
 		peakHeap := measure.StartPeak()
 		before := counter.calls.Load()
 		start := time.Now()
-		p, current, err = plan.Make(b.Context(), flowroute.Backend(c), desired, plan.Options{})
+		p, current, err = plan.Make(b.Context(), v1.Backend(c), desired, plan.Options{})
 		wall += time.Since(start)
 		calls += counter.calls.Load() - before
 		peak = max(peak, peakHeap.Stop())
@@ -126,19 +126,19 @@ func BenchmarkPlan100k(b *testing.B) {
 
 	// Sequential paging, once, for the speed-up.
 	start := time.Now()
-	if _, _, err := plan.Make(b.Context(), flowroute.Backend(seq), desired, plan.Options{}); err != nil {
+	if _, _, err := plan.Make(b.Context(), v1.Backend(seq), desired, plan.Options{}); err != nil {
 		b.Fatal(err)
 	}
 	sequential := time.Since(start)
 
 	// Compute alone, on the data already read.
-	inv, err := plan.FetchInventory(b.Context(), flowroute.Backend(c), desired, current)
+	inv, err := plan.FetchInventory(b.Context(), v1.Backend(c), desired, current)
 	if err != nil {
 		b.Fatal(err)
 	}
 	runtime.GC()
 	cpu0 := measure.CPUTime()
-	plan.Compute(desired, current, inv, plan.Options{Capabilities: flowroute.V1Capabilities})
+	plan.Compute(desired, current, inv, plan.Options{Capabilities: v1.V1Capabilities})
 	computeCPU := measure.CPUTime() - cpu0
 
 	perMake := wall / time.Duration(runs)

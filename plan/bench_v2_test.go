@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -68,7 +68,7 @@ func BenchmarkPlanV2(b *testing.B) {
 		Policy:  spec.Policy{Unmanaged: spec.UnmanagedIgnore, MaxPurchases: spec.DefaultMaxPurchases, MaxUpdatePercent: 100},
 	}
 	for i := range routes {
-		r := flowroute.Route{Name: fmt.Sprintf("pbx-%04d", i), Type: spec.RouteHost, Value: fmt.Sprintf("10.%d.%d.1:5060", i/256, i%256)}
+		r := v1.Route{Name: fmt.Sprintf("pbx-%04d", i), Type: spec.RouteHost, Value: fmt.Sprintf("10.%d.%d.1:5060", i/256, i%256)}
 		if err := sb.AddRoute(r); err != nil {
 			b.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func BenchmarkPlanV2(b *testing.B) {
 	for i := range numbers {
 		tn := fmt.Sprintf("1312%07d", 2_000_000+i)
 		primary, failover := fmt.Sprintf("pbx-%04d", i%routes), fmt.Sprintf("pbx-%04d", (i+1)%routes)
-		if err := sb.AddOwnedNumber(flowroute.Number{TN: tn, Routes: []flowroute.RouteRef{{Name: primary}, {Name: failover}}}); err != nil {
+		if err := sb.AddOwnedNumber(v1.Number{TN: tn, Routes: []v1.RouteRef{{Name: primary}, {Name: failover}}}); err != nil {
 			b.Fatal(err)
 		}
 		if i%(numbers/managed) == 0 {

@@ -7,21 +7,21 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // The v1 client, through its adapter, is an account backend.
-var _ account.Backend = flowroute.Backend(nil)
+var _ account.Backend = v1.Backend(nil)
 
 // newAccount starts a sandbox and returns it with a client for it.
-func newAccount(t *testing.T) (*sandbox.Server, *flowroute.Client) {
+func newAccount(t *testing.T) (*sandbox.Server, *v1.Client) {
 	t.Helper()
 	sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{Seed: 7, InventorySize: 200})
-	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey, flowroute.WithRateLimit(0, 1))
+	c, err := v1.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey, v1.WithRateLimit(0, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestPlanAgainstSandbox(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	sb, c := newAccount(t)
-	avail, err := c.AllAvailable(ctx, flowroute.SearchQuery{}, 4)
+	avail, err := c.AllAvailable(ctx, v1.SearchQuery{}, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestPlanAgainstSandbox(t *testing.T) {
 	}
 	owned1, owned2, buy, legacy := avail[0], avail[1], avail[2], avail[3]
 
-	for _, r := range []flowroute.Route{
+	for _, r := range []v1.Route{
 		{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"},
 		{Name: "legacy", Type: "PSTN", Value: "16476998778"},
 	} {
@@ -74,7 +74,7 @@ numbers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, current, err := plan.Make(ctx, flowroute.Backend(c), desired, plan.Options{})
+	p, current, err := plan.Make(ctx, v1.Backend(c), desired, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ numbers:
 	}
 
 	// The digest identifies the state: reading it again gives the same, a write changes it.
-	again, err := plan.Fetch(ctx, flowroute.Backend(c), nil)
+	again, err := plan.Fetch(ctx, v1.Backend(c), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ numbers:
 	if err := c.SetRoutes(ctx, owned1.TN, "pbx", "pbx"); err != nil {
 		t.Fatal(err)
 	}
-	changed, err := plan.Fetch(ctx, flowroute.Backend(c), nil)
+	changed, err := plan.Fetch(ctx, v1.Backend(c), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ numbers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _, err := plan.Make(t.Context(), flowroute.Backend(c), desired, plan.Options{})
+	p, _, err := plan.Make(t.Context(), v1.Backend(c), desired, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

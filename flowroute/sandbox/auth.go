@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // MaxClockSkew is how far a request's X-Timestamp may be from the server's clock.
@@ -19,7 +19,7 @@ const MaxClockSkew = 300 * time.Second
 // u is the URL as the server sees it (scheme, host as sent, path, query in any order). The
 // host is tried with its port and without it, since some SDKs sign one and some the other.
 func VerifySignature(secretKey, timestamp, method string, u *url.URL, body []byte, signature string) bool {
-	if hmac.Equal([]byte(flowroute.Signature(secretKey, timestamp, method, u, body)), []byte(signature)) {
+	if hmac.Equal([]byte(v1.Signature(secretKey, timestamp, method, u, body)), []byte(signature)) {
 		return true
 	}
 	if host, _, err := net.SplitHostPort(u.Host); err == nil {
@@ -28,14 +28,14 @@ func VerifySignature(secretKey, timestamp, method string, u *url.URL, body []byt
 		if strings.Contains(host, ":") { // IPv6 literal
 			bare.Host = "[" + host + "]"
 		}
-		return hmac.Equal([]byte(flowroute.Signature(secretKey, timestamp, method, &bare, body)), []byte(signature))
+		return hmac.Equal([]byte(v1.Signature(secretKey, timestamp, method, &bare, body)), []byte(signature))
 	}
 	return false
 }
 
 // parseTimestamp reads an X-Timestamp: "2016-02-09T19:45:18", with or without a trailing Z.
 func parseTimestamp(s string) (time.Time, bool) {
-	t, err := time.Parse(flowroute.TimestampFormat, strings.TrimSuffix(s, "Z"))
+	t, err := time.Parse(v1.TimestampFormat, strings.TrimSuffix(s, "Z"))
 	return t, err == nil
 }
 

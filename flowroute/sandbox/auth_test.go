@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // signingVector is one worked example of the shared signing vectors.
@@ -23,7 +23,7 @@ type signingVector struct {
 
 func loadVectors(t *testing.T) []signingVector {
 	t.Helper()
-	raw, err := os.ReadFile("../testdata/flowroute-v1-signatures.json")
+	raw, err := os.ReadFile("../../testdata/flowroute-v1-signatures.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,12 +76,12 @@ func TestVerifySignatureTriesHostWithoutPort(t *testing.T) {
 	withPort, _ := url.Parse("http://127.0.0.1:8155/v1/routes/?page=1&limit=10")
 	bare, _ := url.Parse("http://127.0.0.1/v1/routes/?page=1&limit=10")
 	ts := "2016-02-09T19:45:19"
-	sig := flowroute.Signature("s", ts, "GET", bare, nil) // as Ruby, PHP and .NET sign
+	sig := v1.Signature("s", ts, "GET", bare, nil) // as Ruby, PHP and .NET sign
 	if !VerifySignature("s", ts, "GET", withPort, nil, sig) {
 		t.Error("a signature without the port is refused")
 	}
 	other, _ := url.Parse("http://127.0.0.2/v1/routes/?page=1&limit=10")
-	if VerifySignature("s", ts, "GET", withPort, nil, flowroute.Signature("s", ts, "GET", other, nil)) {
+	if VerifySignature("s", ts, "GET", withPort, nil, v1.Signature("s", ts, "GET", other, nil)) {
 		t.Error("a signature for another host is accepted")
 	}
 }
@@ -98,13 +98,13 @@ func TestAuthentication(t *testing.T) {
 
 	ok(*c)
 	z := *c
-	z.timestamp = flowroute.Timestamp(clock) + "Z"
+	z.timestamp = v1.Timestamp(clock) + "Z"
 	ok(z)
 	bare := *c
 	bare.signedHost = "127.0.0.1"
 	ok(bare)
 	skewOK := *c
-	skewOK.timestamp = flowroute.Timestamp(clock.Add(-299 * time.Second))
+	skewOK.timestamp = v1.Timestamp(clock.Add(-299 * time.Second))
 	ok(skewOK)
 
 	wrongSecret := *c
@@ -114,10 +114,10 @@ func TestAuthentication(t *testing.T) {
 	wrongAccess.access = "someone-else"
 	fail(wrongAccess)
 	past := *c
-	past.timestamp = flowroute.Timestamp(clock.Add(-301 * time.Second))
+	past.timestamp = v1.Timestamp(clock.Add(-301 * time.Second))
 	fail(past)
 	future := *c
-	future.timestamp = flowroute.Timestamp(clock.Add(301 * time.Second))
+	future.timestamp = v1.Timestamp(clock.Add(301 * time.Second))
 	fail(future)
 	garbled := *c
 	garbled.timestamp = "yesterday"
@@ -131,10 +131,10 @@ func TestAuthentication(t *testing.T) {
 		func(r *http.Request) { r.Header.Del("X-Timestamp") },
 	} {
 		req, _ := http.NewRequest("GET", c.base+"/v1/routes/", nil)
-		ts := flowroute.Timestamp(clock)
+		ts := v1.Timestamp(clock)
 		u, _ := url.Parse(c.base + "/v1/routes/")
 		req.Header.Set("X-Timestamp", ts)
-		req.SetBasicAuth(c.access, flowroute.Signature(c.secret, ts, "GET", u, nil))
+		req.SetBasicAuth(c.access, v1.Signature(c.secret, ts, "GET", u, nil))
 		mod(req)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

@@ -13,9 +13,9 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -170,8 +170,8 @@ type harness struct {
 	t    *testing.T
 	ctx  context.Context
 	sb   *sandboxtest.Server
-	v1   *flowroute.Client
-	b1   *flowroute.V1
+	v1   *v1.Client
+	b1   *v1.V1
 	v2   *v2.Client
 	b2   *v2.Backend
 	m    *model
@@ -185,7 +185,7 @@ type harness struct {
 func newHarness(t *testing.T, seed int64, pool int) *harness {
 	t.Helper()
 	sb := sandboxtest.Start(t, sandbox.Options{Seed: seed, InventorySize: 300})
-	c1, err := flowroute.New(sb.V1, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey, flowroute.WithRateLimit(0, 0))
+	c1, err := v1.New(sb.V1, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey, v1.WithRateLimit(0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func newHarness(t *testing.T, seed int64, pool int) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, ctx: context.Background(), sb: sb, v1: c1, b1: flowroute.Backend(c1), v2: c2, b2: v2.NewBackend(c2), m: newModel()}
+	h := &harness{t: t, ctx: context.Background(), sb: sb, v1: c1, b1: v1.Backend(c1), v2: c2, b2: v2.NewBackend(c2), m: newModel()}
 	offers, err := c2.AllAvailable(h.ctx, v2.AvailableQuery{}, pool)
 	if err != nil || len(offers) != pool {
 		t.Fatalf("inventory: %d offers, %v", len(offers), err)
@@ -223,7 +223,7 @@ func (h *harness) do(what, via string, want outcome, run func() error) {
 }
 
 func classify(err error) outcome {
-	var ae *flowroute.APIError
+	var ae *v1.APIError
 	switch {
 	case err == nil:
 		return ok
@@ -541,7 +541,7 @@ func (h *harness) createRoute(via, name string, r spec.Route) {
 		var err error
 		switch via {
 		case viaV1:
-			err = h.v1.CreateRoute(h.ctx, flowroute.Route{Name: name, Type: r.Type, Value: r.Value})
+			err = h.v1.CreateRoute(h.ctx, v1.Route{Name: name, Type: r.Type, Value: r.Value})
 		case viaB1:
 			_, err = h.b1.CreateRoute(h.ctx, account.Route{Name: name, Route: r})
 		case viaV2:
@@ -1243,7 +1243,7 @@ func TestV2BackendAfterAnotherWriter(t *testing.T) {
 	if _, err := h.v2.UpdateRoute(h.ctx, h.routeID("office"), v2.RouteInput{Alias: "old-office"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.v1.CreateRoute(h.ctx, flowroute.Route{Name: "office", Type: "HOST", Value: "10.0.0.2"}); err != nil {
+	if err := h.v1.CreateRoute(h.ctx, v1.Route{Name: "office", Type: "HOST", Value: "10.0.0.2"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.b2.SetRoutes(h.ctx, tn, "office", ""); err != nil {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 func TestFailRateAnswers500BeforeDoingAnything(t *testing.T) {
@@ -163,7 +163,7 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	wg.Wait()
 	var page struct {
-		TNs map[string]struct{ Routes []flowroute.RouteRef }
+		TNs map[string]struct{ Routes []v1.RouteRef }
 	}
 	c.do("GET", "/v1/tns/?limit=200", "").decode(t, &page)
 	if len(page.TNs) != len(tns) {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // clock is the fixed time of the tests' servers and signed requests.
@@ -79,13 +79,13 @@ func (c *tc) try(ctx context.Context, method, pathQuery, body string) (reply, er
 	}
 	ts := c.timestamp
 	if ts == "" {
-		ts = flowroute.Timestamp(clock)
+		ts = v1.Timestamp(clock)
 	}
 	signed := *u
 	if c.signedHost != "" {
 		signed.Host = c.signedHost
 	}
-	sig := flowroute.Signature(c.secret, ts, method, &signed, []byte(body))
+	sig := v1.Signature(c.secret, ts, method, &signed, []byte(body))
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -145,10 +145,10 @@ func (r reply) decode(t *testing.T, v any) {
 // serveLocal runs one request through s without a network, for benchmarks.
 func serveLocal(s *Server, method, pathQuery, body string) *httptest.ResponseRecorder {
 	u, _ := url.Parse("http://sandbox.test" + pathQuery)
-	ts := flowroute.Timestamp(s.now())
+	ts := v1.Timestamp(s.now())
 	req := httptest.NewRequest(method, u.String(), strings.NewReader(body))
 	req.Header.Set("X-Timestamp", ts)
-	req.SetBasicAuth(s.accessKey, flowroute.Signature(s.secretKey, ts, method, u, []byte(body)))
+	req.SetBasicAuth(s.accessKey, v1.Signature(s.secretKey, ts, method, u, []byte(body)))
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, req)
 	return w

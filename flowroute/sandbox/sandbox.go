@@ -25,7 +25,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
 )
 
@@ -236,7 +236,7 @@ func (s *Server) Audit() []AuditEntry {
 // request writes it too).
 //
 // AddRoute refuses a name that exists and a type or value the API would refuse.
-func (s *Server) AddRoute(r flowroute.Route) error {
+func (s *Server) AddRoute(r v1.Route) error {
 	if err := validateNewRoute(r); err != nil {
 		return fmt.Errorf("sandbox: route %q: %w", r.Name, err)
 	}
@@ -253,7 +253,7 @@ func (s *Server) AddRoute(r flowroute.Route) error {
 // not need to be. An empty BillingMethod means METERED; empty Routes mean those of a
 // purchase (primary sip-reg, no failover, which v1 shows as sip-reg), otherwise exactly two
 // existing routes are required.
-func (s *Server) AddOwnedNumber(n flowroute.Number) error {
+func (s *Server) AddOwnedNumber(n v1.Number) error {
 	if !validTN(n.TN) {
 		return fmt.Errorf("sandbox: %q is not a number 1NPANXXXXXX", n.TN)
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 const (
@@ -46,7 +46,7 @@ func TestV2AuthFirst(t *testing.T) {
 	c.send("GET", "/v2/numbers", "", "", http.Header{"Authorization": {"Bearer " + DefaultSecretKey}}).wantV2(t, 401, unauthorized)
 	signed := *c
 	u, _ := url.Parse(c.base + "/v2/numbers")
-	signed.secret = flowroute.Signature(DefaultSecretKey, flowroute.Timestamp(clock), "GET", u, nil)
+	signed.secret = v1.Signature(DefaultSecretKey, v1.Timestamp(clock), "GET", u, nil)
 	signed.do("GET", "/v2/numbers", "").wantV2(t, 401, unauthorized)
 }
 
@@ -120,7 +120,7 @@ func TestV2Pagination(t *testing.T) {
 	t.Parallel()
 	s, c := startV2(t, Options{})
 	for i := range 5 {
-		if err := s.AddRoute(flowroute.Route{Name: fmt.Sprint("r", i), Type: "HOST", Value: "10.0.0.1"}); err != nil {
+		if err := s.AddRoute(v1.Route{Name: fmt.Sprint("r", i), Type: "HOST", Value: "10.0.0.1"}); err != nil {
 			t.Fatal(err)
 		}
 	}

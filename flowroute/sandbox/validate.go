@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // validateRouteName checks a route name: one or more of [A-Za-z0-9._-] (the docs say
@@ -31,7 +31,7 @@ func validateRouteName(name string) error {
 }
 
 // validateNewRoute checks the name, type and value of a route to create.
-func validateNewRoute(r flowroute.Route) error {
+func validateNewRoute(r v1.Route) error {
 	if err := validateRouteName(r.Name); err != nil {
 		return err
 	}

@@ -13,9 +13,9 @@ import (
 	"testing"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
@@ -23,7 +23,7 @@ import (
 
 // addSandbox writes a sandbox state with an inventory of size numbers and returns it with
 // the whole inventory, read through the API like any client.
-func addSandbox(t *testing.T, size int) (state string, inv []flowroute.AvailableNumber) {
+func addSandbox(t *testing.T, size int) (state string, inv []v1.AvailableNumber) {
 	t.Helper()
 	state = filepath.Join(t.TempDir(), "sandbox.json")
 	sb, err := sandbox.New(sandbox.Options{StatePath: state, Seed: 13, InventorySize: size})
@@ -34,11 +34,11 @@ func addSandbox(t *testing.T, size int) (state string, inv []flowroute.Available
 		t.Fatal(err)
 	}
 	_, endpoint := sandboxtest.NewServer(t, sandbox.Options{StatePath: state})
-	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey)
+	c, err := v1.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inv, err = c.AllAvailable(t.Context(), flowroute.SearchQuery{}, 0); err != nil || len(inv) != size {
+	if inv, err = c.AllAvailable(t.Context(), v1.SearchQuery{}, 0); err != nil || len(inv) != size {
 		t.Fatalf("reading the inventory: %v (%d numbers, want %d)", err, len(inv), size)
 	}
 	return state, inv
@@ -65,14 +65,14 @@ func addedTNs(yamlText string) []string {
 
 // wantChoice is add's choice worked out independently: the inventory filtered by match and
 // by what the spec pins, ordered by monthly cost, setup cost and number (or as by says).
-func wantChoice(inv []flowroute.AvailableNumber, n int, by string, match func(flowroute.AvailableNumber) bool) []string {
-	var m []flowroute.AvailableNumber
+func wantChoice(inv []v1.AvailableNumber, n int, by string, match func(v1.AvailableNumber) bool) []string {
+	var m []v1.AvailableNumber
 	for _, a := range inv {
 		if a.TN != "12067439178" && match(a) {
 			m = append(m, a)
 		}
 	}
-	slices.SortFunc(m, func(a, b flowroute.AvailableNumber) int {
+	slices.SortFunc(m, func(a, b v1.AvailableNumber) int {
 		switch by {
 		case "setup":
 			return cmp.Or(cmp.Compare(a.InitialCost, b.InitialCost), cmp.Compare(a.MonthlyCost, b.MonthlyCost), strings.Compare(a.TN, b.TN))
@@ -95,29 +95,29 @@ func TestAddCriteria(t *testing.T) {
 		l := money.MustParse(limit)
 		return func(a money.Amount) bool { return a <= l }
 	}
-	metered := func(a flowroute.AvailableNumber) bool { return a.Allows("METERED") }
+	metered := func(a v1.AvailableNumber) bool { return a.Allows("METERED") }
 	tests := []struct {
 		name  string
 		args  []string
 		by    string
-		match func(flowroute.AvailableNumber) bool
+		match func(v1.AvailableNumber) bool
 	}{
-		{"npa", []string{"--npa", "206"}, "", func(a flowroute.AvailableNumber) bool { return a.TN[1:4] == "206" && metered(a) }},
-		{"npa nxx", []string{"--npa", "212", "--nxx", "380"}, "", func(a flowroute.AvailableNumber) bool { return a.TN[1:7] == "212380" && metered(a) }},
-		{"state", []string{"--state", "tx"}, "", func(a flowroute.AvailableNumber) bool { return a.State == "TX" && metered(a) }},
-		{"state ratecenter", []string{"--state", "WA", "--ratecenter", "bainbridge island"}, "", func(a flowroute.AvailableNumber) bool {
+		{"npa", []string{"--npa", "206"}, "", func(a v1.AvailableNumber) bool { return a.TN[1:4] == "206" && metered(a) }},
+		{"npa nxx", []string{"--npa", "212", "--nxx", "380"}, "", func(a v1.AvailableNumber) bool { return a.TN[1:7] == "212380" && metered(a) }},
+		{"state", []string{"--state", "tx"}, "", func(a v1.AvailableNumber) bool { return a.State == "TX" && metered(a) }},
+		{"state ratecenter", []string{"--state", "WA", "--ratecenter", "bainbridge island"}, "", func(a v1.AvailableNumber) bool {
 			return a.RateCenter == "BAINBRIDGE ISLAND" && metered(a)
 		}},
-		{"contains", []string{"--contains", "42"}, "", func(a flowroute.AvailableNumber) bool { return strings.Contains(a.TN, "42") && metered(a) }},
-		{"max setup cost", []string{"--max-setup-cost", "0"}, "", func(a flowroute.AvailableNumber) bool { return le("0")(a.InitialCost) && metered(a) }},
-		{"max monthly cost", []string{"--max-monthly-cost", "1.00", "--npa", "303"}, "", func(a flowroute.AvailableNumber) bool {
+		{"contains", []string{"--contains", "42"}, "", func(a v1.AvailableNumber) bool { return strings.Contains(a.TN, "42") && metered(a) }},
+		{"max setup cost", []string{"--max-setup-cost", "0"}, "", func(a v1.AvailableNumber) bool { return le("0")(a.InitialCost) && metered(a) }},
+		{"max monthly cost", []string{"--max-monthly-cost", "1.00", "--npa", "303"}, "", func(a v1.AvailableNumber) bool {
 			return le("1.00")(a.MonthlyCost) && a.TN[1:4] == "303" && metered(a)
 		}},
-		{"billing method", []string{"--billing-method", "VPRI", "--state", "NY"}, "", func(a flowroute.AvailableNumber) bool { return a.Allows("VPRI") && a.State == "NY" }},
-		{"sort setup", []string{"--npa", "415", "--sort", "setup"}, "setup", func(a flowroute.AvailableNumber) bool { return a.TN[1:4] == "415" && metered(a) }},
-		{"sort number", []string{"--state", "ON", "--sort", "number"}, "number", func(a flowroute.AvailableNumber) bool { return a.State == "ON" && metered(a) }},
+		{"billing method", []string{"--billing-method", "VPRI", "--state", "NY"}, "", func(a v1.AvailableNumber) bool { return a.Allows("VPRI") && a.State == "NY" }},
+		{"sort setup", []string{"--npa", "415", "--sort", "setup"}, "setup", func(a v1.AvailableNumber) bool { return a.TN[1:4] == "415" && metered(a) }},
+		{"sort number", []string{"--state", "ON", "--sort", "number"}, "number", func(a v1.AvailableNumber) bool { return a.State == "ON" && metered(a) }},
 		{"all of them", []string{"--npa", "512", "--state", "TX", "--max-setup-cost", "1.00", "--max-monthly-cost", "1.25", "--billing-method", "vpri", "--contains", "5"}, "",
-			func(a flowroute.AvailableNumber) bool {
+			func(a v1.AvailableNumber) bool {
 				return a.TN[1:4] == "512" && a.State == "TX" && le("1.00")(a.InitialCost) && le("1.25")(a.MonthlyCost) && a.Allows("VPRI") && strings.Contains(a.TN, "5")
 			}},
 	}
@@ -149,11 +149,11 @@ func TestAddCriteria(t *testing.T) {
 func TestAddNotEnough(t *testing.T) {
 	t.Parallel()
 	state, inv := addSandbox(t, 1000)
-	count := func(match func(flowroute.AvailableNumber) bool) int {
+	count := func(match func(v1.AvailableNumber) bool) int {
 		return len(wantChoice(inv, len(inv), "", match))
 	}
-	n206 := count(func(a flowroute.AvailableNumber) bool { return a.TN[1:4] == "206" })
-	n206420 := count(func(a flowroute.AvailableNumber) bool { return a.TN[1:7] == "206420" })
+	n206 := count(func(a v1.AvailableNumber) bool { return a.TN[1:4] == "206" })
+	n206420 := count(func(a v1.AvailableNumber) bool { return a.TN[1:7] == "206420" })
 	tests := []struct {
 		name string
 		args []string
@@ -297,7 +297,7 @@ func TestAddDryRun(t *testing.T) {
 	if got, _ := os.ReadFile(file); string(got) != addSpec {
 		t.Errorf("--dry-run wrote the file:\n%s", got)
 	}
-	want := wantChoice(inv, 2, "", func(a flowroute.AvailableNumber) bool { return a.TN[1:4] == "206" && a.Allows("METERED") })
+	want := wantChoice(inv, 2, "", func(a v1.AvailableNumber) bool { return a.TN[1:4] == "206" && a.Allows("METERED") })
 	if got := addedTNs(stdout); !slices.Equal(got, want) {
 		t.Errorf("--dry-run printed %v, want %v:\n%s", got, want, stdout)
 	}
@@ -390,7 +390,7 @@ numbers:
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	want := wantChoice(inv, 1, "", func(a flowroute.AvailableNumber) bool {
+	want := wantChoice(inv, 1, "", func(a v1.AvailableNumber) bool {
 		return a.State == "WA" && a.MonthlyCost <= money.MustParse("1.00") && a.Allows("VPRI")
 	})
 	got, _ := os.ReadFile(file)

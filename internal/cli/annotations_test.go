@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -73,7 +73,7 @@ func TestGitHubActionsAnnotations(t *testing.T) {
 	}
 
 	// The sandbox account owns numbers this spec does not name: a warning diagnostic.
-	state, _ := seedSandbox(t, 0, nil, []flowroute.Number{{TN: "12065550100"}}, 0)
+	state, _ := seedSandbox(t, 0, nil, []v1.Number{{TN: "12065550100"}}, 0)
 	path := writeSpec(t, "version: 1\nroutes:\n  pbx: {type: HOST, value: \"24.239.23.40:5060\"}\n")
 	stdout, stderr, code := sandboxCLI(t, state, nil, "plan", "-f", path, "--format", "markdown")
 	if code != 0 {

@@ -8,14 +8,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // tamperSandbox seeds a sandbox, saves a plan that buys two numbers within a monthly budget
 // of 2.50, and returns the state, the plan file and a third number for sale.
 func tamperSandbox(t *testing.T) (state, planPath, third string) {
 	t.Helper()
-	state, avail := seedSandbox(t, 5, []flowroute.Route{{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"}}, nil, 3)
+	state, avail := seedSandbox(t, 5, []v1.Route{{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"}}, nil, 3)
 	specPath := writeSpec(t, fmt.Sprintf(`version: 1
 routes:
   pbx: {type: HOST, value: "24.239.23.40:5060"}

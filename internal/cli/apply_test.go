@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/flowroute-numbers/flowroute-numbers/apply"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
@@ -28,8 +28,8 @@ type applyTerminal struct{ io.Reader }
 func applySandbox(t *testing.T, maxPurchases int) (state, specPath string) {
 	t.Helper()
 	state, avail := seedSandbox(t, 5,
-		[]flowroute.Route{{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"}},
-		[]flowroute.Number{{TN: "12065550100"}}, 2)
+		[]v1.Route{{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"}},
+		[]v1.Number{{TN: "12065550100"}}, 2)
 	specPath = writeSpec(t, fmt.Sprintf(`version: 1
 routes:
   pbx: {type: HOST, value: "24.239.23.40:5060"}
@@ -184,7 +184,7 @@ func TestApplyPlanFileStaleWhileAsking(t *testing.T) {
 	}
 	stdin := applyTerminal{&answerAfter{
 		change: func() {
-			if err := sb.AddRoute(flowroute.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {
+			if err := sb.AddRoute(v1.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {
 				t.Error(err)
 			}
 		},

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 )
@@ -39,7 +39,7 @@ func (c *areasCmd) Run(g *Globals, sess *session) error {
 	}
 	var lines []string
 	switch b := b.(type) {
-	case *flowroute.V1:
+	case *v1.V1:
 		lines, err = c.v1(ctx, b.Client())
 	case *v2.Backend:
 		lines, err = c.v2(ctx, b.Client())
@@ -73,26 +73,26 @@ func (c *areasCmd) Run(g *Globals, sess *session) error {
 }
 
 // v1 lists the area codes, or the NPA-NXXs of --npa, through the v1 client.
-func (c *areasCmd) v1(ctx context.Context, client *flowroute.Client) ([]string, error) {
+func (c *areasCmd) v1(ctx context.Context, client *v1.Client) ([]string, error) {
 	if c.NPA == "" {
-		return listFirst(ctx, c.Limit, flowroute.MaxLimit,
+		return listFirst(ctx, c.Limit, v1.MaxLimit,
 			func(ctx context.Context, limit int) ([]string, error) {
-				p, err := client.ListNPAs(ctx, flowroute.PageOptions{Limit: limit, Page: 1})
+				p, err := client.ListNPAs(ctx, v1.PageOptions{Limit: limit, Page: 1})
 				if err != nil {
 					return nil, err
 				}
 				return p.Items, nil
 			}, client.AllNPAs)
 	}
-	npanxxs, err := listFirst(ctx, c.Limit, flowroute.MaxLimit,
-		func(ctx context.Context, limit int) ([]flowroute.NPANXX, error) {
-			p, err := client.ListNPANXXs(ctx, c.NPA, flowroute.PageOptions{Limit: limit, Page: 1})
+	npanxxs, err := listFirst(ctx, c.Limit, v1.MaxLimit,
+		func(ctx context.Context, limit int) ([]v1.NPANXX, error) {
+			p, err := client.ListNPANXXs(ctx, c.NPA, v1.PageOptions{Limit: limit, Page: 1})
 			if err != nil {
 				return nil, err
 			}
 			return p.Items, nil
 		},
-		func(ctx context.Context) ([]flowroute.NPANXX, error) { return client.AllNPANXXs(ctx, c.NPA) })
+		func(ctx context.Context) ([]v1.NPANXX, error) { return client.AllNPANXXs(ctx, c.NPA) })
 	if err != nil {
 		return nil, err
 	}

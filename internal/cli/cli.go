@@ -19,7 +19,7 @@ import (
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // cli is the command line: global flags and one struct per command.
@@ -148,7 +148,7 @@ func Main(args []string, streams Streams) (status int) {
 		return ee.code
 	}
 	fmt.Fprintf(stderr, "Error: %v\n", err)
-	if ae := (*flowroute.APIError)(nil); errors.As(err, &ae) && ae.Status == http.StatusUnauthorized {
+	if ae := (*v1.APIError)(nil); errors.As(err, &ae) && ae.Status == http.StatusUnauthorized {
 		fmt.Fprintln(stderr, "  Hint: the server refused the key pair: check FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY (or --access-key/--secret-key), and that they are the keys of the account at --endpoint")
 	}
 	return 1

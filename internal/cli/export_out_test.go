@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
@@ -15,8 +15,8 @@ import (
 // policy defaults out, loads with those defaults and plans to no changes.
 func TestExportOutRefusesToOverwrite(t *testing.T) {
 	t.Parallel()
-	state, _ := seedSandbox(t, 0, []flowroute.Route{{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"}},
-		[]flowroute.Number{{TN: "12065550100"}}, 0)
+	state, _ := seedSandbox(t, 0, []v1.Route{{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"}},
+		[]v1.Number{{TN: "12065550100"}}, 0)
 	out := filepath.Join(t.TempDir(), "numbers.yaml")
 	if err := os.WriteFile(out, []byte("hand-written\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -90,7 +90,7 @@ func TestSchemaFileBesideTheSpec(t *testing.T) {
 // so the spec's header says how to write the one its modeline names.
 func TestExportToStdoutSaysHowToWriteTheSchema(t *testing.T) {
 	t.Parallel()
-	state, _ := seedSandbox(t, 0, nil, []flowroute.Number{{TN: "12065550100"}}, 0)
+	state, _ := seedSandbox(t, 0, nil, []v1.Number{{TN: "12065550100"}}, 0)
 	stdout, stderr, code := sandboxCLI(t, state, nil, "export")
 	if code != 0 {
 		t.Fatalf("export: exit %d\n%s", code, stderr)

@@ -14,8 +14,8 @@ import (
 	"sync"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
 )
 
@@ -70,7 +70,7 @@ type session struct {
 // conn is the run's client: exactly one of v1 and v2 is set, and backend is its view through
 // the neutral contract.
 type conn struct {
-	v1      *flowroute.Client
+	v1      *v1.Client
 	v2      *v2.Client
 	backend account.Backend
 	stop    func()
@@ -138,7 +138,7 @@ func (g *Globals) defaultEndpoint() string {
 	if g.api() == APIv2 {
 		return v2.DefaultEndpoint
 	}
-	return flowroute.DefaultEndpoint
+	return v1.DefaultEndpoint
 }
 
 // endpoint returns the base URL to use: --endpoint, else the default of --api. An endpoint
@@ -257,10 +257,10 @@ func (g *Globals) connect() (*conn, error) {
 			c.backend = b
 		}
 	} else {
-		c.v1, err = flowroute.New(endpoint, access, secret,
-			flowroute.WithUserAgent(ua), flowroute.WithRateLimit(g.ClientRateLimit, flowroute.DefaultBurst), flowroute.WithParallelism(g.Parallelism))
+		c.v1, err = v1.New(endpoint, access, secret,
+			v1.WithUserAgent(ua), v1.WithRateLimit(g.ClientRateLimit, v1.DefaultBurst), v1.WithParallelism(g.Parallelism))
 		if err == nil {
-			c.backend = flowroute.Backend(c.v1)
+			c.backend = v1.Backend(c.v1)
 		}
 	}
 	if err != nil {

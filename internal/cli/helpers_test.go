@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // run runs the CLI in-process with empty standard input, no stream a terminal.
@@ -40,7 +40,7 @@ func sandboxCLI(t *testing.T, state string, stdin io.Reader, args ...string) (st
 // seedSandbox writes a sandbox state file, made from seed, that holds routes and numbers
 // besides the sandbox's own, and returns it with the first forSale numbers for sale, read
 // through the API like any client (none when forSale is 0).
-func seedSandbox(t *testing.T, seed int64, routes []flowroute.Route, numbers []flowroute.Number, forSale int) (state string, avail []flowroute.AvailableNumber) {
+func seedSandbox(t *testing.T, seed int64, routes []v1.Route, numbers []v1.Number, forSale int) (state string, avail []v1.AvailableNumber) {
 	t.Helper()
 	state = filepath.Join(t.TempDir(), "sandbox.json")
 	sb, err := sandbox.New(sandbox.Options{StatePath: state, Seed: seed, InventorySize: 100})
@@ -64,11 +64,11 @@ func seedSandbox(t *testing.T, seed int64, routes []flowroute.Route, numbers []f
 		return state, nil
 	}
 	_, endpoint := sandboxtest.NewServer(t, sandbox.Options{StatePath: state})
-	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey)
+	c, err := v1.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	avail, err = c.AllAvailable(t.Context(), flowroute.SearchQuery{}, forSale)
+	avail, err = c.AllAvailable(t.Context(), v1.SearchQuery{}, forSale)
 	if err != nil || len(avail) < forSale {
 		t.Fatalf("reading the inventory: %v (%d numbers, want %d)", err, len(avail), forSale)
 	}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
@@ -18,13 +18,13 @@ import (
 // state file and two numbers that are for sale.
 func planSandbox(t *testing.T) (state string, forSale []string) {
 	t.Helper()
-	state, avail := seedSandbox(t, 3, []flowroute.Route{
+	state, avail := seedSandbox(t, 3, []v1.Route{
 		{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"},
 		{Name: "backup", Type: "URI", Value: "sip:16476998778@215.122.69.152:5060;transport=tcp"},
-	}, []flowroute.Number{
-		{TN: "12065550100", BillingMethod: "METERED", Routes: []flowroute.RouteRef{{Name: "pbx"}, {Name: "backup"}}},
+	}, []v1.Number{
+		{TN: "12065550100", BillingMethod: "METERED", Routes: []v1.RouteRef{{Name: "pbx"}, {Name: "backup"}}},
 		{TN: "12065550101", BillingMethod: "VPRI"},
-		{TN: "12065550102", BillingMethod: "METERED", Routes: []flowroute.RouteRef{{Name: "backup"}, {Name: "sip-reg"}}},
+		{TN: "12065550102", BillingMethod: "METERED", Routes: []v1.RouteRef{{Name: "backup"}, {Name: "sip-reg"}}},
 	}, 2)
 	return state, []string{avail[0].TN, avail[1].TN}
 }

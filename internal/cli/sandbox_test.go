@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 func TestSandboxServeRefusesNonLoopback(t *testing.T) {
@@ -123,10 +123,10 @@ func TestSandboxServeServesUntilStopped(t *testing.T) {
 
 			// A signed request with the printed keys works; the state file exists.
 			u, _ := url.Parse(env["FLOWROUTE_ENDPOINT"] + "/routes/")
-			ts := flowroute.Timestamp(time.Now())
+			ts := v1.Timestamp(time.Now())
 			req, _ := http.NewRequest("GET", u.String(), nil)
 			req.Header.Set("X-Timestamp", ts)
-			req.SetBasicAuth(env["FLOWROUTE_ACCESS_KEY"], flowroute.Signature(env["FLOWROUTE_SECRET_KEY"], ts, "GET", u, nil))
+			req.SetBasicAuth(env["FLOWROUTE_ACCESS_KEY"], v1.Signature(env["FLOWROUTE_SECRET_KEY"], ts, "GET", u, nil))
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)

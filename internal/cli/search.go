@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 )
 
@@ -42,8 +42,8 @@ func (c *searchCmd) query(api string) (account.SearchQuery, error) {
 			errs = append(errs, errors.New("give --starts-with or --npa (and --nxx), not both"))
 		}
 	}
-	if c.Limit < 1 || c.Limit > flowroute.MaxLimit {
-		errs = append(errs, fmt.Errorf("--limit %d: want 1 to %d", c.Limit, flowroute.MaxLimit))
+	if c.Limit < 1 || c.Limit > v1.MaxLimit {
+		errs = append(errs, fmt.Errorf("--limit %d: want 1 to %d", c.Limit, v1.MaxLimit))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return account.SearchQuery{}, fmt.Errorf("search: %w", err)

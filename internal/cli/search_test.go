@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -169,18 +169,18 @@ func TestSearchAndAreasAgainstSandbox(t *testing.T) {
 	}
 
 	out := sandboxRun("search", "--limit", "5", "--format", "json")
-	var found []flowroute.AvailableNumber
+	var found []v1.AvailableNumber
 	if err := json.Unmarshal([]byte(out), &found); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if len(found) != 5 || !slices.IsSortedFunc(found, func(a, b flowroute.AvailableNumber) int { return strings.Compare(a.TN, b.TN) }) {
+	if len(found) != 5 || !slices.IsSortedFunc(found, func(a, b v1.AvailableNumber) int { return strings.Compare(a.TN, b.TN) }) {
 		t.Fatalf("search found %+v, want 5 numbers in order", found)
 	}
 	first := found[0]
 
 	// The number found is found again by its digits, and by its area, exchange and state.
 	out = sandboxRun("search", "--tn", first.TN, "--format", "json")
-	var again []flowroute.AvailableNumber
+	var again []v1.AvailableNumber
 	if err := json.Unmarshal([]byte(out), &again); err != nil || len(again) != 1 || again[0].TN != first.TN {
 		t.Errorf("search --tn %s = %s (%v)", first.TN, out, err)
 	}

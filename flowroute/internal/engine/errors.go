@@ -9,7 +9,7 @@ import (
 )
 
 // The neutral errors, shared with package account so that errors.Is(err, account.ErrNotFound)
-// and errors.Is(err, flowroute.ErrNotFound) are the same test.
+// and errors.Is(err, v1.ErrNotFound) are the same test.
 var (
 	// ErrNotFound matches an *APIError with status 404.
 	ErrNotFound = account.ErrNotFound

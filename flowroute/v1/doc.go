@@ -48,4 +48,4 @@
 //
 // The secret key appears only inside request signatures: never in errors, logs, or the
 // client's printed form.
-package flowroute
+package v1

@@ -1,4 +1,4 @@
-package flowroute_test
+package v1_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // The tests in this file play a misbehaving server: answers that are not what the endpoint
@@ -37,7 +37,7 @@ func TestSuccessWithoutAnswer(t *testing.T) {
 			if got, err := e.client.GetNumber(ctx, "12062092844"); err == nil {
 				t.Errorf("GetNumber = %+v, nil; want an error", got)
 			}
-			if got, err := e.client.LookupAvailable(ctx, "12062092844"); err == nil || errors.Is(err, flowroute.ErrNotFound) {
+			if got, err := e.client.LookupAvailable(ctx, "12062092844"); err == nil || errors.Is(err, v1.ErrNotFound) {
 				t.Errorf("LookupAvailable = %+v, %v; want an error that is not 'not for sale'", got, err)
 			}
 			if strings.Contains(body, "error") {
@@ -45,7 +45,7 @@ func TestSuccessWithoutAnswer(t *testing.T) {
 				if err == nil {
 					t.Fatal("a purchase answered 200 with an error body counts as done")
 				}
-				if !errors.Is(err, flowroute.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "error") {
+				if !errors.Is(err, v1.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "error") {
 					t.Errorf("purchase = %v, want outcome unknown quoting the error", err)
 				}
 			}
@@ -59,23 +59,23 @@ func TestBadKeys(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		path, body string
-		call       func(context.Context, *flowroute.Client) error
+		call       func(context.Context, *v1.Client) error
 	}{
 		{"GET /v1/tns/", `{"tns":{"../../x":{"billing_method":"METERED","routes":[]}}}`,
-			func(ctx context.Context, c *flowroute.Client) error { _, err := c.AllNumbers(ctx, ""); return err }},
+			func(ctx context.Context, c *v1.Client) error { _, err := c.AllNumbers(ctx, ""); return err }},
 		{"GET /v1/tns/", `{"tns":{"2062092844":{"billing_method":"METERED","routes":[]}}}`,
-			func(ctx context.Context, c *flowroute.Client) error { _, err := c.AllNumbers(ctx, ""); return err }},
+			func(ctx context.Context, c *v1.Client) error { _, err := c.AllNumbers(ctx, ""); return err }},
 		{"GET /v1/available-tns/tns/", `{"tns":{"../../x":{"initial_cost":"1.00","monthly_cost":"1.00","billing_methods":["METERED"]}}}`,
-			func(ctx context.Context, c *flowroute.Client) error {
-				_, err := c.AllAvailable(ctx, flowroute.SearchQuery{}, 0)
+			func(ctx context.Context, c *v1.Client) error {
+				_, err := c.AllAvailable(ctx, v1.SearchQuery{}, 0)
 				return err
 			}},
 		{"GET /v1/available-tns/npas/", `{"npas":{"../":{}}}`,
-			func(ctx context.Context, c *flowroute.Client) error { _, err := c.AllNPAs(ctx); return err }},
+			func(ctx context.Context, c *v1.Client) error { _, err := c.AllNPAs(ctx); return err }},
 		{"GET /v1/routes/", `{"routes":{"..":{"type":"HOST","value":"1.2.3.4"}}}`,
-			func(ctx context.Context, c *flowroute.Client) error { _, err := c.AllRoutes(ctx); return err }},
+			func(ctx context.Context, c *v1.Client) error { _, err := c.AllRoutes(ctx); return err }},
 		{"GET /v1/routes/", `{"routes":{"a\u0000b":{"type":"HOST","value":"1.2.3.4"}}}`,
-			func(ctx context.Context, c *flowroute.Client) error { _, err := c.AllRoutes(ctx); return err }},
+			func(ctx context.Context, c *v1.Client) error { _, err := c.AllRoutes(ctx); return err }},
 	} {
 		e := setup(t)
 		e.mux.Handle(tt.path, answer(200, tt.body))
@@ -135,13 +135,13 @@ func TestEndlessPages(t *testing.T) {
 		{pages: 30, want: "30 pages"},
 		{items: 1000, want: "more than 1000 items"},
 	} {
-		e := setup(t, flowroute.WithWalkLimits(tt.pages, tt.items))
+		e := setup(t, v1.WithWalkLimits(tt.pages, tt.items))
 		e.mux.HandleFunc("GET /v1/tns/", endless)
 		_, err := e.client.AllNumbers(context.Background(), "")
 		if err == nil || !strings.Contains(err.Error(), "GET /v1/tns/") || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("limits %d pages, %d items: error = %v, want one naming the endpoint and %q", tt.pages, tt.items, err, tt.want)
 		}
-		if n := len(e.requests()); n > 30+2*flowroute.DefaultParallelism {
+		if n := len(e.requests()); n > 30+2*v1.DefaultParallelism {
 			t.Errorf("%d requests for a walk bounded to 30 pages", n)
 		}
 	}
@@ -173,7 +173,7 @@ func TestHugeParallelism(t *testing.T) {
 	t.Parallel()
 	want, members := manyNumbers(2345)
 	for _, par := range []int{math.MaxInt, math.MaxInt / 2, 1 << 40} {
-		e := setup(t, flowroute.WithParallelism(par))
+		e := setup(t, v1.WithParallelism(par))
 		e.mux.Handle("GET /v1/tns/", &pager{key: "tns", path: "/v1/tns/", items: members})
 		got, err := e.client.AllNumbers(context.Background(), "")
 		if err != nil {
@@ -205,9 +205,9 @@ func TestHugeEcho(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			e := setup(t, flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 1}))
+			e := setup(t, v1.WithRetry(v1.RetryPolicy{MaxAttempts: 1}))
 			e.mux.Handle("/v1/", answer(tt.status, tt.body))
-			_, err := e.client.AllAvailable(context.Background(), flowroute.SearchQuery{}, 0)
+			_, err := e.client.AllAvailable(context.Background(), v1.SearchQuery{}, 0)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -231,7 +231,7 @@ func TestEchoedCredentials(t *testing.T) {
 		}
 	}
 	for _, status := range []int{401, 500, 200} {
-		e := setup(t, flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 1}))
+		e := setup(t, v1.WithRetry(v1.RetryPolicy{MaxAttempts: 1}))
 		e.mux.Handle("/v1/", echo(status))
 		ctx := context.Background()
 		_, rerr := e.client.AllRoutes(ctx)
@@ -261,7 +261,7 @@ func TestEchoedCredentials(t *testing.T) {
 // meant for errors.
 func TestRateLimitNotFailure(t *testing.T) {
 	t.Parallel()
-	e := setup(t, flowroute.WithRetry(flowroute.DefaultRetryPolicy))
+	e := setup(t, v1.WithRetry(v1.DefaultRetryPolicy))
 	slow := answer(429, `{"error":"Too many requests"}`)
 	e.mux.Handle("GET /v1/tns/{tn}", sequence(slow, slow, slow, slow, slow, answer(200, `{"billing_method":"METERED","routes":[]}`)))
 	if _, err := e.client.GetNumber(context.Background(), "12062092844"); err != nil {

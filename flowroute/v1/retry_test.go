@@ -1,4 +1,4 @@
-package flowroute_test
+package v1_test
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // TestAPIErrors: every error answer gives an *APIError with a useful message, whatever the
@@ -58,25 +58,25 @@ func TestAPIErrors(t *testing.T) {
 				}
 				reply(w, tt.status, tt.body)
 			})
-			_, err := e.client.ListRoutes(context.Background(), flowroute.PageOptions{Limit: 5})
-			var apiErr *flowroute.APIError
+			_, err := e.client.ListRoutes(context.Background(), v1.PageOptions{Limit: 5})
+			var apiErr *v1.APIError
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("error %v (%T) is not an *APIError", err, err)
 			}
-			want := &flowroute.APIError{Status: tt.status, Method: "GET", Path: "/v1/routes/?limit=5", Message: tt.message}
+			want := &v1.APIError{Status: tt.status, Method: "GET", Path: "/v1/routes/?limit=5", Message: tt.message}
 			if diff := cmp.Diff(want, apiErr); diff != "" {
 				t.Errorf("APIError (-want +got):\n%s", diff)
 			}
-			if got := errors.Is(err, flowroute.ErrNotFound); got != tt.notFound {
+			if got := errors.Is(err, v1.ErrNotFound); got != tt.notFound {
 				t.Errorf("errors.Is(err, ErrNotFound) = %v", got)
 			}
-			var rl *flowroute.RateLimitError
+			var rl *v1.RateLimitError
 			if errors.As(err, &rl) != (tt.rateLimit >= 0) {
 				t.Errorf("errors.As(err, *RateLimitError) = %v", !(tt.rateLimit >= 0))
 			} else if rl != nil && rl.RetryAfter != tt.rateLimit {
 				t.Errorf("RetryAfter = %v, want %v", rl.RetryAfter, tt.rateLimit)
 			}
-			if errors.Is(err, flowroute.ErrOutcomeUnknown) {
+			if errors.Is(err, v1.ErrOutcomeUnknown) {
 				t.Error("a read is never outcome-unknown")
 			}
 			if got := len(e.requests()); got != tt.attempts {
@@ -94,8 +94,8 @@ func TestGetRetriedThroughFaults(t *testing.T) {
 	// Without keep-alives, so that the transport cannot replay the dropped GET on a fresh
 	// connection by itself: the retry seen here is the client's.
 	tr := &http.Transport{DisableKeepAlives: true}
-	e := setup(t, flowroute.WithHTTPClient(&http.Client{Transport: tr}),
-		flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 4, MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second}))
+	e := setup(t, v1.WithHTTPClient(&http.Client{Transport: tr}),
+		v1.WithRetry(v1.RetryPolicy{MaxAttempts: 4, MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second}))
 	e.mux.Handle("GET /v1/tns/{tn}", sequence(
 		answer(500, `{"error":"Internal Server Error"}`),
 		func(w http.ResponseWriter, r *http.Request) {
@@ -150,7 +150,7 @@ func TestRetryAfterTooLong(t *testing.T) {
 				reply(w, 429, `{}`)
 			})
 			_, err := e.client.AllRoutes(context.Background())
-			var rl *flowroute.RateLimitError
+			var rl *v1.RateLimitError
 			if !errors.As(err, &rl) || rl.RetryAfter != want {
 				t.Fatalf("error = %v, want a *RateLimitError with RetryAfter %v", err, want)
 			}
@@ -170,15 +170,15 @@ func TestWriteNotRetried(t *testing.T) {
 		"500":           answer(500, `{"error":"Internal Server Error"}`),
 		"503 not json":  answer(503, `Service Unavailable`),
 	}
-	writes := map[string]func(context.Context, *flowroute.Client) error{
-		"purchase": func(ctx context.Context, c *flowroute.Client) error {
+	writes := map[string]func(context.Context, *v1.Client) error{
+		"purchase": func(ctx context.Context, c *v1.Client) error {
 			return c.PurchaseNumber(ctx, "12067439178", "METERED")
 		},
-		"set routes": func(ctx context.Context, c *flowroute.Client) error {
+		"set routes": func(ctx context.Context, c *v1.Client) error {
 			return c.SetRoutes(ctx, "12067439178", "pbx", "sip-reg")
 		},
-		"create route": func(ctx context.Context, c *flowroute.Client) error {
-			return c.CreateRoute(ctx, flowroute.Route{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"})
+		"create route": func(ctx context.Context, c *v1.Client) error {
+			return c.CreateRoute(ctx, v1.Route{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"})
 		},
 	}
 	for fname, fault := range faults {
@@ -188,10 +188,10 @@ func TestWriteNotRetried(t *testing.T) {
 				e := setup(t)
 				e.mux.Handle("/v1/", fault)
 				err := write(context.Background(), e.client)
-				if !errors.Is(err, flowroute.ErrOutcomeUnknown) {
+				if !errors.Is(err, v1.ErrOutcomeUnknown) {
 					t.Fatalf("error = %v, want outcome unknown", err)
 				}
-				var ou *flowroute.OutcomeUnknownError
+				var ou *v1.OutcomeUnknownError
 				if !errors.As(err, &ou) || ou.Method == "" || !strings.HasPrefix(ou.Path, "/v1/") {
 					t.Errorf("OutcomeUnknownError = %+v", ou)
 				}
@@ -228,7 +228,7 @@ func TestWriteRetriedWhenNeverSent(t *testing.T) {
 		}
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
 	}}
-	e := setup(t, flowroute.WithHTTPClient(&http.Client{Transport: tr}))
+	e := setup(t, v1.WithHTTPClient(&http.Client{Transport: tr}))
 	t.Cleanup(tr.CloseIdleConnections)
 	e.mux.Handle("PUT /v1/tns/{tn}", answer(201, ""))
 	if err := e.client.PurchaseNumber(context.Background(), "12067439178", "METERED"); err != nil {
@@ -253,14 +253,14 @@ func TestWriteToClosedPort(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	var sleeps atomic.Int32
-	c, err := flowroute.New("http://"+addr+"/v1", testAccess, testSecret,
-		flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 3}),
-		flowroute.WithSleep(func(ctx context.Context, d time.Duration) error { sleeps.Add(1); return nil }))
+	c, err := v1.New("http://"+addr+"/v1", testAccess, testSecret,
+		v1.WithRetry(v1.RetryPolicy{MaxAttempts: 3}),
+		v1.WithSleep(func(ctx context.Context, d time.Duration) error { sleeps.Add(1); return nil }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = c.PurchaseNumber(context.Background(), "12067439178", "METERED")
-	if err == nil || errors.Is(err, flowroute.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "never reached the server") {
+	if err == nil || errors.Is(err, v1.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "never reached the server") {
 		t.Fatalf("error = %v, want one saying the request never reached the server", err)
 	}
 	if !strings.Contains(err.Error(), "after 3 attempts") || sleeps.Load() != 2 {
@@ -282,13 +282,13 @@ func TestCancelDuringRequest(t *testing.T) {
 	e.mux.HandleFunc("GET /v1/tns/{tn}", block)
 	e.mux.HandleFunc("PUT /v1/tns/{tn}", block)
 	_, err := e.client.GetNumber(ctx, "12062092844")
-	if !errors.Is(err, context.Canceled) || errors.Is(err, flowroute.ErrOutcomeUnknown) {
+	if !errors.Is(err, context.Canceled) || errors.Is(err, v1.ErrOutcomeUnknown) {
 		t.Errorf("GET error = %v, want context.Canceled", err)
 	}
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
 	err = e.client.PurchaseNumber(ctx, "12062092844", "METERED")
-	if !errors.Is(err, context.Canceled) || !errors.Is(err, flowroute.ErrOutcomeUnknown) {
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, v1.ErrOutcomeUnknown) {
 		t.Errorf("PUT error = %v, want outcome unknown and context.Canceled", err)
 	}
 	if got := len(e.requests()); got != 2 {
@@ -305,17 +305,17 @@ func TestCancelDuringBackoff(t *testing.T) {
 	// The real wait: an hour, unless the context is cancelled, which the logger does once the
 	// first attempt is over.
 	cancelOnLog := slog.New(cancelHandler{cancel})
-	c, err := flowroute.New(e.endpoint, testAccess, testSecret, flowroute.WithRateLimit(0, 0), flowroute.WithLogger(cancelOnLog),
-		flowroute.WithClock(func() time.Time { return testNow }),
-		flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 5, MinBackoff: time.Hour, MaxBackoff: time.Hour}))
+	c, err := v1.New(e.endpoint, testAccess, testSecret, v1.WithRateLimit(0, 0), v1.WithLogger(cancelOnLog),
+		v1.WithClock(func() time.Time { return testNow }),
+		v1.WithRetry(v1.RetryPolicy{MaxAttempts: 5, MinBackoff: time.Hour, MaxBackoff: time.Hour}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.mux.HandleFunc("GET /v1/routes/", func(w http.ResponseWriter, r *http.Request) {
 		reply(w, 503, `{"error":"busy"}`)
 	})
-	_, err = c.ListRoutes(ctx, flowroute.PageOptions{})
-	var apiErr *flowroute.APIError
+	_, err = c.ListRoutes(ctx, v1.PageOptions{})
+	var apiErr *v1.APIError
 	if !errors.Is(err, context.Canceled) || !errors.As(err, &apiErr) || apiErr.Status != 503 {
 		t.Errorf("error = %v, want context.Canceled and the 503 that caused the wait", err)
 	}
@@ -333,14 +333,14 @@ func (h cancelHandler) WithGroup(string) slog.Handler             { return h }
 // allows fails at once, without sending.
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
-	e := setup(t, flowroute.WithRateLimit(0.001, 1)) // one request, then one every 1000 s
+	e := setup(t, v1.WithRateLimit(0.001, 1)) // one request, then one every 1000 s
 	e.mux.Handle("GET /v1/routes/", answer(200, `{}`))
-	if _, err := e.client.ListRoutes(context.Background(), flowroute.PageOptions{}); err != nil {
+	if _, err := e.client.ListRoutes(context.Background(), v1.PageOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := e.client.ListRoutes(ctx, flowroute.PageOptions{}); err == nil || !strings.Contains(err.Error(), "rate limit") {
+	if _, err := e.client.ListRoutes(ctx, v1.PageOptions{}); err == nil || !strings.Contains(err.Error(), "rate limit") {
 		t.Errorf("error = %v, want one from the client rate limit", err)
 	}
 	if got := len(e.requests()); got != 1 {
@@ -355,7 +355,7 @@ func TestRateLimit(t *testing.T) {
 func TestInFlightCap(t *testing.T) {
 	t.Parallel()
 	const limit = 3
-	e := setup(t, flowroute.WithParallelism(limit))
+	e := setup(t, v1.WithParallelism(limit))
 	var inFlight, most atomic.Int32
 	full := make(chan struct{})
 	var once sync.Once
@@ -390,9 +390,9 @@ func TestLogger(t *testing.T) {
 	t.Parallel()
 	var buf syncBuffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e := setup(t, flowroute.WithLogger(logger))
+	e := setup(t, v1.WithLogger(logger))
 	e.mux.Handle("GET /v1/routes/", sequence(answer(500, `{}`), answer(200, `{}`)))
-	if _, err := e.client.ListRoutes(context.Background(), flowroute.PageOptions{Limit: 3}); err != nil {
+	if _, err := e.client.ListRoutes(context.Background(), v1.PageOptions{Limit: 3}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

@@ -1,4 +1,4 @@
-package flowroute_test
+package v1_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 const (
@@ -36,7 +36,7 @@ type recorded struct {
 // env is a client wired to a fake v1 server on loopback.
 type env struct {
 	t        *testing.T
-	client   *flowroute.Client
+	client   *v1.Client
 	mux      *http.ServeMux
 	endpoint string // ".../v1"
 
@@ -48,24 +48,24 @@ type env struct {
 // setup starts a fake server whose handlers the test registers on env.mux (paths under /v1/),
 // and a client for it: no client-side rate limit, 3 attempts, a fixed clock, and backoffs
 // recorded instead of waited. opts come last, so they override these.
-func setup(t *testing.T, opts ...flowroute.Option) *env {
+func setup(t *testing.T, opts ...v1.Option) *env {
 	t.Helper()
 	e := &env{t: t, mux: http.NewServeMux()}
 	srv := httptest.NewServer(http.HandlerFunc(e.serve))
 	t.Cleanup(srv.Close)
 	e.endpoint = srv.URL + "/v1"
-	base := []flowroute.Option{
-		flowroute.WithRateLimit(0, 0),
-		flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}),
-		flowroute.WithClock(func() time.Time { return testNow }),
-		flowroute.WithSleep(func(ctx context.Context, d time.Duration) error {
+	base := []v1.Option{
+		v1.WithRateLimit(0, 0),
+		v1.WithRetry(v1.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}),
+		v1.WithClock(func() time.Time { return testNow }),
+		v1.WithSleep(func(ctx context.Context, d time.Duration) error {
 			e.mu.Lock()
 			e.sleeps = append(e.sleeps, d)
 			e.mu.Unlock()
 			return ctx.Err()
 		}),
 	}
-	c, err := flowroute.New(e.endpoint, testAccess, testSecret, append(base, opts...)...)
+	c, err := v1.New(e.endpoint, testAccess, testSecret, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,14 +97,14 @@ func checkSigned(r *http.Request, body []byte) string {
 		return "no Basic auth with the access key"
 	}
 	ts := r.Header.Get("X-Timestamp")
-	if ts != flowroute.Timestamp(testNow) {
-		return fmt.Sprintf("X-Timestamp %q, want %q", ts, flowroute.Timestamp(testNow))
+	if ts != v1.Timestamp(testNow) {
+		return fmt.Sprintf("X-Timestamp %q, want %q", ts, v1.Timestamp(testNow))
 	}
-	if q := flowroute.CanonicalQuery(r.URL.Query()); r.URL.RawQuery != q {
+	if q := v1.CanonicalQuery(r.URL.Query()); r.URL.RawQuery != q {
 		return fmt.Sprintf("query sent %q is not the canonical %q", r.URL.RawQuery, q)
 	}
 	u := &url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
-	if want := flowroute.Signature(testSecret, ts, r.Method, u, body); pass != want {
+	if want := v1.Signature(testSecret, ts, r.Method, u, body); pass != want {
 		return "bad signature"
 	}
 	return ""
@@ -216,6 +216,6 @@ func numberMember(tn string) string {
 }
 
 // ownedNumber is the Number that numberMember describes.
-func ownedNumber(tn string) flowroute.Number {
-	return flowroute.Number{TN: tn, BillingMethod: "METERED", Routes: []flowroute.RouteRef{{Name: "sip-reg", Type: "SIP-REG"}, {Name: "sip-reg", Type: "SIP-REG"}}}
+func ownedNumber(tn string) v1.Number {
+	return v1.Number{TN: tn, BillingMethod: "METERED", Routes: []v1.RouteRef{{Name: "sip-reg", Type: "SIP-REG"}, {Name: "sip-reg", Type: "SIP-REG"}}}
 }

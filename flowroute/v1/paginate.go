@@ -1,4 +1,4 @@
-package flowroute
+package v1
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package flowroute_test
+package v1_test
 
 import (
 	"context"
@@ -11,12 +11,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // manyNumbers returns n owned numbers in server (numerical) order, and their list members.
-func manyNumbers(n int) ([]flowroute.Number, []string) {
-	var nums []flowroute.Number
+func manyNumbers(n int) ([]v1.Number, []string) {
+	var nums []v1.Number
 	var members []string
 	for i := range n {
 		tn := fmt.Sprintf("1206%07d", 5550000+i*7)
@@ -34,7 +34,7 @@ func TestAllNumbersConcurrentEqualsSequential(t *testing.T) {
 	for _, par := range []int{1, 3, 8} {
 		t.Run(fmt.Sprint("parallelism ", par), func(t *testing.T) {
 			t.Parallel()
-			e := setup(t, flowroute.WithParallelism(par))
+			e := setup(t, v1.WithParallelism(par))
 			e.mux.Handle("GET /v1/tns/", &pager{key: "tns", path: "/v1/tns/", items: members})
 			got, err := e.client.AllNumbers(context.Background(), "")
 			if err != nil {
@@ -81,7 +81,7 @@ func TestWalkItemsShift(t *testing.T) {
 		p.items = members
 		p.mu.Unlock()
 		inserted.Store(false)
-		e := setup(t, flowroute.WithParallelism(par))
+		e := setup(t, v1.WithParallelism(par))
 		e.mux.Handle("GET /v1/tns/", p)
 		got, err := e.client.AllNumbers(context.Background(), "")
 		if err != nil {
@@ -99,16 +99,16 @@ func TestAllRoutesNPAsNPANXXs(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	var routes, npas, npanxxs []string
-	var wantRoutes []flowroute.Route
+	var wantRoutes []v1.Route
 	var wantNPAs []string
-	var wantNPANXXs []flowroute.NPANXX
+	var wantNPANXXs []v1.NPANXX
 	for i := range 450 {
 		name := fmt.Sprintf("route-%04d", i)
 		routes = append(routes, fmt.Sprintf(`%q:{"type":"HOST","value":"10.0.0.1:%d"}`, name, 5000+i))
-		wantRoutes = append(wantRoutes, flowroute.Route{Name: name, Type: "HOST", Value: fmt.Sprintf("10.0.0.1:%d", 5000+i)})
+		wantRoutes = append(wantRoutes, v1.Route{Name: name, Type: "HOST", Value: fmt.Sprintf("10.0.0.1:%d", 5000+i)})
 	}
 	routes = append(routes, `"sip-reg":{"type":"SIP-REG","value":null}`)
-	wantRoutes = append(wantRoutes, flowroute.Route{Name: "sip-reg", Type: "SIP-REG"})
+	wantRoutes = append(wantRoutes, v1.Route{Name: "sip-reg", Type: "SIP-REG"})
 	for i := 201; i < 990; i++ {
 		npa := fmt.Sprint(i)
 		npas = append(npas, fmt.Sprintf(`%q:{"nxxs":"/v1/available-tns/npanxxs/?npa=%s"}`, npa, npa))
@@ -116,7 +116,7 @@ func TestAllRoutesNPAsNPANXXs(t *testing.T) {
 	}
 	for i := 200; i < 650; i++ {
 		npanxxs = append(npanxxs, fmt.Sprintf(`"206%d":{"tns":"/v1/available-tns/tns/?npa=206&nxx=%d"}`, i, i))
-		wantNPANXXs = append(wantNPANXXs, flowroute.NPANXX{NPA: "206", NXX: fmt.Sprint(i)})
+		wantNPANXXs = append(wantNPANXXs, v1.NPANXX{NPA: "206", NXX: fmt.Sprint(i)})
 	}
 	e.mux.Handle("GET /v1/routes/", &pager{key: "routes", path: "/v1/routes/", items: routes})
 	e.mux.Handle("GET /v1/available-tns/npas/", &pager{key: "npas", path: "/v1/available-tns/npas/", items: npas})
@@ -160,9 +160,9 @@ func TestAllAvailableMax(t *testing.T) {
 		{max: 250, want: 250, requests: 2},           // two pages of 200
 		{max: 0, want: 450, requests: 3, pastEnd: 1}, // every page, the third being the last
 	} {
-		e := setup(t, flowroute.WithParallelism(1))
+		e := setup(t, v1.WithParallelism(1))
 		e.mux.Handle("GET /v1/available-tns/tns/", &pager{key: "tns", path: "/v1/available-tns/tns/", items: members})
-		got, err := e.client.AllAvailable(context.Background(), flowroute.SearchQuery{NPA: "206"}, tt.max)
+		got, err := e.client.AllAvailable(context.Background(), v1.SearchQuery{NPA: "206"}, tt.max)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,7 +189,7 @@ func TestWalkError(t *testing.T) {
 		p.ServeHTTP(w, r)
 	})
 	_, err := e.client.AllNumbers(context.Background(), "")
-	var apiErr *flowroute.APIError
+	var apiErr *v1.APIError
 	if !errors.As(err, &apiErr) || apiErr.Status != 422 || apiErr.Path != "/v1/tns/?limit=200&page=4" {
 		t.Errorf("error = %v, want the 422 of page 4", err)
 	}

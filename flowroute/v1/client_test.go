@@ -1,4 +1,4 @@
-package flowroute_test
+package v1_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 func TestNewEndpoint(t *testing.T) {
@@ -40,7 +40,7 @@ func TestNewEndpoint(t *testing.T) {
 		{"https://api.flowroute.com/%zz", ""},
 	}
 	for _, tt := range tests {
-		c, err := flowroute.New(tt.endpoint, testAccess, testSecret)
+		c, err := v1.New(tt.endpoint, testAccess, testSecret)
 		switch {
 		case tt.want == "" && err == nil:
 			t.Errorf("New(%q) accepted it", tt.endpoint)
@@ -53,10 +53,10 @@ func TestNewEndpoint(t *testing.T) {
 			t.Errorf("New(%q) error shows the secret: %v", tt.endpoint, err)
 		}
 	}
-	if _, err := flowroute.New("", testAccess, ""); err == nil {
+	if _, err := v1.New("", testAccess, ""); err == nil {
 		t.Error("New without a secret key accepted it")
 	}
-	if _, err := flowroute.New("", "", testSecret); err == nil {
+	if _, err := v1.New("", "", testSecret); err == nil {
 		t.Error("New without an access key accepted it")
 	}
 }
@@ -66,7 +66,7 @@ func TestNewEndpoint(t *testing.T) {
 func TestSecretNeverShown(t *testing.T) {
 	t.Parallel()
 	var logs syncBuffer
-	e := setup(t, flowroute.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	e := setup(t, v1.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	e.mux.Handle("GET /v1/routes/", answer(401, `{"error":"Authentication failed."}`))
 	e.mux.Handle("PUT /v1/tns/{tn}", answer(500, ``))
 	c := e.client
@@ -75,10 +75,10 @@ func TestSecretNeverShown(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%T"} {
 		shown = append(shown, fmt.Sprintf(verb, c), fmt.Sprintf(verb, *c))
 	}
-	shown = append(shown, c.String(), c.GoString(), fmt.Sprint([]any{c}), fmt.Sprintf("%+v", struct{ C *flowroute.Client }{c}))
+	shown = append(shown, c.String(), c.GoString(), fmt.Sprint([]any{c}), fmt.Sprintf("%+v", struct{ C *v1.Client }{c}))
 
 	ctx := context.Background()
-	_, err := c.ListRoutes(ctx, flowroute.PageOptions{})
+	_, err := c.ListRoutes(ctx, v1.PageOptions{})
 	shown = append(shown, fmt.Sprintf("%+v", err))
 	shown = append(shown, fmt.Sprintf("%+v", c.PurchaseNumber(ctx, "12067439178", "METERED")))
 	_, err = c.GetNumber(ctx, "bad")
@@ -91,7 +91,7 @@ func TestSecretNeverShown(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	closed, err := flowroute.New("http://"+addr+"/v1", testAccess, testSecret, flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 1}))
+	closed, err := v1.New("http://"+addr+"/v1", testAccess, testSecret, v1.WithRetry(v1.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestSecretNeverShown(t *testing.T) {
 	if !strings.Contains(c.String(), "endpoint: "+e.endpoint) || !strings.Contains(c.String(), "ACCE****") {
 		t.Errorf("String() = %s, want the endpoint and a shortened access key", c.String())
 	}
-	if !strings.Contains(shown[0], "flowroute.Client{") {
+	if !strings.Contains(shown[0], "v1.Client{") {
 		t.Errorf("%%v = %s", shown[0])
 	}
 }
@@ -121,11 +121,11 @@ func TestWithHTTPClient(t *testing.T) {
 		used = true
 		return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(`{}`)), Header: http.Header{}, Request: r}, nil
 	})
-	c, err := flowroute.New("", testAccess, testSecret, flowroute.WithHTTPClient(&http.Client{Transport: rt}), flowroute.WithRateLimit(0, 0))
+	c, err := v1.New("", testAccess, testSecret, v1.WithHTTPClient(&http.Client{Transport: rt}), v1.WithRateLimit(0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListRoutes(context.Background(), flowroute.PageOptions{}); err != nil || !used {
+	if _, err := c.ListRoutes(context.Background(), v1.PageOptions{}); err != nil || !used {
 		t.Errorf("ListRoutes = %v, transport used %v", err, used)
 	}
 }
@@ -140,10 +140,10 @@ func TestBadSuccessBody(t *testing.T) {
 	e := setup(t)
 	e.mux.Handle("GET /v1/routes/", answer(200, `<html>maintenance</html>`))
 	e.mux.Handle("GET /v1/tns/", answer(200, `{"tns":["12062092844"]}`))
-	if _, err := e.client.ListRoutes(context.Background(), flowroute.PageOptions{}); err == nil {
+	if _, err := e.client.ListRoutes(context.Background(), v1.PageOptions{}); err == nil {
 		t.Error("ListRoutes accepted HTML")
 	}
-	if _, err := e.client.ListNumbers(context.Background(), "", flowroute.PageOptions{}); err == nil {
+	if _, err := e.client.ListNumbers(context.Background(), "", v1.PageOptions{}); err == nil {
 		t.Error("ListNumbers accepted a list that is not an object")
 	}
 }
@@ -156,10 +156,10 @@ func TestRedirectNotFollowed(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name string
-		opts []flowroute.Option
+		opts []v1.Option
 	}{
 		{"own http client", nil},
-		{"given http client", []flowroute.Option{flowroute.WithHTTPClient(&http.Client{})}},
+		{"given http client", []v1.Option{v1.WithHTTPClient(&http.Client{})}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -173,11 +173,11 @@ func TestRedirectNotFollowed(t *testing.T) {
 			e.mux.HandleFunc("/v1/elsewhere", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, `{}`) })
 
 			err := e.client.PurchaseNumber(context.Background(), "12062092844", "METERED")
-			var apiErr *flowroute.APIError
+			var apiErr *v1.APIError
 			if !errors.As(err, &apiErr) || apiErr.Status != http.StatusMovedPermanently {
 				t.Errorf("PurchaseNumber answered 301 = %v, want an *APIError with status 301", err)
 			}
-			_, err = e.client.ListRoutes(context.Background(), flowroute.PageOptions{})
+			_, err = e.client.ListRoutes(context.Background(), v1.PageOptions{})
 			if !errors.As(err, &apiErr) || apiErr.Status != http.StatusTemporaryRedirect {
 				t.Errorf("ListRoutes answered 307 = %v, want an *APIError with status 307", err)
 			}

@@ -1,13 +1,13 @@
-package flowroute_test
+package v1_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // BenchmarkListNumbers100k walks an account of 100,000 numbers (500 pages of 200) on a sandbox
@@ -18,8 +18,8 @@ func BenchmarkListNumbers100k(b *testing.B) {
 	want := seedNumbers(b, sb, 100_000)
 	sb.SetFaults(sandbox.Faults{Latency: 20 * time.Millisecond})
 	walk := func(parallelism int) time.Duration {
-		c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
-			flowroute.WithParallelism(parallelism), flowroute.WithRateLimit(0, 0))
+		c, err := v1.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
+			v1.WithParallelism(parallelism), v1.WithRateLimit(0, 0))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package flowroute_test
+package v1_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 )
 
@@ -44,11 +44,11 @@ func TestListNPAs(t *testing.T) {
 		"205":{"nxxs":"/v1/available-tns/npanxxs/?npa=205","tns":"/v1/available-tns/tns/?npa=205"},
 		"201":{"nxxs":"/v1/available-tns/npanxxs/?npa=201","tns":"/v1/available-tns/tns/?npa=201"}},
 		"links":{"next":"/v1/available-tns/npas/?limit=2&page=3","prev":"/v1/available-tns/npas/?limit=2&page=1"}}`))
-	got, err := e.client.ListNPAs(context.Background(), flowroute.PageOptions{Limit: 2, Page: 2})
+	got, err := e.client.ListNPAs(context.Background(), v1.PageOptions{Limit: 2, Page: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &flowroute.Page[string]{Items: []string{"201", "205"},
+	want := &v1.Page[string]{Items: []string{"201", "205"},
 		Next: "/v1/available-tns/npas/?limit=2&page=3", Prev: "/v1/available-tns/npas/?limit=2&page=1"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("page (-want +got):\n%s", diff)
@@ -62,11 +62,11 @@ func TestListNPANXXs(t *testing.T) {
 	e.mux.Handle("GET /v1/available-tns/npanxxs/", answer(200, `{"npanxxs":{
 		"206258":{"tns":"/v1/available-tns/tns/?npa=206&nxx=258"},
 		"206743":{"tns":"/v1/available-tns/tns/?npa=206&nxx=743"}},"links":{}}`))
-	got, err := e.client.ListNPANXXs(context.Background(), "206", flowroute.PageOptions{})
+	got, err := e.client.ListNPANXXs(context.Background(), "206", v1.PageOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &flowroute.Page[flowroute.NPANXX]{Items: []flowroute.NPANXX{{NPA: "206", NXX: "258"}, {NPA: "206", NXX: "743"}}}
+	want := &v1.Page[v1.NPANXX]{Items: []v1.NPANXX{{NPA: "206", NXX: "258"}, {NPA: "206", NXX: "743"}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("page (-want +got):\n%s", diff)
 	}
@@ -79,13 +79,13 @@ func TestSearchNumbers(t *testing.T) {
 	e.mux.Handle("GET /v1/available-tns/tns/", answer(200, `{"tns":{
 		"12067439178":{"initial_cost":"1.00","monthly_cost":"1.25","state":"WA","ratecenter":"SEATTLE","billing_methods":["VPRI","METERED"]}},
 		"links":{"next":"/v1/available-tns/tns/?npa=206&limit=1&page=2"}}`))
-	q := flowroute.SearchQuery{NPA: "206", NXX: "743", State: "wa", RateCenter: "seattle"}
-	got, err := e.client.SearchNumbers(context.Background(), q, flowroute.PageOptions{Limit: 1, Page: 1})
+	q := v1.SearchQuery{NPA: "206", NXX: "743", State: "wa", RateCenter: "seattle"}
+	got, err := e.client.SearchNumbers(context.Background(), q, v1.PageOptions{Limit: 1, Page: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &flowroute.Page[flowroute.AvailableNumber]{
-		Items: []flowroute.AvailableNumber{{TN: "12067439178", InitialCost: money.MustParse("1.00"), MonthlyCost: money.MustParse("1.25"),
+	want := &v1.Page[v1.AvailableNumber]{
+		Items: []v1.AvailableNumber{{TN: "12067439178", InitialCost: money.MustParse("1.00"), MonthlyCost: money.MustParse("1.25"),
 			State: "WA", RateCenter: "SEATTLE", BillingMethods: []string{"VPRI", "METERED"}}},
 		Next: "/v1/available-tns/tns/?npa=206&limit=1&page=2",
 	}
@@ -100,11 +100,11 @@ func TestListNumbers(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	e.mux.Handle("GET /v1/tns/", answer(200, `{"tns":{`+numberMember("12062092844")+`},"links":{}}`))
-	got, err := e.client.ListNumbers(context.Background(), "206", flowroute.PageOptions{Limit: 200})
+	got, err := e.client.ListNumbers(context.Background(), "206", v1.PageOptions{Limit: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &flowroute.Page[flowroute.Number]{Items: []flowroute.Number{ownedNumber("12062092844")}}
+	want := &v1.Page[v1.Number]{Items: []v1.Number{ownedNumber("12062092844")}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("page (-want +got):\n%s", diff)
 	}
@@ -119,7 +119,7 @@ func TestGetNumber(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &flowroute.Number{TN: "12062092844", BillingMethod: "VPRI", Routes: []flowroute.RouteRef{{Name: "pbx", Type: "HOST"}, {Name: "sip-reg", Type: "SIP-REG"}}}
+	want := &v1.Number{TN: "12062092844", BillingMethod: "VPRI", Routes: []v1.RouteRef{{Name: "pbx", Type: "HOST"}, {Name: "sip-reg", Type: "SIP-REG"}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("number (-want +got):\n%s", diff)
 	}
@@ -156,12 +156,12 @@ func TestListRoutes(t *testing.T) {
 		"HOSTroute1":{"type":"HOST","value":"24.239.23.40:5060"},
 		"sip-reg":{"type":"SIP-REG","value":null}},
 		"links":{"next":"/v1/routes/?limit=10&page=2"}}`))
-	got, err := e.client.ListRoutes(context.Background(), flowroute.PageOptions{})
+	got, err := e.client.ListRoutes(context.Background(), v1.PageOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &flowroute.Page[flowroute.Route]{
-		Items: []flowroute.Route{{Name: "HOSTroute1", Type: "HOST", Value: "24.239.23.40:5060"}, {Name: "sip-reg", Type: "SIP-REG"}},
+	want := &v1.Page[v1.Route]{
+		Items: []v1.Route{{Name: "HOSTroute1", Type: "HOST", Value: "24.239.23.40:5060"}, {Name: "sip-reg", Type: "SIP-REG"}},
 		Next:  "/v1/routes/?limit=10&page=2",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -174,7 +174,7 @@ func TestCreateRoute(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	e.mux.Handle("PUT /v1/routes/{name}", answer(201, ""))
-	r := flowroute.Route{Name: "pbx backup/2", Type: "URI", Value: "sip:16476998778@215.122.69.152:5060;transport=tcp"}
+	r := v1.Route{Name: "pbx backup/2", Type: "URI", Value: "sip:16476998778@215.122.69.152:5060;transport=tcp"}
 	if err := e.client.CreateRoute(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
@@ -188,16 +188,16 @@ func TestEmptyList(t *testing.T) {
 	e := setup(t)
 	e.mux.Handle("GET /v1/", answer(200, `{}`))
 	ctx := context.Background()
-	if p, err := e.client.ListNumbers(ctx, "999", flowroute.PageOptions{}); err != nil || len(p.Items) != 0 || p.HasNext() {
+	if p, err := e.client.ListNumbers(ctx, "999", v1.PageOptions{}); err != nil || len(p.Items) != 0 || p.HasNext() {
 		t.Errorf("ListNumbers = %+v, %v; want an empty last page", p, err)
 	}
-	if p, err := e.client.SearchNumbers(ctx, flowroute.SearchQuery{TN: "999"}, flowroute.PageOptions{}); err != nil || len(p.Items) != 0 {
+	if p, err := e.client.SearchNumbers(ctx, v1.SearchQuery{TN: "999"}, v1.PageOptions{}); err != nil || len(p.Items) != 0 {
 		t.Errorf("SearchNumbers = %+v, %v; want an empty page", p, err)
 	}
 	if got, err := e.client.AllRoutes(ctx); err != nil || len(got) != 0 {
 		t.Errorf("AllRoutes = %v, %v; want none", got, err)
 	}
-	if _, err := e.client.LookupAvailable(ctx, "12065550100"); !errors.Is(err, flowroute.ErrNotFound) {
+	if _, err := e.client.LookupAvailable(ctx, "12065550100"); !errors.Is(err, v1.ErrNotFound) {
 		t.Errorf("LookupAvailable = %v, want ErrNotFound", err)
 	}
 }
@@ -224,8 +224,8 @@ func TestEndpointPathPrefix(t *testing.T) {
 	for _, suffix := range []string{"/api/v1", "/api/v1/"} {
 		e := setup(t)
 		e.mux.Handle("GET /api/v1/tns/{tn}", answer(200, `{"billing_method":"METERED","routes":[]}`))
-		c, err := flowroute.New(e.endpoint[:len(e.endpoint)-len("/v1")]+suffix, testAccess, testSecret,
-			flowroute.WithClock(func() time.Time { return testNow }))
+		c, err := v1.New(e.endpoint[:len(e.endpoint)-len("/v1")]+suffix, testAccess, testSecret,
+			v1.WithClock(func() time.Time { return testNow }))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,9 +238,9 @@ func TestEndpointPathPrefix(t *testing.T) {
 
 func TestUserAgent(t *testing.T) {
 	t.Parallel()
-	e := setup(t, flowroute.WithUserAgent("flowroute-numbers/test"))
+	e := setup(t, v1.WithUserAgent("flowroute-numbers/test"))
 	e.mux.Handle("GET /v1/routes/", answer(200, `{}`))
-	if _, err := e.client.ListRoutes(context.Background(), flowroute.PageOptions{}); err != nil {
+	if _, err := e.client.ListRoutes(context.Background(), v1.PageOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.requests()[0].Header.Get("User-Agent"); got != "flowroute-numbers/test" {
@@ -263,37 +263,37 @@ func TestInputValidation(t *testing.T) {
 		"Purchase no method":    func() error { return c.PurchaseNumber(ctx, "12067439178", "") },
 		"SetRoutes bad tn":      func() error { return c.SetRoutes(ctx, "1206743917", "a", "b") },
 		"SetRoutes no failover": func() error { return c.SetRoutes(ctx, "12067439178", "a", "") },
-		"CreateRoute no name":   func() error { return c.CreateRoute(ctx, flowroute.Route{Type: "HOST", Value: "1.2.3.4"}) },
-		"CreateRoute dot-dot":   func() error { return c.CreateRoute(ctx, flowroute.Route{Name: "..", Type: "HOST", Value: "1.2.3.4"}) },
-		"CreateRoute sip-reg":   func() error { return c.CreateRoute(ctx, flowroute.Route{Name: "x", Type: "SIP-REG", Value: "x"}) },
-		"CreateRoute no value":  func() error { return c.CreateRoute(ctx, flowroute.Route{Name: "x", Type: "HOST"}) },
-		"limit 201":             func() error { _, err := c.ListRoutes(ctx, flowroute.PageOptions{Limit: 201}); return err },
-		"limit -1":              func() error { _, err := c.ListNPAs(ctx, flowroute.PageOptions{Limit: -1}); return err },
-		"page -1":               func() error { _, err := c.ListNPAs(ctx, flowroute.PageOptions{Page: -1}); return err },
-		"npanxx npa letters":    func() error { _, err := c.ListNPANXXs(ctx, "2a", flowroute.PageOptions{}); return err },
-		"pattern letters":       func() error { _, err := c.ListNumbers(ctx, "206x", flowroute.PageOptions{}); return err },
+		"CreateRoute no name":   func() error { return c.CreateRoute(ctx, v1.Route{Type: "HOST", Value: "1.2.3.4"}) },
+		"CreateRoute dot-dot":   func() error { return c.CreateRoute(ctx, v1.Route{Name: "..", Type: "HOST", Value: "1.2.3.4"}) },
+		"CreateRoute sip-reg":   func() error { return c.CreateRoute(ctx, v1.Route{Name: "x", Type: "SIP-REG", Value: "x"}) },
+		"CreateRoute no value":  func() error { return c.CreateRoute(ctx, v1.Route{Name: "x", Type: "HOST"}) },
+		"limit 201":             func() error { _, err := c.ListRoutes(ctx, v1.PageOptions{Limit: 201}); return err },
+		"limit -1":              func() error { _, err := c.ListNPAs(ctx, v1.PageOptions{Limit: -1}); return err },
+		"page -1":               func() error { _, err := c.ListNPAs(ctx, v1.PageOptions{Page: -1}); return err },
+		"npanxx npa letters":    func() error { _, err := c.ListNPANXXs(ctx, "2a", v1.PageOptions{}); return err },
+		"pattern letters":       func() error { _, err := c.ListNumbers(ctx, "206x", v1.PageOptions{}); return err },
 		"search nxx no npa": func() error {
-			_, err := c.SearchNumbers(ctx, flowroute.SearchQuery{NXX: "743"}, flowroute.PageOptions{})
+			_, err := c.SearchNumbers(ctx, v1.SearchQuery{NXX: "743"}, v1.PageOptions{})
 			return err
 		},
 		"search npa 2 digits": func() error {
-			_, err := c.SearchNumbers(ctx, flowroute.SearchQuery{NPA: "20"}, flowroute.PageOptions{})
+			_, err := c.SearchNumbers(ctx, v1.SearchQuery{NPA: "20"}, v1.PageOptions{})
 			return err
 		},
 		"search state 3": func() error {
-			_, err := c.SearchNumbers(ctx, flowroute.SearchQuery{State: "WAS"}, flowroute.PageOptions{})
+			_, err := c.SearchNumbers(ctx, v1.SearchQuery{State: "WAS"}, v1.PageOptions{})
 			return err
 		},
 		"search state digits": func() error {
-			_, err := c.SearchNumbers(ctx, flowroute.SearchQuery{State: "W1"}, flowroute.PageOptions{})
+			_, err := c.SearchNumbers(ctx, v1.SearchQuery{State: "W1"}, v1.PageOptions{})
 			return err
 		},
 		"search rc no state": func() error {
-			_, err := c.SearchNumbers(ctx, flowroute.SearchQuery{RateCenter: "SEATTLE"}, flowroute.PageOptions{})
+			_, err := c.SearchNumbers(ctx, v1.SearchQuery{RateCenter: "SEATTLE"}, v1.PageOptions{})
 			return err
 		},
-		"search tn 12 digits":  func() error { _, err := c.AllAvailable(ctx, flowroute.SearchQuery{TN: "120674391781"}, 0); return err },
-		"all available max -1": func() error { _, err := c.AllAvailable(ctx, flowroute.SearchQuery{}, -1); return err },
+		"search tn 12 digits":  func() error { _, err := c.AllAvailable(ctx, v1.SearchQuery{TN: "120674391781"}, 0); return err },
+		"all available max -1": func() error { _, err := c.AllAvailable(ctx, v1.SearchQuery{}, -1); return err },
 		"lookup bad tn":        func() error { _, err := c.LookupAvailable(ctx, "206"); return err },
 	}
 	for name, call := range calls {

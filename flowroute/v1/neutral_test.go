@@ -1,4 +1,4 @@
-package flowroute_test
+package v1_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // TestNeutralErrors: the v1 client's errors match the neutral errors of package account, so
@@ -19,10 +19,10 @@ func TestNeutralErrors(t *testing.T) {
 	e.mux.Handle("PATCH /v1/tns/{tn}", answer(500, `{}`))
 	e.mux.Handle("GET /v1/routes/", answer(429, `{}`))
 	ctx := context.Background()
-	if _, err := e.client.GetNumber(ctx, "12062092844"); !errors.Is(err, account.ErrNotFound) || !errors.Is(err, flowroute.ErrNotFound) {
+	if _, err := e.client.GetNumber(ctx, "12062092844"); !errors.Is(err, account.ErrNotFound) || !errors.Is(err, v1.ErrNotFound) {
 		t.Errorf("404 = %v, want account.ErrNotFound", err)
 	}
-	if err := e.client.CreateRoute(ctx, flowroute.Route{Name: "pbx", Type: "HOST", Value: "1.2.3.4"}); !errors.Is(err, account.ErrConflict) || errors.Is(err, account.ErrOutcomeUnknown) {
+	if err := e.client.CreateRoute(ctx, v1.Route{Name: "pbx", Type: "HOST", Value: "1.2.3.4"}); !errors.Is(err, account.ErrConflict) || errors.Is(err, account.ErrOutcomeUnknown) {
 		t.Errorf("409 = %v, want account.ErrConflict", err)
 	}
 	if err := e.client.SetRoutes(ctx, "12062092844", "a", "b"); !errors.Is(err, account.ErrOutcomeUnknown) || errors.Is(err, account.ErrConflict) {

@@ -1,4 +1,4 @@
-package flowroute
+package v1
 
 import (
 	"errors"
@@ -100,7 +100,7 @@ func (c Client) String() string {
 	if c.eng != nil {
 		endpoint = c.eng.Redacted()
 	}
-	return fmt.Sprintf("flowroute.Client{endpoint: %s, access key: %s}", endpoint, engine.KeyHint(c.accessKey))
+	return fmt.Sprintf("v1.Client{endpoint: %s, access key: %s}", endpoint, engine.KeyHint(c.accessKey))
 }
 
 // GoString is String, so that %#v cannot print the secret key either.

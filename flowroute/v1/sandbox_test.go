@@ -1,4 +1,4 @@
-package flowroute_test
+package v1_test
 
 import (
 	"context"
@@ -13,9 +13,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // fakeClock is shared by a sandbox and a client: the client's waits move it forward instead
@@ -34,17 +34,17 @@ func (c *fakeClock) sleep(ctx context.Context, d time.Duration) error {
 
 // startSandbox serves a memory-only sandbox with a small inventory, and returns it with a
 // client that retries up to 8 times on the fake clock.
-func startSandbox(t *testing.T, opts ...flowroute.Option) (*sandbox.Server, *flowroute.Client) {
+func startSandbox(t *testing.T, opts ...v1.Option) (*sandbox.Server, *v1.Client) {
 	t.Helper()
 	clock := &fakeClock{}
 	sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{Seed: 7, InventorySize: 600, Now: clock.now})
-	base := []flowroute.Option{
-		flowroute.WithClock(clock.now),
-		flowroute.WithSleep(clock.sleep),
-		flowroute.WithRateLimit(0, 0),
-		flowroute.WithRetry(flowroute.RetryPolicy{MaxAttempts: 8, MinBackoff: 10 * time.Millisecond, MaxBackoff: time.Second}),
+	base := []v1.Option{
+		v1.WithClock(clock.now),
+		v1.WithSleep(clock.sleep),
+		v1.WithRateLimit(0, 0),
+		v1.WithRetry(v1.RetryPolicy{MaxAttempts: 8, MinBackoff: 10 * time.Millisecond, MaxBackoff: time.Second}),
 	}
-	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey, append(base, opts...)...)
+	c, err := v1.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,11 +65,11 @@ func TestSandboxRoundTrip(t *testing.T) {
 	if err != nil || len(npanxxs) == 0 || npanxxs[0].NPA != npas[0] {
 		t.Fatalf("AllNPANXXs(%s) = %v, %v", npas[0], npanxxs, err)
 	}
-	all, err := c.AllAvailable(ctx, flowroute.SearchQuery{}, 0)
+	all, err := c.AllAvailable(ctx, v1.SearchQuery{}, 0)
 	if err != nil || len(all) != 600 {
 		t.Fatalf("AllAvailable = %d numbers, %v; want the whole inventory of 600", len(all), err)
 	}
-	page, err := c.SearchNumbers(ctx, flowroute.SearchQuery{NPA: npanxxs[0].NPA, NXX: npanxxs[0].NXX}, flowroute.PageOptions{Limit: 5})
+	page, err := c.SearchNumbers(ctx, v1.SearchQuery{NPA: npanxxs[0].NPA, NXX: npanxxs[0].NXX}, v1.PageOptions{Limit: 5})
 	if err != nil || len(page.Items) == 0 {
 		t.Fatalf("SearchNumbers = %+v, %v", page, err)
 	}
@@ -78,11 +78,11 @@ func TestSandboxRoundTrip(t *testing.T) {
 		t.Fatalf("LookupAvailable(%s) = %+v, %v; want %+v", avail.TN, found, err, avail)
 	}
 
-	route := flowroute.Route{Name: "pbx-seattle", Type: "HOST", Value: "24.239.23.40:5060"}
+	route := v1.Route{Name: "pbx-seattle", Type: "HOST", Value: "24.239.23.40:5060"}
 	if err := c.CreateRoute(ctx, route); err != nil {
 		t.Fatal(err)
 	}
-	var apiErr *flowroute.APIError
+	var apiErr *v1.APIError
 	if err := c.CreateRoute(ctx, route); !errors.As(err, &apiErr) || apiErr.Status != http.StatusConflict {
 		t.Errorf("creating the route again = %v, want 409", err)
 	}
@@ -96,13 +96,13 @@ func TestSandboxRoundTrip(t *testing.T) {
 	if err := c.PurchaseNumber(ctx, avail.TN, method); !errors.As(err, &apiErr) || apiErr.Status != http.StatusUnprocessableEntity {
 		t.Errorf("buying it again = %v, want 422", err)
 	}
-	if _, err := c.LookupAvailable(ctx, avail.TN); !errors.Is(err, flowroute.ErrNotFound) {
+	if _, err := c.LookupAvailable(ctx, avail.TN); !errors.Is(err, v1.ErrNotFound) {
 		t.Errorf("LookupAvailable after purchase = %v, want ErrNotFound", err)
 	}
 	if err := c.SetRoutes(ctx, avail.TN, "pbx-seattle", "sip-reg"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetRoutes(ctx, avail.TN, "no-such-route", "sip-reg"); !errors.Is(err, flowroute.ErrNotFound) {
+	if err := c.SetRoutes(ctx, avail.TN, "no-such-route", "sip-reg"); !errors.Is(err, v1.ErrNotFound) {
 		t.Errorf("SetRoutes to an unknown route = %v, want ErrNotFound", err)
 	}
 	n, err := c.GetNumber(ctx, avail.TN)
@@ -112,7 +112,7 @@ func TestSandboxRoundTrip(t *testing.T) {
 	if n.TN != avail.TN || n.BillingMethod != method || n.PrimaryRoute() != "pbx-seattle" || n.FailoverRoute() != "sip-reg" {
 		t.Errorf("GetNumber = %+v", n)
 	}
-	if _, err := c.GetNumber(ctx, "19999999999"); !errors.Is(err, flowroute.ErrNotFound) {
+	if _, err := c.GetNumber(ctx, "19999999999"); !errors.Is(err, v1.ErrNotFound) {
 		t.Errorf("GetNumber of a number not owned = %v, want ErrNotFound", err)
 	}
 	nums, err := c.AllNumbers(ctx, "")
@@ -123,7 +123,7 @@ func TestSandboxRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []flowroute.Route{route, {Name: "sip-reg", Type: "SIP-REG"}}
+	want := []v1.Route{route, {Name: "sip-reg", Type: "SIP-REG"}}
 	if diff := cmp.Diff(want, routes); diff != "" {
 		t.Errorf("routes (-want +got):\n%s", diff)
 	}
@@ -133,12 +133,12 @@ func TestSandboxRoundTrip(t *testing.T) {
 func TestSandboxBadCredentials(t *testing.T) {
 	t.Parallel()
 	_, endpoint := sandboxtest.NewServer(t, sandbox.Options{InventorySize: 10})
-	c, err := flowroute.New(endpoint, sandbox.DefaultAccessKey, "wrong-secret-"+testSecret)
+	c, err := v1.New(endpoint, sandbox.DefaultAccessKey, "wrong-secret-"+testSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.AllRoutes(context.Background())
-	var apiErr *flowroute.APIError
+	var apiErr *v1.APIError
 	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusUnauthorized || apiErr.Message != "Authentication failed." {
 		t.Errorf("error = %v, want 401 Authentication failed.", err)
 	}
@@ -148,16 +148,16 @@ func TestSandboxBadCredentials(t *testing.T) {
 }
 
 // seedNumbers puts n numbers on the sandbox account and returns them as the client reads them.
-func seedNumbers(tb testing.TB, sb *sandbox.Server, n int) []flowroute.Number {
+func seedNumbers(tb testing.TB, sb *sandbox.Server, n int) []v1.Number {
 	tb.Helper()
-	want := make([]flowroute.Number, 0, n)
+	want := make([]v1.Number, 0, n)
 	for i := range n {
-		num := flowroute.Number{TN: fmt.Sprintf("1206%07d", 2_000_000+i*7)}
+		num := v1.Number{TN: fmt.Sprintf("1206%07d", 2_000_000+i*7)}
 		if err := sb.AddOwnedNumber(num); err != nil {
 			tb.Fatal(err)
 		}
-		want = append(want, flowroute.Number{TN: num.TN, BillingMethod: "METERED",
-			Routes: []flowroute.RouteRef{{Name: "sip-reg", Type: "SIP-REG"}, {Name: "sip-reg", Type: "SIP-REG"}}})
+		want = append(want, v1.Number{TN: num.TN, BillingMethod: "METERED",
+			Routes: []v1.RouteRef{{Name: "sip-reg", Type: "SIP-REG"}, {Name: "sip-reg", Type: "SIP-REG"}}})
 	}
 	return want
 }
@@ -180,7 +180,7 @@ func TestSandboxReadsThroughFaults(t *testing.T) {
 			// Without keep-alives, the transport cannot replay a dropped GET by itself on a
 			// fresh connection: every drop reaches the client's own retries.
 			tr := &http.Transport{DisableKeepAlives: true}
-			sb, c := startSandbox(t, flowroute.WithLogger(slog.New(&failed)), flowroute.WithHTTPClient(&http.Client{Transport: tr}))
+			sb, c := startSandbox(t, v1.WithLogger(slog.New(&failed)), v1.WithHTTPClient(&http.Client{Transport: tr}))
 			want := seedNumbers(t, sb, 3000)
 			sb.SetFaults(f)
 			got, err := c.AllNumbers(context.Background(), "")
@@ -190,7 +190,7 @@ func TestSandboxReadsThroughFaults(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("numbers (-want +got):\n%s", diff)
 			}
-			if _, err := c.AllAvailable(context.Background(), flowroute.SearchQuery{}, 0); err != nil {
+			if _, err := c.AllAvailable(context.Background(), v1.SearchQuery{}, 0); err != nil {
 				t.Errorf("AllAvailable: %v", err)
 			}
 			if n := failed.n.Load(); (n > 0) != (name != "lost") {
@@ -239,14 +239,14 @@ func TestSandboxLostPurchase(t *testing.T) {
 			t.Parallel()
 			sb, c := startSandbox(t)
 			ctx := context.Background()
-			avail, err := c.AllAvailable(ctx, flowroute.SearchQuery{}, 1)
+			avail, err := c.AllAvailable(ctx, v1.SearchQuery{}, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
 			tn := avail[0].TN
 			sb.SetFaults(f)
 			err = c.PurchaseNumber(ctx, tn, avail[0].BillingMethods[0])
-			var ou *flowroute.OutcomeUnknownError
+			var ou *v1.OutcomeUnknownError
 			if !errors.As(err, &ou) || ou.Method != "PUT" || ou.Path != "/v1/tns/"+tn {
 				t.Fatalf("error = %v, want outcome unknown for PUT /v1/tns/%s", err, tn)
 			}
@@ -272,14 +272,14 @@ func TestSandboxLostPurchase(t *testing.T) {
 // the client retries it, and each write is done once.
 func TestSandboxWritesThroughRateLimit(t *testing.T) {
 	t.Parallel()
-	sb, c := startSandbox(t, flowroute.WithParallelism(8))
+	sb, c := startSandbox(t, v1.WithParallelism(8))
 	sb.SetFaults(sandbox.Faults{RateLimit: 2})
 	ctx := context.Background()
 	const n = 12
 	errs := make(chan error, n)
 	for i := range n {
 		go func() {
-			errs <- c.CreateRoute(ctx, flowroute.Route{Name: fmt.Sprintf("r%02d", i), Type: "PSTN", Value: "16476998778"})
+			errs <- c.CreateRoute(ctx, v1.Route{Name: fmt.Sprintf("r%02d", i), Type: "PSTN", Value: "16476998778"})
 		}()
 	}
 	for range n {

@@ -1,4 +1,4 @@
-package flowroute
+package v1
 
 import (
 	"encoding/json"
@@ -23,7 +23,7 @@ type signingVector struct {
 }
 
 // sharedVectors is the team's copy of the vectors, beside the repository; CI has it too.
-const sharedVectors = "../../shared/testdata/flowroute-v1-signatures.json"
+const sharedVectors = "../../../shared/testdata/flowroute-v1-signatures.json"
 
 // loadVectors reads the vectors committed in testdata, so that a clone on its own still tests
 // them, and, when the shared folder is beside the repository, the shared file as well: a vector
@@ -31,7 +31,7 @@ const sharedVectors = "../../shared/testdata/flowroute-v1-signatures.json"
 func loadVectors(t *testing.T) []signingVector {
 	t.Helper()
 	var all []signingVector
-	for _, path := range []string{"testdata/flowroute-v1-signatures.json", sharedVectors} {
+	for _, path := range []string{"../../testdata/flowroute-v1-signatures.json", sharedVectors} {
 		raw, err := os.ReadFile(path)
 		if errors.Is(err, fs.ErrNotExist) && path == sharedVectors {
 			continue
