@@ -333,9 +333,9 @@ func TestRunRefusesAndWritesNothing(t *testing.T) {
 		errPart string
 	}{
 		{name: "max_purchases", edit: func(p *plan.Plan) { p.Policy.MaxPurchases = 2 },
-			errPart: "the plan purchases 3 numbers and policy.max_purchases allows 2"},
+			errPart: "the spec buys 3 numbers; policy.max_purchases allows 2"},
 		{name: "max_monthly_cost", edit: func(p *plan.Plan) { m := money.MustParse("3.00"); p.Policy.MaxMonthlyCost = &m },
-			errPart: "cost 3.75 a month and policy.max_monthly_cost allows 3.00"},
+			errPart: "cost 3.75 per month; policy.max_monthly_cost allows 3.00"},
 		{name: "error diagnostics", edit: func(p *plan.Plan) {
 			p.Diagnostics = []plan.Diagnostic{{Severity: plan.Error, Key: "x", Message: "route x differs"}}
 		}, errPart: "the plan has errors: route x differs"},

@@ -35,36 +35,10 @@ const (
 	noteExisted   = "the route already existed with the same type and value"
 )
 
+// do carries out one change through its action's executor (executors).
 func (x *executor) do(ctx context.Context, c plan.Change) Result {
-	switch c.Action {
-	case plan.CreateRoute:
-		return x.createRoute(ctx, c)
-	case plan.Purchase:
-		return x.purchase(ctx, c)
-	case plan.SetRoutes:
-		return x.setRoutes(ctx, c)
-	case plan.UpdateRoute:
-		return x.updateRoute(ctx, c)
-	case plan.DeleteRoute:
-		return x.deleteRoute(ctx, c)
-	case plan.CreateCNAM:
-		return x.createCNAM(ctx, c)
-	case plan.CreateE911:
-		return x.createE911(ctx, c)
-	case plan.UpdateE911:
-		return x.updateE911(ctx, c)
-	case plan.SetAlias:
-		return x.setAlias(ctx, c)
-	case plan.SetCNAMLookups:
-		return x.setCNAMLookups(ctx, c)
-	case plan.SetCNAM:
-		return x.setCNAM(ctx, c)
-	case plan.SetE911:
-		return x.setE911(ctx, c)
-	case plan.SetCallback:
-		return x.setCallback(ctx, c)
-	case plan.Release:
-		return x.release(ctx, c)
+	if e, ok := executors[c.Action]; ok {
+		return e.run(x, ctx, c)
 	}
 	// check refuses such plans before anything runs.
 	return Result{Status: Failed, Error: fmt.Sprintf("unknown action %q", c.Action)}

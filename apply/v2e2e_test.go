@@ -56,7 +56,7 @@ func (a v2Shape) setup(tb testing.TB, sb *sandboxtest.Server, b *v2.Backend) *sp
 	}
 	desired := &spec.Spec{Version: 1, Routes: map[string]spec.Route{}, Numbers: map[string]spec.Number{},
 		E911Addresses: map[string]spec.E911Address{"hq": hq},
-		Policy:        spec.Policy{Unmanaged: spec.UnmanagedRelease, MaxReleases: a.release, MaxPurchases: a.purchases, MaxUpdatePercent: 100}}
+		Policy:        spec.Policy{Unmanaged: spec.UnmanagedRelease, MaxReleases: a.release, MaxRouteDeletes: 1, MaxPurchases: a.purchases, MaxUpdatePercent: 100}}
 	for i := range a.routes {
 		name := fmt.Sprintf("r%d", i)
 		desired.Routes[name] = spec.Route{Type: spec.RouteHost, Value: fmt.Sprintf("10.0.%d.%d:5060", i/250, i%250+1)}

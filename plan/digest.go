@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
@@ -58,6 +59,51 @@ func Digest(current *spec.Spec) string {
 	for _, name := range sortedKeys(current.E911Addresses) {
 		a := current.E911Addresses[name]
 		record("e911", name, a.FirstName, a.LastName, a.StreetNumber, a.StreetName, a.AddressType, a.AddressTypeNumber, a.City, a.State, a.Country, a.Zip)
+	}
+	return digestPrefix + hex.EncodeToString(h.Sum(nil))
+}
+
+// PlanDigest identifies a plan: what it changes and the account it is for. It hashes, for the
+// account's identity and each change in order, the action, the key, the fields before and
+// after (sorted by name), the cost and the numbers affected, one record per
+// line as Digest does. It leaves out what says nothing about the changes: positions in the
+// spec, notes, diagnostics and times. A reviewer's plan and the plan apply computes have the
+// same digest exactly when they make the same changes to the same account.
+func PlanDigest(changes []Change, acct *account.Identity) string {
+	h := sha256.New()
+	var line []byte
+	record := func(kind string, fields ...string) {
+		line = append(line[:0], kind...)
+		for _, f := range fields {
+			line = append(line, '\t')
+			line = strconv.AppendQuote(line, f)
+		}
+		h.Write(append(line, '\n'))
+	}
+	io.WriteString(h, "flowroute-numbers plan 1\n")
+	if acct != nil {
+		record("account", acct.API, acct.Endpoint, acct.KeyFingerprint)
+	}
+	fields := func(kind string, m map[string]string) {
+		if m == nil {
+			return
+		}
+		kv := []string{}
+		for _, k := range sortedKeys(m) {
+			kv = append(kv, k, m[k])
+		}
+		record(kind, kv...)
+	}
+	for _, ch := range changes {
+		record("change", string(ch.Action), ch.Key)
+		fields("before", ch.Before)
+		fields("after", ch.After)
+		if ch.Cost != nil {
+			record("cost", ch.Cost.Initial.String(), ch.Cost.Monthly.String())
+		}
+		if len(ch.Affected) > 0 {
+			record("affects", ch.Affected...)
+		}
 	}
 	return digestPrefix + hex.EncodeToString(h.Sum(nil))
 }

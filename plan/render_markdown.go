@@ -28,6 +28,9 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 		pf("Account: %s %s, access key %s\n\n", markdownText(p.Account.API), code(p.Account.Endpoint), code(p.Account.KeyFingerprint))
 	}
 	pf("**%s**\n\n", summaryLine(p))
+	if p.Digest != "" {
+		pf("Plan digest: %s\n\n", code(p.Digest))
+	}
 	if p.HasErrors() {
 		pf("> [!CAUTION]\n> The plan has errors and cannot be applied.\n\n")
 	}
@@ -149,11 +152,8 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 }
 
 func markdownSign(a Action) string {
-	switch a {
-	case CreateRoute, CreateCNAM, CreateE911, Purchase:
-		return "+"
-	case Release, DeleteRoute:
-		return "-"
+	if info, ok := Info(a); ok {
+		return info.Sign
 	}
 	return "~"
 }
@@ -183,6 +183,9 @@ func markdownChange(ch Change) string {
 		var parts []string
 		for _, l := range fieldLines(ch) {
 			parts = append(parts, fmt.Sprintf("%s: %s → %s", l.field, code(orNone(l.before)), code(orNone(l.after))))
+		}
+		if a := affectsPhrase(ch, "**", "**"); a != "" {
+			parts = append(parts, a)
 		}
 		s = strings.Join(parts, "<br>")
 	}

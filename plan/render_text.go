@@ -114,6 +114,9 @@ func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 		t.printf("\n")
 	}
 	t.printf("%s\n", t.paint(ansiBold, summaryLine(p)))
+	if !p.Empty() && p.Digest != "" {
+		t.printf("Plan digest: %s\n", p.Digest)
+	}
 	if p.HasErrors() {
 		t.printf("%s\n", t.paint(ansiRed, "The plan has errors and cannot be applied."))
 	}
@@ -184,11 +187,20 @@ func (t *textWriter) change(ch Change, width int) {
 	case CreateE911:
 		t.printf("  %s %-*s  %s\n", t.paint(ansiGreen, "+"), width, clean(ch.Key), clean(addressPhrase(E911AddressOf(ch))))
 	default: // update_route, update_e911
-		t.printf("  %s %s\n", t.paint(ansiYellow, "~"), clean(ch.Key))
+		t.printf("  %s %s%s\n", t.paint(ansiYellow, "~"), clean(ch.Key), affectsPhrase(ch, " (", ")"))
 		for _, l := range fieldLines(ch) {
 			t.printf("      %-15s %s -> %s\n", l.field+":", clean(orNone(l.before)), clean(orNone(l.after)))
 		}
 	}
+}
+
+// affectsPhrase says how many numbers a change of a shared object changes with it, "affects
+// 33 numbers" between before and after, or "" for a change of one object.
+func affectsPhrase(ch Change, before, after string) string {
+	if info, _ := Info(ch.Action); info.Counts != CountsReach {
+		return ""
+	}
+	return before + "affects " + plural(len(ch.Affected), "number", "numbers") + after
 }
 
 // addressPhrase is an address on one line: "Chris Smith, 1218 3rd Ave Suite 400, Seattle WA 98101 US".

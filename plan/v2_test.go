@@ -46,7 +46,7 @@ func v2Plan() *Plan {
 	moved := hqAddr
 	moved.StreetNumber = "1300"
 	desired.E911Addresses = map[string]spec.E911Address{"hq": hqAddr, "annex": moved}
-	desired.Policy.Unmanaged, desired.Policy.MaxReleases = spec.UnmanagedRelease, 2
+	desired.Policy.Unmanaged, desired.Policy.MaxReleases, desired.Policy.MaxRouteDeletes = spec.UnmanagedRelease, 2, 1
 	current := &State{
 		Spec: &spec.Spec{
 			Routes: map[string]spec.Route{"pbx": {Type: spec.RouteHost, Value: "10.0.0.1"}, "old": backup},

@@ -62,7 +62,7 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 			return err
 		}
 	}
-	opts := plan.Options{Limits: limits}
+	opts := plan.Options{Limits: limits, Account: &id}
 	var p *plan.Plan
 	if saved == nil {
 		progress, fetched := planFetchProgress(g.stderr, g.streams.ErrTerminal)
@@ -73,7 +73,6 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 		if err != nil {
 			return fmt.Errorf("planning: %w", err)
 		}
-		p.Account = &id
 	} else {
 		p = saved.Plan
 	}

@@ -61,12 +61,11 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 	}
 
 	progress, done := planFetchProgress(g.stderr, g.streams.ErrTerminal)
-	p, _, err := plan.Make(ctx, acct, desired, plan.Options{Progress: progress, Limits: limits})
+	p, _, err := plan.Make(ctx, acct, desired, plan.Options{Progress: progress, Limits: limits, Account: &id})
 	done()
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)
 	}
-	p.Account = &id
 
 	switch c.Format {
 	case "json":
