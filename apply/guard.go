@@ -301,3 +301,25 @@ func CheckAccount(p *plan.Plan, id account.Identity) error {
 	}
 	return nil
 }
+
+// CheckDigest refuses a plan whose digest is not the one a person reviewed: the changes it
+// would make are not those the review approved (the account or the spec changed since), or it
+// is for another account. An empty expected digest checks nothing. The digest is computed
+// from the plan's changes and account, never read.
+func CheckDigest(p *plan.Plan, expected string) error {
+	if expected == "" {
+		return nil
+	}
+	got := plan.PlanDigest(p.Changes, p.Account)
+	if got == expected {
+		return nil
+	}
+	what := "its changes differ from the reviewed plan's"
+	if p.Empty() {
+		what = "it changes nothing, and the reviewed plan changed something"
+	}
+	return &RefusedError{
+		Reason: fmt.Sprintf("the plan computed now has digest %s, not the reviewed %s: %s (the account, or the spec on this branch, changed after the review); nothing was changed", got, expected, what),
+		Hint:   "plan the pull request again, review the new plan, and apply its digest",
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -25,8 +26,13 @@ type applyCmd struct {
 	Args        []string `arg:"" optional:"" name:"planfile-or-spec" help:"A plan saved by 'plan --out' (apply exactly it, refusing it if the account changed since), or spec files and directories (*.yaml, *.yml) as with -f."`
 	PlanFile    string   `kong:"-"` // the plan file among Args, set by Validate
 	AutoApprove bool     `name:"auto-approve" help:"Apply without asking for confirmation (required when standard input is not a terminal, as in CI)."`
+	// ExpectDigest binds the apply on merge to the plan a person reviewed on the pull request.
+	ExpectDigest string `name:"expect-digest" placeholder:"sha256:…" env:"FLOWROUTE_EXPECT_DIGEST" help:"Apply only if the plan computed now has exactly this digest (the 'Plan digest' of the reviewed plan); otherwise refuse and change nothing."`
 	limitFlags
 }
+
+// digestRE matches a plan's digest as plan prints it.
+var digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
 // applyQuestion ends the confirmation prompt, which first names the account; only the exact
 // answer "yes" applies.
@@ -34,6 +40,8 @@ const applyQuestion = "Only 'yes' will be accepted: "
 
 func (c *applyCmd) Run(g *Globals, sess *session) error {
 	switch {
+	case c.ExpectDigest != "" && !digestRE.MatchString(c.ExpectDigest):
+		return fmt.Errorf("--expect-digest %q: want a plan digest, sha256: and 64 lower-case hex digits, as the plan prints it", c.ExpectDigest)
 	case len(c.Files) == 0 && c.PlanFile == "":
 		return errors.New("nothing to apply: give a spec (-f SPEC, or SPEC files and directories as arguments) to plan and apply, or a PLANFILE saved by 'plan --out'")
 	case len(c.Files) > 0 && c.PlanFile != "":
@@ -105,6 +113,9 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 		return err
 	}
 	if err := plan.RenderText(g.stdout, p, color); err != nil {
+		return err
+	}
+	if err := apply.CheckDigest(p, c.ExpectDigest); err != nil {
 		return err
 	}
 	if !c.AutoApprove {

@@ -55,9 +55,6 @@ func applyWrites(t *testing.T, state string) []sandbox.AuditEntry {
 	return sb.Audit()
 }
 
-// digestRE matches a plan's digest.
-var digestRE = regexp.MustCompile(`sha256:[0-9a-f]{64}`)
-
 func TestApplySpecThenNoChanges(t *testing.T) {
 	t.Parallel()
 	state, specPath := applySandbox(t, 10)
@@ -69,7 +66,7 @@ func TestApplySpecThenNoChanges(t *testing.T) {
 	}
 	out = strings.ReplaceAll(strings.ReplaceAll(out, filepath.Dir(specPath), "DIR"), filepath.Dir(state), "STATEDIR")
 	// The digest covers the account, whose state file is in a new directory every run.
-	out = digestRE.ReplaceAllString(out, "sha256:DIGEST")
+	out = regexp.MustCompile(`sha256:[0-9a-f]{64}`).ReplaceAllString(out, "sha256:DIGEST")
 	golden.Check(t, "testdata/golden/apply/apply-spec.txt", []byte(out))
 
 	out, errs, code = sandboxCLI(t, state, nil, "apply", "-f", specPath)
