@@ -150,7 +150,7 @@ func TestRunFailedRouteSkipsExactlyItsDependents(t *testing.T) {
 	want := map[string]string{
 		"create_route bad":       "failed",
 		"create_route good":      "applied",
-		"purchase 12065550101":   "applied",
+		"purchase 12065550101":   "skipped: depends on failed create_route bad", // never bought to stay on sip-reg
 		"set_routes 12065550101": "skipped: depends on failed create_route bad",
 		"set_routes 12065550201": "skipped: depends on failed create_route bad",
 		"set_routes 12065550202": "applied",
@@ -165,7 +165,7 @@ func TestRunFailedRouteSkipsExactlyItsDependents(t *testing.T) {
 	if got := rep.Of(apply.Failed)[0].Error; !strings.Contains(got, "Invalid value.") {
 		t.Errorf("failure %q does not say why", got)
 	}
-	for _, call := range []string{"set 12065550101", "set 12065550201"} {
+	for _, call := range []string{"purchase 12065550101", "set 12065550101", "set 12065550201"} {
 		if count(f.writes, call) != 0 {
 			t.Errorf("%s was sent although its route failed", call)
 		}
@@ -417,8 +417,8 @@ func TestRunCancelSkipsWhatHasNotStarted(t *testing.T) {
 func TestRunEvents(t *testing.T) {
 	t.Parallel()
 	f := newFake()
-	f.addAvailable("12065550101")
-	p := newPlan(createRoute("bad", "HOST", "x"), purchase("12065550101"), setRoutes("12065550101", "bad", "sip-reg"))
+	f.addAvailable("12065550101", "12065550102")
+	p := newPlan(createRoute("bad", "HOST", "x"), purchase("12065550101"), purchase("12065550102"), setRoutes("12065550101", "bad", "sip-reg"))
 	f.on("create bad", fault{err: apiError(422, "PUT", "/v1/routes/bad", "Invalid value.")})
 	var got []string
 	rep := run(t, f, p, apply.Options{Parallelism: 1, Events: func(e apply.Event) {
@@ -426,16 +426,17 @@ func TestRunEvents(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s %s %s %s %d/%d", kind, e.Result.Change.Action, e.Result.Change.Key, e.Result.Status, e.Done, e.Total))
 	}})
 	want := []string{
-		"start create_route bad  0/3",
-		"finish create_route bad failed 1/3",
-		"finish set_routes 12065550101 skipped 2/3",
-		"start purchase 12065550101  2/3",
-		"finish purchase 12065550101 applied 3/3",
+		"start create_route bad  0/4",
+		"finish create_route bad failed 1/4",
+		"finish purchase 12065550101 skipped 2/4",
+		"finish set_routes 12065550101 skipped 3/4",
+		"start purchase 12065550102  3/4",
+		"finish purchase 12065550102 applied 4/4",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
-	if rep.Count(apply.Applied) != 1 || rep.Count(apply.Failed) != 1 || rep.Count(apply.Skipped) != 1 {
+	if rep.Count(apply.Applied) != 1 || rep.Count(apply.Failed) != 1 || rep.Count(apply.Skipped) != 2 {
 		t.Errorf("counts: %v", statuses(rep))
 	}
 }

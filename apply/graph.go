@@ -14,6 +14,9 @@ import (
 // Changes become ready when all their dependencies succeeded; ready changes come out in plan
 // order, which starts the longest chains first.
 //
+// A purchase also waits for the routes and the E911 address its number's changes use (the
+// table's Waits), so that a number is not bought when its route could not be created.
+//
 // The phases of the table run one after another: the releases start only once every other
 // change has finished, and only if none failed; the route deletions likewise wait for every
 // release.
@@ -62,10 +65,24 @@ func newGraph(changes []plan.Change) *graph {
 			g.pending[i]++
 		}
 	}
+	// What each number's changes use, for the actions that wait for it (plan.ActionInfo.Waits).
+	numberUses := map[string][]plan.Ref{}
+	for _, c := range changes {
+		if c.Object().Kind == plan.NumberObject {
+			numberUses[c.Key] = append(numberUses[c.Key], c.Uses()...)
+		}
+	}
 	for i, c := range changes {
 		dependOn(i, c.Object())
 		for _, r := range c.Uses() {
 			dependOn(i, r)
+		}
+		if info, _ := plan.Info(c.Action); len(info.Waits) > 0 {
+			for _, r := range numberUses[c.Key] {
+				if slices.Contains(info.Waits, r.Kind) {
+					dependOn(i, r)
+				}
+			}
 		}
 		if g.phase[i] > 0 {
 			g.pending[i]++ // the phase gate

@@ -84,6 +84,10 @@ type ActionInfo struct {
 	// Noun and Nouns name the object in summaries ("route", "routes"); Verb and Done say what
 	// happens to it ("to create", "created").
 	Noun, Nouns, Verb, Done string
+	// Waits names the kinds of object that the number's other changes use which a change of
+	// the action waits for too: a number is bought only once the routes and the E911 address
+	// it is to have exist, never to be left on sip-reg when one of them failed.
+	Waits []Kind
 	// uses, when set, names the other objects a change of the action refers to, from its
 	// fields: apply runs it after the changes that provide them.
 	uses func(Change) []Ref
@@ -119,7 +123,8 @@ var table = []ActionInfo{
 		Required: e911Required,
 		Sign:     "~", Noun: "E911 address", Nouns: "E911 addresses", Verb: "to update", Done: "updated"},
 	{Action: Purchase, summary: func(s *Summary) *int { return &s.NumbersToPurchase }, Object: NumberObject, Provides: true, Counts: CountsPurchase,
-		Sign: "+", Noun: "number", Nouns: "numbers", Verb: "to purchase", Done: "purchased"},
+		Waits: []Kind{RouteObject, E911Object},
+		Sign:  "+", Noun: "number", Nouns: "numbers", Verb: "to purchase", Done: "purchased"},
 	{Action: SetRoutes, summary: numbersToUpdate, uses: refsTo(RouteObject, fieldPrimary, fieldFailover), Object: NumberObject, Counts: CountsUpdate, Required: []string{fieldPrimary}, Present: []string{fieldFailover},
 		Sign: "~", Noun: "number", Nouns: "numbers", Verb: "to update", Done: "updated"},
 	{Action: SetAlias, summary: numbersToUpdate, Object: NumberObject, Counts: CountsUpdate,

@@ -217,6 +217,9 @@ func effectivePolicy(pol spec.Policy, l Limits) spec.Policy {
 	if l.MaxReleases != nil && *l.MaxReleases < pol.MaxReleases {
 		pol.MaxReleases = *l.MaxReleases
 	}
+	if l.MaxRouteDeletes != nil && *l.MaxRouteDeletes < pol.MaxRouteDeletes {
+		pol.MaxRouteDeletes = *l.MaxRouteDeletes
+	}
 	return pol
 }
 

@@ -26,6 +26,8 @@ type limitFlags struct {
 	MaxPurchases *int `name:"max-purchases" placeholder:"N" env:"FLOWROUTE_MAX_PURCHASES" help:"Refuse a plan that buys more than N numbers (lowers policy.max_purchases, never raises it)."`
 	MaxUpdates   *int `name:"max-updates" placeholder:"N" env:"FLOWROUTE_MAX_UPDATES" help:"Refuse a plan that updates more than N numbers (lowers policy.max_updates, never raises it)."`
 	MaxReleases  *int `name:"max-releases" placeholder:"N" env:"FLOWROUTE_MAX_RELEASES" help:"Refuse a plan that releases more than N numbers (lowers policy.max_releases, never raises it)."`
+	// MaxRouteDeletes: route deletions have a limit too, lowered the same way.
+	MaxRouteDeletes *int `name:"max-route-deletes" placeholder:"N" env:"FLOWROUTE_MAX_ROUTE_DELETES" help:"Refuse a plan that deletes more than N routes (lowers policy.max_route_deletes, never raises it)."`
 }
 
 // limits returns the ceilings, refusing a negative one.
@@ -33,12 +35,12 @@ func (l limitFlags) limits() (plan.Limits, error) {
 	for _, f := range []struct {
 		name string
 		v    *int
-	}{{"--max-purchases", l.MaxPurchases}, {"--max-updates", l.MaxUpdates}, {"--max-releases", l.MaxReleases}} {
+	}{{"--max-purchases", l.MaxPurchases}, {"--max-updates", l.MaxUpdates}, {"--max-releases", l.MaxReleases}, {"--max-route-deletes", l.MaxRouteDeletes}} {
 		if f.v != nil && *f.v < 0 {
 			return plan.Limits{}, fmt.Errorf("%s %d: want 0 or more", f.name, *f.v)
 		}
 	}
-	return plan.Limits{MaxPurchases: l.MaxPurchases, MaxUpdates: l.MaxUpdates, MaxReleases: l.MaxReleases}, nil
+	return plan.Limits{MaxPurchases: l.MaxPurchases, MaxUpdates: l.MaxUpdates, MaxReleases: l.MaxReleases, MaxRouteDeletes: l.MaxRouteDeletes}, nil
 }
 
 func (c *planCmd) Run(g *Globals, sess *session) error {
