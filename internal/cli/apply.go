@@ -69,6 +69,9 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 		if err := apply.CheckAccount(saved.Plan, id); err != nil {
 			return err
 		}
+		if err := saved.Verify(sess.SigningKey()); err != nil {
+			return &apply.RefusedError{Reason: fmt.Sprintf("%s: %v", c.PlanFile, err)}
+		}
 	}
 	opts := plan.Options{Limits: limits, Account: &id}
 	var p *plan.Plan

@@ -217,7 +217,7 @@ func TestApplyPlanFileGuards(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Plan.Policy.MaxPurchases = 1
-	if err := f.Save(planPath); err != nil {
+	if err := f.Save(planPath, plan.SigningKeyFor(sandbox.DefaultSecretKey)); err != nil { // a holder of the keys may lower a limit
 		t.Fatal(err)
 	}
 	out, errs, code := sandboxCLI(t, state, nil, "apply", planPath, "--auto-approve")

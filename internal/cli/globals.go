@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
@@ -128,6 +129,15 @@ func (s *session) Identity() (account.Identity, error) {
 		return account.Identity{API: g.api(), Endpoint: "sandbox " + state, KeyFingerprint: account.Fingerprint(sandbox.DefaultAccessKey)}, nil
 	}
 	return account.Identity{API: g.api(), Endpoint: c.endpoint(), KeyFingerprint: account.Fingerprint(g.AccessKey)}, nil
+}
+
+// SigningKey is the key plan files are signed with: derived from the secret key of the
+// account the run speaks to (the sandbox's own with --sandbox), never the key itself.
+func (s *session) SigningKey() plan.SigningKey {
+	if s.g.Sandbox {
+		return plan.SigningKeyFor(sandbox.DefaultSecretKey)
+	}
+	return plan.SigningKeyFor(s.g.SecretKey)
 }
 
 // api is --api, v1 when unset (a Globals built in code).

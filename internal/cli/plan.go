@@ -87,7 +87,7 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 	if c.Out != "" {
 		if p.HasErrors() {
 			fmt.Fprintf(g.stderr, "The plan has errors: %s was not written.\n", c.Out)
-		} else if err := (&plan.File{Spec: desired, Plan: p}).Save(c.Out); err != nil {
+		} else if err := (&plan.File{Spec: desired, Plan: p}).Save(c.Out, sess.SigningKey()); err != nil {
 			return err
 		} else {
 			fmt.Fprintf(g.stderr, "Saved the plan to %s, for %s. Apply exactly this plan with: %s\n",
