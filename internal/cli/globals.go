@@ -14,10 +14,10 @@ import (
 	"sync"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
-	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // defaultSandboxState is --sandbox-state's default (kong makes it absolute, as every path).
