@@ -20,7 +20,7 @@ func (c Criteria) Args() []string {
 	var a []string
 	for f := NPA; f <= BillingMethod; f++ {
 		if v := c.Value(f); v != "" && (f != BillingMethod || c.BillingFrom == "") {
-			a = append(a, f.Flag(), quoteArg(v))
+			a = append(a, f.Flag(), Quote(v))
 		}
 	}
 	if c.Order != ByMonthly {
@@ -45,8 +45,9 @@ func Comment(c Criteria, o account.Offer) string {
 // oneLine keeps server text on one line of a comment.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// quoteArg quotes a flag value that a shell or Recorded would split.
-func quoteArg(s string) string {
+// Quote quotes an argument that a shell or Recorded would split, as Args does, so that a
+// command suggested beside a recorded one reads the same.
+func Quote(s string) string {
 	if s == "" || strings.ContainsAny(s, " \t\"'();#\\") {
 		return strconv.Quote(s)
 	}

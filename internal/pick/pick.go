@@ -167,7 +167,7 @@ func (c Criteria) name(fields []Field) string {
 		if f == BillingMethod && c.BillingFrom != "" {
 			parts[i] = "billing method " + c.BillingMethod + " (from " + c.BillingFrom + ")"
 		} else {
-			parts[i] = f.Flag() + " " + quoteArg(c.Value(f))
+			parts[i] = f.Flag() + " " + Quote(c.Value(f))
 		}
 	}
 	return strings.Join(parts, " ")
