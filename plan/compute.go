@@ -126,18 +126,12 @@ var (
 //
 // current is read as is: its empty fields are empty on the account.
 func Compute(desired, current *spec.Spec, inv Inventory, opts Options) *Plan {
-	return compute(desired, StateOf(current), inv, opts, false)
+	return ComputeState(desired, StateOf(current), inv, opts)
 }
 
 // ComputeState is Compute against a whole State: CNAM records and their approval, the cost
 // of the numbers to release, which numbers were detailed.
-func ComputeState(desired *spec.Spec, current *State, inv Inventory, opts Options) *Plan {
-	return compute(desired, current, inv, opts, false)
-}
-
-// compute is Compute; noInventory says the inventory was not read (the spec buys more than the
-// policy allows), so purchases are only counted.
-func compute(desired *spec.Spec, st *State, inv Inventory, opts Options, noInventory bool) *Plan {
+func ComputeState(desired *spec.Spec, st *State, inv Inventory, opts Options) *Plan {
 	current := st.Spec
 	p := &Plan{
 		FormatVersion: FormatVersion,
@@ -148,7 +142,7 @@ func compute(desired *spec.Spec, st *State, inv Inventory, opts Options, noInven
 	// Hashing a large account takes about as long as the diff itself: do both at once.
 	digest := make(chan string, 1)
 	go func() { digest <- Digest(current) }()
-	c := computer{p: p, desired: desired, current: current, st: st, inv: inv, caps: opts.Capabilities, limits: opts.Limits, noInventory: noInventory,
+	c := computer{p: p, desired: desired, current: current, st: st, inv: inv, caps: opts.Capabilities, limits: opts.Limits,
 		cnamsCreated: map[string]bool{}, pendingCNAM: map[string][]string{}}
 	c.routes()
 	c.e911Addresses()
@@ -231,7 +225,6 @@ type computer struct {
 	inv              Inventory
 	caps             account.Capabilities
 	limits           Limits
-	noInventory      bool
 	purchases        int                 // numbers desired and not owned, whether they can be bought or not
 	managed          int                 // desired numbers the account owns
 	cnamsCreated     map[string]bool     // CNAM values create_cnam is planned for
@@ -584,9 +577,6 @@ func believable(a, max money.Amount) bool { return a >= 0 && a <= max }
 // purchase plans buying tn, checked against the inventory, and then its routes and fields.
 func (c *computer) purchase(tn string, want spec.Number) {
 	c.purchases++
-	if c.noInventory {
-		return
-	}
 	pos := c.desired.PosOf("numbers", tn)
 	avail, ok := c.inv[tn]
 	if !ok {
@@ -830,7 +820,7 @@ func (c *computer) policy() {
 		case v.Acknowledged:
 			c.diag(Note, "", c.desired.PosOf("policy", "acknowledge"), "",
 				"%s: acknowledged for this plan (%s) by policy.acknowledge", v.Message, c.p.Digest)
-		case v.Ceiling || v.Field == "unmanaged" || c.noInventory:
+		case v.Ceiling || v.Field == "unmanaged":
 			c.diag(Error, "", pos, v.Hint, "%s", v.Message)
 		default:
 			c.diag(Error, "", pos, v.Hint+"; "+AcknowledgeHint(c.p.Digest), "%s", v.Message)
