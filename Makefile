@@ -35,8 +35,12 @@ release: ## cross-build static binaries with VERSION stamped in, and SHA256SUMS,
 		else shasum -a 256 flowroute-numbers_* > SHA256SUMS; fi
 	@echo "== $(DIST)/SHA256SUMS"; cat $(DIST)/SHA256SUMS
 
-test: ## run every test with the race detector
-	$(GO) test -race ./...
+# gotestsum (a tool dependency in go.mod) prints each package as it finishes: on a cold machine
+# the first packages take minutes to compile with the race detector, and go test alone prints
+# nothing until then.
+test: ## run every test with the race detector, one line per package as it finishes
+	@echo "== go test -race ./... (a cold machine first compiles every package: a few minutes)"
+	$(GO) tool gotestsum --format pkgname-and-test-fails --format-hide-empty-pkg -- -race ./...
 
 lint: ## go vet, staticcheck, gofmt and go mod tidy must leave no diff
 	$(GO) vet ./...
