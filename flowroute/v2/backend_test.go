@@ -3,6 +3,8 @@ package v2
 import (
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,7 +47,8 @@ func TestBackendRoutes(t *testing.T) {
 	if got := e.requests()[0].Body; !strings.Contains(got, `"route_type":"number"`) {
 		t.Errorf("body %s", got)
 	}
-	if _, err := b.CreateRoute(ctx, account.Route{Name: "pbx", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1:5060", EdgeStrategy: "4"}}); err != nil {
+	pbx, err := b.CreateRoute(ctx, account.Route{Name: "pbx", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1:5060", EdgeStrategy: "4"}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.CreateRoute(ctx, account.Route{Name: "pbx", Route: spec.Route{Type: spec.RouteURI, Value: "sip:a@b.example.com"}}); !errors.Is(err, account.ErrConflict) {
@@ -58,7 +61,7 @@ func TestBackendRoutes(t *testing.T) {
 	want := []account.Route{
 		{ID: "0", Name: "sip-reg", Route: spec.Route{Type: "SIP-REG"}},
 		{ID: pstn.ID, Name: "cell", Route: spec.Route{Type: "PSTN", Value: "16476998778"}},
-		{ID: "100002", Name: "pbx", Route: spec.Route{Type: "HOST", Value: "10.0.0.1:5060", EdgeStrategy: "4"}},
+		{ID: pbx.ID, Name: "pbx", Route: spec.Route{Type: "HOST", Value: "10.0.0.1:5060", EdgeStrategy: "4"}},
 	}
 	if diff := cmp.Diff(want, rs); diff != "" {
 		t.Errorf("routes (-want +got):\n%s", diff)
@@ -118,7 +121,6 @@ func TestBackendNumbers(t *testing.T) {
 	e := setup(t)
 	b := NewBackend(e.client)
 	e.fake.addNumbers(12065550100, 4)
-	e.fake.stock("12065550200", "12065550201", "13475550200")
 	if err := b.SetAlias(ctx, "12065550101", "front desk"); err != nil {
 		t.Fatal(err)
 	}
@@ -140,43 +142,43 @@ func TestBackendNumbers(t *testing.T) {
 		t.Errorf("unknown number: %v", err)
 	}
 
-	o, err := b.Lookup(ctx, "12065550200")
-	if err != nil || o.TN != "12065550200" || o.MonthlyCost.String() != "1.25" || len(o.BillingMethods) != 0 {
+	o, err := b.Lookup(ctx, forSale)
+	if err != nil || o.TN != forSale || o.MonthlyCost.String() == "0.00" || len(o.BillingMethods) != 0 {
 		t.Errorf("lookup %+v %v", o, err)
 	}
 	if _, err := b.Lookup(ctx, "12065559999"); !errors.Is(err, account.ErrNotFound) {
 		t.Errorf("lookup of a number not for sale: %v", err)
 	}
 	e.requests()
-	offers, err := b.Search(ctx, account.SearchQuery{NPA: "206", NXX: "555"}, 0)
-	if err != nil || len(offers) != 2 {
+	offers, err := b.Search(ctx, account.SearchQuery{NPA: "206", NXX: "209"}, 0)
+	if err != nil || len(offers) == 0 || !slices.ContainsFunc(offers, func(o account.Offer) bool { return o.TN == forSale }) {
 		t.Errorf("search %+v %v", offers, err)
 	}
 	for _, o := range offers { // v2 answers "wa", "seattle"; offers read as v1's do
-		if o.State != strings.ToUpper(o.State) || o.RateCenter != strings.ToUpper(o.RateCenter) || o.State == "" {
-			t.Errorf("offer %s: state %q, rate center %q: want upper case", o.TN, o.State, o.RateCenter)
+		if o.State != strings.ToUpper(o.State) || o.RateCenter != strings.ToUpper(o.RateCenter) || o.State == "" || !strings.HasPrefix(o.TN, "1206209") {
+			t.Errorf("offer %s: state %q, rate center %q: want upper case, and the exchange asked for", o.TN, o.State, o.RateCenter)
 		}
 	}
-	if got := lines(e.requests()); !contains(got, "GET /v2/numbers/available?limit=3&starts_with=1206555") {
+	if got := lines(e.requests()); !contains(got, "GET /v2/numbers/available?limit=3&starts_with=1206209") {
 		t.Errorf("search requests %v", got)
 	}
-	if _, err := b.Search(ctx, account.SearchQuery{NXX: "555"}, 0); err == nil {
+	if _, err := b.Search(ctx, account.SearchQuery{NXX: "209"}, 0); err == nil {
 		t.Error("NXX without NPA: no error")
 	}
 
-	if err := b.Purchase(ctx, "12065550200", spec.BillingMetered); err == nil || !strings.Contains(err.Error(), "no billing methods") {
+	if err := b.Purchase(ctx, forSale, spec.BillingMetered); err == nil || !strings.Contains(err.Error(), "no billing methods") {
 		t.Errorf("billing method: %v", err)
 	}
-	if err := b.Purchase(ctx, "12065550200", ""); err != nil {
+	if err := b.Purchase(ctx, forSale, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Purchase(ctx, "12065550200", ""); !errors.Is(err, account.ErrConflict) {
+	if err := b.Purchase(ctx, forSale, ""); !errors.Is(err, account.ErrConflict) {
 		t.Errorf("buying twice: %v", err)
 	}
-	if err := b.Release(ctx, "12065550200"); err != nil {
+	if err := b.Release(ctx, forSale); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Number(ctx, "12065550200"); !errors.Is(err, account.ErrNotFound) {
+	if _, err := b.Number(ctx, forSale); !errors.Is(err, account.ErrNotFound) {
 		t.Errorf("after release: %v", err)
 	}
 }
@@ -185,7 +187,6 @@ func TestBackendNumbers(t *testing.T) {
 func TestBackendWarn(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	e.fake.stock("12065550200")
 	e.override("POST /v2/numbers/{tn}", e.runThen(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusMultiStatus)
 		w.Write([]byte(`{"errors":[{"detail":"Message Provision API unavailable","status":207}]}`))
@@ -193,7 +194,7 @@ func TestBackendWarn(t *testing.T) {
 	b := NewBackend(e.client)
 	var warned []string
 	b.Warn = func(msg string) { warned = append(warned, msg) }
-	if err := b.Purchase(ctx, "12065550200", ""); err != nil {
+	if err := b.Purchase(ctx, forSale, ""); err != nil {
 		t.Fatal(err)
 	}
 	if len(warned) != 1 || !strings.Contains(warned[0], "Message Provision API unavailable") {
@@ -210,9 +211,7 @@ func TestBackendCNAMAndE911(t *testing.T) {
 	if err != nil || c.Value != "ACME INC" || c.Status != account.CNAMPending {
 		t.Fatalf("create %+v %v", c, err)
 	}
-	e.fake.mu.Lock()
-	e.fake.cnams[c.ID].Approved = true
-	e.fake.mu.Unlock()
+	e.approve(c.ID)
 	cs, err := b.CNAMs(ctx)
 	if err != nil || len(cs) != 1 || cs[0].Status != account.CNAMApproved {
 		t.Errorf("cnams %+v %v", cs, err)
@@ -285,12 +284,15 @@ func TestBackendCNAMAndE911(t *testing.T) {
 func TestBackendUnknownRouteID(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	e.fake.addNumbers(12065550100, 3)
-	e.fake.mu.Lock()
-	for _, n := range e.fake.numbers {
-		n.Failover = "424242"
-	}
-	e.fake.mu.Unlock()
+	e.override("POST /v2.1/numbers/details", func(w http.ResponseWriter, r *http.Request) {
+		var data []any
+		for _, tn := range []string{"12065550100", "12065550101", "12065550102"} {
+			data = append(data, map[string]any{"type": "number", "id": tn, "attributes": map[string]any{"value": tn},
+				"relationships": map[string]any{"voice_primary_route": map[string]any{"data": map[string]any{"type": "route", "id": "0"}},
+					"voice_failover_route": map[string]any{"data": map[string]any{"type": "route", "id": "424242"}}}})
+		}
+		writeJSON(w, 200, map[string]any{"data": data})
+	})
 	b := NewBackend(e.client)
 	ds, err := b.Details(ctx, []string{"12065550100", "12065550101", "12065550102"})
 	if err != nil || len(ds) != 3 || ds[2].FailoverRoute != "424242" || ds[2].PrimaryRoute != "sip-reg" {
@@ -426,12 +428,11 @@ func TestBackendSetRoutesKeepsMismatching(t *testing.T) {
 		t.Fatal(err)
 	}
 	// another writer who puts the number back on "other" after each write
-	e.override("PATCH /v2/numbers/{tn}/relationships/primary_route", e.runThen(func(w http.ResponseWriter, r *http.Request) {
-		e.fake.mu.Lock()
-		e.fake.numbers["12065550100"].Primary = other.ID
-		e.fake.mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
-	}))
+	e.override("PATCH /v2/numbers/{tn}/relationships/primary_route", func(w http.ResponseWriter, r *http.Request) {
+		back := httptest.NewRequest(http.MethodPatch, r.URL.Path, strings.NewReader(`{"data":{"type":"route","id":"`+other.ID+`"}}`))
+		back.SetBasicAuth(testAccess, testSecret)
+		e.fake.sb.ServeHTTP(w, back)
+	})
 	err = b.SetRoutes(ctx, "12065550100", "office", "")
 	if !errors.Is(err, account.ErrConflict) {
 		t.Fatalf("got %v, want a conflict", err)
