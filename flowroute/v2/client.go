@@ -247,7 +247,7 @@ func pageQuery(q url.Values, opt PageOptions) url.Values {
 }
 
 // getPage reads one page of a list.
-func getPage[T any](ctx context.Context, c *Client, path string, q url.Values, opt PageOptions, conv func(*resource) (T, error)) (*Page[T], error) {
+func getPage[A, T any](ctx context.Context, c *Client, path string, q url.Values, opt PageOptions, conv func(*resource[A]) (T, error)) (*Page[T], error) {
 	if opt.Limit < 0 || opt.Offset < 0 {
 		return nil, fmt.Errorf("flowroute v2: page limit %d, offset %d: want 0 or more", opt.Limit, opt.Offset)
 	}

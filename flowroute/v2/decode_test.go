@@ -270,6 +270,29 @@ func TestDecodeNulls(t *testing.T) {
 	}
 }
 
+// TestDecodeErrors: a member of the wrong type is an error that names it and says what it
+// should be, without quoting the server's value.
+func TestDecodeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		body, want string
+		decode     func([]byte) error
+	}{
+		{`{"data":"nope"}`, "data is a string, want a list", func(b []byte) error { _, err := decodePage(b, toRoute); return err }},
+		{`{"data":[1]}`, "data is an array, want an object", func(b []byte) error { _, err := decodeNumber(b); return err }},
+		{`{"data":{"attributes":{"cnam_lookups_enabled":"secret-ish"}}}`, "data.attributes.cnam_lookups_enabled is a string, want a boolean",
+			func(b []byte) error { _, err := decodeNumber(b); return err }},
+		{`{"data":[{"attributes":{"alias":{"x":1}}}]}`, "data.attributes.alias is an object, want a string",
+			func(b []byte) error { _, err := decodePage(b, toListedNumber); return err }},
+		{`{"data":[{"attributes":{"monthly_cost":"1e400"}}]}`, "data.attributes.monthly_cost is a string, want a number",
+			func(b []byte) error { _, err := decodePage(b, toAvailable); return err }},
+	} {
+		err := tc.decode([]byte(tc.body))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: %v, want %q", tc.body, err, tc.want)
+		}
+	}
+}
+
 func TestFlexScalars(t *testing.T) {
 	var m flexMoney
 	for in, want := range map[string]string{`1.25`: "1.25", `"0.0035"`: "0.0035", `0.00005`: "0.0001", `1e2`: "100.00", `null`: "0.00", `3.99`: "3.99"} {

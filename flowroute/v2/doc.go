@@ -30,7 +30,10 @@
 // integers, costs as JSON numbers, booleans as "true", null anywhere, a detail that is an
 // object, links.self without "/v2" (create route), v2.1 relationship names
 // (voice_primary_route), a 10-digit value beside an 11-digit id, a purchase answered 200, 201
-// or 207 (bought; messaging provisioning failed: success with a warning).
+// or 207 (bought; messaging provisioning failed: success with a warning). Each answer is read
+// by one json.Unmarshal into typed structs, whose flexible scalars take the quirks; a member of
+// the wrong type is an error that names it ("data.attributes.alias is an object, want a
+// string").
 //
 // # Pages
 //

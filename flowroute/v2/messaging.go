@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // Callback is a number's messaging callback as the pre-release GET answers it.
@@ -55,23 +54,11 @@ func (c *Client) GetCallback(ctx context.Context, tn string, t CallbackType) (*C
 	if err != nil {
 		return nil, err
 	}
-	d, err := parseDocument(body)
+	cb, err := decodeCallback(body)
 	if err != nil {
 		return nil, decodeErr(http.MethodGet, path, err)
 	}
-	r, err := d.one()
-	if err != nil {
-		return nil, decodeErr(http.MethodGet, path, err)
-	}
-	var a struct {
-		CallbackURL flexString `json:"callback_url"`
-		Product     flexString `json:"product"`
-		APIVersion  flexString `json:"api_version"`
-	}
-	if err := r.attrs(&a); err != nil {
-		return nil, decodeErr(http.MethodGet, path, err)
-	}
-	return &Callback{URL: string(a.CallbackURL), Product: strings.TrimSpace(string(a.Product)), APIVersion: string(a.APIVersion)}, nil
+	return &cb, nil
 }
 
 // RemoveCallback removes one of the number's callbacks (DELETE
