@@ -280,14 +280,6 @@ func want(t reflect.Type) string {
 	return "a number"
 }
 
-// one is the single resource of a document.
-func one[A any](d *document[*resource[A]]) (*resource[A], error) {
-	if d.Data == nil {
-		return nil, errNoData
-	}
-	return d.Data, nil
-}
-
 // decodeOne reads a single-resource document, converting its resource with conv (which also
 // sees the document, for its included objects and links).
 func decodeOne[A, T any](body []byte, conv func(*document[*resource[A]], *resource[A]) (T, error)) (T, error) {
@@ -296,11 +288,10 @@ func decodeOne[A, T any](body []byte, conv func(*document[*resource[A]], *resour
 	if err := unmarshal(body, &d); err != nil {
 		return zero, err
 	}
-	r, err := one(&d)
-	if err != nil {
-		return zero, err
+	if d.Data == nil {
+		return zero, errNoData
 	}
-	return conv(&d, r)
+	return conv(&d, d.Data)
 }
 
 // decodePage reads a list document, converting each resource with conv. Null or absent data
@@ -431,11 +422,8 @@ func toNumber(r *resource[numberAttrs], included []*resource[includedAttrs]) (Nu
 // route, a CNAM record, an E911 address or a messaging provisioning status. The kinds share
 // "value" (a route's and a CNAM record's); no member means two things.
 type includedAttrs struct {
-	routeAttrs
-	IsApproved      flexBool   `json:"is_approved"`
-	RejectionReason flexString `json:"rejection_reason"`
-	CreationTime    flexString `json:"creation_datetime"`
-	ApprovalTime    flexString `json:"approval_datetime"`
+	routeAttrs // with the value of a CNAM record
+	cnamState
 	e911Attrs
 	Status flexString `json:"status"`
 	TN     flexString `json:"tn"`
@@ -463,8 +451,7 @@ func addIncluded(n *Number, included []*resource[includedAttrs]) error {
 				n.Routes = append(n.Routes, rt)
 			}
 		case "cnam":
-			c, err := toCNAM(as(inc, cnamAttrs{Value: a.Value, IsApproved: a.IsApproved, RejectionReason: a.RejectionReason,
-				CreationTime: a.CreationTime, ApprovalTime: a.ApprovalTime}))
+			c, err := toCNAM(as(inc, cnamAttrs{Value: a.Value, cnamState: a.cnamState}))
 			if err != nil {
 				return err
 			}
@@ -581,7 +568,12 @@ func toEdgeStrategy(r *resource[edgeStrategyAttrs]) (EdgeStrategy, error) {
 }
 
 type cnamAttrs struct {
-	Value           flexString `json:"value"`
+	Value flexString `json:"value"`
+	cnamState
+}
+
+// cnamState are the attributes of a CNAM record but its value.
+type cnamState struct {
 	IsApproved      flexBool   `json:"is_approved"`
 	RejectionReason flexString `json:"rejection_reason"`
 	CreationTime    flexString `json:"creation_datetime"`
