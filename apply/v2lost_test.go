@@ -2,6 +2,7 @@ package apply_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -274,5 +275,41 @@ func TestV2RenamedRouteReportedByVerification(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"set_routes " + tn + " old-office -> office"}, got); diff != "" {
 		t.Errorf("verification (-want +got):\n%s", diff)
+	}
+}
+
+// TestV2ReleaseAlreadyDone: a number released, and a route deleted, between plan and apply are
+// applied without a second try: the server's 404 is read as the account's answer, and the
+// read confirms it.
+func TestV2ReleaseAlreadyDone(t *testing.T) {
+	t.Parallel()
+	const kept, gone = "13125550100", "13125550101"
+	sb, b := newV2(t, sandbox.Options{Seed: 13})
+	for _, tn := range []string{kept, gone} {
+		if err := sb.AddOwnedNumber(v1.Number{TN: tn}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sb.AddRoute(v1.Route{Name: "unused", Type: spec.RouteHost, Value: "10.8.8.8:5060"}); err != nil {
+		t.Fatal(err)
+	}
+	desired := specOf(map[string]spec.Number{kept: {}})
+	desired.Policy.Unmanaged, desired.Policy.MaxReleases = spec.UnmanagedRelease, 1
+	p := makeV2Plan(t, b, desired)
+	ctx := context.Background()
+	if err := b.Release(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.DeleteRoute(ctx, account.Route{Name: "unused"}); err != nil {
+		t.Fatal(err)
+	}
+	rep := run(t, b, p, apply.Options{Backoff: time.Millisecond})
+	var got []string
+	for _, r := range rep.Results {
+		got = append(got, fmt.Sprintf("%s %s: %s after %d, %s", r.Change.Action, r.Change.Key, r.Status, r.Attempts, r.Note))
+	}
+	want := []string{"release " + gone + ": applied after 1, the account no longer owned the number", "delete_route unused: applied after 1, the route was already gone"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
 	}
 }
