@@ -151,9 +151,6 @@ type PurchaseOptions struct {
 type PurchaseResult struct {
 	Number  Number
 	Warning string // "" unless the purchase succeeded only in part (207)
-	// Confirmed reports that the answer was lost and reading the account showed the number
-	// bought.
-	Confirmed bool
 }
 
 // NumberUpdate is a PATCH of a number's own fields. Nil fields are not sent.

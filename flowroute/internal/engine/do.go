@@ -148,10 +148,10 @@ func (e *Engine) decode(req Request, path string, a attempt, out any) error {
 	if len(bytes.TrimSpace(a.body)) == 0 {
 		return fmt.Errorf("%s %s: the server answered %d with an empty body, not the JSON document this endpoint returns", req.Method, path, a.status)
 	}
-	// A raw document (the v2 client's) needs only the check that it is JSON: json.Unmarshal
-	// would check it, then scan it again to copy it. The value is the body without the white
-	// space around it, as json.Unmarshal gives it; an invalid body goes on to its error.
-	if raw, ok := out.(*json.RawMessage); ok && json.Valid(a.body) {
+	// A raw document (the v2 client's) is the body as it came, without the white space around
+	// it: the caller decodes it into its types in one pass, which checks that it is JSON (a
+	// check here would be a second pass over every answer).
+	if raw, ok := out.(*json.RawMessage); ok {
 		*raw = bytes.TrimSpace(a.body)
 		return nil
 	}
