@@ -206,7 +206,7 @@ func TestV2ReleaseAfterItsE911Disconnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	desired := specOf(map[string]spec.Number{kept: {}})
-	desired.Policy.Unmanaged, desired.Policy.MaxReleases = spec.UnmanagedRelease, 1
+	desired.Policy.Unmanaged, desired.Policy.MaxReleases, desired.Policy.MaxRouteDeletes = spec.UnmanagedRelease, 1, 1
 	p := makeV2Plan(t, f.b, desired)
 	rep := run(t, f.b, p, apply.Options{Backoff: time.Millisecond})
 	want := map[string]string{
@@ -294,7 +294,7 @@ func TestV2ReleaseAlreadyDone(t *testing.T) {
 		t.Fatal(err)
 	}
 	desired := specOf(map[string]spec.Number{kept: {}})
-	desired.Policy.Unmanaged, desired.Policy.MaxReleases = spec.UnmanagedRelease, 1
+	desired.Policy.Unmanaged, desired.Policy.MaxReleases, desired.Policy.MaxRouteDeletes = spec.UnmanagedRelease, 1, 1
 	p := makeV2Plan(t, b, desired)
 	ctx := context.Background()
 	if err := b.Release(ctx, gone); err != nil {

@@ -760,7 +760,10 @@ func (c *computer) releaseNumber(tn string, pos spec.Pos) {
 			Note: "disconnected before the number is released"})
 		ch.Note = "its E911 address " + have.E911 + " is disconnected first"
 	case c.st.Undetailed[tn]:
-		ch.Note = "its details were not read: apply refuses the release if it has an E911 address"
+		// Its E911 address is unknown, and an address is never dropped silently.
+		c.diag(Error, tn, pos, "plan again: plan reads the details of the numbers it releases",
+			"number %s is to be released, and its details were not read, so whether an E911 address must be disconnected first is unknown", tn)
+		return
 	}
 	c.add(ch)
 }
