@@ -1,0 +1,171 @@
+package views
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/flowroute-numbers/flowroute-numbers/apply"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
+)
+
+// Apply shows an apply: the progress of its changes, its report and its verification.
+type Apply struct {
+	Out, Err                 io.Writer
+	OutTerminal, ErrTerminal bool
+	// Color is for the text plan of the differences the verification finds.
+	Color bool
+}
+
+// Progress returns the handler of the apply's events, and a function to call when the apply
+// ends. When Err is a terminal it draws a progress bar there; elsewhere (CI logs, pipes) it
+// prints one line per finished change on Out.
+func (v *Apply) Progress(total int) (events func(apply.Event), done func()) {
+	fmt.Fprintln(v.Out) // after the plan and the question
+	if !v.ErrTerminal {
+		return func(e apply.Event) {
+			if e.Kind == apply.Finished {
+				fmt.Fprintln(v.Out, applyLine(e.Result))
+			}
+		}, func() {}
+	}
+	bar := progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(v.Err),
+		progressbar.OptionSetDescription("Applying"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(false),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionEnableColorCodes(false),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(65*time.Millisecond),
+	)
+	return func(e apply.Event) {
+			switch e.Kind {
+			case apply.Started:
+				bar.Describe(fmt.Sprintf("Applying %s %s", e.Result.Change.Action, clean(e.Result.Change.Key)))
+			case apply.Finished:
+				bar.Add(1)
+			}
+		}, func() {
+			bar.Finish()
+			bar.Exit()
+		}
+}
+
+// applyLine is one finished change: "+ route pbx created", "~ number 12065550100 updated
+// (primary pbx, failover backup)", "! create_route pbx failed: …", "- set_routes 12065550100
+// skipped: …". An applied change has its sign, noun and verb from the table of actions.
+func applyLine(r apply.Result) string {
+	c := r.Change
+	switch r.Status {
+	case apply.Failed:
+		return fmt.Sprintf("! %s %s failed: %s", c.Action, clean(c.Key), r.Error)
+	case apply.Skipped:
+		return fmt.Sprintf("- %s %s skipped: %s", c.Action, clean(c.Key), r.Reason)
+	}
+	in := info(c.Action)
+	line := in.Sign + " " + in.Noun + " " + clean(c.Key) + " " + in.Done
+	if what := appliedFields(c); len(what) > 0 {
+		line += " (" + strings.Join(what, ", ") + ")"
+	}
+	if r.Note != "" {
+		line += "; " + r.Note
+	}
+	return line
+}
+
+// appliedFields say what an applied change set: a purchase's billing method and cost, a
+// number's routes, the fields other changes change; nothing for a route created, which has a
+// line of the plan.
+func appliedFields(c plan.Change) []string {
+	var what []string
+	switch c.Action {
+	case plan.CreateRoute:
+	case plan.Purchase:
+		if m := c.After["billing_method"]; m != "" {
+			what = append(what, m)
+		}
+		if c.Cost != nil {
+			what = append(what, fmt.Sprintf("%s + %s/month", c.Cost.Initial, c.Cost.Monthly))
+		}
+	case plan.SetRoutes:
+		for _, f := range []struct{ label, field string }{{"primary", "primary_route"}, {"failover", "failover_route"}} {
+			if r := c.After[f.field]; r != "" { // v2 numbers may have no failover route
+				what = append(what, f.label+" "+clean(r))
+			}
+		}
+	default:
+		for _, l := range fieldLines(c) {
+			what = append(what, l.field+" "+clean(orNone(l.after)))
+		}
+	}
+	return what
+}
+
+// Report prints the summary of the report and, when a change was not applied, every failure
+// and skip. When a progress bar stood in for the lines of finished changes (Err is a
+// terminal), it lists the changes applied as well, so that the user learns which ones were
+// made.
+func (v *Apply) Report(rep *apply.Report) {
+	w := v.Out
+	fmt.Fprintln(w)
+	if rep.OK() {
+		fmt.Fprintln(w, appliedSummary(rep.Results))
+	} else {
+		fmt.Fprintf(w, "Apply incomplete: %s applied, %d failed, %d skipped.\n",
+			plural(rep.Count(apply.Applied), "change", "changes"), rep.Count(apply.Failed), rep.Count(apply.Skipped))
+		for _, s := range []struct {
+			status apply.Status
+			title  string
+		}{{apply.Applied, "Applied:"}, {apply.Failed, "Failed:"}, {apply.Skipped, "Skipped:"}} {
+			if s.status == apply.Applied && !v.ErrTerminal {
+				continue
+			}
+			if results := rep.Of(s.status); len(results) > 0 {
+				fmt.Fprintln(w, s.title)
+				for _, r := range results {
+					fmt.Fprintf(w, "  %s\n", applyLine(r))
+				}
+			}
+		}
+	}
+	if rep.Interrupted {
+		fmt.Fprintln(w, "Interrupted: nothing new was started. Run apply again to finish; it picks up where this run stopped.")
+	}
+}
+
+// appliedSummary is "Apply complete: 1 route created, 2 numbers purchased, 1 number updated.",
+// counted as the plan's summary line counts them: every kind of change (route updates, CNAM
+// records, E911 addresses, releases and deletions when there are some), and a number once,
+// as a purchase when it was bought, else as one update whatever fields changed.
+func appliedSummary(results []apply.Result) string {
+	changes := make([]plan.Change, 0, len(results))
+	for _, r := range results {
+		changes = append(changes, r.Change)
+	}
+	s, _ := plan.Totals(changes)
+	parts := summaryParts(shownOnce(s, changes), func(in plan.ActionInfo) string { return in.Done })
+	return "Apply complete: " + strings.Join(parts, ", ") + "."
+}
+
+// Verification prints what planning the spec again after the apply found, err when the
+// account could not be read: "Verified: the account matches the spec.", or the differences
+// that remain, as a text plan. It reports whether the account matches the spec.
+func (v *Apply) Verification(p *plan.Plan, err error) bool {
+	if err != nil {
+		fmt.Fprintf(v.Err, "Error: verifying: reading the account: %v\n", err)
+		return false
+	}
+	if p.Empty() && !p.HasErrors() {
+		fmt.Fprintln(v.Out, "Verified: the account matches the spec.")
+		return true
+	}
+	fmt.Fprintln(v.Out, "\nVerification: the account still differs from the spec:")
+	if err := PlanText(v.Out, p, TextOptions{Color: v.Color}); err != nil {
+		fmt.Fprintf(v.Err, "Error: %v\n", err)
+	}
+	return false
+}
