@@ -74,7 +74,8 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 	// only a plan equal to the saved one is shown and applied (the changes, costs and totals
 	// computed now, not read from the file). Checked before asking, so that nobody is asked
 	// about a stale or edited plan, and again after the answer, since the account may change
-	// while the question waits.
+	// while the question waits; for the same reason, the plan of a spec is refused after the
+	// answer when the account is no longer the one it was made from.
 	if saved != nil {
 		if p, err = apply.Recheck(ctx, acct, saved, opts); err != nil {
 			return err
@@ -91,9 +92,12 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 			return err
 		}
 		if saved != nil {
-			if p, err = apply.Recheck(ctx, acct, saved, opts); err != nil {
-				return err
-			}
+			p, err = apply.Recheck(ctx, acct, saved, opts)
+		} else {
+			err = apply.CheckFresh(ctx, acct, desired, p, opts)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return c.apply(ctx, g, acct, p, desired)

@@ -202,6 +202,31 @@ func TestApplyPlanFileStaleWhileAsking(t *testing.T) {
 	}
 }
 
+// The account changes while apply -f asks: the answer "yes" approves a plan of an account that
+// is gone, so apply refuses it as stale and writes nothing.
+func TestApplySpecStaleWhileAsking(t *testing.T) {
+	t.Parallel()
+	state, specPath := applySandbox(t, 10)
+	sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{StatePath: state})
+	stdin := applyTerminal{&answerAfter{
+		change: func() {
+			if err := sb.AddRoute(v1.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {
+				t.Error(err)
+			}
+		},
+		answer: strings.NewReader("yes\n"),
+	}}
+	var out, errb bytes.Buffer
+	code := runIO([]string{"--endpoint", endpoint, "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey,
+		"apply", "-f", specPath}, stdin, &out, &errb)
+	if code != 1 || !strings.Contains(out.String(), applyQuestion) || !strings.Contains(errb.String(), "stale") || !strings.Contains(errb.String(), "run plan again") {
+		t.Errorf("the account changed while apply asked: exit %d, want 1 and a word about staleness after the question\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	if writes := sb.Audit(); len(writes) != 0 {
+		t.Errorf("writes to an account that changed while apply asked: %+v", writes)
+	}
+}
+
 func TestApplyPlanFileGuards(t *testing.T) {
 	t.Parallel()
 	state, specPath := applySandbox(t, 10)
