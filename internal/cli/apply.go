@@ -134,9 +134,10 @@ func (c *applyCmd) plan(ctx context.Context, g *Globals, acct account.Reader, sa
 	return p, nil
 }
 
-// apply runs the plan, showing its progress, reports what was done, and plans the spec again
-// to verify the account. Exit status 1 unless every change was applied and the account matches
-// the spec.
+// apply runs the plan, showing its progress, then plans the spec again to verify the account,
+// and reports what was done as the account shows it: a change the server answered success to
+// and the verification plans again is reported not done. Exit status 1 unless every change
+// was applied and the account matches the spec.
 func (c *applyCmd) apply(ctx context.Context, g *Globals, acct account.Backend, p *plan.Plan, desired *spec.Spec) error {
 	view := &views.Apply{Out: g.stdout, Err: g.stderr, OutTerminal: g.streams.OutTerminal, ErrTerminal: g.streams.ErrTerminal, Color: g.color()}
 	events, finished := view.Progress(len(p.Changes))
@@ -145,11 +146,12 @@ func (c *applyCmd) apply(ctx context.Context, g *Globals, acct account.Backend, 
 	if err != nil {
 		return err
 	}
-	view.Report(rep)
 	if rep.Interrupted {
+		view.Report(rep, nil)
 		return exitCode(1)
 	}
 	verified, _, verr := plan.Make(ctx, acct, desired, plan.Options{})
+	view.Report(rep, verified)
 	if !view.Verification(verified, verr) || !rep.OK() {
 		return exitCode(1)
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -224,6 +226,43 @@ func TestApplySpecStaleWhileAsking(t *testing.T) {
 	}
 	if writes := sb.Audit(); len(writes) != 0 {
 		t.Errorf("writes to an account that changed while apply asked: %+v", writes)
+	}
+}
+
+// A server that answers a release with 204 and changes nothing, as one that only pretends to:
+// the report must not claim what the verification contradicts. apply reports each release
+// not done, with what the account shows, and exits 1.
+func TestApplyReportsWhatTheAccountShows(t *testing.T) {
+	t.Parallel()
+	state, _ := seedSandbox(t, 7, nil, []v1.Number{{TN: "12065550100"}, {TN: "12065550101"}}, 0)
+	sb, err := sandbox.New(sandbox.Options{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pretend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/v2/numbers/") {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	t.Cleanup(pretend.Close)
+	specPath := writeSpec(t, "version: 1\npolicy:\n  unmanaged: release\n  max_releases: 2\n")
+	var out, errb bytes.Buffer
+	code := run([]string{"--api", "v2", "--endpoint", pretend.URL + "/v2", "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey,
+		"apply", "-f", specPath, "--auto-approve"}, &out, &errb)
+	if code != 1 || strings.Contains(out.String(), "Apply complete") {
+		t.Fatalf("exit %d, want 1 and no claim of a complete apply\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{
+		"Apply incomplete: 0 changes applied, 2 not done, 0 failed, 0 skipped.\nNot done:\n",
+		"  release 12065550100: the server answered success, but the account still owns the number\n",
+		"  release 12065550101: the server answered success, but the account still owns the number\n",
+		"Verification: the account still differs from the spec:",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out.String())
+		}
 	}
 }
 

@@ -105,36 +105,107 @@ func appliedFields(c plan.Change) []string {
 	return what
 }
 
-// Report prints the summary of the report and, when a change was not applied, every failure
-// and skip. When a progress bar stood in for the lines of finished changes (Err is a
-// terminal), it lists the changes applied as well, so that the user learns which ones were
-// made.
-func (v *Apply) Report(rep *apply.Report) {
+// Report prints what the apply did, as the account shows it: "Apply complete: …" when every
+// change was applied and verified shows each one's effect, or else what was applied, what the
+// server answered success to and the account does not show, what failed and why, and what was
+// skipped and because of what. verified is the spec planned again after the apply: a change
+// reported applied that it plans again did not take effect. It is nil when the account could
+// not be read again; then the report says what the server answered.
+func (v *Apply) Report(rep *apply.Report, verified *plan.Plan) {
 	w := v.Out
+	applied, notDone := checkEffects(rep.Results, verified)
 	fmt.Fprintln(w)
-	if rep.OK() {
-		fmt.Fprintln(w, appliedSummary(rep.Results))
+	if len(applied) == len(rep.Results) {
+		fmt.Fprintln(w, appliedSummary(applied))
 	} else {
-		fmt.Fprintf(w, "Apply incomplete: %s applied, %d failed, %d skipped.\n",
-			plural(rep.Count(apply.Applied), "change", "changes"), rep.Count(apply.Failed), rep.Count(apply.Skipped))
-		for _, s := range []struct {
-			status apply.Status
-			title  string
-		}{{apply.Applied, "Applied:"}, {apply.Failed, "Failed:"}, {apply.Skipped, "Skipped:"}} {
-			if s.status == apply.Applied && !v.ErrTerminal {
-				continue
-			}
-			if results := rep.Of(s.status); len(results) > 0 {
-				fmt.Fprintln(w, s.title)
-				for _, r := range results {
-					fmt.Fprintf(w, "  %s\n", applyLine(r))
-				}
-			}
-		}
+		v.incomplete(rep, applied, notDone)
 	}
 	if rep.Interrupted {
 		fmt.Fprintln(w, "Interrupted: nothing new was started. Run apply again to finish; it picks up where this run stopped.")
 	}
+}
+
+// incomplete prints the count of each outcome and every change that did not take effect; when
+// a progress bar stood in for the lines of finished changes (Err is a terminal), the changes
+// applied as well, so that the user learns which ones were made.
+func (v *Apply) incomplete(rep *apply.Report, applied []apply.Result, notDone []string) {
+	w := v.Out
+	counts := plural(len(applied), "change", "changes") + " applied"
+	if len(notDone) > 0 {
+		counts += fmt.Sprintf(", %d not done", len(notDone))
+	}
+	fmt.Fprintf(w, "Apply incomplete: %s, %d failed, %d skipped.\n", counts, rep.Count(apply.Failed), rep.Count(apply.Skipped))
+	if v.ErrTerminal && len(applied) > 0 {
+		fmt.Fprintln(w, "Applied:")
+		for _, r := range applied {
+			fmt.Fprintf(w, "  %s\n", applyLine(r))
+		}
+	}
+	if len(notDone) > 0 {
+		fmt.Fprintln(w, "Not done:")
+		for _, l := range notDone {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+	for _, s := range []struct {
+		status apply.Status
+		title  string
+	}{{apply.Failed, "Failed:"}, {apply.Skipped, "Skipped:"}} {
+		if results := rep.Of(s.status); len(results) > 0 {
+			fmt.Fprintln(w, s.title)
+			for _, r := range results {
+				fmt.Fprintf(w, "  %s\n", applyLine(r))
+			}
+		}
+	}
+}
+
+// checkEffects splits the results reported applied into those whose effect the account shows
+// and those verified plans again, each of these with what the account shows instead: "release
+// 12065550100: the server answered success, but the account still owns the number".
+func checkEffects(results []apply.Result, verified *plan.Plan) (applied []apply.Result, notDone []string) {
+	again := map[[2]string]plan.Change{}
+	if verified != nil {
+		for _, c := range verified.Changes {
+			again[[2]string{string(c.Action), c.Key}] = c
+		}
+	}
+	for _, r := range results {
+		if r.Status != apply.Applied {
+			continue
+		}
+		if c, ok := again[[2]string{string(r.Change.Action), r.Change.Key}]; ok {
+			notDone = append(notDone, fmt.Sprintf("%s %s: the server answered success, but %s", c.Action, clean(c.Key), stillPhrase(c)))
+			continue
+		}
+		applied = append(applied, r)
+	}
+	return applied, notDone
+}
+
+// stillPhrase says what the account shows of a change that is still to be made: "the account
+// still owns the number", "the account does not have the route", "the account still has
+// primary_route sip-reg".
+func stillPhrase(c plan.Change) string {
+	in := info(c.Action)
+	has, have := "has", "have"
+	if in.Object == plan.NumberObject {
+		has, have = "owns", "own"
+	}
+	switch in.Sign {
+	case "-":
+		return "the account still " + has + " the " + in.Noun
+	case "+":
+		return "the account does not " + have + " the " + in.Noun
+	}
+	var fields []string
+	for _, l := range fieldLines(c) {
+		fields = append(fields, l.field+" "+clean(orNone(l.before)))
+	}
+	if len(fields) == 0 {
+		return "the account still differs"
+	}
+	return "the account still has " + strings.Join(fields, ", ")
 }
 
 // appliedSummary is "Apply complete: 1 route created, 2 numbers purchased, 1 number updated.",

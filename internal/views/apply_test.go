@@ -30,13 +30,13 @@ func TestApplyReportRendering(t *testing.T) {
 	for _, r := range rep.Results {
 		fmt.Fprintln(&b, applyLine(r))
 	}
-	(&Apply{Out: &b}).Report(rep)
+	(&Apply{Out: &b}).Report(rep, &plan.Plan{})
 	checkGolden(t, "apply/report-incomplete.txt", b.Bytes())
 
 	// On a terminal the progress bar stood in for those lines: the report names what was
 	// applied too, or the user would learn only how many.
 	b.Reset()
-	(&Apply{Out: &b, ErrTerminal: true}).Report(rep)
+	(&Apply{Out: &b, ErrTerminal: true}).Report(rep, &plan.Plan{})
 	checkGolden(t, "apply/report-incomplete-terminal.txt", b.Bytes())
 }
 
@@ -90,5 +90,69 @@ func TestApplyLinesAreTheTables(t *testing.T) {
 		Before: map[string]string{"type": "HOST", "value": "10.0.0.1"}, After: map[string]string{"type": "HOST", "value": "10.0.0.2"}}})
 	if want := "~ route pbx updated (value 10.0.0.2)"; got != want {
 		t.Errorf("route update: %q, want %q", got, want)
+	}
+}
+
+// A change the server answered success to, and the account does not show when the spec is
+// planned again, is reported not done, with what the account shows: the summary claims only
+// what the verification confirms.
+func TestReportNotDone(t *testing.T) {
+	t.Parallel()
+	release := func(tn string) plan.Change { return plan.Change{Action: plan.Release, Key: tn} }
+	setRoutes := plan.Change{Action: plan.SetRoutes, Key: "12065550102", After: map[string]string{"primary_route": "pbx", "failover_route": ""}}
+	rep := &apply.Report{Results: []apply.Result{
+		{Change: release("12065550100"), Status: apply.Applied},
+		{Change: release("12065550101"), Status: apply.Applied},
+		{Change: setRoutes, Status: apply.Applied},
+		{Change: plan.Change{Action: plan.CreateRoute, Key: "pbx"}, Status: apply.Applied},
+	}}
+	verified := &plan.Plan{Changes: []plan.Change{
+		release("12065550100"),
+		release("12065550101"),
+		{Action: plan.SetRoutes, Key: "12065550102", Before: map[string]string{"primary_route": "sip-reg", "failover_route": ""}, After: setRoutes.After},
+		{Action: plan.DeleteRoute, Key: "old"}, // not applied: no word of it in the report
+	}}
+	var b bytes.Buffer
+	(&Apply{Out: &b}).Report(rep, verified)
+	want := `
+Apply incomplete: 1 change applied, 3 not done, 0 failed, 0 skipped.
+Not done:
+  release 12065550100: the server answered success, but the account still owns the number
+  release 12065550101: the server answered success, but the account still owns the number
+  set_routes 12065550102: the server answered success, but the account still has primary_route sip-reg
+`
+	if b.String() != want {
+		t.Errorf("report:\n%s\nwant:\n%s", b.String(), want)
+	}
+
+	// Without a verification (the account could not be read again), the server's answers.
+	b.Reset()
+	(&Apply{Out: &b}).Report(rep, nil)
+	if want := "Apply complete: 2 numbers released, 1 route created, 0 numbers purchased, 1 number updated.\n"; !strings.HasSuffix(b.String(), want) {
+		t.Errorf("report without verification:\n%s\nwant %q", b.String(), want)
+	}
+	// Verified clean: complete.
+	b.Reset()
+	(&Apply{Out: &b}).Report(&apply.Report{Results: rep.Results[3:], Interrupted: true}, &plan.Plan{})
+	if want := "\nApply complete: 1 route created, 0 numbers purchased, 0 numbers updated.\nInterrupted: "; !strings.HasPrefix(b.String(), want) {
+		t.Errorf("report:\n%s\nwant it to start %q", b.String(), want)
+	}
+}
+
+func TestStillPhrase(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		c    plan.Change
+		want string
+	}{
+		{plan.Change{Action: plan.Purchase, Key: "12065550100"}, "the account does not own the number"},
+		{plan.Change{Action: plan.CreateRoute, Key: "pbx"}, "the account does not have the route"},
+		{plan.Change{Action: plan.DeleteRoute, Key: "old"}, "the account still has the route"},
+		{plan.Change{Action: plan.SetAlias, Key: "12065550100", Before: map[string]string{"alias": ""}, After: map[string]string{"alias": "desk"}}, "the account still has alias (none)"},
+		{plan.Change{Action: plan.SetCallback, Key: "12065550100"}, "the account still differs"},
+	} {
+		if got := stillPhrase(tc.c); got != tc.want {
+			t.Errorf("%s %s: %q, want %q", tc.c.Action, tc.c.Key, got, tc.want)
+		}
 	}
 }
