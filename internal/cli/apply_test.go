@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
@@ -336,4 +338,122 @@ func TestApplyBuysEachNumberOnce(t *testing.T) {
 		b, _ := json.MarshalIndent(applyWrites(t, state), "", "  ")
 		t.Errorf("%d purchases, want 2:\n%s", purchases, b)
 	}
+}
+
+// terminal is one terminal that standard output and standard error both write to.
+type terminal struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (t *terminal) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.b.Write(p)
+}
+
+func (t *terminal) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.b.String()
+}
+
+// screen is what a terminal shows once out is written to it: a carriage return goes back to
+// the start of the line, "\x1b[K" clears the rest of the line, other escape sequences
+// (colours) show nothing; trailing blanks are left out.
+func screen(out string) []string {
+	var lines []string
+	var line []rune
+	col := 0
+	rs := []rune(out)
+	for i := 0; i < len(rs); i++ {
+		switch r := rs[i]; {
+		case r == '\n':
+			lines = append(lines, strings.TrimRight(string(line), " "))
+			line, col = nil, 0
+		case r == '\r':
+			col = 0
+		case r == '\x1b' && i+1 < len(rs) && rs[i+1] == '[':
+			j := i + 2
+			for j < len(rs) && (rs[j] < '@' || rs[j] > '~') {
+				j++
+			}
+			if j < len(rs) && rs[j] == 'K' {
+				line = line[:col]
+			}
+			i = j
+		case col < len(line):
+			line[col] = r
+			col++
+		default:
+			line = append(line, r)
+			col++
+		}
+	}
+	return append(lines, strings.TrimRight(string(line), " "))
+}
+
+// Every finished change prints its line on standard output, whatever it is written to; the
+// progress bar is drawn only when standard output and standard error are both terminals, the
+// lines above it, so that they stay on screen once the bar is gone.
+func TestApplyProgress(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"+ route backup created",
+		"~ number 12065550100 updated (primary pbx, failover backup)",
+		"Apply complete: 1 route created, 2 numbers purchased, 1 number updated.",
+		"Verified: the account matches the spec.",
+	}
+	for _, tc := range []struct {
+		name                     string
+		outTerminal, errTerminal bool
+	}{
+		{"apply | tee log, on a terminal", false, true},
+		{"apply 2> log, on a terminal", true, false},
+		{"apply in CI", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			state, specPath := applySandbox(t, 10)
+			var out, errb bytes.Buffer
+			code := Main([]string{"--sandbox", "--sandbox-state", state, "apply", "-f", specPath, "--auto-approve"},
+				Streams{In: strings.NewReader(""), Out: &out, Err: &errb, OutTerminal: tc.outTerminal, ErrTerminal: tc.errTerminal})
+			if code != 0 {
+				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+			}
+			shown := screen(out.String())
+			for _, l := range lines {
+				if !slices.Contains(shown, l) {
+					t.Errorf("stdout lacks the line %q:\n%s", l, out.String())
+				}
+			}
+			if strings.Contains(errb.String(), "Applying") {
+				t.Errorf("a progress bar while standard output is not a terminal too:\n%q", errb.String())
+			}
+		})
+	}
+	t.Run("on a terminal", func(t *testing.T) {
+		t.Parallel()
+		state, specPath := applySandbox(t, 10)
+		var tty terminal
+		code := Main([]string{"--sandbox", "--sandbox-state", state, "apply", "-f", specPath, "--auto-approve"},
+			Streams{In: strings.NewReader(""), Out: &tty, Err: &tty, OutTerminal: true, ErrTerminal: true})
+		shown := screen(tty.String())
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, strings.Join(shown, "\n"))
+		}
+		if !strings.Contains(tty.String(), "Applying") {
+			t.Errorf("no progress bar on a terminal:\n%q", tty.String())
+		}
+		for _, l := range lines {
+			if !slices.Contains(shown, l) {
+				t.Errorf("the screen lacks the line %q:\n%s", l, strings.Join(shown, "\n"))
+			}
+		}
+		for _, l := range shown {
+			if strings.Contains(l, "Applying") || strings.Contains(l, "Reading the account") {
+				t.Errorf("a progress line stays on the screen: %q\n%s", l, strings.Join(shown, "\n"))
+			}
+		}
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -21,17 +20,20 @@ type Apply struct {
 }
 
 // Progress returns the handler of the apply's events, and a function to call when the apply
-// ends. When Err is a terminal it draws a progress bar there; elsewhere (CI logs, pipes) it
-// prints one line per finished change on Out.
+// ends. Each finished change prints its line on Out, so that every log of the apply (a CI log,
+// apply | tee log) has them all. When Out and Err are both terminals, a progress bar on Err
+// shows the change in flight and the count; each line is printed above it, so that the lines
+// stay on screen once the bar is gone.
 func (v *Apply) Progress(total int) (events func(apply.Event), done func()) {
 	fmt.Fprintln(v.Out) // after the plan and the question
-	if !v.ErrTerminal {
+	if !v.OutTerminal || !v.ErrTerminal {
 		return func(e apply.Event) {
 			if e.Kind == apply.Finished {
 				fmt.Fprintln(v.Out, applyLine(e.Result))
 			}
 		}, func() {}
 	}
+	// Not throttled: the bar is drawn again after each line, as often as lines are printed.
 	bar := progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(v.Err),
 		progressbar.OptionSetDescription("Applying"),
@@ -40,14 +42,15 @@ func (v *Apply) Progress(total int) (events func(apply.Event), done func()) {
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionEnableColorCodes(false),
 		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(65*time.Millisecond),
 	)
 	return func(e apply.Event) {
 			switch e.Kind {
 			case apply.Started:
 				bar.Describe(fmt.Sprintf("Applying %s %s", e.Result.Change.Action, clean(e.Result.Change.Key)))
 			case apply.Finished:
-				bar.Add(1)
+				bar.Clear()
+				fmt.Fprintln(v.Out, applyLine(e.Result))
+				bar.Add(1) // draws the bar again, below the line, or clears it after the last change
 			}
 		}, func() {
 			bar.Finish()
@@ -118,29 +121,21 @@ func (v *Apply) Report(rep *apply.Report, verified *plan.Plan) {
 	if len(applied) == len(rep.Results) {
 		fmt.Fprintln(w, appliedSummary(applied))
 	} else {
-		v.incomplete(rep, applied, notDone)
+		v.incomplete(rep, len(applied), notDone)
 	}
 	if rep.Interrupted {
 		fmt.Fprintln(w, "Interrupted: nothing new was started. Run apply again to finish; it picks up where this run stopped.")
 	}
 }
 
-// incomplete prints the count of each outcome and every change that did not take effect; when
-// a progress bar stood in for the lines of finished changes (Err is a terminal), the changes
-// applied as well, so that the user learns which ones were made.
-func (v *Apply) incomplete(rep *apply.Report, applied []apply.Result, notDone []string) {
+// incomplete prints the count of each outcome and every change that did not take effect.
+func (v *Apply) incomplete(rep *apply.Report, applied int, notDone []string) {
 	w := v.Out
-	counts := plural(len(applied), "change", "changes") + " applied"
+	counts := plural(applied, "change", "changes") + " applied"
 	if len(notDone) > 0 {
 		counts += fmt.Sprintf(", %d not done", len(notDone))
 	}
 	fmt.Fprintf(w, "Apply incomplete: %s, %d failed, %d skipped.\n", counts, rep.Count(apply.Failed), rep.Count(apply.Skipped))
-	if v.ErrTerminal && len(applied) > 0 {
-		fmt.Fprintln(w, "Applied:")
-		for _, r := range applied {
-			fmt.Fprintf(w, "  %s\n", applyLine(r))
-		}
-	}
 	if len(notDone) > 0 {
 		fmt.Fprintln(w, "Not done:")
 		for _, l := range notDone {

@@ -32,12 +32,6 @@ func TestApplyReportRendering(t *testing.T) {
 	}
 	(&Apply{Out: &b}).Report(rep, &plan.Plan{})
 	checkGolden(t, "apply/report-incomplete.txt", b.Bytes())
-
-	// On a terminal the progress bar stood in for those lines: the report names what was
-	// applied too, or the user would learn only how many.
-	b.Reset()
-	(&Apply{Out: &b, ErrTerminal: true}).Report(rep, &plan.Plan{})
-	checkGolden(t, "apply/report-incomplete-terminal.txt", b.Bytes())
 }
 
 // The report after a complete apply counts what the plan's summary line counted: every kind
