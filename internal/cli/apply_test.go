@@ -177,57 +177,43 @@ func (a *answerAfter) Read(b []byte) (int, error) {
 	return a.answer.Read(b)
 }
 
-func TestApplyPlanFileStaleWhileAsking(t *testing.T) {
+// The account changes while apply asks, whether about a saved plan or the plan of a spec: the
+// answer "yes" approves a plan of an account that is gone, so apply refuses it as stale and
+// writes nothing.
+func TestApplyStaleWhileAsking(t *testing.T) {
 	t.Parallel()
-	state, specPath := applySandbox(t, 10)
-	planPath := filepath.Join(t.TempDir(), "plan.json")
-	sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{StatePath: state})
-	keys := []string{"--endpoint", endpoint, "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey}
-	var pout, perr bytes.Buffer
-	if code := runIO(append(keys, "plan", "-f", specPath, "--out", planPath), strings.NewReader(""), &pout, &perr); code != 0 {
-		t.Fatalf("plan exit %d\n%s\n%s", code, pout.String(), perr.String())
-	}
-	stdin := applyTerminal{&answerAfter{
-		change: func() {
-			if err := sb.AddRoute(v1.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {
-				t.Error(err)
+	for _, saved := range []bool{true, false} {
+		t.Run(fmt.Sprintf("plan file %v", saved), func(t *testing.T) {
+			t.Parallel()
+			state, specPath := applySandbox(t, 10)
+			sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{StatePath: state})
+			keys := []string{"--endpoint", endpoint, "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey}
+			args := slices.Concat(keys, []string{"apply", "-f", specPath})
+			if saved {
+				planPath := filepath.Join(t.TempDir(), "plan.json")
+				var pout, perr bytes.Buffer
+				if code := runIO(append(keys, "plan", "-f", specPath, "--out", planPath), strings.NewReader(""), &pout, &perr); code != 0 {
+					t.Fatalf("plan exit %d\n%s\n%s", code, pout.String(), perr.String())
+				}
+				args = slices.Concat(keys, []string{"apply", planPath})
 			}
-		},
-		answer: strings.NewReader("yes\n"),
-	}}
-	var out, errb bytes.Buffer
-	code := runIO([]string{"--endpoint", endpoint, "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey,
-		"apply", planPath}, stdin, &out, &errb)
-	if code != 1 || !strings.Contains(errb.String(), "stale") {
-		t.Errorf("the account changed while apply asked: exit %d, want 1 and a word about staleness\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
-	}
-	if writes := sb.Audit(); len(writes) != 0 {
-		t.Errorf("writes to an account that changed after the plan was checked: %+v", writes)
-	}
-}
-
-// The account changes while apply -f asks: the answer "yes" approves a plan of an account that
-// is gone, so apply refuses it as stale and writes nothing.
-func TestApplySpecStaleWhileAsking(t *testing.T) {
-	t.Parallel()
-	state, specPath := applySandbox(t, 10)
-	sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{StatePath: state})
-	stdin := applyTerminal{&answerAfter{
-		change: func() {
-			if err := sb.AddRoute(v1.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {
-				t.Error(err)
+			stdin := applyTerminal{&answerAfter{
+				change: func() {
+					if err := sb.AddRoute(v1.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {
+						t.Error(err)
+					}
+				},
+				answer: strings.NewReader("yes\n"),
+			}}
+			var out, errb bytes.Buffer
+			code := runIO(args, stdin, &out, &errb)
+			if code != 1 || !strings.Contains(out.String(), applyQuestion) || !strings.Contains(errb.String(), "stale") || !strings.Contains(errb.String(), "run plan again") {
+				t.Errorf("the account changed while apply asked: exit %d, want 1 and a word about staleness after the question\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
 			}
-		},
-		answer: strings.NewReader("yes\n"),
-	}}
-	var out, errb bytes.Buffer
-	code := runIO([]string{"--endpoint", endpoint, "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey,
-		"apply", "-f", specPath}, stdin, &out, &errb)
-	if code != 1 || !strings.Contains(out.String(), applyQuestion) || !strings.Contains(errb.String(), "stale") || !strings.Contains(errb.String(), "run plan again") {
-		t.Errorf("the account changed while apply asked: exit %d, want 1 and a word about staleness after the question\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
-	}
-	if writes := sb.Audit(); len(writes) != 0 {
-		t.Errorf("writes to an account that changed while apply asked: %+v", writes)
+			if writes := sb.Audit(); len(writes) != 0 {
+				t.Errorf("writes to an account that changed while apply asked: %+v", writes)
+			}
+		})
 	}
 }
 
