@@ -54,6 +54,11 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 	if err != nil {
 		return err
 	}
+	if saved != nil {
+		if err := apply.CheckAccount(saved.Plan, id); err != nil {
+			return err
+		}
+	}
 	opts := plan.Options{Limits: limits, Account: &id}
 	p, err := c.plan(ctx, g, acct, saved, desired, opts)
 	if err != nil {
@@ -116,12 +121,9 @@ func (c *applyCmd) check() error {
 	return nil
 }
 
-// plan makes the plan of the spec, or returns the saved plan when it is for this account.
+// plan makes the plan of the spec, or returns the saved plan.
 func (c *applyCmd) plan(ctx context.Context, g *Globals, acct account.Reader, saved *plan.File, desired *spec.Spec, opts plan.Options) (*plan.Plan, error) {
 	if saved != nil {
-		if err := apply.CheckAccount(saved.Plan, *opts.Account); err != nil {
-			return nil, err
-		}
 		return saved.Plan, nil
 	}
 	progress, fetched := views.FetchProgress(g.stderr, g.streams.ErrTerminal)
