@@ -121,7 +121,7 @@ func TestSandboxApplyThenPlanIsClean(t *testing.T) {
 	if again := makePlan(t, c, desired); !again.Empty() {
 		t.Errorf("plan after apply has changes: %+v", again.Changes)
 	}
-	if err := apply.CheckFresh(context.Background(), c, p); !errors.Is(err, apply.ErrRefused) {
+	if err := apply.CheckFresh(context.Background(), c, desired, p, plan.Options{}); !errors.Is(err, apply.ErrRefused) {
 		t.Errorf("CheckFresh of the applied plan = %v, want it stale", err)
 	}
 }
@@ -131,14 +131,14 @@ func TestSandboxStalePlanIsRefused(t *testing.T) {
 	sb, c := newSandbox(t, 2, sandbox.Faults{})
 	desired := shape{routes: 1, purchases: 2, owned: 1}.setup(t, sb, c)
 	p := makePlan(t, c, desired)
-	if err := apply.CheckFresh(context.Background(), c, p); err != nil {
+	if err := apply.CheckFresh(context.Background(), c, desired, p, plan.Options{}); err != nil {
 		t.Fatalf("CheckFresh of a fresh plan: %v", err)
 	}
 	// Someone changes the account after the plan was saved.
 	if err := sb.AddRoute(v1.Route{Name: "elsewhere", Type: spec.RoutePSTN, Value: "16476998778"}); err != nil {
 		t.Fatal(err)
 	}
-	err := apply.CheckFresh(context.Background(), c, p)
+	err := apply.CheckFresh(context.Background(), c, desired, p, plan.Options{})
 	if !errors.Is(err, apply.ErrRefused) || !strings.Contains(err.Error(), "stale") || !strings.Contains(err.Error(), "run plan again") {
 		t.Errorf("CheckFresh = %v, want a refusal saying the plan is stale", err)
 	}
