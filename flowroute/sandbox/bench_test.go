@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // seedOwned adds n numbers 1NPA555XXXX straight to s.
@@ -15,7 +13,7 @@ func seedOwned(tb testing.TB, s *Server, n int) {
 	tb.Helper()
 	for i := range n {
 		tn := fmt.Sprintf("1%03d555%04d", 200+i/10000, i%10000)
-		if err := s.AddOwnedNumber(v1.Number{TN: tn}); err != nil {
+		if err := s.AddOwnedNumber(Number{TN: tn}); err != nil {
 			tb.Fatal(err)
 		}
 	}

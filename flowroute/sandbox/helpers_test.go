@@ -19,8 +19,9 @@ var clock = time.Date(2016, 2, 9, 19, 45, 18, 0, time.UTC)
 
 func fixedNow() time.Time { return clock }
 
-// tc is a test client that signs requests itself with flowroute.Signature, so the sandbox's
-// tests do not depend on the API client.
+// tc is a test client that signs requests with the client's v1.Signature and nothing else of
+// the client, so that every test also checks that the sandbox's own signature check agrees
+// with the client's signing.
 type tc struct {
 	t          *testing.T
 	base       string // "http://127.0.0.1:PORT"

@@ -25,7 +25,6 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
 )
 
@@ -230,13 +229,27 @@ func (s *Server) Audit() []AuditEntry {
 	return append([]AuditEntry(nil), s.st.audit...)
 }
 
+// Route is a route AddRoute puts on the account, as v1 spells it: Type is HOST, PSTN or URI.
+type Route struct {
+	Name, Type, Value string
+}
+
+// Number is a number AddOwnedNumber puts on the account.
+type Number struct {
+	TN            string // 1NPANXXXXXX
+	BillingMethod string // VPRI or METERED; "" means METERED
+	// Primary and Failover name existing routes (sip-reg included); "" leaves the route a
+	// purchase gives: route 0 (sip-reg) as primary, no failover (which v1 shows as sip-reg).
+	Primary, Failover string
+}
+
 // AddRoute and AddOwnedNumber seed an account directly, without HTTP or faults, for tests and
 // benchmarks. They check what the API would check and change memory only, so that adding
 // 100,000 numbers takes milliseconds: call Flush to write the state file (the next write
 // request writes it too).
 //
 // AddRoute refuses a name that exists and a type or value the API would refuse.
-func (s *Server) AddRoute(r v1.Route) error {
+func (s *Server) AddRoute(r Route) error {
 	if err := validateNewRoute(r); err != nil {
 		return fmt.Errorf("sandbox: route %q: %w", r.Name, err)
 	}
@@ -250,10 +263,8 @@ func (s *Server) AddRoute(r v1.Route) error {
 }
 
 // AddOwnedNumber puts n on the account, taking it out of the inventory if it is there; it does
-// not need to be. An empty BillingMethod means METERED; empty Routes mean those of a
-// purchase (primary sip-reg, no failover, which v1 shows as sip-reg), otherwise exactly two
-// existing routes are required.
-func (s *Server) AddOwnedNumber(n v1.Number) error {
+// not need to be.
+func (s *Server) AddOwnedNumber(n Number) error {
 	if !validTN(n.TN) {
 		return fmt.Errorf("sandbox: %q is not a number 1NPANXXXXXX", n.TN)
 	}
@@ -264,21 +275,20 @@ func (s *Server) AddOwnedNumber(n v1.Number) error {
 	if !validBillingMethod(o.billingMethod) {
 		return fmt.Errorf("sandbox: number %s: unknown billing method %q", n.TN, n.BillingMethod)
 	}
-	if len(n.Routes) != 0 && len(n.Routes) != 2 {
-		return fmt.Errorf("sandbox: number %s: %d routes, want 2 (primary, failover) or none", n.TN, len(n.Routes))
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, ref := range n.Routes {
-		r := s.st.routeNamed(ref.Name)
+	for _, ref := range []struct {
+		name string
+		id   *int
+	}{{n.Primary, &o.primary}, {n.Failover, &o.failover}} {
+		if ref.name == "" {
+			continue
+		}
+		r := s.st.routeNamed(ref.name)
 		if r == nil {
-			return fmt.Errorf("sandbox: number %s: no route %q", n.TN, ref.Name)
+			return fmt.Errorf("sandbox: number %s: no route %q", n.TN, ref.name)
 		}
-		if i == 0 {
-			o.primary = r.id
-		} else {
-			o.failover = r.id
-		}
+		*ref.id = r.id
 	}
 	if s.st.numbers[n.TN] != nil {
 		return fmt.Errorf("sandbox: number %s is already on the account", n.TN)

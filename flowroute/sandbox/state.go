@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // sipReg is the built-in route every account has: v1 names it sip-reg, v2 gives it id 0.
@@ -493,7 +491,7 @@ func (st *state) loadFormat1(f *stateFile) error {
 		if r.ID != 0 || r.Edge != 0 {
 			return fmt.Errorf("route %q: format 1 has no ids", r.Name)
 		}
-		if err := validateNewRoute(v1.Route{Name: r.Name, Type: r.Type, Value: r.Value}); err != nil {
+		if err := validateNewRoute(Route{Name: r.Name, Type: r.Type, Value: r.Value}); err != nil {
 			return fmt.Errorf("route %q: %w", r.Name, err)
 		}
 		if st.routeNamed(r.Name) != nil {

@@ -120,7 +120,7 @@ func TestV2Pagination(t *testing.T) {
 	t.Parallel()
 	s, c := startV2(t, Options{})
 	for i := range 5 {
-		if err := s.AddRoute(v1.Route{Name: fmt.Sprint("r", i), Type: "HOST", Value: "10.0.0.1"}); err != nil {
+		if err := s.AddRoute(Route{Name: fmt.Sprint("r", i), Type: "HOST", Value: "10.0.0.1"}); err != nil {
 			t.Fatal(err)
 		}
 	}
