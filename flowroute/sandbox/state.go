@@ -383,6 +383,21 @@ func group(n owned) numberGroup {
 	return g
 }
 
+// owned is the number the group's fields describe, the inverse of group.
+func (g numberGroup) owned() owned {
+	o := owned{billingMethod: g.BillingMethod, primary: g.Primary, failover: noRoute, cnamLookups: !g.NoCNAMLookups, cnam: g.CNAM, e911: g.E911}
+	if g.Failover != nil {
+		o.failover = *g.Failover
+	}
+	if g.Alias != nil {
+		o.alias, o.hasAlias = *g.Alias, true
+	}
+	if g.Callbacks != nil {
+		o.callbacks = *g.Callbacks
+	}
+	return o
+}
+
 // marshal encodes the state as the file's bytes.
 func (st *state) marshal() ([]byte, error) {
 	f := stateFile{
@@ -530,64 +545,84 @@ func (st *state) loadFormat2(f *stateFile) error {
 	}
 	st.nextRoute, st.nextCNAM, st.nextE911 = n.Route, n.CNAM, n.E911
 	for _, r := range f.Routes {
-		if r.ID < firstID || r.ID >= n.Route || st.routes[r.ID] != nil {
-			return fmt.Errorf("route %q: id %d out of range or listed twice", r.Name, r.ID)
+		if err := st.loadRoute(r); err != nil {
+			return err
 		}
-		if err := validateStoredRoute(r.Name, r.Type, r.Value); err != nil {
-			return fmt.Errorf("route %q: %w", r.Name, err)
-		}
-		if st.routeNamed(r.Name) != nil {
-			return fmt.Errorf("route %q listed twice", r.Name)
-		}
-		if r.Edge != 0 && edgeStrategy(r.Edge) == nil {
-			return fmt.Errorf("route %q: unknown edge strategy %d", r.Name, r.Edge)
-		}
-		st.putRoute(&route{id: r.ID, alias: r.Name, typ: r.Type, value: r.Value, edge: r.Edge})
 	}
 	for _, c := range f.CNAMs {
-		if c.ID < firstID || c.ID >= n.CNAM || st.cnams[c.ID] != nil {
-			return fmt.Errorf("CNAM %d out of range or listed twice", c.ID)
+		if err := st.loadCNAM(c); err != nil {
+			return err
 		}
-		if c.State != cnamPending && c.State != cnamApproved && c.State != cnamRejected {
-			return fmt.Errorf("CNAM %d: unknown state %q", c.ID, c.State)
-		}
-		c := c
-		st.cnams[c.ID] = &c
 	}
 	for _, e := range f.E911s {
-		if e.ID < firstID || e.ID >= n.E911 || st.e911s[e.ID] != nil {
-			return fmt.Errorf("E911 address %d out of range or listed twice", e.ID)
+		if err := st.loadE911(e); err != nil {
+			return err
 		}
-		e := e
-		st.e911s[e.ID] = &e
 	}
 	for _, g := range f.Numbers {
-		if g.Routes != ([2]string{}) {
-			return errors.New("format 2 numbers with the route names of format 1")
-		}
-		o := owned{billingMethod: g.BillingMethod, primary: g.Primary, failover: noRoute, cnamLookups: !g.NoCNAMLookups, cnam: g.CNAM, e911: g.E911}
-		if g.Failover != nil {
-			o.failover = *g.Failover
-		}
-		if g.Alias != nil {
-			o.alias, o.hasAlias = *g.Alias, true
-		}
-		if g.Callbacks != nil {
-			o.callbacks = *g.Callbacks
-		}
-		for _, id := range []int{o.primary, o.failover} {
-			if st.routes[id] == nil && id != noRoute || o.primary == noRoute {
-				return fmt.Errorf("numbers refer to unknown route %d", id)
-			}
-		}
-		if o.cnam != 0 && st.cnams[o.cnam] == nil || o.e911 != 0 && st.e911s[o.e911] == nil {
-			return fmt.Errorf("numbers refer to unknown CNAM %d or E911 address %d", o.cnam, o.e911)
-		}
-		if err := st.loadNumbers(o, g.TNs); err != nil {
+		if err := st.loadGroup(g); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// loadRoute puts a route of the file on the account: an id below the next, a value either
+// face may create, an alias and an id not seen yet, a known edge strategy.
+func (st *state) loadRoute(r routeFile) error {
+	if r.ID < firstID || r.ID >= st.nextRoute || st.routes[r.ID] != nil {
+		return fmt.Errorf("route %q: id %d out of range or listed twice", r.Name, r.ID)
+	}
+	if err := validateStoredRoute(r.Name, r.Type, r.Value); err != nil {
+		return fmt.Errorf("route %q: %w", r.Name, err)
+	}
+	if st.routeNamed(r.Name) != nil {
+		return fmt.Errorf("route %q listed twice", r.Name)
+	}
+	if r.Edge != 0 && edgeStrategy(r.Edge) == nil {
+		return fmt.Errorf("route %q: unknown edge strategy %d", r.Name, r.Edge)
+	}
+	st.putRoute(&route{id: r.ID, alias: r.Name, typ: r.Type, value: r.Value, edge: r.Edge})
+	return nil
+}
+
+// loadCNAM puts a CNAM record of the file on the account.
+func (st *state) loadCNAM(c cnamRecord) error {
+	if c.ID < firstID || c.ID >= st.nextCNAM || st.cnams[c.ID] != nil {
+		return fmt.Errorf("CNAM %d out of range or listed twice", c.ID)
+	}
+	if c.State != cnamPending && c.State != cnamApproved && c.State != cnamRejected {
+		return fmt.Errorf("CNAM %d: unknown state %q", c.ID, c.State)
+	}
+	st.cnams[c.ID] = &c
+	return nil
+}
+
+// loadE911 puts an E911 address of the file on the account.
+func (st *state) loadE911(e e911Address) error {
+	if e.ID < firstID || e.ID >= st.nextE911 || st.e911s[e.ID] != nil {
+		return fmt.Errorf("E911 address %d out of range or listed twice", e.ID)
+	}
+	st.e911s[e.ID] = &e
+	return nil
+}
+
+// loadGroup puts a group of numbers of a format 2 file on the account, once the routes, CNAM
+// records and E911 addresses they refer to are loaded.
+func (st *state) loadGroup(g numberGroup) error {
+	if g.Routes != ([2]string{}) {
+		return errors.New("format 2 numbers with the route names of format 1")
+	}
+	o := g.owned()
+	for _, id := range []int{o.primary, o.failover} {
+		if st.routes[id] == nil && id != noRoute || o.primary == noRoute {
+			return fmt.Errorf("numbers refer to unknown route %d", id)
+		}
+	}
+	if o.cnam != 0 && st.cnams[o.cnam] == nil || o.e911 != 0 && st.e911s[o.e911] == nil {
+		return fmt.Errorf("numbers refer to unknown CNAM %d or E911 address %d", o.cnam, o.e911)
+	}
+	return st.loadNumbers(o, g.TNs)
 }
 
 // loadNumbers puts the numbers of a group on the account.

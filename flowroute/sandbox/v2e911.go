@@ -80,6 +80,25 @@ func readE911(body obj, f *e911Fields) *response {
 // state is not in its country, or its street_name contains GeocodeTrigger) is 400.
 func checkE911(f *e911Fields) *response {
 	problems := map[string][]string{}
+	checkE911Required(f, problems)
+	checkAddressType(f, problems)
+	country, st := checkE911Place(f, problems)
+	if len(problems) > 0 {
+		resp := fieldErrors(problems)
+		return &resp
+	}
+	f.State = st
+	if country == "US" && !usStates[st] || country == "CA" && !caProvinces[st] ||
+		strings.Contains(strings.ToUpper(f.StreetName), GeocodeTrigger) {
+		resp := v2Error(http.StatusBadRequest, "Client Error", detailGeocode)
+		return &resp
+	}
+	return nil
+}
+
+// checkE911Required notes the required fields that are empty and the fields that are longer
+// than 100 characters.
+func checkE911Required(f *e911Fields, problems map[string][]string) {
 	for _, req := range []struct{ key, v string }{
 		{"label", f.Label}, {"first_name", f.FirstName}, {"last_name", f.LastName},
 		{"street_number", f.StreetNumber}, {"street_name", f.StreetName}, {"city", f.City},
@@ -92,31 +111,42 @@ func checkE911(f *e911Fields) *response {
 			problems[req.key] = []string{"Must be at most 100 characters."}
 		}
 	}
-	if f.AddressType != "" {
-		i := slices.IndexFunc(addressTypes, func(t string) bool { return strings.EqualFold(t, f.AddressType) })
-		if i < 0 {
-			problems["address_type"] = []string{"Must be one of " + strings.Join(addressTypes, ", ") + "."}
-		} else {
-			f.AddressType = addressTypes[i]
-		}
-		if f.AddressTypeNumber == "" {
-			problems["address_type_number"] = []string{"Required with an address_type."}
-		}
+}
+
+// checkAddressType checks address_type against the list, spelling it as the list does, and
+// requires an address_type_number with it.
+func checkAddressType(f *e911Fields, problems map[string][]string) {
+	if f.AddressType == "" {
+		return
 	}
-	country := strings.ToUpper(f.Country)
+	i := slices.IndexFunc(addressTypes, func(t string) bool { return strings.EqualFold(t, f.AddressType) })
+	if i < 0 {
+		problems["address_type"] = []string{"Must be one of " + strings.Join(addressTypes, ", ") + "."}
+	} else {
+		f.AddressType = addressTypes[i]
+	}
+	if f.AddressTypeNumber == "" {
+		problems["address_type_number"] = []string{"Required with an address_type."}
+	}
+}
+
+// checkE911Place checks the country (US or CA, USA read as US), the form of the state and the
+// zip of the country, and returns the country and the state upper-cased.
+func checkE911Place(f *e911Fields, problems map[string][]string) (country, st string) {
+	country = strings.ToUpper(f.Country)
 	if country == "USA" {
 		country = "US"
 	}
 	if f.Country != "" && country != "US" && country != "CA" {
 		problems["country"] = []string{"Must be US or CA."}
 	}
-	st := strings.ToUpper(f.State)
+	st = strings.ToUpper(f.State)
 	if f.State != "" && (len(st) != 2 || !isLetter(st[0]) || !isLetter(st[1])) {
 		problems["state"] = []string{"Must be a two-letter state or province code."}
 	}
 	// A state of the other country (the doc's Seattle, WA address sent with country CA) is an
-	// address that cannot be geocoded, the 400 below, whatever the zip looks like: the zip's
-	// form depends on a country the address is not in.
+	// address that cannot be geocoded, the 400 of checkE911, whatever the zip looks like: the
+	// zip's form depends on a country the address is not in.
 	elsewhere := country == "CA" && usStates[st] || country == "US" && caProvinces[st]
 	if f.Zip != "" && !elsewhere {
 		if country == "CA" && !validPostalCode(f.Zip) {
@@ -125,17 +155,7 @@ func checkE911(f *e911Fields) *response {
 			problems["zip"] = []string{"ZIP code must be 5 or 9 digits long."}
 		}
 	}
-	if len(problems) > 0 {
-		resp := fieldErrors(problems)
-		return &resp
-	}
-	f.State = st
-	if country == "US" && !usStates[st] || country == "CA" && !caProvinces[st] ||
-		strings.Contains(strings.ToUpper(f.StreetName), GeocodeTrigger) {
-		resp := v2Error(http.StatusBadRequest, "Client Error", detailGeocode)
-		return &resp
-	}
-	return nil
+	return country, st
 }
 
 // validZIP: 5 digits, or 9 with or without a hyphen after the fifth.

@@ -239,45 +239,67 @@ func costNumber(s string) float64 {
 	return f
 }
 
+// availableSearch is the filters of GET /v2/numbers/available, each "" when not given.
+type availableSearch struct {
+	starts, contains, ends string // digits, starts normalized (§9.10)
+	rc, state, typ, iso    string
+}
+
+// readAvailableSearch reads and checks the filters of a search and adds them to the page's
+// links; a bad one is a 422.
+func readAvailableSearch(c *call, p *v2page) (availableSearch, *response) {
+	var f availableSearch
+	var bad *response
+	if f.starts, f.contains, f.ends, bad = digitFilters(c, p); bad != nil {
+		return f, bad
+	}
+	q := c.r.URL.Query()
+	f.rc, f.state, f.typ, f.iso = q.Get("rate_center"), q.Get("state"), q.Get("number_type"), q.Get("iso_country")
+	msg := ""
+	switch {
+	case f.state != "" && (len(f.state) != 2 || !isLetter(f.state[0]) || !isLetter(f.state[1])):
+		msg = "state must be 2 letters."
+	case f.rc != "" && f.state == "":
+		msg = "rate_center requires state."
+	case f.typ != "" && f.typ != "longcode" && f.typ != "toll-free" && f.typ != "standard":
+		msg = "number_type must be longcode or toll-free."
+	}
+	if msg != "" {
+		resp := v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", msg)
+		return f, &resp
+	}
+	p.filter("iso_country", f.iso)
+	p.filter("number_type", f.typ)
+	p.filter("rate_center", strings.ToLower(f.rc))
+	p.filter("state", strings.ToLower(f.state))
+	return f, nil
+}
+
+// matches reports whether a number for sale passes the filters. None is toll-free.
+func (f availableSearch) matches(a *available) bool {
+	ctr := &rateCenters[a.center]
+	return matchDigits(a.tn, f.starts, f.contains, f.ends) &&
+		(f.state == "" || strings.EqualFold(ctr.state, f.state)) &&
+		(f.rc == "" || strings.EqualFold(v2RateCenter(ctr.name), v2RateCenter(f.rc))) &&
+		f.typ != "toll-free" &&
+		(f.iso == "" || strings.EqualFold(f.iso, isoCountry(ctr.state)))
+}
+
 // v2Available answers GET /v2/numbers/available (§2.1).
 func (s *Server) v2Available(c *call) (response, func()) {
 	p, bad := s.newV2Page(c, 200)
 	if bad != nil {
 		return *bad, nil
 	}
-	starts, contains, ends, bad := digitFilters(c, &p)
+	f, bad := readAvailableSearch(c, &p)
 	if bad != nil {
 		return *bad, nil
 	}
-	q := c.r.URL.Query()
-	rc, state, typ, iso := q.Get("rate_center"), q.Get("state"), q.Get("number_type"), q.Get("iso_country")
-	if state != "" && (len(state) != 2 || !isLetter(state[0]) || !isLetter(state[1])) {
-		return v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", "state must be 2 letters."), nil
-	}
-	if rc != "" && state == "" {
-		return v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", "rate_center requires state."), nil
-	}
-	switch typ {
-	case "", "longcode", "toll-free", "standard":
-	default:
-		return v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", "number_type must be longcode or toll-free."), nil
-	}
-	p.filter("iso_country", iso)
-	p.filter("number_type", typ)
-	p.filter("rate_center", strings.ToLower(rc))
-	p.filter("state", strings.ToLower(state))
 	var found []int
 	for i := range s.st.inventory {
-		a := &s.st.inventory[i]
-		ctr := &rateCenters[a.center]
-		if a.sold || !matchDigits(a.tn, starts, contains, ends) ||
-			state != "" && !strings.EqualFold(ctr.state, state) ||
-			rc != "" && !strings.EqualFold(v2RateCenter(ctr.name), v2RateCenter(rc)) ||
-			typ == "toll-free" ||
-			iso != "" && !strings.EqualFold(iso, isoCountry(ctr.state)) {
-			continue
+		if a := &s.st.inventory[i]; !a.sold && f.matches(a) {
+			found = append(found, i)
 		}
-		found = append(found, i)
 	}
 	start, end := p.window(len(found))
 	data := make([]any, 0, end-start)
