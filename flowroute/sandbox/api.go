@@ -503,9 +503,8 @@ func (s *Server) setRoutes(tn string, body []byte) (response, func()) {
 		}
 		ids[i] = r.id
 	}
-	before := *o
-	o.primary, o.failover = ids[0], ids[1]
-	return response{status: http.StatusNoContent}, func() { *o = before }
+	undo := s.st.changeNumber(tn, o, func(n *owned) { n.primary, n.failover = ids[0], ids[1] })
+	return response{status: http.StatusNoContent}, undo
 }
 
 // listRoutes answers GET /routes/: the account's routes and sip-reg, by name.

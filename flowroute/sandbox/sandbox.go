@@ -6,9 +6,9 @@
 // run against; README.md lists where it differs from the v2 reference.
 //
 // The account (routes, owned numbers, CNAM records, E911 addresses) and an audit log of every
-// write request persist to a JSON file, replaced atomically after each write. The inventory
-// of purchasable numbers is generated from a seed, so the file stores only the seed and what
-// the account owns.
+// write request persist to a file: a snapshot and a journal that each write appends to
+// before it is answered (journal.go). The inventory of purchasable numbers is generated from
+// a seed, so the file stores only the seed and what the account owns.
 //
 // Faults (latency, errors, rate limiting, dropped connections, lost responses) can be
 // injected, drawn from the seed so that a sequential run is reproducible.
@@ -24,8 +24,6 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
-
-	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
 )
 
 // The sandbox's fixed, documented key pair, used when Options leaves the keys empty.
@@ -115,7 +113,6 @@ type AuditEntry struct {
 // Server serves the v1 API under /v1/. It is safe for concurrent use.
 type Server struct {
 	accessKey, secretKey string
-	path                 string
 	now                  func() time.Time
 	cnamApproval         CNAMApproval
 	cnamDelay            time.Duration
@@ -124,8 +121,9 @@ type Server struct {
 
 	mux *http.ServeMux // dispatches authenticated requests to endpoints
 
-	mu sync.Mutex // guards st and the state file
-	st *state
+	mu   sync.Mutex // guards st and file
+	st   *state
+	file store
 
 	faultMu sync.Mutex // guards faults, rng and limiter
 	faults  Faults
@@ -153,7 +151,6 @@ func New(opts Options) (*Server, error) {
 	s := &Server{
 		accessKey: opts.AccessKey,
 		secretKey: opts.SecretKey,
-		path:      opts.StatePath,
 		now:       opts.Now,
 		rng:       rand.New(rand.NewPCG(uint64(opts.Seed), 0xfa017)),
 
@@ -179,9 +176,10 @@ func New(opts Options) (*Server, error) {
 		size = DefaultInventorySize
 	}
 	var err error
-	if s.path != "" {
-		s.st, err = loadState(s.path)
+	if opts.StatePath != "" {
+		s.st, s.file, err = loadState(opts.StatePath)
 		if err == nil {
+			s.st.trackChanges()
 			return s, nil
 		}
 		if !isNotExist(err) {
@@ -190,6 +188,10 @@ func New(opts Options) (*Server, error) {
 	}
 	if s.st, err = newState(opts.Seed, size); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	if opts.StatePath != "" {
+		s.file = store{path: opts.StatePath, compact: true}
+		s.st.trackChanges()
 	}
 	if err := s.saveLocked(); err != nil {
 		return nil, err
@@ -246,7 +248,7 @@ type Number struct {
 // AddRoute and AddOwnedNumber seed an account directly, without HTTP or faults, for tests and
 // benchmarks. They check what the API would check and change memory only, so that adding
 // 100,000 numbers takes milliseconds: call Flush to write the state file (the next write
-// request writes it too).
+// request writes it too, as a new snapshot).
 //
 // AddRoute refuses a name that exists and a type or value the API would refuse.
 func (s *Server) AddRoute(r Route) error {
@@ -259,6 +261,7 @@ func (s *Server) AddRoute(r Route) error {
 		return fmt.Errorf("sandbox: route %q already exists", r.Name)
 	}
 	s.st.putRoute(&route{id: s.st.newRouteID(), alias: r.Name, typ: fromV1Type(r.Type), value: r.Value})
+	s.file.compact = true
 	return nil
 }
 
@@ -294,28 +297,15 @@ func (s *Server) AddOwnedNumber(n Number) error {
 		return fmt.Errorf("sandbox: number %s is already on the account", n.TN)
 	}
 	s.st.addNumber(n.TN, o)
+	s.file.compact = true
 	return nil
 }
 
-// Flush writes the state file, e.g. after AddRoute and AddOwnedNumber. It does nothing for a
-// memory-only server.
+// Flush writes the state file as a new snapshot, e.g. after AddRoute and AddOwnedNumber. It
+// does nothing for a memory-only server.
 func (s *Server) Flush() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.file.compact = true
 	return s.saveLocked()
-}
-
-// saveLocked writes the state file atomically; s.mu must be held.
-func (s *Server) saveLocked() error {
-	if s.path == "" {
-		return nil
-	}
-	data, err := s.st.marshal()
-	if err != nil {
-		return fmt.Errorf("sandbox: encoding the state: %w", err)
-	}
-	if err := atomicfile.Write(s.path, data, 0o644); err != nil {
-		return fmt.Errorf("sandbox: writing state file %s: %w", s.path, err)
-	}
-	return nil
 }

@@ -264,10 +264,8 @@ func (s *Server) v2CreateE911(c *call) (response, func()) {
 	if bad := checkE911(&f); bad != nil {
 		return *bad, nil
 	}
-	e := &e911Address{ID: s.st.nextE911, e911Fields: f}
-	s.st.nextE911++
-	s.st.e911s[e.ID] = e
-	return v2OK(http.StatusCreated, map[string]any{"data": s.e911Object(c.r, e)}), func() { delete(s.st.e911s, e.ID) }
+	e := s.st.newE911(f)
+	return v2OK(http.StatusCreated, map[string]any{"data": s.e911Object(c.r, e)}), func() { s.st.deleteE911(e.ID) }
 }
 
 // v2UpdateE911 answers PATCH /v2/e911s/{id} (§7.6): the fields sent replace the record's,
@@ -288,9 +286,8 @@ func (s *Server) v2UpdateE911(c *call) (response, func()) {
 	if bad := checkE911(&f); bad != nil {
 		return *bad, nil
 	}
-	before := e.e911Fields
-	e.e911Fields = f
-	return v2OK(http.StatusOK, map[string]any{"data": s.e911Object(c.r, e)}), func() { e.e911Fields = before }
+	before := s.st.setE911(e, f)
+	return v2OK(http.StatusOK, map[string]any{"data": s.e911Object(c.r, e)}), func() { s.st.setE911(e, before) }
 }
 
 // v2DeleteE911 answers DELETE /v2/e911s/{id} (§7.7, §9.32): 403 while a number uses it.
@@ -299,13 +296,11 @@ func (s *Server) v2DeleteE911(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	for _, o := range s.st.numbers {
-		if o.e911 == e.ID {
-			return v2Error(http.StatusForbidden, titleE911InUse, detailInUse), nil
-		}
+	if s.st.e911InUse(e.ID) {
+		return v2Error(http.StatusForbidden, titleE911InUse, detailInUse), nil
 	}
-	delete(s.st.e911s, e.ID)
-	return noContent(), func() { s.st.e911s[e.ID] = e }
+	s.st.deleteE911(e.ID)
+	return noContent(), func() { s.st.putE911(e) }
 }
 
 // v2E911Numbers answers GET /v2/e911s/{id}/relationships/numbers (§7.10, §9.33): the

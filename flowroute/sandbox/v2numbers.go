@@ -583,13 +583,12 @@ func (s *Server) v2PatchNumber(c *call) (response, func()) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	before := *o
-	*o = next
+	before := s.st.setNumber(tn, o, next)
 	doc := s.numberDoc(c.r, tn, o, included...)
 	if asked {
 		doc = messagingAsked(doc)
 	}
-	return v2OK(status, doc), func() { *o = before }
+	return v2OK(status, doc), func() { s.st.setNumber(tn, o, before) }
 }
 
 // v2Details answers POST /v2/numbers/details and /v2.1/numbers/details (§3.6, §9.34):
@@ -651,7 +650,7 @@ func (s *Server) v2SetRelationship(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	_, o, bad := s.ownedNumber(c)
+	tn, o, bad := s.ownedNumber(c)
 	if bad != nil {
 		return *bad, nil
 	}
@@ -666,13 +665,13 @@ func (s *Server) v2SetRelationship(c *call) (response, func()) {
 	if s.st.routes[id] == nil {
 		return v2Error(http.StatusNotFound, "Not Found", "Invalid Route Id"), nil
 	}
-	before := *o
-	if which == "primary_route" {
-		o.primary = id
-	} else {
-		o.failover = id
-	}
-	return noContent(), func() { *o = before }
+	return noContent(), s.st.changeNumber(tn, o, func(n *owned) {
+		if which == "primary_route" {
+			n.primary = id
+		} else {
+			n.failover = id
+		}
+	})
 }
 
 // v2DeleteRelationship answers DELETE /v2/numbers/{id}/relationships/{rel}: primary_route
@@ -688,25 +687,27 @@ func (s *Server) v2DeleteRelationship(c *call) (response, func()) {
 			return v2Error(http.StatusNotFound, "Not Found", detailNoURL), nil
 		}
 	}
-	_, o, bad := s.ownedNumber(c)
+	tn, o, bad := s.ownedNumber(c)
 	if bad != nil {
 		return *bad, nil
 	}
-	before := *o
-	undo := func() { *o = before }
-	switch which {
-	case "primary_route":
-		o.primary = sipRegID
-	case "failover_route":
-		o.failover = noRoute
-	case "cnam", "cnams":
-		o.cnam = 0
+	undo := s.st.changeNumber(tn, o, func(n *owned) {
+		switch which {
+		case "primary_route":
+			n.primary = sipRegID
+		case "failover_route":
+			n.failover = noRoute
+		case "cnam", "cnams":
+			n.cnam = 0
+		case "e911s":
+			n.e911 = 0
+		default:
+			*n.callbacks.field(which) = ""
+		}
+	})
+	if which == "cnam" || which == "cnams" {
 		return v2OK(http.StatusAccepted, map[string]any{"data": map[string]any{"id": nil, "type": "cnam",
 			"attributes": map[string]any{"date_created": s.now().UTC().Format(http.TimeFormat)}}}), undo
-	case "e911s":
-		o.e911 = 0
-	default:
-		*o.callbacks.field(which) = ""
 	}
 	return noContent(), undo
 }
@@ -741,7 +742,7 @@ func (s *Server) v2SetCallback(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	_, o, bad := s.ownedNumber(c)
+	tn, o, bad := s.ownedNumber(c)
 	if bad != nil {
 		return *bad, nil
 	}
@@ -749,9 +750,7 @@ func (s *Server) v2SetCallback(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	before := *o
-	*o.callbacks.field(which) = u
-	return noContent(), func() { *o = before }
+	return noContent(), s.st.changeNumber(tn, o, func(n *owned) { *n.callbacks.field(which) = u })
 }
 
 // v2GetCallback answers GET /v2/numbers/{id}/relationships/{callback type}, an extension
@@ -790,14 +789,11 @@ func (s *Server) v2Associate(c *call) (response, func()) {
 		return *bad, nil
 	}
 	id, _ := parseID(c.r.PathValue("target"))
-	before := *o
-	undo := func() { *o = before }
 	if which == "e911s" {
 		if s.st.e911s[id] == nil {
 			return notOnAccount(), nil
 		}
-		o.e911 = id
-		return noContent(), undo
+		return noContent(), s.st.changeNumber(tn, o, func(n *owned) { n.e911 = id })
 	}
 	rec := s.st.cnams[id]
 	switch {
@@ -808,7 +804,7 @@ func (s *Server) v2Associate(c *call) (response, func()) {
 	case numberType(tn) != "longcode":
 		return unprocessable("A CNAM record can be associated with a long code number only."), nil
 	}
-	o.cnam = id
+	undo := s.st.changeNumber(tn, o, func(n *owned) { n.cnam = id })
 	return v2OK(http.StatusAccepted, map[string]any{"data": map[string]any{"id": id, "type": "cnam",
 		"attributes": map[string]any{"date_created": s.now().UTC().Format(http.TimeFormat)}}}), undo
 }
