@@ -104,11 +104,16 @@ func (s *Server) authenticateBasic(r *http.Request) bool {
 // obj is a JSON object of a request body, numbers kept as json.Number.
 type obj = map[string]any
 
-// body reads the request body as a JSON object, as leniently as the SDKs need (§9.3): the
-// content type application/vnd.api+json, application/json (any parameters) or none; with
-// form, also application/x-www-form-urlencoded, read as an object of strings. Any other
-// type with a body is 415. An empty body is an empty object; malformed JSON is 400 and JSON
-// that is not an object is 422.
+// formType is the content type of a form body.
+const formType = "application/x-www-form-urlencoded"
+
+// object reads the request body as a JSON object, as leniently as the SDKs need (§9.3): the
+// content type application/vnd.api+json, application/json (any parameters) or none. A body
+// labelled formType is read as JSON too when it begins as JSON does, with { or [, as the real
+// API reads it: PHP's curl labels a JSON body so when the SDK sets no type. Otherwise, with
+// form, a formType body is read as an object of strings. Any other type with a body is 415.
+// An empty body is an empty object; malformed JSON is 400 and JSON that is not an object is
+// 422.
 func (c *call) object(form bool) (obj, *response) {
 	if len(bytes.TrimSpace(c.body)) == 0 {
 		return obj{}, nil
@@ -124,7 +129,8 @@ func (c *call) object(form bool) (obj, *response) {
 	}
 	switch {
 	case mt == "" || mt == mediaType || mt == "application/json":
-	case form && mt == "application/x-www-form-urlencoded":
+	case mt == formType && looksLikeJSON(c.body):
+	case form && mt == formType:
 		q, err := url.ParseQuery(string(c.body))
 		if err != nil {
 			resp := v2Error(http.StatusBadRequest, "Bad Request", "The form-encoded body cannot be parsed.")
@@ -153,6 +159,13 @@ func (c *call) object(form bool) (obj, *response) {
 		return nil, &resp
 	}
 	return o, nil
+}
+
+// looksLikeJSON reports whether body begins, after white space, as a JSON object or array
+// does; a form body never does.
+func looksLikeJSON(body []byte) bool {
+	b := bytes.TrimLeft(body, " \t\r\n")
+	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
 }
 
 // member returns o[key] as an object, nil when absent or not an object.
