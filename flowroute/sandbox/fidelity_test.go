@@ -1,6 +1,9 @@
 package sandbox
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // These tests come from clients nobody here wrote, run against sandbox serve: where the
 // sandbox answered otherwise than the real API, they hold it to the real API's answer.
@@ -33,4 +36,27 @@ func TestJSONLabelledFormIsJSON(t *testing.T) {
 	}
 	// Where a form was refused, it still is.
 	c.send("POST", "/v2/routes", "application/x-www-form-urlencoded", `alias=pbx&route_type=host&value=10.0.0.1`, nil).wantStatus(t, 415)
+}
+
+// TestCNAMListTakesBooleansAsDigits: PHP sends is_approved=1 or 0.
+func TestCNAMListTakesBooleansAsDigits(t *testing.T) {
+	t.Parallel()
+	_, c := startV2(t, Options{CNAMApproval: CNAMPending})
+	c.do("POST", "/v2/cnams", `{"value":"APPROVED ONE"}`).wantStatus(t, 201)
+	c.do("POST", "/v2/cnams", `{"value":"PENDING ONE"}`).wantStatus(t, 201)
+	c.do("POST", "/sandbox/cnams/100000/approve", "").wantStatus(t, 200)
+	for q, want := range map[string]string{
+		"1": "100000", "true": "100000", "TRUE": "100000",
+		"0": "100001", "false": "100001", "False": "100001",
+	} {
+		r := c.do("GET", "/v2/cnams?is_approved="+q, "")
+		if r.status != 200 || r.field(t, "data.0.id") != want || r.field(t, "data.1") != nil {
+			t.Errorf("is_approved=%s: %d %s, want only %s", q, r.status, r.body, want)
+		}
+		normal := map[string]string{"100000": "true", "100001": "false"}[want]
+		if self, _ := r.field(t, "links.self").(string); !strings.Contains(self, "is_approved="+normal+"&") {
+			t.Errorf("is_approved=%s: links.self %q, want the filter as is_approved=%s", q, self, normal)
+		}
+	}
+	c.do("GET", "/v2/cnams?is_approved=yes", "").wantV2(t, 422, errBody(422, "Unprocessable Entity", "is_approved must be true or false (or 1 or 0)."))
 }

@@ -95,9 +95,9 @@ func (s *Server) v2ListCNAMs(c *call) (response, func()) {
 		return *bad, nil
 	}
 	q := c.r.URL.Query()
-	approved := q.Get("is_approved")
-	if approved != "" && approved != "true" && approved != "false" {
-		return v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", "is_approved must be true or false."), nil
+	approved, ok := queryBool(q.Get("is_approved"))
+	if !ok {
+		return v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", "is_approved must be true or false (or 1 or 0)."), nil
 	}
 	p.filter("is_approved", approved)
 	match := map[string]string{}
@@ -123,6 +123,20 @@ func (s *Server) v2ListCNAMs(c *call) (response, func()) {
 		data = append(data, s.cnamObject(c.r, rec))
 	}
 	return p.list(data, len(found)), nil
+}
+
+// queryBool reads a boolean query parameter as "true" or "false", "" when absent: true and
+// false in any case, or 1 and 0, as PHP sends booleans.
+func queryBool(v string) (string, bool) {
+	switch strings.ToLower(v) {
+	case "":
+		return "", true
+	case "true", "1":
+		return "true", true
+	case "false", "0":
+		return "false", true
+	}
+	return "", false
 }
 
 // pathCNAM is the record of the path's {id}, or §6.6's 404.
