@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 )
@@ -59,4 +60,63 @@ func TestCNAMListTakesBooleansAsDigits(t *testing.T) {
 		}
 	}
 	c.do("GET", "/v2/cnams?is_approved=yes", "").wantV2(t, 422, errBody(422, "Unprocessable Entity", "is_approved must be true or false (or 1 or 0)."))
+}
+
+// TestAvailableOrderBy: order_by takes the fields §2.1 lists, with an optional direction
+// (",asc" or ",desc", as GO-CJ sends it); ties stay in numerical order.
+func TestAvailableOrderBy(t *testing.T) {
+	t.Parallel()
+	_, c := startV2(t, Options{InventorySize: 2000})
+	type item struct {
+		ID         string
+		Attributes struct {
+			MonthlyCost float64 `json:"monthly_cost"`
+			State       string
+			RateCenter  string `json:"rate_center"`
+		}
+	}
+	page := func(q string) []item {
+		t.Helper()
+		r := c.do("GET", "/v2/numbers/available?limit=200&"+q, "")
+		var doc struct{ Data []item }
+		r.decode(t, &doc)
+		if r.status != 200 || len(doc.Data) != 200 {
+			t.Fatalf("%s: %d, %d items", q, r.status, len(doc.Data))
+		}
+		if self := r.field(t, "links.self").(string); !strings.Contains(self, "order_by=") {
+			t.Errorf("%s: links.self %q does not echo order_by", q, self)
+		}
+		return doc.Data
+	}
+	sortedBy := func(q string, less func(a, b item) int) {
+		t.Helper()
+		items := page(q)
+		for i := 1; i < len(items); i++ {
+			c := less(items[i-1], items[i])
+			if c > 0 || c == 0 && items[i-1].ID >= items[i].ID {
+				t.Fatalf("%s: %+v before %+v", q, items[i-1], items[i])
+			}
+		}
+	}
+	sortedBy("order_by=monthly_cost", func(a, b item) int { return cmp.Compare(a.Attributes.MonthlyCost, b.Attributes.MonthlyCost) })
+	sortedBy("order_by=monthly_cost,asc", func(a, b item) int { return cmp.Compare(a.Attributes.MonthlyCost, b.Attributes.MonthlyCost) })
+	sortedBy("order_by=monthly_cost,desc", func(a, b item) int { return cmp.Compare(b.Attributes.MonthlyCost, a.Attributes.MonthlyCost) })
+	sortedBy("order_by=state,desc", func(a, b item) int { return strings.Compare(b.Attributes.State, a.Attributes.State) })
+	sortedBy("order_by=rate_center", func(a, b item) int { return strings.Compare(a.Attributes.RateCenter, b.Attributes.RateCenter) })
+	for _, by := range []string{"number", "value", "tn"} {
+		sortedBy("order_by="+by, func(a, b item) int { return 0 })
+		desc := page("order_by=" + by + ",desc")
+		for i := 1; i < len(desc); i++ {
+			if desc[i-1].ID <= desc[i].ID {
+				t.Fatalf("order_by=%s,desc: %s before %s", by, desc[i-1].ID, desc[i].ID)
+			}
+		}
+	}
+	if a, b := page("order_by=monthly_cost,desc"), page("order_by=monthly_cost"); a[0].Attributes.MonthlyCost == b[0].Attributes.MonthlyCost {
+		t.Errorf("desc and asc begin with the same cost %v: the inventory has one price", a[0].Attributes.MonthlyCost)
+	}
+	for _, bad := range []string{"setup_cost", "monthly_cost,up", "monthly_cost,asc,desc"} {
+		c.do("GET", "/v2/numbers/available?order_by="+bad, "").wantV2(t, 422, errBody(422, "Unprocessable Entity",
+			"order_by must be one of monthly_cost, iso_country, number_type, state, rate_center, number, value, tn, with an optional ,asc or ,desc."))
+	}
 }

@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -239,10 +241,62 @@ func costNumber(s string) float64 {
 	return f
 }
 
-// availableSearch is the filters of GET /v2/numbers/available, each "" when not given.
+// availableSearch is the filters of GET /v2/numbers/available, each "" when not given, and
+// the order of its answer.
 type availableSearch struct {
 	starts, contains, ends string // digits, starts normalized (§9.10)
 	rc, state, typ, iso    string
+	order                  func(a, b *available) int // nil: by number, ascending
+}
+
+// availableOrder is a field order_by may name, and how it orders two numbers for sale.
+type availableOrder struct {
+	name string
+	cmp  func(a, b *available) int
+}
+
+// availableOrders are the fields order_by sorts numbers for sale by (§2.1), in the order the
+// error lists them; number, value and tn are the number.
+var availableOrders = []availableOrder{
+	{"monthly_cost", func(a, b *available) int { return cmp.Compare(costNumber(a.monthlyCost), costNumber(b.monthlyCost)) }},
+	{"iso_country", func(a, b *available) int {
+		return strings.Compare(isoCountry(rateCenters[a.center].state), isoCountry(rateCenters[b.center].state))
+	}},
+	{"number_type", func(a, b *available) int { return strings.Compare(numberType(a.tn), numberType(b.tn)) }},
+	{"state", func(a, b *available) int {
+		return strings.Compare(rateCenters[a.center].state, rateCenters[b.center].state)
+	}},
+	{"rate_center", func(a, b *available) int {
+		return strings.Compare(v2RateCenter(rateCenters[a.center].name), v2RateCenter(rateCenters[b.center].name))
+	}},
+	{"number", byTN}, {"value", byTN}, {"tn", byTN},
+}
+
+func byTN(a, b *available) int { return compareTN(a.tn, b.tn) }
+
+// readOrder reads order_by: a field of availableOrders, then ",asc" (the default) or ",desc",
+// as GO-CJ sends it. It returns nil when order_by is absent.
+func readOrder(v string) (func(a, b *available) int, *response) {
+	if v == "" {
+		return nil, nil
+	}
+	field, dir, _ := strings.Cut(v, ",")
+	i := slices.IndexFunc(availableOrders, func(o availableOrder) bool { return strings.EqualFold(o.name, field) })
+	dir = strings.ToLower(dir)
+	if i < 0 || dir != "" && dir != "asc" && dir != "desc" {
+		names := make([]string, len(availableOrders))
+		for i, o := range availableOrders {
+			names[i] = o.name
+		}
+		resp := v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity",
+			"order_by must be one of "+strings.Join(names, ", ")+", with an optional ,asc or ,desc.")
+		return nil, &resp
+	}
+	by := availableOrders[i].cmp
+	if dir == "desc" {
+		return func(a, b *available) int { return by(b, a) }, nil
+	}
+	return by, nil
 }
 
 // readAvailableSearch reads and checks the filters of a search and adds them to the page's
@@ -268,6 +322,10 @@ func readAvailableSearch(c *call, p *v2page) (availableSearch, *response) {
 		resp := v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", msg)
 		return f, &resp
 	}
+	if f.order, bad = readOrder(q.Get("order_by")); bad != nil {
+		return f, bad
+	}
+	p.filter("order_by", q.Get("order_by"))
 	p.filter("iso_country", f.iso)
 	p.filter("number_type", f.typ)
 	p.filter("rate_center", strings.ToLower(f.rc))
@@ -300,6 +358,9 @@ func (s *Server) v2Available(c *call) (response, func()) {
 		if a := &s.st.inventory[i]; !a.sold && f.matches(a) {
 			found = append(found, i)
 		}
+	}
+	if f.order != nil { // stable: numbers that tie stay in ascending order
+		slices.SortStableFunc(found, func(i, j int) int { return f.order(&s.st.inventory[i], &s.st.inventory[j]) })
 	}
 	start, end := p.window(len(found))
 	data := make([]any, 0, end-start)
