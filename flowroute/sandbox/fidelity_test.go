@@ -120,3 +120,16 @@ func TestAvailableOrderBy(t *testing.T) {
 			"order_by must be one of monthly_cost, iso_country, number_type, state, rate_center, number, value, tn, with an optional ,asc or ,desc."))
 	}
 }
+
+// TestUnservedV2PathIs404: a path under /v2, /v2.1 or /v2.2 that the sandbox does not serve
+// is v2's 404 to authenticated requests, not v1's 401; without credentials it is v2's 401.
+func TestUnservedV2PathIs404(t *testing.T) {
+	t.Parallel()
+	_, c := startV2(t, Options{})
+	for _, p := range []string{"/v2/nothing", "/v2.1/messages", "/v2.2/messages/sms_callback", "/v2.2", "/v2.1/numbers/available"} {
+		c.do("GET", p, "").wantV2(t, 404, errBody(404, "Not Found", detailNoURL))
+	}
+	anon := *c
+	anon.access, anon.secret = "", ""
+	anon.do("GET", "/v2.2/messages", "").wantV2(t, 401, errBody(401, "Unauthorized", detailAuth))
+}

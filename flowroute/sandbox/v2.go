@@ -20,11 +20,11 @@ import (
 // mediaType is the content type of every v2 answer with a body.
 const mediaType = "application/vnd.api+json"
 
-// isV2Path reports whether a path belongs to the v2 face (v2, v2.1 and the sandbox's own
-// endpoints), which answers in JSON:API and authenticates with plain Basic auth. Every
-// other path is v1's.
+// isV2Path reports whether a path belongs to the v2 face (v2, v2.1, v2.2 and the sandbox's
+// own endpoints), which answers in JSON:API and authenticates with plain Basic auth, so that
+// a path it does not serve there is v2's 404. Every other path is v1's.
 func isV2Path(p string) bool {
-	for _, prefix := range []string{"/v2", "/v2.1", "/sandbox"} {
+	for _, prefix := range []string{"/v2", "/v2.1", "/v2.2", "/sandbox"} {
 		if p == prefix || strings.HasPrefix(p, prefix+"/") {
 			return true
 		}
