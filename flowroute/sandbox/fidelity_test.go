@@ -133,3 +133,21 @@ func TestUnservedV2PathIs404(t *testing.T) {
 	anon.access, anon.secret = "", ""
 	anon.do("GET", "/v2.2/messages", "").wantV2(t, 401, errBody(401, "Unauthorized", detailAuth))
 }
+
+// TestDuplicateE911AddressIs403: creating an address identical to one the account has is
+// refused with 403 "Duplicate address.", the answer Flowroute's Node SDK expects; an address
+// that differs in any field, or only the case of its state, is no duplicate or is one as stored.
+func TestDuplicateE911AddressIs403(t *testing.T) {
+	t.Parallel()
+	_, c := startV2(t, Options{})
+	c.do("POST", "/v2/e911s", e911Body(nil)).wantStatus(t, 201)
+	c.do("POST", "/v2/e911s", e911Body(nil)).wantV2(t, 403, errBody(403, "Forbidden", "Duplicate address."))
+	c.do("POST", "/v2/e911s", e911Body(map[string]any{"state": "wa"})).wantV2(t, 403, errBody(403, "Forbidden", "Duplicate address."))
+	c.do("POST", "/v2/e911s", e911Body(map[string]any{"label": "Other label"})).wantStatus(t, 201)
+	c.do("POST", "/v2/e911s", e911Body(map[string]any{"address_type": "Suite", "address_type_number": "600"})).wantStatus(t, 201)
+	c.do("POST", "/v2/e911s", e911Body(map[string]any{"address_type": "suite", "address_type_number": "600"})).wantStatus(t, 403)
+	c.do("POST", "/v2/e911s/validate", e911Body(nil)).wantStatus(t, 204) // validating is not creating
+	if r := c.do("GET", "/v2/e911s", ""); r.field(t, "data.3") != nil {
+		t.Errorf("the account has more than the 3 distinct addresses: %s", r.body)
+	}
+}

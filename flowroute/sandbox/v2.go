@@ -44,6 +44,7 @@ const (
 	titleE911InUse   = "This E911 address has numbers still associated to it."
 	detailGeocode    = "Could not geocode this address. Please check the validity of your address."
 	detailCNAMAbsent = "CNAM record not found. Nothing to delete."
+	detailDuplicate  = "Duplicate address."
 )
 
 // v2Error is a response with the v2 error envelope: one error whose status is the HTTP

@@ -216,6 +216,16 @@ func (s *Server) v2ListE911s(c *call) (response, func()) {
 	return p.list(data, len(found)), nil
 }
 
+// hasE911 reports whether the account has an address with exactly the fields f.
+func (st *state) hasE911(f e911Fields) bool {
+	for _, e := range st.e911s {
+		if e.e911Fields == f {
+			return true
+		}
+	}
+	return false
+}
+
 // pathE911 is the address of the path's {id}, or 404.
 func (s *Server) pathE911(c *call) (*e911Address, *response) {
 	id, _ := parseID(c.r.PathValue("id"))
@@ -251,7 +261,9 @@ func (s *Server) v2ValidateE911(c *call) (response, func()) {
 	return noContent(), nil
 }
 
-// v2CreateE911 answers POST /v2/e911s (§7.5): validated as validate does, 201.
+// v2CreateE911 answers POST /v2/e911s (§7.5): validated as validate does, 201; an address
+// identical to one the account has (once both are checked and normalised) is 403 "Duplicate
+// address.", the answer Flowroute's Node SDK takes as the expected one.
 func (s *Server) v2CreateE911(c *call) (response, func()) {
 	body, bad := c.object(false)
 	if bad != nil {
@@ -263,6 +275,9 @@ func (s *Server) v2CreateE911(c *call) (response, func()) {
 	}
 	if bad := checkE911(&f); bad != nil {
 		return *bad, nil
+	}
+	if s.st.hasE911(f) {
+		return v2Error(http.StatusForbidden, "", detailDuplicate), nil
 	}
 	e := s.st.newE911(f)
 	return v2OK(http.StatusCreated, map[string]any{"data": s.e911Object(c.r, e)}), func() { s.st.deleteE911(e.ID) }
