@@ -50,14 +50,14 @@ func BenchmarkApplyV2(b *testing.B) {
 			Policy: spec.Policy{Unmanaged: spec.UnmanagedWarn, MaxUpdatePercent: 100}}
 		for i := range routes {
 			r := v1.Route{Name: fmt.Sprintf("r%d", i), Type: spec.RouteHost, Value: fmt.Sprintf("10.0.0.%d:5060", i+1)}
-			if err := sb.AddRoute(sandbox.Route(r)); err != nil {
+			if err := sb.AddRoute(r); err != nil {
 				b.Fatal(err)
 			}
 			desired.Routes[r.Name] = spec.Route{Type: r.Type, Value: r.Value}
 		}
 		for i := range changes {
 			tn := fmt.Sprintf("1312%07d", 2_000_000+i)
-			if err := sb.AddOwnedNumber(sandbox.Number{TN: tn}); err != nil {
+			if err := sb.AddOwnedNumber(v1.Number{TN: tn}); err != nil {
 				b.Fatal(err)
 			}
 			desired.Numbers[tn] = spec.Number{PrimaryRoute: fmt.Sprintf("r%d", i%routes), FailoverRoute: fmt.Sprintf("r%d", (i+1)%routes)}

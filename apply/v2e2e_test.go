@@ -61,18 +61,18 @@ func (a v2Shape) setup(tb testing.TB, sb *sandboxtest.Server, b *v2.Backend) *sp
 		name := fmt.Sprintf("r%d", i)
 		desired.Routes[name] = spec.Route{Type: spec.RouteHost, Value: fmt.Sprintf("10.0.%d.%d:5060", i/250, i%250+1)}
 		if i == 0 { // on the account with another value: update_route
-			if err := sb.AddRoute(sandbox.Route{Name: name, Type: spec.RouteHost, Value: "10.9.9.9:5060"}); err != nil {
+			if err := sb.AddRoute(v1.Route{Name: name, Type: spec.RouteHost, Value: "10.9.9.9:5060"}); err != nil {
 				tb.Fatal(err)
 			}
 		}
 	}
-	if err := sb.AddRoute(sandbox.Route{Name: "unused", Type: spec.RouteHost, Value: "10.8.8.8:5060"}); err != nil {
+	if err := sb.AddRoute(v1.Route{Name: "unused", Type: spec.RouteHost, Value: "10.8.8.8:5060"}); err != nil {
 		tb.Fatal(err)
 	}
 	yes := true
 	for i, nb := range avail[:n] {
 		if i >= a.purchases {
-			if err := sb.AddOwnedNumber(sandbox.Number{TN: nb.TN}); err != nil {
+			if err := sb.AddOwnedNumber(v1.Number{TN: nb.TN}); err != nil {
 				tb.Fatal(err)
 			}
 		}
@@ -331,7 +331,7 @@ func TestV1SpecOnV2(t *testing.T) {
 	sb, b := newV2(t, sandbox.Options{Seed: 5})
 	// The v2 sandbox owns the same numbers as the v1 one: the seed gives the same inventory.
 	for _, tn := range ownedOf(t, c) {
-		if err := sb.AddOwnedNumber(sandbox.Number{TN: tn}); err != nil {
+		if err := sb.AddOwnedNumber(v1.Number{TN: tn}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -69,7 +69,7 @@ func BenchmarkPlanV2(b *testing.B) {
 	}
 	for i := range routes {
 		r := v1.Route{Name: fmt.Sprintf("pbx-%04d", i), Type: spec.RouteHost, Value: fmt.Sprintf("10.%d.%d.1:5060", i/256, i%256)}
-		if err := sb.AddRoute(sandbox.Route(r)); err != nil {
+		if err := sb.AddRoute(r); err != nil {
 			b.Fatal(err)
 		}
 		desired.Routes[r.Name] = spec.Route{Type: r.Type, Value: r.Value}
@@ -77,7 +77,7 @@ func BenchmarkPlanV2(b *testing.B) {
 	for i := range numbers {
 		tn := fmt.Sprintf("1312%07d", 2_000_000+i)
 		primary, failover := fmt.Sprintf("pbx-%04d", i%routes), fmt.Sprintf("pbx-%04d", (i+1)%routes)
-		if err := sb.AddOwnedNumber(sandbox.Number{TN: tn, Primary: primary, Failover: failover}); err != nil {
+		if err := sb.AddOwnedNumber(v1.Number{TN: tn, Routes: []v1.RouteRef{{Name: primary}, {Name: failover}}}); err != nil {
 			b.Fatal(err)
 		}
 		if i%(numbers/managed) == 0 {
