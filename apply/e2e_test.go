@@ -65,7 +65,7 @@ func (a shape) setup(tb testing.TB, sb *sandbox.Server, c *v1.V1) *spec.Spec {
 	}
 	for i, n := range avail[:a.purchases+a.owned] {
 		if i >= a.purchases {
-			if err := sb.AddOwnedNumber(v1.Number{TN: n.TN}); err != nil {
+			if err := sb.AddOwnedNumber(sandbox.Number{TN: n.TN}); err != nil {
 				tb.Fatal(err)
 			}
 		}
@@ -135,7 +135,7 @@ func TestSandboxStalePlanIsRefused(t *testing.T) {
 		t.Fatalf("CheckFresh of a fresh plan: %v", err)
 	}
 	// Someone changes the account after the plan was saved.
-	if err := sb.AddRoute(v1.Route{Name: "elsewhere", Type: spec.RoutePSTN, Value: "16476998778"}); err != nil {
+	if err := sb.AddRoute(sandbox.Route{Name: "elsewhere", Type: spec.RoutePSTN, Value: "16476998778"}); err != nil {
 		t.Fatal(err)
 	}
 	err := apply.CheckFresh(context.Background(), c, desired, p, plan.Options{})
@@ -170,7 +170,7 @@ func TestSandboxFailedRouteSkipsExactlyItsDependents(t *testing.T) {
 	p := makePlan(t, c, desired)
 	// Between plan and apply, someone creates r0 with another value: its creation answers
 	// 409 and the numbers routed to r0 must not be touched.
-	if err := sb.AddRoute(v1.Route{Name: "r0", Type: spec.RouteHost, Value: "192.0.2.1"}); err != nil {
+	if err := sb.AddRoute(sandbox.Route{Name: "r0", Type: spec.RouteHost, Value: "192.0.2.1"}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := apply.Run(context.Background(), c, p, apply.Options{})

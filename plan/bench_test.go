@@ -65,7 +65,7 @@ func BenchmarkPlan100k(b *testing.B) {
 	}
 	for i := range routes {
 		r := v1.Route{Name: fmt.Sprintf("pbx-%04d", i), Type: spec.RouteHost, Value: fmt.Sprintf("10.%d.%d.1:5060", i/256, i%256)}
-		if err := sb.AddRoute(r); err != nil {
+		if err := sb.AddRoute(sandbox.Route(r)); err != nil {
 			b.Fatal(err)
 		}
 		desired.Routes[r.Name] = spec.Route{Type: r.Type, Value: r.Value}
@@ -73,8 +73,8 @@ func BenchmarkPlan100k(b *testing.B) {
 	for i := range numbers {
 		tn := fmt.Sprintf("1312%07d", 2_000_000+i)
 		primary, failover := fmt.Sprintf("pbx-%04d", i%routes), fmt.Sprintf("pbx-%04d", (i+1)%routes)
-		if err := sb.AddOwnedNumber(v1.Number{TN: tn, BillingMethod: spec.BillingMetered,
-			Routes: []v1.RouteRef{{Name: primary}, {Name: failover}}}); err != nil {
+		if err := sb.AddOwnedNumber(sandbox.Number{TN: tn, BillingMethod: spec.BillingMetered,
+			Primary: primary, Failover: failover}); err != nil {
 			b.Fatal(err)
 		}
 		desired.Numbers[tn] = spec.Number{BillingMethod: spec.BillingMetered, PrimaryRoute: primary, FailoverRoute: failover}

@@ -509,7 +509,14 @@ func TestE911(t *testing.T) {
 	if got := strings.TrimSpace(rs[len(rs)-1].Body); got != `{"data":{"attributes":{"address_type":"Suite","address_type_number":"600","city":"Seattle","country":"US","first_name":"Chris","label":"Office","last_name":"Smith","state":"WA","street_name":"3rd Ave","street_number":"1218","zip":"98101"},"type":"e911"}}` {
 		t.Errorf("create body %s", got)
 	}
-	b, err := e.client.CreateE911(ctx, office) // labels need not be unique
+	// The same address again is a duplicate, which Flowroute refuses (the Node SDK expects
+	// the 403); labels need not be unique, so another address may carry the same one.
+	if _, err := e.client.CreateE911(ctx, office); status(err) != 403 || !errors.Is(err, account.ErrConflict) || !strings.Contains(err.Error(), "Duplicate address.") {
+		t.Errorf("the same address again: %v, want 403 Duplicate address., a conflict", err)
+	}
+	annex := office
+	annex.AddressTypeNumber = "700"
+	b, err := e.client.CreateE911(ctx, annex) // labels need not be unique
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,10 +71,13 @@ func (c *Client) ValidateE911(ctx context.Context, f E911Fields) error {
 
 // CreateE911 validates and creates an address (POST /e911s). Labels need not be unique. An
 // address created with an answer that names none is looked for among the addresses.
+// The same address created twice is answered 403 "Duplicate address." (the Node SDK treats it as
+// the expected answer): a conflict, which a caller settles by reading the addresses.
 func (c *Client) CreateE911(ctx context.Context, f E911Fields) (*E911Address, error) {
-	return writeDoc(ctx, c, http.MethodPost, "e911s", e911Body(f), fmt.Sprintf("E911 address %q", f.Label),
+	a, err := writeDoc(ctx, c, http.MethodPost, "e911s", e911Body(f), fmt.Sprintf("E911 address %q", f.Label),
 		func(raw []byte) (E911Address, bool) { a, err := decodeE911(raw); return a, err == nil && a.ID != "" },
 		func(ctx context.Context) (*E911Address, error) { return c.e911Like(ctx, f) })
+	return a, asConflict(err, http.StatusForbidden)
 }
 
 // e911Like is the newest address with every field of f, nil when there is none.

@@ -199,7 +199,7 @@ func TestApplyStaleWhileAsking(t *testing.T) {
 			}
 			stdin := applyTerminal{&answerAfter{
 				change: func() {
-					if err := sb.AddRoute(v1.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {
+					if err := sb.AddRoute(sandbox.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {
 						t.Error(err)
 					}
 				},
