@@ -128,6 +128,7 @@ func kind(b []byte) string {
 type links struct {
 	Self    flexString `json:"self"`
 	Next    flexString `json:"next"`
+	Last    flexString `json:"last"`
 	Related flexString `json:"related"`
 }
 
@@ -344,9 +345,13 @@ func decodePage[T any](body []byte, conv func(*resource) (T, error)) (*Page[T], 
 	if err != nil {
 		return nil, err
 	}
-	p := &Page[T]{Self: string(d.Links.Self), Next: string(d.Links.Next), NextOffset: -1, Items: make([]T, 0, len(rs))}
+	p := &Page[T]{Self: string(d.Links.Self), Next: string(d.Links.Next), NextOffset: -1,
+		Last: string(d.Links.Last), LastOffset: -1, Items: make([]T, 0, len(rs))}
 	if p.Next != "" {
 		p.NextOffset = linkOffset(p.Next)
+	}
+	if p.Last != "" {
+		p.LastOffset = linkOffset(p.Last)
 	}
 	for _, r := range rs {
 		it, err := conv(r)

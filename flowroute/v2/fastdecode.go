@@ -332,6 +332,8 @@ func (s *scanner) links(l *links) {
 			s.flex(&l.Self)
 		case is(name, "next"):
 			s.flex(&l.Next)
+		case is(name, "last"):
+			s.flex(&l.Last)
 		case is(name, "related"):
 			s.flex(&l.Related)
 		default:
