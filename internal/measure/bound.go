@@ -10,37 +10,37 @@ import (
 )
 
 // Bound is the least wall time a job that waits on the network can take: the fewest requests
-// the job needs, sent Parallelism at a time, each answered after Latency, plus the round trips
-// that must wait for all of those answers.
+// the job needs, sent Parallelism at a time, each answered after Latency, then the requests
+// that must wait for those answers.
 //
-// Requests is derived from the job (pages = ceil(items ÷ page size), one write per change,
-// ...), never counted from what the tool sent: a request the tool chooses to make (a read-back,
-// a page past the end) is the tool's cost, and the ratio to the bound shows it.
+// The requests are derived from the job (pages = ceil(items ÷ page size), one write per
+// change, ...), never counted from what the tool sent: a request the tool chooses to make (a
+// read-back, a page past the end) is the tool's cost, and the ratio to the bound shows it.
 type Bound struct {
-	Requests    int
+	// Requests are those that need no other's answer.
+	Requests int
+	// After are those that need the answers of Requests, such as the inventory looked up
+	// for the numbers an account read found missing; 0 when everything can overlap.
+	After       int
 	Parallelism int
 	Latency     time.Duration
-	// Sequential is the round trips the job must make after its Requests are answered,
-	// because they need those answers (the inventory looked up for the numbers an account
-	// read found missing). 0 when everything can overlap.
-	Sequential int
 }
 
-// Duration is the bound: (ceil(Requests ÷ Parallelism) + Sequential) × Latency.
+// Duration is the bound: (ceil(Requests ÷ Parallelism) + ceil(After ÷ Parallelism)) × Latency.
 func (b Bound) Duration() time.Duration {
 	par := max(b.Parallelism, 1)
-	rounds := (b.Requests+par-1)/par + b.Sequential
+	rounds := (b.Requests+par-1)/par + (b.After+par-1)/par
 	return time.Duration(rounds) * b.Latency
 }
 
 // Report reports, for a benchmark that took wall per run and sent sent requests per run, the
 // figures every latency benchmark shows, under the same units so that a summary can compare
-// them: wall-s, bound-s, ratio (wall ÷ bound), needed-req (Requests) and sent-req.
+// them: wall-s, bound-s, ratio (wall ÷ bound), needed-req (Requests + After) and sent-req.
 func (b Bound) Report(tb *testing.B, wall time.Duration, sent float64) {
 	tb.ReportMetric(wall.Seconds(), "wall-s")
 	tb.ReportMetric(b.Duration().Seconds(), "bound-s")
 	tb.ReportMetric(float64(wall)/float64(b.Duration()), "ratio")
-	tb.ReportMetric(float64(b.Requests), "needed-req")
+	tb.ReportMetric(float64(b.Requests+b.After), "needed-req")
 	tb.ReportMetric(sent, "sent-req")
 }
 
