@@ -132,6 +132,10 @@ func WithWalkLimits(maxPages, maxItems int) Option {
 	return engineOption(engine.WithWalkLimits(maxPages, maxItems))
 }
 
+// WithWalkLimitHint sets what the error of a walk stopped by its bounds says to do when the
+// list really is that long, such as "raise --max-account-numbers".
+func WithWalkLimitHint(hint string) Option { return engineOption(engine.WithWalkLimitHint(hint)) }
+
 // WithBulkSize sets the numbers asked for in one bulk details request (default
 // DefaultBulkSize).
 func WithBulkSize(n int) Option { return func(c *config) { c.bulkSize = max(n, 1) } }

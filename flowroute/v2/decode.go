@@ -141,6 +141,7 @@ func kind(b []byte) string {
 type links struct {
 	Self    flexString `json:"self"`
 	Next    flexString `json:"next"`
+	Last    flexString `json:"last"`
 	Related flexString `json:"related"`
 }
 
@@ -301,9 +302,13 @@ func decodePage[A, T any](body []byte, conv func(*resource[A]) (T, error)) (*Pag
 	if err := unmarshal(body, &d); err != nil {
 		return nil, err
 	}
-	p := &Page[T]{Self: string(d.Links.Self), Next: string(d.Links.Next), NextOffset: -1, Items: make([]T, 0, len(d.Data))}
+	p := &Page[T]{Self: string(d.Links.Self), Next: string(d.Links.Next), NextOffset: -1,
+		Last: string(d.Links.Last), LastOffset: -1, Items: make([]T, 0, len(d.Data))}
 	if p.Next != "" {
 		p.NextOffset = linkOffset(p.Next)
+	}
+	if p.Last != "" {
+		p.LastOffset = linkOffset(p.Last)
 	}
 	for _, r := range d.Data {
 		if r == nil {
