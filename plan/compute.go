@@ -272,6 +272,9 @@ func (c *computer) routes() {
 				"route %s sets edge_strategy, but %s routes have no edge strategy", name, c.api())
 			want.EdgeStrategy = ""
 		}
+		if want.EdgeStrategy != "" && !c.knownEdgeStrategy(name, want.EdgeStrategy) {
+			want.EdgeStrategy = ""
+		}
 		have, ok := c.current.Routes[name]
 		if !ok {
 			after := map[string]string{fieldType: want.Type, fieldValue: want.Value}
@@ -303,6 +306,26 @@ func (c *computer) routes() {
 				name, d.Field, d.Current, d.Desired, c.api())
 		}
 	}
+}
+
+// knownEdgeStrategy reports whether id is an edge strategy of the account, where the account
+// listed them; an unknown one is an error naming the valid ones.
+func (c *computer) knownEdgeStrategy(route, id string) bool {
+	es := c.st.EdgeStrategies
+	if es == nil || slices.ContainsFunc(es, func(e account.EdgeStrategy) bool { return e.ID == id }) {
+		return true
+	}
+	valid := make([]string, len(es))
+	for i, e := range es {
+		valid[i] = e.ID
+		if e.Name != "" {
+			valid[i] += " (" + e.Name + ")"
+		}
+	}
+	c.diag(Error, route, c.desired.PosOf("routes", route, fieldEdgeStrategy),
+		"set it to one of: "+strings.Join(valid, ", ")+" (`flowroute-numbers edge-strategies` lists them)",
+		"route %s sets edge_strategy %q, which is not an edge strategy of the account", route, id)
+	return false
 }
 
 // Field names of a number's v2 fields and of an E911 address, as the spec spells them.

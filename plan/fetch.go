@@ -52,6 +52,9 @@ type State struct {
 	E911IDs map[string]string
 	// CallbacksUnknown reports that the server cannot say which callbacks numbers have.
 	CallbacksUnknown bool
+	// EdgeStrategies are the edge strategies routes may name, where the backend lists them
+	// and the spec sets one; nil when not read.
+	EdgeStrategies []account.EdgeStrategy
 }
 
 // StateOf is a State holding s and nothing else: a spec-shaped state, every number detailed.
@@ -105,6 +108,7 @@ type fetched struct {
 	numbers   []account.Number
 	details   map[string]account.Number
 	e911s     []account.E911Address
+	edges     []account.EdgeStrategy // read only when the spec names an edge strategy
 	cnams     []account.CNAM
 	callbacks map[string]spec.Messaging
 	noCBs     bool // the server cannot read callbacks
@@ -123,7 +127,7 @@ func fetch(ctx context.Context, r account.Reader, progress Progress, rd reads) (
 }
 
 func fetchRaw(ctx context.Context, r account.Reader, progress Progress, rd reads) (*fetched, error) {
-	f, err := fetchLists(ctx, r, progress)
+	f, err := fetchLists(ctx, r, progress, false)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +140,7 @@ func fetchRaw(ctx context.Context, r account.Reader, progress Progress, rd reads
 // fetchLists reads the account's lists at the same time: routes, numbers, E911 addresses and
 // CNAM records. What the lists lack (details, callbacks) is read by readMore, once the list
 // of numbers says which of the spec's numbers the account owns.
-func fetchLists(ctx context.Context, r account.Reader, progress Progress) (*fetched, error) {
+func fetchLists(ctx context.Context, r account.Reader, progress Progress, edges bool) (*fetched, error) {
 	f := &fetched{caps: r.Capabilities(), details: map[string]account.Number{}, callbacks: map[string]spec.Messaging{}}
 	var (
 		mu      sync.Mutex
@@ -189,10 +193,29 @@ func fetchLists(ctx context.Context, r account.Reader, progress Progress) (*fetc
 			return nil
 		})
 	}
+	if l, ok := r.(account.EdgeStrategyLister); ok && edges && f.caps.EdgeStrategy {
+		g.Go(func() error {
+			var err error
+			if f.edges, err = l.EdgeStrategies(gctx); err != nil {
+				return fmt.Errorf("reading the edge strategies: %w", err)
+			}
+			return nil
+		})
+	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// namesEdgeStrategy reports whether a route of the spec sets an edge strategy.
+func namesEdgeStrategy(desired *spec.Spec) bool {
+	for _, r := range desired.Routes {
+		if r.EdgeStrategy != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // readMore reads, at the same time, the details rd asks for of the numbers the account owns,
@@ -316,7 +339,7 @@ func (f *fetched) state() *State {
 		Routes:  make(map[string]spec.Route, len(f.routes)),
 		Numbers: make(map[string]spec.Number, len(f.numbers)),
 	}
-	st := &State{Spec: s, CNAMPending: map[string]bool{}, MonthlyCost: map[string]money.Amount{}, CallbacksUnknown: f.noCBs}
+	st := &State{Spec: s, CNAMPending: map[string]bool{}, MonthlyCost: map[string]money.Amount{}, CallbacksUnknown: f.noCBs, EdgeStrategies: f.edges}
 	for _, r := range f.routes {
 		if r.Name == spec.BuiltinRoute {
 			continue
@@ -478,7 +501,7 @@ func Make(ctx context.Context, r account.Reader, desired *spec.Spec, opts Option
 func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts Options) (*Plan, *State, error) {
 	opts.Capabilities = r.Capabilities()
 	caps := opts.Capabilities
-	f, err := fetchLists(ctx, r, opts.Progress)
+	f, err := fetchLists(ctx, r, opts.Progress, namesEdgeStrategy(desired))
 	if err != nil {
 		return nil, nil, err
 	}

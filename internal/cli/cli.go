@@ -27,19 +27,20 @@ type cli struct {
 	Globals
 	VersionFlag kong.VersionFlag `name:"version" help:"Print the version and exit."`
 
-	Validate   validateCmd   `cmd:"" help:"Check spec files offline."`
-	Plan       planCmd       `cmd:"" help:"Read the account and show what apply would change."`
-	Apply      applyCmd      `cmd:"" help:"Apply a spec or a saved plan to the account."`
-	Export     exportCmd     `cmd:"" help:"Write the account as a spec."`
-	Search     searchCmd     `cmd:"" help:"Search purchasable numbers."`
-	Areas      areasCmd      `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
-	Add        addCmd        `cmd:"" help:"Pick numbers for sale by area, price and route, and pin them in a spec file."`
-	Sandbox    sandboxCmd    `cmd:"" help:"Run the built-in Flowroute sandbox (v1 and v2 on one address)."`
-	Show       showCmd       `cmd:"" help:"Render a plan saved by 'plan --out'."`
-	Fmt        fmtCmd        `cmd:"" help:"Rewrite spec files in the canonical layout, keeping comments."`
-	Schema     schemaCmd     `cmd:"" help:"Print the JSON Schema of the spec, or write it with --out."`
-	Version    versionCmd    `cmd:"" help:"Print the version."`
-	Completion completionCmd `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`
+	Validate       validateCmd       `cmd:"" help:"Check spec files offline."`
+	Plan           planCmd           `cmd:"" help:"Read the account and show what apply would change."`
+	Apply          applyCmd          `cmd:"" help:"Apply a spec or a saved plan to the account."`
+	Export         exportCmd         `cmd:"" help:"Write the account as a spec."`
+	Search         searchCmd         `cmd:"" help:"Search purchasable numbers."`
+	Areas          areasCmd          `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
+	EdgeStrategies edgeStrategiesCmd `cmd:"" name:"edge-strategies" help:"v2: list the edge strategies (PoPs) a route's edge_strategy may name."`
+	Add            addCmd            `cmd:"" help:"Pick numbers for sale by area, price and route, and pin them in a spec file."`
+	Sandbox        sandboxCmd        `cmd:"" help:"Run the built-in Flowroute sandbox (v1 and v2 on one address)."`
+	Show           showCmd           `cmd:"" help:"Render a plan saved by 'plan --out'."`
+	Fmt            fmtCmd            `cmd:"" help:"Rewrite spec files in the canonical layout, keeping comments."`
+	Schema         schemaCmd         `cmd:"" help:"Print the JSON Schema of the spec, or write it with --out."`
+	Version        versionCmd        `cmd:"" help:"Print the version."`
+	Completion     completionCmd     `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`
 }
 
 // exitError ends a command whose output is already printed with an exit status: 2 for
