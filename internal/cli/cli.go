@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -105,6 +106,23 @@ func usageCommand(ctx *kong.Context) string {
 	return strings.Join(words, " ")
 }
 
+// serverFlags are the global flags of the client, which sandbox serve, a server, does not
+// read: its help leaves them out (--sandbox-state beside its own --state confused).
+var serverFlags = []string{"api", "endpoint", "sandbox", "sandbox-state", "client-rate-limit", "parallelism", "max-account-numbers"}
+
+// helpPrinter is kong's help, without the client's global flags in sandbox serve's.
+func helpPrinter(options kong.HelpOptions, ctx *kong.Context) error {
+	if n := ctx.Selected(); n != nil && n.FullPath() == "flowroute-numbers sandbox serve" {
+		for _, f := range ctx.Model.Flags {
+			if slices.Contains(serverFlags, f.Name) && !f.Hidden {
+				f.Hidden = true
+				defer func() { f.Hidden = false }()
+			}
+		}
+	}
+	return kong.DefaultHelpPrinter(options, ctx)
+}
+
 // Main parses args, runs the command with the streams and returns the exit status.
 func Main(args []string, streams Streams) (status int) {
 	stdout, stderr := streams.Out, streams.Err
@@ -115,6 +133,7 @@ func Main(args []string, streams Streams) (status int) {
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited, status = true, code }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Help(helpPrinter),
 	)...)
 	if err != nil {
 		fmt.Fprintf(stderr, "flowroute-numbers: %v\n", err)

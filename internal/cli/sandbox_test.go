@@ -370,3 +370,20 @@ func checkAcknowledged(t *testing.T, base string, routes, numbers []string) {
 		}
 	}
 }
+
+// sandbox serve's help shows its own --state, not the client's --sandbox-state and the other
+// flags a server does not read; plan's help still shows them.
+func TestSandboxServeHelpLeavesOutClientFlags(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	runIO([]string{"sandbox", "serve", "--help"}, strings.NewReader(""), &out, &errb)
+	help := out.String()
+	if !strings.Contains(help, "--state=") || strings.Contains(help, "--sandbox-state") || strings.Contains(help, "--client-rate-limit") {
+		t.Errorf("sandbox serve --help:\n%s", help)
+	}
+	out.Reset()
+	runIO([]string{"plan", "--help"}, strings.NewReader(""), &out, &errb)
+	if !strings.Contains(out.String(), "--sandbox-state") {
+		t.Errorf("plan --help lost --sandbox-state:\n%s", out.String())
+	}
+}
