@@ -150,7 +150,7 @@ var table = []ActionInfo{
 		Sign: "~", Noun: "number", Nouns: "numbers", Verb: "to update", Done: "updated"},
 	{Action: Release, summary: func(s *Summary) *int { return &s.NumbersToRelease }, Object: NumberObject, Phase: ReleasePhase, Counts: CountsRelease,
 		Waits: []Kind{NumberObject},
-		Can: func(c account.Capabilities) bool { return c.ReleaseNumber }, Needs: "release a number",
+		Can:   func(c account.Capabilities) bool { return c.ReleaseNumber }, Needs: "release a number",
 		Sign: "-", Noun: "number", Nouns: "numbers", Verb: "to RELEASE", Done: "released"},
 	{Action: DeleteRoute, summary: func(s *Summary) *int { return &s.RoutesToDelete }, Object: RouteObject, Phase: DeletePhase, Counts: CountsRouteDelete,
 		Can: func(c account.Capabilities) bool { return c.DeleteRoute }, Needs: "delete a route",
