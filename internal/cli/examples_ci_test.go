@@ -207,11 +207,14 @@ var (
 	binErr  error
 )
 
-// TestMain removes the binary testBinary built.
+// TestMain removes the binary testBinary built and the module proxy goInstall read.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" && binErr == nil {
-		if err := os.RemoveAll(binDir); err != nil {
+	for _, dir := range []string{binDir, proxyDir} {
+		if dir == "" || (dir == binDir && binErr != nil) {
+			continue
+		}
+		if err := os.RemoveAll(dir); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 		}
 	}
