@@ -55,8 +55,7 @@ func moduleProxyEnv(t *testing.T) []string {
 }
 
 // writeModuleProxy writes a GOPROXY directory that serves the working tree as proxyVersion:
-// the .info, .mod and .zip files of the module protocol. The zip holds the files a build
-// needs (Go files and go.mod, go.sum), not the tests, their data, or dot directories.
+// the .info, .mod and .zip files of the module protocol, the zip holding moduleSources.
 func writeModuleProxy() (string, error) {
 	dir, err := os.MkdirTemp("", "flowroute-numbers-proxy")
 	if err != nil {
@@ -84,7 +83,28 @@ func writeModuleProxy() (string, error) {
 		return "", err
 	}
 	zw := zip.NewWriter(f)
-	err = filepath.WalkDir(repoRoot, func(path string, d fs.DirEntry, err error) error {
+	err = moduleSources(func(rel string, data []byte) error {
+		w, err := zw.Create(modulePath + "@" + proxyVersion + "/" + rel)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
+	})
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return dir, err
+}
+
+// moduleSources calls visit with each file of the working tree that a build of the module
+// needs, by its slash-separated path in the module: the Go files and go.mod, go.sum, without
+// tests, test data, build output or dot directories.
+func moduleSources(visit func(rel string, data []byte) error) error {
+	return filepath.WalkDir(repoRoot, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -107,20 +127,8 @@ func writeModuleProxy() (string, error) {
 		if err != nil {
 			return err
 		}
-		w, err := zw.Create(modulePath + "@" + proxyVersion + "/" + filepath.ToSlash(rel))
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(data)
-		return err
+		return visit(filepath.ToSlash(rel), data)
 	})
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return dir, err
 }
 
 // goInstall runs `go install MODULE@v0.1.0` from the test module proxy into a new directory,
