@@ -1,0 +1,274 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The fake gh: the test binary itself, run as gh by a script on the steps' PATH, answering
+// the `gh api` calls of the workflows from a JSON file that stands for one GitHub repository's
+// issues, comments and pull requests, and logging every call in it.
+
+// fakeGHEnv names the fake's state file; when set, TestMain runs the fake instead of the tests.
+const fakeGHEnv = "FLOWROUTE_TEST_FAKE_GH_STATE"
+
+// ghState is the fake GitHub repository.
+type ghState struct {
+	// Login is the account of the token: what comments and issues are posted as.
+	Login    string               `json:"login"`
+	Comments map[string][]ghEntry `json:"comments"` // by issue or pull-request number
+	Issues   []ghEntry            `json:"issues"`
+	Pulls    map[string][]ghPull  `json:"pulls"` // GET commits/SHA/pulls, by SHA
+	NextID   int                  `json:"next_id"`
+	Calls    []string             `json:"calls"` // "METHOD path", in order
+}
+
+// ghEntry is an issue or a comment.
+type ghEntry struct {
+	ID          int     `json:"id,omitempty"`
+	Number      int     `json:"number,omitempty"`
+	Title       string  `json:"title,omitempty"`
+	State       string  `json:"state,omitempty"`
+	StateReason string  `json:"state_reason,omitempty"`
+	User        ghUser  `json:"user"`
+	Body        string  `json:"body"`
+	PullRequest *ghPull `json:"pull_request,omitempty"` // set on the issues that are pull requests
+}
+
+type ghUser struct {
+	Login string `json:"login"`
+}
+
+type ghPull struct {
+	Number         int     `json:"number"`
+	MergedAt       *string `json:"merged_at"`
+	MergeCommitSHA string  `json:"merge_commit_sha"`
+	Head           struct {
+		SHA string `json:"sha"`
+	} `json:"head"`
+}
+
+// mergedPull is a pull request number merged as commit merge, its head at head.
+func mergedPull(number int, merge, head string) ghPull {
+	at := "2026-01-02T03:04:05Z"
+	p := ghPull{Number: number, MergedAt: &at, MergeCommitSHA: merge}
+	p.Head.SHA = head
+	return p
+}
+
+// fakeGH is a fake gh for a test: its directory goes first on the steps' PATH.
+type fakeGH struct {
+	t     *testing.T
+	dir   string // holds gh
+	state string // the state file
+}
+
+// newFakeGH writes the fake gh and its state.
+func newFakeGH(t *testing.T, s ghState) *fakeGH {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeGH{t: t, dir: t.TempDir()}
+	f.state = filepath.Join(f.dir, "state.json")
+	if s.Login == "" {
+		s.Login = "github-actions[bot]"
+	}
+	if s.NextID == 0 {
+		s.NextID = 100
+	}
+	f.save(s)
+	script := fmt.Sprintf("#!/bin/sh\n%s=%s exec %s \"$@\"\n", fakeGHEnv, shellQuote(f.state), shellQuote(exe))
+	if err := os.WriteFile(filepath.Join(f.dir, "gh"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fakeGH) load() ghState {
+	f.t.Helper()
+	s, err := readGHState(f.state)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return s
+}
+
+func (f *fakeGH) save(s ghState) {
+	f.t.Helper()
+	if err := writeGHState(f.state, s); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// path is PATH with the fake first.
+func (f *fakeGH) path() string { return f.dir + string(os.PathListSeparator) + os.Getenv("PATH") }
+
+func readGHState(path string) (ghState, error) {
+	var s ghState
+	data, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(data, &s)
+	}
+	return s, err
+}
+
+func writeGHState(path string, s ghState) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}
+
+// runFakeGH is the fake gh's main: `gh api [--paginate] [--method M] PATH [-f k=v] [-F k=v]`,
+// where -F k=@FILE reads the value from FILE. It prints the answer and returns the exit
+// status: 1 with a message for a call it does not know or an object that does not exist.
+func runFakeGH(args []string, stdout, stderr io.Writer) int {
+	statePath := os.Getenv(fakeGHEnv)
+	s, err := readGHState(statePath)
+	if err != nil {
+		fmt.Fprintln(stderr, "fake gh:", err)
+		return 1
+	}
+	if len(args) == 0 || args[0] != "api" {
+		fmt.Fprintf(stderr, "fake gh: only gh api is faked, not gh %s\n", strings.Join(args, " "))
+		return 1
+	}
+	method, path, paginate := "GET", "", false
+	fields := map[string]string{}
+	for i := 1; i < len(args); i++ {
+		switch a := args[i]; a {
+		case "--paginate":
+			paginate = true
+		case "--method", "-X":
+			i++
+			method = args[i]
+		case "-f", "-F", "--raw-field", "--field":
+			i++
+			k, v, _ := strings.Cut(args[i], "=")
+			if file, ok := strings.CutPrefix(v, "@"); ok && a != "-f" && a != "--raw-field" {
+				data, err := os.ReadFile(file)
+				if err != nil {
+					fmt.Fprintln(stderr, "fake gh:", err)
+					return 1
+				}
+				v = string(data)
+			}
+			fields[k] = v
+		default:
+			if strings.HasPrefix(a, "-") {
+				fmt.Fprintf(stderr, "fake gh: unknown flag %s\n", a)
+				return 1
+			}
+			path = a
+		}
+	}
+	if len(fields) > 0 && method == "GET" {
+		method = "POST" // as gh does
+	}
+	s.Calls = append(s.Calls, method+" "+path)
+	answer, err := s.serve(method, path, fields)
+	if werr := writeGHState(statePath, s); err == nil {
+		err = werr
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "fake gh:", err)
+		return 1
+	}
+	// --paginate prints each page's array: the fake makes two pages of a longer list, so that
+	// callers must join them (jq -s add).
+	if list, ok := answer.([]ghEntry); ok && paginate && len(list) > 1 {
+		first, _ := json.Marshal(list[:1])
+		rest, _ := json.Marshal(list[1:])
+		fmt.Fprintf(stdout, "%s\n%s\n", first, rest)
+		return 0
+	}
+	data, _ := json.Marshal(answer)
+	fmt.Fprintf(stdout, "%s\n", data)
+	return 0
+}
+
+var (
+	ghCommentsPath = regexp.MustCompile(`^repos/[^/]+/[^/]+/issues/(\d+)/comments$`)
+	ghCommentPath  = regexp.MustCompile(`^repos/[^/]+/[^/]+/issues/comments/(\d+)$`)
+	ghIssuesPath   = regexp.MustCompile(`^repos/[^/]+/[^/]+/issues$`)
+	ghIssuePath    = regexp.MustCompile(`^repos/[^/]+/[^/]+/issues/(\d+)$`)
+	ghPullsPath    = regexp.MustCompile(`^repos/[^/]+/[^/]+/commits/([0-9a-f]+)/pulls$`)
+)
+
+// serve answers one call, changing the state as GitHub would.
+func (s *ghState) serve(method, path string, fields map[string]string) (any, error) {
+	p, rawQuery, _ := strings.Cut(path, "?")
+	query, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, err
+	}
+	if s.Comments == nil {
+		s.Comments = map[string][]ghEntry{}
+	}
+	switch {
+	case method == "GET" && ghCommentsPath.MatchString(p):
+		return append([]ghEntry{}, s.Comments[ghCommentsPath.FindStringSubmatch(p)[1]]...), nil
+	case method == "POST" && ghCommentsPath.MatchString(p):
+		n := ghCommentsPath.FindStringSubmatch(p)[1]
+		c := ghEntry{ID: s.NextID, User: ghUser{s.Login}, Body: fields["body"]}
+		s.NextID++
+		s.Comments[n] = append(s.Comments[n], c)
+		return c, nil
+	case method == "PATCH" && ghCommentPath.MatchString(p):
+		id, _ := strconv.Atoi(ghCommentPath.FindStringSubmatch(p)[1])
+		for n, list := range s.Comments {
+			for i := range list {
+				if list[i].ID == id {
+					list[i].Body = fields["body"]
+					s.Comments[n] = list
+					return list[i], nil
+				}
+			}
+		}
+		return nil, fmt.Errorf("HTTP 404: no comment %d", id)
+	case method == "GET" && ghIssuesPath.MatchString(p):
+		list := []ghEntry{}
+		for _, i := range s.Issues {
+			if st := query.Get("state"); st == "" || st == "all" || st == i.State {
+				list = append(list, i)
+			}
+		}
+		return list, nil
+	case method == "POST" && ghIssuesPath.MatchString(p):
+		i := ghEntry{Number: s.NextID, Title: fields["title"], Body: fields["body"], State: "open", User: ghUser{s.Login}}
+		s.NextID++
+		s.Issues = append(s.Issues, i)
+		return i, nil
+	case method == "PATCH" && ghIssuePath.MatchString(p):
+		n, _ := strconv.Atoi(ghIssuePath.FindStringSubmatch(p)[1])
+		for k := range s.Issues {
+			if i := &s.Issues[k]; i.Number == n {
+				if v, ok := fields["body"]; ok {
+					i.Body = v
+				}
+				if v, ok := fields["state"]; ok {
+					i.State = v
+				}
+				if v, ok := fields["state_reason"]; ok {
+					i.StateReason = v
+				}
+				return *i, nil
+			}
+		}
+		return nil, fmt.Errorf("HTTP 404: no issue %d", n)
+	case method == "GET" && ghPullsPath.MatchString(p):
+		return append([]ghPull{}, s.Pulls[ghPullsPath.FindStringSubmatch(p)[1]]...), nil
+	}
+	return nil, fmt.Errorf("HTTP 404: the fake does not serve %s %s", method, path)
+}
