@@ -117,6 +117,10 @@ func ciScripts(t *testing.T) map[string]string {
 			}
 		}
 	}
+	_, jobs := readGitLabCI(t)
+	for name, j := range jobs {
+		scripts["gitlab-ci.yml: "+name] = strings.Join(append(j.BeforeScript, j.Script...), "\n")
+	}
 	return scripts
 }
 
@@ -189,6 +193,15 @@ func TestCIExampleMatchesTheCLI(t *testing.T) {
 			t.Errorf("%s builds the tool, which fails in a spec-only repository", name)
 		}
 	}
+
+	vars, jobs := readGitLabCI(t)
+	if v := vars["FLOWROUTE_NUMBERS_VERSION"]; !regexp.MustCompile(`^v\d+\.\d+\.\d+$`).MatchString(v) {
+		t.Errorf("gitlab-ci.yml: FLOWROUTE_NUMBERS_VERSION is %q, want a pinned vX.Y.Z", v)
+	}
+	const install = `go install "github.com/flowroute-numbers/flowroute-numbers@${FLOWROUTE_NUMBERS_VERSION}"`
+	if bs := jobs[".flowroute-numbers"].BeforeScript; len(bs) == 0 || bs[0] != install {
+		t.Errorf("gitlab-ci.yml: the jobs' before_script does not start with %s", install)
+	}
 }
 
 func mustGetwd(t *testing.T) string {
@@ -207,10 +220,14 @@ var (
 )
 
 // TestMain removes the binary testBinary built and the module proxy goInstall read. Run with
-// FLOWROUTE_TEST_FAKE_GH_STATE set, the test binary is the fake gh instead.
+// FLOWROUTE_TEST_FAKE_GH_STATE or FLOWROUTE_TEST_FAKE_CURL_STATE set, the test binary is the
+// fake gh or curl instead.
 func TestMain(m *testing.M) {
-	if os.Getenv(fakeGHEnv) != "" {
+	switch {
+	case os.Getenv(fakeGHEnv) != "":
 		os.Exit(runFakeGH(os.Args[1:], os.Stdout, os.Stderr))
+	case os.Getenv(fakeCurlEnv) != "":
+		os.Exit(runFakeCurl(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	code := m.Run()
 	for _, dir := range []string{binDir, proxyDir} {
