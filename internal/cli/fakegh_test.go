@@ -8,14 +8,16 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 )
 
 // The fake gh: the test binary itself, run as gh by a script on the steps' PATH, answering
-// the `gh api` calls of the workflows from a JSON file that stands for one GitHub repository's
-// issues, comments and pull requests, and logging every call in it.
+// the `gh api` and `gh release` calls of the workflows from a JSON file that stands for one
+// GitHub repository's issues, comments, pull requests and releases (whose files it keeps in
+// releases/TAG/ beside the file), and logging every call in it.
 
 // fakeGHEnv names the fake's state file; when set, TestMain runs the fake instead of the tests.
 const fakeGHEnv = "FLOWROUTE_TEST_FAKE_GH_STATE"
@@ -26,9 +28,10 @@ type ghState struct {
 	Login    string               `json:"login"`
 	Comments map[string][]ghEntry `json:"comments"` // by issue or pull-request number
 	Issues   []ghEntry            `json:"issues"`
-	Pulls    map[string][]ghPull  `json:"pulls"` // GET commits/SHA/pulls, by SHA
+	Pulls    map[string][]ghPull  `json:"pulls"`    // GET commits/SHA/pulls, by SHA
+	Releases []string             `json:"releases"` // tags; the files are in releases/TAG/
 	NextID   int                  `json:"next_id"`
-	Calls    []string             `json:"calls"` // "METHOD path", in order
+	Calls    []string             `json:"calls"` // "METHOD path" or "release …", in order
 }
 
 // ghEntry is an issue or a comment.
@@ -140,8 +143,17 @@ func runFakeGH(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "fake gh:", err)
 		return 1
 	}
+	if len(args) > 0 && args[0] == "release" {
+		s.Calls = append(s.Calls, strings.Join(args, " "))
+		code := s.release(filepath.Join(filepath.Dir(statePath), "releases"), args[1:], stderr)
+		if err := writeGHState(statePath, s); err != nil {
+			fmt.Fprintln(stderr, "fake gh:", err)
+			return 1
+		}
+		return code
+	}
 	if len(args) == 0 || args[0] != "api" {
-		fmt.Fprintf(stderr, "fake gh: only gh api is faked, not gh %s\n", strings.Join(args, " "))
+		fmt.Fprintf(stderr, "fake gh: only gh api and gh release are faked, not gh %s\n", strings.Join(args, " "))
 		return 1
 	}
 	method, path, paginate := "GET", "", false
@@ -271,4 +283,59 @@ func (s *ghState) serve(method, path string, fields map[string]string) (any, err
 		return append([]ghPull{}, s.Pulls[ghPullsPath.FindStringSubmatch(p)[1]]...), nil
 	}
 	return nil, fmt.Errorf("HTTP 404: the fake does not serve %s %s", method, path)
+}
+
+// release runs `gh release view|create|upload TAG [FILE…] [flags]`, keeping the files of
+// release TAG in dir/TAG.
+func (s *ghState) release(dir string, args []string, stderr io.Writer) int {
+	if len(args) < 2 {
+		fmt.Fprintln(stderr, "fake gh: gh release needs a command and a tag")
+		return 1
+	}
+	cmd, tag := args[0], args[1]
+	var files []string
+	for i := 2; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--title" || a == "--notes" || a == "-t" || a == "-n":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			files = append(files, a)
+		}
+	}
+	exists := slices.Contains(s.Releases, tag)
+	switch {
+	case cmd == "view" && exists:
+		return 0
+	case cmd == "view":
+		fmt.Fprintln(stderr, "release not found")
+		return 1
+	case cmd == "create" && exists:
+		fmt.Fprintf(stderr, "a release with the same tag name already exists: %s\n", tag)
+		return 1
+	case cmd == "upload" && !exists:
+		fmt.Fprintln(stderr, "release not found")
+		return 1
+	case cmd != "create" && cmd != "upload":
+		fmt.Fprintf(stderr, "fake gh: gh release %s is not faked\n", cmd)
+		return 1
+	}
+	if err := os.MkdirAll(filepath.Join(dir, tag), 0o755); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, tag, filepath.Base(f)), data, 0o755)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+	}
+	if !exists {
+		s.Releases = append(s.Releases, tag)
+	}
+	return 0
 }
