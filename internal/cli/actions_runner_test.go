@@ -65,8 +65,9 @@ func (s ghStep) label() string {
 // ghAction is an action's metadata (action.yml).
 type ghAction struct {
 	Inputs map[string]struct {
-		Default  string `yaml:"default"`
-		Required bool   `yaml:"required"`
+		Description string `yaml:"description"`
+		Default     string `yaml:"default"`
+		Required    bool   `yaml:"required"`
 	} `yaml:"inputs"`
 	Outputs map[string]struct {
 		Value string `yaml:"value"`

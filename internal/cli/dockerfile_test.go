@@ -146,7 +146,7 @@ type ociConfig struct {
 }
 
 // readOCIArchive reads an image saved as an OCI archive (one image): its configuration and
-// the regular files of its layers, by path without the leading slash.
+// the files (all but directories) of its layers, by path without the leading slash.
 func readOCIArchive(t *testing.T, archive string) (ociConfig, map[string]imageFile) {
 	t.Helper()
 	blobs := map[string][]byte{}
@@ -155,23 +155,7 @@ func readOCIArchive(t *testing.T, archive string) (ociConfig, map[string]imageFi
 		t.Fatal(err)
 	}
 	defer f.Close()
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if h.Typeflag == tar.TypeReg {
-			data, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			blobs[h.Name] = data
-		}
-	}
+	eachTarFile(t, f, func(h *tar.Header, data []byte) { blobs[h.Name] = data })
 	type descriptor struct {
 		MediaType string `json:"mediaType"`
 		Digest    string `json:"digest"`
@@ -208,24 +192,32 @@ func readOCIArchive(t *testing.T, archive string) (ociConfig, map[string]imageFi
 		} else if !strings.HasSuffix(l.MediaType, ".tar") {
 			t.Fatalf("layer %s has media type %s, which the test does not read", l.Digest, l.MediaType)
 		}
-		lr := tar.NewReader(r)
-		for {
-			h, err := lr.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if h.Typeflag == tar.TypeDir {
-				continue
-			}
-			data, err := io.ReadAll(lr)
-			if err != nil {
-				t.Fatal(err)
-			}
+		eachTarFile(t, r, func(h *tar.Header, data []byte) {
 			files[strings.TrimPrefix(h.Name, "/")] = imageFile{mode: h.Mode, data: data}
-		}
+		})
 	}
 	return config, files
+}
+
+// eachTarFile calls fn with each entry of the tar stream r but directories, and its contents.
+func eachTarFile(t *testing.T, r io.Reader, fn func(h *tar.Header, data []byte)) {
+	t.Helper()
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeDir {
+			continue
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(h, data)
+	}
 }

@@ -68,65 +68,79 @@ func mergedPull(number int, merge, head string) ghPull {
 }
 
 // fakeGH is a fake gh for a test: its directory goes first on the steps' PATH.
-type fakeGH struct {
-	t     *testing.T
-	dir   string // holds gh
-	state string // the state file
-}
+type fakeGH = fakeCommand[ghState]
 
-// newFakeGH writes the fake gh and its state.
+// newFakeGH writes the fake gh and its state, posting as github-actions[bot] by default.
 func newFakeGH(t *testing.T, s ghState) *fakeGH {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fakeGH{t: t, dir: t.TempDir()}
-	f.state = filepath.Join(f.dir, "state.json")
 	if s.Login == "" {
 		s.Login = "github-actions[bot]"
 	}
 	if s.NextID == 0 {
 		s.NextID = 100
 	}
+	return newFakeCommand(t, "gh", fakeGHEnv, s)
+}
+
+// fakeCommand is a command faked by the test binary (TestMain runs the fake when the
+// variable env names its state file): a directory holding the command, to put first on
+// PATH, and the JSON file of the state it serves.
+type fakeCommand[S any] struct {
+	t     *testing.T
+	dir   string
+	state string
+}
+
+// newFakeCommand writes the command name, which runs the test binary with env naming the
+// state file, and the state s.
+func newFakeCommand[S any](t *testing.T, name, env string, s S) *fakeCommand[S] {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeCommand[S]{t: t, dir: t.TempDir()}
+	f.state = filepath.Join(f.dir, "state.json")
 	f.save(s)
-	script := fmt.Sprintf("#!/bin/sh\n%s=%s exec %s \"$@\"\n", fakeGHEnv, shellQuote(f.state), shellQuote(exe))
-	if err := os.WriteFile(filepath.Join(f.dir, "gh"), []byte(script), 0o755); err != nil {
+	script := fmt.Sprintf("#!/bin/sh\n%s=%s exec %s \"$@\"\n", env, shellQuote(f.state), shellQuote(exe))
+	if err := os.WriteFile(filepath.Join(f.dir, name), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return f
 }
 
-func (f *fakeGH) load() ghState {
+func (f *fakeCommand[S]) load() S {
 	f.t.Helper()
-	s, err := readGHState(f.state)
-	if err != nil {
+	var s S
+	if err := readState(f.state, &s); err != nil {
 		f.t.Fatal(err)
 	}
 	return s
 }
 
-func (f *fakeGH) save(s ghState) {
+func (f *fakeCommand[S]) save(s S) {
 	f.t.Helper()
-	if err := writeGHState(f.state, s); err != nil {
+	if err := writeState(f.state, s); err != nil {
 		f.t.Fatal(err)
 	}
 }
 
 // path is PATH with the fake first.
-func (f *fakeGH) path() string { return f.dir + string(os.PathListSeparator) + os.Getenv("PATH") }
-
-func readGHState(path string) (ghState, error) {
-	var s ghState
-	data, err := os.ReadFile(path)
-	if err == nil {
-		err = json.Unmarshal(data, &s)
-	}
-	return s, err
+func (f *fakeCommand[S]) path() string {
+	return f.dir + string(os.PathListSeparator) + os.Getenv("PATH")
 }
 
-func writeGHState(path string, s ghState) error {
-	data, err := json.MarshalIndent(s, "", "  ")
+// readState and writeState read and write a fake's state file.
+func readState(path string, v any) error {
+	data, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(data, v)
+	}
+	return err
+}
+
+func writeState(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -138,15 +152,15 @@ func writeGHState(path string, s ghState) error {
 // status: 1 with a message for a call it does not know or an object that does not exist.
 func runFakeGH(args []string, stdout, stderr io.Writer) int {
 	statePath := os.Getenv(fakeGHEnv)
-	s, err := readGHState(statePath)
-	if err != nil {
+	var s ghState
+	if err := readState(statePath, &s); err != nil {
 		fmt.Fprintln(stderr, "fake gh:", err)
 		return 1
 	}
 	if len(args) > 0 && args[0] == "release" {
 		s.Calls = append(s.Calls, strings.Join(args, " "))
 		code := s.release(filepath.Join(filepath.Dir(statePath), "releases"), args[1:], stderr)
-		if err := writeGHState(statePath, s); err != nil {
+		if err := writeState(statePath, s); err != nil {
 			fmt.Fprintln(stderr, "fake gh:", err)
 			return 1
 		}
@@ -190,7 +204,7 @@ func runFakeGH(args []string, stdout, stderr io.Writer) int {
 	}
 	s.Calls = append(s.Calls, method+" "+path)
 	answer, err := s.serve(method, path, fields)
-	if werr := writeGHState(statePath, s); err == nil {
+	if werr := writeState(statePath, s); err == nil {
 		err = werr
 	}
 	if err != nil {

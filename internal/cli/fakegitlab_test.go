@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -63,56 +62,18 @@ func mergedMR(iid int, merge, head string) glMR {
 }
 
 // fakeCurl is a fake curl for a test: its directory goes first on the job's PATH.
-type fakeCurl struct {
-	t     *testing.T
-	dir   string
-	state string
-}
+type fakeCurl = fakeCommand[glState]
 
+// newFakeCurl writes the fake curl and its state, whose token is project_7_bot's by default.
 func newFakeCurl(t *testing.T, s glState) *fakeCurl {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fakeCurl{t: t, dir: t.TempDir()}
-	f.state = filepath.Join(f.dir, "state.json")
 	if s.Login == "" {
 		s.Login = "project_7_bot"
 	}
 	if s.NextID == 0 {
 		s.NextID = 100
 	}
-	f.save(s)
-	script := fmt.Sprintf("#!/bin/sh\n%s=%s exec %s \"$@\"\n", fakeCurlEnv, shellQuote(f.state), shellQuote(exe))
-	if err := os.WriteFile(filepath.Join(f.dir, "curl"), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
-func (f *fakeCurl) load() glState {
-	f.t.Helper()
-	var s glState
-	data, err := os.ReadFile(f.state)
-	if err == nil {
-		err = json.Unmarshal(data, &s)
-	}
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return s
-}
-
-func (f *fakeCurl) save(s glState) {
-	f.t.Helper()
-	data, err := json.Marshal(s)
-	if err == nil {
-		err = os.WriteFile(f.state, data, 0o644)
-	}
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	return newFakeCommand(t, "curl", fakeCurlEnv, s)
 }
 
 // runFakeCurl is the fake curl's main, for `curl [-fsS] [-X METHOD] [--header H]
@@ -121,11 +82,7 @@ func (f *fakeCurl) save(s glState) {
 func runFakeCurl(args []string, stdout, stderr io.Writer) int {
 	path := os.Getenv(fakeCurlEnv)
 	var s glState
-	data, err := os.ReadFile(path)
-	if err == nil {
-		err = json.Unmarshal(data, &s)
-	}
-	if err != nil {
+	if err := readState(path, &s); err != nil {
 		fmt.Fprintln(stderr, "fake curl:", err)
 		return 2
 	}
@@ -168,12 +125,9 @@ func runFakeCurl(args []string, stdout, stderr io.Writer) int {
 	if authorized {
 		answer, status = s.serve(method, rest, form)
 	}
-	if data, err := json.Marshal(s); err == nil {
-		err = os.WriteFile(path, data, 0o644)
-		if err != nil {
-			fmt.Fprintln(stderr, "fake curl:", err)
-			return 2
-		}
+	if err := writeState(path, s); err != nil {
+		fmt.Fprintln(stderr, "fake curl:", err)
+		return 2
 	}
 	if status >= 400 {
 		fmt.Fprintf(stderr, "curl: (22) The requested URL returned error: %d\n", status)

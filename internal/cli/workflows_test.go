@@ -65,18 +65,13 @@ func TestWorkflowsPassActionlint(t *testing.T) {
 // with the action's inputs, one job whose outputs are the action's.
 func actionAsWorkflow(t *testing.T) []byte {
 	t.Helper()
-	var a struct {
-		Inputs map[string]struct {
-			Description string `yaml:"description"`
-			Required    bool   `yaml:"required"`
-		} `yaml:"inputs"`
-		Outputs map[string]struct {
-			Value string `yaml:"value"`
-		} `yaml:"outputs"`
+	var a ghAction
+	var steps struct {
 		Runs struct {
-			Steps []yaml.Node `yaml:"steps"`
+			Steps []yaml.Node `yaml:"steps"` // as written, to write them back
 		} `yaml:"runs"`
 	}
+	readYAML(t, filepath.Join(repoRoot, "action.yml"), &steps)
 	readYAML(t, filepath.Join(repoRoot, "action.yml"), &a)
 	type input struct {
 		Description string `yaml:"description"`
@@ -98,7 +93,7 @@ func actionAsWorkflow(t *testing.T) []byte {
 		"jobs": map[string]any{"action": map[string]any{
 			"runs-on": "ubuntu-latest",
 			"outputs": outputs,
-			"steps":   a.Runs.Steps,
+			"steps":   steps.Runs.Steps,
 		}},
 	}
 	data, err := yaml.Marshal(w)
