@@ -10,13 +10,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	yamlv4 "go.yaml.in/yaml/v4"
 	"gopkg.in/yaml.v3"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
@@ -296,9 +293,6 @@ func (l *loader) errorf(p Pos, hint, format string, args ...any) {
 
 func at(file string, n *yaml.Node) Pos { return Pos{File: file, Line: n.Line, Col: n.Column} }
 
-// yamlLine finds the line number that yaml.v3 puts into its syntax errors.
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
-
 // parseFile decodes one file into the loader's spec.
 func (l *loader) parseFile(name string, data []byte) {
 	if len(data) > MaxFileSize {
@@ -316,11 +310,12 @@ func (l *loader) parseFile(name string, data []byte) {
 	if l.parseInPieces(name, data) {
 		return
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	r := &countingReader{r: bytes.NewReader(data)}
+	dec := yaml.NewDecoder(r)
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if err != io.EOF { // io.EOF: no document, an empty file
-			l.syntaxError(name, data, err)
+			l.syntaxError(name, data, r.n, err)
 		}
 		return
 	}
@@ -328,7 +323,7 @@ func (l *loader) parseFile(name string, data []byte) {
 	switch err := dec.Decode(&next); {
 	case err == io.EOF:
 	case err != nil:
-		l.syntaxError(name, data, err)
+		l.syntaxError(name, data, r.n, err)
 		return
 	default:
 		l.errorf(at(name, &next), "put each document in a file of its own", "a spec file holds one YAML document, this is a second one")
@@ -365,117 +360,6 @@ func doubleBOM(data []byte) bool {
 		}
 	}
 	return false
-}
-
-// syntaxError turns a yaml.v3 error into an Error with the line it names, or, for a
-// character that YAML does not allow, the line and column of that character.
-func (l *loader) syntaxError(file string, data []byte, err error) {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		for _, msg := range te.Errors {
-			l.errorf(Pos{File: file}, "", "%s", msg)
-		}
-		return
-	}
-	if p, msg, hint, ok := problemAt(data); ok {
-		p.File = file
-		l.errorf(p, hint, "invalid YAML: %s", msg)
-		return
-	}
-	msg := err.Error()
-	p := Pos{File: file}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		p.Line, _ = strconv.Atoi(m[1])
-		msg = msg[len(m[0]):]
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	hint := ""
-	if p.Line == 0 {
-		// yaml.v3 names no line when a character is not allowed: find it.
-		var valid bool
-		p.Line, p.Col, valid = badChar(data)
-		if !valid {
-			hint = "save the file as UTF-8"
-		}
-	}
-	l.errorf(p, hint, "invalid YAML: %s", msg)
-}
-
-// problemAt finds where the syntax error in data is. yaml.v3 names the line, counted from 0,
-// where the construct the error is in starts (a mapping begun lines above), and no column;
-// go.yaml.in/yaml/v4, its successor, keeps both the place of the problem and that of the
-// construct. The hint says where an unclosed construct starts, or that a tab is the cause.
-// ok is false when v4 finds no error with a position.
-func problemAt(data []byte) (p Pos, msg, hint string, ok bool) {
-	var n yamlv4.Node
-	var le *yamlv4.LoadError
-	if err := yamlv4.Unmarshal(data, &n); !errors.As(err, &le) || le.Mark.Line == 0 {
-		return Pos{}, "", "", false
-	}
-	p = Pos{Line: le.Mark.Line, Col: le.Mark.Column}
-	if tabIndent(data, le.Mark.Line, le.Mark.Column) {
-		return p, le.Message, "tabs are not allowed for indentation: indent with spaces", true
-	}
-	if le.Message == "did not find expected key" {
-		hint = "check the indentation: the keys of one mapping line up"
-	}
-	c := le.ContextMark
-	for _, what := range []string{"flow mapping", "flow sequence", "quoted scalar"} {
-		if strings.HasSuffix(le.ContextMsg, " a "+what) && c.Line > 0 && (c.Line != p.Line || c.Column != p.Col) {
-			if what == "quoted scalar" {
-				what = "quoted string"
-			}
-			hint = fmt.Sprintf("in the %s that starts at line %d, column %d", what, c.Line, c.Column)
-		}
-	}
-	return p, le.Message, hint, true
-}
-
-// tabIndent reports whether a tab is in the indentation of line (from 1) of data, up to col.
-func tabIndent(data []byte, line, col int) bool {
-	for ; line > 1; line-- {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			return false
-		}
-		data = data[i+1:]
-	}
-	for i := 0; i < len(data) && i < col; i++ {
-		switch data[i] {
-		case '\t':
-			return true
-		case ' ':
-		default:
-			return false
-		}
-	}
-	return false
-}
-
-// badChar returns where the first character that YAML does not allow is in data, and whether
-// that character is valid UTF-8; line 0 when there is none or data is UTF-16, which yaml.v3
-// also reads. The characters allowed are those of the YAML 1.2 spec, as yaml.v3 has them.
-func badChar(data []byte) (line, col int, valid bool) {
-	if bytes.HasPrefix(data, bomUTF16BE) || bytes.HasPrefix(data, bomUTF16LE) {
-		return 0, 0, true
-	}
-	line, col = 1, 1
-	for len(data) > 0 {
-		r, size := utf8.DecodeRune(data)
-		switch {
-		case r == utf8.RuneError && size == 1:
-			return line, col, false
-		case r == '\n':
-			line, col = line+1, 0
-		case r == '\t', r == '\r', r >= 0x20 && r <= 0x7e, r == 0x85, r >= 0xa0 && r <= 0xd7ff,
-			r >= 0xe000 && r <= 0xfffd, r >= 0x10000:
-		default:
-			return line, col, true
-		}
-		data = data[size:]
-		col++
-	}
-	return 0, 0, true
 }
 
 // label names a part of the spec in messages, such as "number 12065550100 billing_method". It
