@@ -7,8 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -17,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/userfile"
 )
 
 // MaxFileSize is the largest spec file Load reads, and MaxTotalSize the most all the files of
@@ -54,89 +53,30 @@ func Parse(name string, data []byte) (*Spec, error) {
 	return l.finish()
 }
 
-// osFS is the operating system's file system with paths as the user gave them (relative or
-// absolute), so that positions name files the way the user wrote them.
-type osFS struct{}
-
-func (osFS) Open(name string) (fs.File, error)          { return openFile(name) }
-func (osFS) Stat(name string) (fs.FileInfo, error)      { return os.Stat(name) }
-func (osFS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
-
 // load is Load on any file system; tests use it with os.DirFS so that goldens name short paths.
 func load(fsys fs.FS, join func(...string) string, paths []string) (*Spec, error) {
 	l := newLoader()
-	if len(paths) == 0 {
-		l.errorf(Pos{}, "", "no spec files given")
-	}
-	r := reader{fsys: fsys, seen: map[string]bool{}, bySize: map[int64][]fs.FileInfo{}}
-	for _, p := range paths {
-		fi, err := fs.Stat(fsys, p)
-		if err != nil {
-			l.errorf(Pos{File: p}, "", "cannot read: %s", ioProblem(err))
-			continue
-		}
-		if !fi.IsDir() {
-			r.add(l, p, join(p), fi)
-			continue
-		}
-		entries, err := fs.ReadDir(fsys, p)
-		if err != nil {
-			l.errorf(Pos{File: p}, "", "cannot read the directory: %s", ioProblem(err))
-			continue
-		}
-		n := 0
-		for _, e := range entries {
-			if ext := strings.ToLower(path.Ext(e.Name())); e.IsDir() || ext != ".yaml" && ext != ".yml" {
-				continue
-			}
-			f := join(p, e.Name())
-			fi, err := fs.Stat(fsys, f) // follows a symbolic link, which the entry does not
-			switch {
-			case err != nil:
-				l.errorf(Pos{File: f}, "", "cannot read: %s", ioProblem(err))
-			case fi.IsDir():
-				continue // a directory named *.yaml is not a spec file
-			default:
-				r.add(l, f, f, fi)
-			}
-			n++
-		}
-		if n == 0 {
-			l.errorf(Pos{File: p}, "", "the directory holds no .yaml or .yml files")
-		}
-	}
+	r := reader{fsys: fsys}
+	eachFile(fsys, join, paths, l, func(name string, fi fs.FileInfo) { r.add(l, name, fi) })
 	r.readAll(l)
 	return l.finish()
 }
 
-// reader reads the files of one spec, each once however it is named, within MaxTotalSize.
+// reader reads the files of one spec within MaxTotalSize.
 type reader struct {
-	fsys   fs.FS
-	seen   map[string]bool         // cleaned paths: -f dir -f ./dir/a.yaml name one file
-	bySize map[int64][]fs.FileInfo // files to read, by size: a link to one is the same file
-	files  []string                // the files to read, in order
-	sizes  int64                   // their sizes as Stat gave them
-	total  int64                   // bytes read so far
+	fsys  fs.FS
+	files []string // the files to read, in order
+	sizes int64    // their sizes as Stat gave them
+	total int64    // bytes read so far
 }
 
-// add adds the file name (clean is its cleaned path; fi its Stat) to the files to read,
-// unless it is a file added already under another name. Anything but a regular file is
-// refused, before it is opened: opening a FIFO would wait for a writer.
-func (r *reader) add(l *loader, name, clean string, fi fs.FileInfo) {
-	if r.seen[clean] {
-		return
-	}
-	r.seen[clean] = true
+// add adds the file name (fi its Stat) to the files to read. Anything but a regular file is
+// refused before it is opened.
+func (r *reader) add(l *loader, name string, fi fs.FileInfo) {
 	if !fi.Mode().IsRegular() {
-		l.errorf(Pos{File: name}, "give a spec file, or a directory of them", "cannot read: %s, not a regular file", kind(fi.Mode()))
+		l.errorf(Pos{File: name}, "give a spec file, or a directory of them", "cannot read: %s", &userfile.NotRegularError{Mode: fi.Mode()})
 		return
 	}
-	for _, other := range r.bySize[fi.Size()] {
-		if os.SameFile(fi, other) {
-			return // a symbolic or hard link to a file already added
-		}
-	}
-	r.bySize[fi.Size()] = append(r.bySize[fi.Size()], fi)
 	switch r.sizes += fi.Size(); {
 	case fi.Size() > MaxFileSize:
 		l.errorf(Pos{File: name}, "", "%s", errFileSize)
@@ -163,82 +103,31 @@ func (r *reader) readAll(l *loader) {
 	}
 }
 
-// kind names a file mode that is not a regular file's.
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m.IsDir():
-		return "a directory"
-	}
-	return "a special file"
-}
-
 var (
 	errFileSize  = errors.New("the file is larger than 32 MiB, the most a spec file may be")
 	errTotalSize = errors.New("the spec files together are larger than 64 MiB, the most a spec may be")
 )
 
-// readFile reads name, at most MaxFileSize bytes and no more than MaxTotalSize in all. The
-// file is checked again once open, as it may have been replaced since it was looked at.
+// readFile reads name, at most MaxFileSize bytes and no more than MaxTotalSize in all, as
+// userfile reads a file: a regular file only, checked again once open.
 func (r *reader) readFile(name string) ([]byte, error) {
 	f, err := r.fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("cannot read: %s, not a regular file", kind(fi.Mode()))
-	}
-	limit := min(MaxFileSize, MaxTotalSize-r.total)
+	data, err := userfile.ReadOpen(f, min(MaxFileSize, MaxTotalSize-r.total))
+	var large *userfile.TooLargeError
 	switch {
-	case fi.Size() > MaxFileSize:
+	case errors.As(err, &large) && large.Size > MaxFileSize:
 		return nil, errFileSize
-	case fi.Size() > limit:
+	case errors.As(err, &large):
 		return nil, errTotalSize
-	}
-	// The size may have changed since Stat: read no more than the limit in any case.
-	data := make([]byte, 0, fi.Size()+1)
-	data, err = readInto(io.LimitReader(f, limit+1), data)
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
-	}
-	switch {
-	case len(data) > MaxFileSize:
-		return nil, errFileSize
-	case int64(len(data)) > limit:
-		return nil, errTotalSize
 	}
 	r.total += int64(len(data))
 	return data, nil
-}
-
-// readInto reads rd to its end into buf, which has room for what is expected: io.ReadAll would
-// grow a buffer from nothing, copying a 32 MiB file many times over.
-func readInto(rd io.Reader, buf []byte) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := rd.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
 }
 
 // ioProblem is the reason of a file system error without the path, which the position names.
