@@ -143,6 +143,7 @@ func ioProblem(err error) string {
 type loader struct {
 	s            *Spec
 	errs         Errors
+	warns        Errors         // problems that do not stop the spec from loading
 	budget       int            // mapping entries left to visit in this file: stops alias bombs
 	bomb         Pos            // where the budget ran out
 	routes       map[string]Pos // where each route was declared, to report duplicates
@@ -178,6 +179,10 @@ func newLoader() *loader {
 
 func (l *loader) errorf(p Pos, hint, format string, args ...any) {
 	l.errs = append(l.errs, &Error{Pos: p, Message: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+func (l *loader) warnf(p Pos, hint, format string, args ...any) {
+	l.warns = append(l.warns, &Error{Pos: p, Message: fmt.Sprintf(format, args...), Hint: hint})
 }
 
 func at(file string, n *yaml.Node) Pos { return Pos{File: file, Line: n.Line, Col: n.Column} }
@@ -225,10 +230,10 @@ func (l *loader) parseFile(name string, data []byte) {
 	// more entries than the file could hold written out (two bytes or more each). Past that
 	// the spec is an alias bomb, reported alone rather than with the problems it multiplied.
 	l.budget = len(data) + 100_000
-	start := len(l.errs)
+	start, warns := len(l.errs), len(l.warns)
 	l.top(name, doc.Content[0])
 	if l.budget < 0 {
-		l.errs = l.errs[:start]
+		l.errs, l.warns = l.errs[:start], l.warns[:warns]
 		l.errorf(l.bomb, "", "the spec expands too many aliases or merge keys (an alias bomb?)")
 	}
 }
@@ -765,6 +770,9 @@ func (l *loader) finish() (*Spec, error) {
 	}
 	if len(l.errs) > 0 {
 		return nil, l.errs.sorted()
+	}
+	if len(l.warns) > 0 {
+		s.Warnings = l.warns.sorted()
 	}
 	for _, f := range l.fileStates {
 		f.Numbers = len(f.numbers)

@@ -67,6 +67,7 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 		return fmt.Errorf("planning: %w", err)
 	}
 	p.Account = &id
+	withSpecWarnings(p, desired)
 
 	switch c.Format {
 	case "json":
