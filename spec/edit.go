@@ -28,7 +28,7 @@ type Entry struct {
 	// Number holds the fields to write; empty fields are left out, so defaults apply.
 	Number Number
 	// Comment is one line, without the "# ", written above the entry when the mapping is in
-	// block style; "" writes none. Flow mappings get no comments.
+	// block style (as an empty one becomes); "" writes none. Flow mappings get no comments.
 	Comment string
 }
 
@@ -142,7 +142,8 @@ func (e *Edit) entry(tn string) *yaml.Node {
 // AddNumbers returns the file with the entries added at the end of its numbers mapping, in
 // the file's style: a block mapping gets new lines at the indentation, key quoting and value
 // style (flow {…} or nested lines) of its last entry; a flow mapping gets new entries before
-// its closing brace. A file without a numbers key, or with an empty one, gets a block mapping.
+// its closing brace. A file without a numbers key, or with an empty one (numbers:, ~ or {}),
+// gets a block mapping.
 // text is what was inserted, to show; at is the line it starts on.
 //
 // The result is parsed again before it is returned: when its numbers mapping is not the old
@@ -188,8 +189,8 @@ func (e *Edit) addNumbers(entries []Entry) (out []byte, text string, at int, err
 		return e.addSection(entries)
 	case n.Kind == yaml.AliasNode:
 		return nil, "", 0, e.errorf(e.pos(n), "write the numbers out in the file, or add them by hand", "cannot add to numbers: it is an alias of another mapping")
-	case n.Kind == yaml.ScalarNode && isNull(n):
-		return e.addToNull(entries)
+	case n.Kind == yaml.ScalarNode && isNull(n), n.Kind == yaml.MappingNode && len(n.Content) == 0 && n.Style&yaml.FlowStyle != 0:
+		return e.addToEmpty(entries)
 	case n.Kind != yaml.MappingNode:
 		return nil, "", 0, e.errorf(e.pos(n), "", "cannot add to numbers: it is %s, not a mapping", describe(n))
 	case n.Style&yaml.FlowStyle != 0:
@@ -219,8 +220,10 @@ func (e *Edit) addBlock(entries []Entry) ([]byte, string, int, error) {
 	return out, text, at, nil
 }
 
-// addToNull turns "numbers:" (or "numbers: ~") into a block mapping holding the entries.
-func (e *Edit) addToNull(entries []Entry) ([]byte, string, int, error) {
+// addToEmpty turns an empty numbers mapping ("numbers:", "numbers: ~", "numbers: {}") into a
+// block mapping holding the entries, one a line under its comment, as in a block mapping
+// written out: the null or {} goes, an anchor or tag before it and a comment after it stay.
+func (e *Edit) addToEmpty(entries []Entry) ([]byte, string, int, error) {
 	keyIndent, err := e.indentOf(e.numKey)
 	if err != nil {
 		return nil, "", 0, err
@@ -229,25 +232,40 @@ func (e *Edit) addToNull(entries []Entry) ([]byte, string, int, error) {
 	if err != nil {
 		return nil, "", 0, err
 	}
-	data := e.data
-	if v := e.numbers; v.Value != "" { // "~" or "null": drop the token, keep any comment after it
-		off, err := e.offset(v)
-		if err != nil {
-			return nil, "", 0, err
-		}
-		tokEnd := off + len(v.Value)
-		if tokEnd > ins || string(data[off:tokEnd]) != v.Value {
-			return nil, "", 0, e.errorf(e.pos(v), "write numbers: with no value", "cannot add to numbers: cannot find its null value")
-		}
-		for off > 0 && data[off-1] == ' ' {
-			off--
-		}
-		data = append(append(append([]byte{}, data[:off]...), data[tokEnd:ins]...), data[ins:]...)
-		ins -= tokEnd - off
+	from, to, err := e.emptyValue()
+	if err != nil {
+		return nil, "", 0, err
 	}
+	for from > 0 && (e.data[from-1] == ' ' || e.data[from-1] == '\t') {
+		from--
+	}
+	data := append(append(append([]byte{}, e.data[:from]...), e.data[to:ins]...), e.data[ins:]...)
+	ins -= to - from
 	text := e.format(strings.Repeat(" ", len(keyIndent)+e.step()), style{quote: yaml.DoubleQuotedStyle, eol: e.eol}, entries)
 	out, at := e.insert(data, ins, text)
 	return out, text, at, nil
+}
+
+// emptyValue returns where the empty numbers value is written: its null (~, null) or its {},
+// after any anchor or tag; from == to when nothing is written ("numbers:").
+func (e *Edit) emptyValue() (from, to int, err error) {
+	v := e.numbers
+	if v.Kind == yaml.ScalarNode && v.Value == "" {
+		return 0, 0, nil
+	}
+	off, err := e.offset(v)
+	if err != nil {
+		return 0, 0, err
+	}
+	off = e.skipProps(off, v)
+	if v.Kind == yaml.MappingNode {
+		end, _, err := e.scanFlow(off)
+		return off, end, err
+	}
+	if end := off + len(v.Value); end > len(e.data) || string(e.data[off:end]) != v.Value {
+		return 0, 0, e.errorf(e.pos(v), "write numbers: with no value", "cannot add to numbers: cannot find its null value")
+	}
+	return off, off + len(v.Value), nil
 }
 
 // addSection writes a numbers mapping after the last entry of the file's top level.
