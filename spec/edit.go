@@ -597,24 +597,9 @@ func (e *Edit) nodeEnd(n *yaml.Node) (int, error) {
 		return e.nodeEnd(last)
 	}
 	switch {
-	case n.Style&yaml.DoubleQuotedStyle != 0 && off < len(d) && d[off] == '"':
-		for i := off + 1; i < len(d); i++ {
-			switch d[i] {
-			case '\\':
-				i++
-			case '"':
-				return i + 1, nil
-			}
-		}
-	case n.Style&yaml.SingleQuotedStyle != 0 && off < len(d) && d[off] == '\'':
-		for i := off + 1; i < len(d); i++ {
-			if d[i] == '\'' {
-				if i+1 < len(d) && d[i+1] == '\'' {
-					i++
-					continue
-				}
-				return i + 1, nil
-			}
+	case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 && off < len(d) && (d[off] == '"' || d[off] == '\''):
+		if end := quoteEnd(d, off); end < len(d) {
+			return end + 1, nil
 		}
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
 		return off + 1, nil // past the indicator; its lines, deeper than its key, entryEnd takes
@@ -658,33 +643,19 @@ func (e *Edit) scanFlow(off int) (end, last int, err error) {
 	for i := off; i < len(d); i++ {
 		c := d[i]
 		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+		case isBlankByte(c):
 			continue
-		case c == '#' && (boundary || d[i-1] == ' ' || d[i-1] == '\t' || d[i-1] == '\n' || d[i-1] == '\r'):
-			for i+1 < len(d) && d[i+1] != '\n' {
-				i++
-			}
+		case c == '#' && (boundary || isBlankByte(d[i-1])):
+			i = commentEnd(d, i)
 			continue
 		case (c == '"' || c == '\'') && strings.IndexByte("{[,:?", prev) >= 0:
-			j := i + 1
-			for ; j < len(d); j++ {
-				if c == '"' && d[j] == '\\' {
-					j++
-				} else if d[j] == c {
-					if c == '\'' && j+1 < len(d) && d[j+1] == '\'' {
-						j++
-						continue
-					}
-					break
-				}
-			}
-			i, prev, last, boundary = j, c, min(j+1, len(d)), true
+			i = quoteEnd(d, i)
+			prev, last, boundary = c, min(i+1, len(d)), true
 			continue
 		case c == '{' || c == '[':
 			depth++
 		case c == '}' || c == ']':
-			depth--
-			if depth == 0 {
+			if depth--; depth == 0 {
 				return i + 1, last, nil
 			}
 		}
@@ -693,6 +664,15 @@ func (e *Edit) scanFlow(off int) (end, last int, err error) {
 		last = min(i+1, len(d))
 	}
 	return 0, 0, e.errorf(Pos{Line: e.lineOf(off) + 1}, "", "cannot find the end of a flow collection")
+}
+
+// commentEnd returns the offset of the last character of the comment that starts at offset i
+// of d: the one before the line break.
+func commentEnd(d []byte, i int) int {
+	for i+1 < len(d) && d[i+1] != '\n' {
+		i++
+	}
+	return i
 }
 
 // offset returns the byte offset of n's line and column (columns count characters).

@@ -383,9 +383,7 @@ func openAt(data []byte, from, off int) (what string, start int, ok bool) {
 	for i := from; i < off && i < len(data); i++ {
 		switch c := data[i]; {
 		case c == '#' && (i == from || isBlankByte(data[i-1])):
-			for i < off && data[i] != '\n' && data[i] != '\r' {
-				i++
-			}
+			i = commentEnd(data, i)
 		case (c == '"' || c == '\'') && (i == from || strings.IndexByte(" \t\r\n{[,:", data[i-1]) >= 0):
 			end := quoteEnd(data, i)
 			if end >= off {
