@@ -119,7 +119,8 @@ func problemAt(data []byte, read, line int, problem string) (Pos, string) {
 			return pr.pos(data, off), ""
 		}
 		return Pos{}, "" // yaml.v3 names no line for an alias
-	} else if !bytes.HasPrefix(data, bomUTF16BE) && !bytes.HasPrefix(data, bomUTF16LE) { // offsets here are UTF-8's
+	} else if !bytes.HasPrefix(data, bomUTF16BE) && !bytes.HasPrefix(data, bomUTF16LE) && // offsets here are UTF-8's
+		!strings.HasPrefix(problem, "exceeded max depth") { // nesting that deep is no typo to point at, and slow to parse again
 		off, from, ok = pr.problemOffset(data, namedLine(line, problem), problem)
 	}
 	if !ok {
@@ -148,9 +149,10 @@ type prober struct {
 }
 
 // errorOf returns the first error yaml.v3 finds in data as it reads the spec (every document),
-// "" when there is none; ok is false when the budget is spent.
+// "" when there is none; ok is false when the budget is spent. Each parse costs the budget
+// its bytes, and at least 4 KiB, which bounds the number of parses.
 func (pr *prober) errorOf(data []byte) (msg string, ok bool) {
-	if pr.budget -= len(data); pr.budget < 0 {
+	if pr.budget -= max(len(data), 4<<10); pr.budget < 0 {
 		return "", false
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
