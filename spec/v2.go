@@ -164,7 +164,7 @@ func (l *loader) checkField(p Pos, what label, key, v string) {
 	case key == "alias" && !printable(v):
 		l.errorf(p, "", "%s %q has a control character", what, v)
 	case key == "alias" && utf8.RuneCountInString(v) > MaxAlias:
-		l.errorf(p, "", "%s has %d characters; Flowroute accepts an alias of at most %d", what, utf8.RuneCountInString(v), MaxAlias)
+		l.errorf(p, fmt.Sprintf("shorten it to %d characters", MaxAlias), "%s has %d characters; Flowroute accepts an alias of at most %d", what, utf8.RuneCountInString(v), MaxAlias)
 	}
 }
 
@@ -394,7 +394,7 @@ func (l *loader) e911Map(file string, n *yaml.Node) {
 		if name == "" || !printable(name) {
 			l.errorf(kp, "", "E911 address name %q is not allowed", name)
 		} else if n := utf8.RuneCountInString(name); n > MaxE911Field {
-			l.errorf(kp, "the name is the address's label at Flowroute", "E911 address name has %d characters; Flowroute accepts a label of at most %d", n, MaxE911Field)
+			l.errorf(kp, fmt.Sprintf("shorten it to %d characters: the name is the address's label at Flowroute", MaxE911Field), "E911 address name has %d characters; Flowroute accepts a label of at most %d", n, MaxE911Field)
 		}
 		what := "E911 address " + strconv.Quote(name)
 		var a E911Address
@@ -426,7 +426,7 @@ func (l *loader) e911Map(file string, n *yaml.Node) {
 				continue
 			}
 			if n := utf8.RuneCountInString(v); n > MaxE911Field && slices.Contains(e911Text, key) {
-				l.errorf(vp, "", "%s %s has %d characters; Flowroute accepts at most %d", what, key, n, MaxE911Field)
+				l.errorf(vp, fmt.Sprintf("shorten it to %d characters", MaxE911Field), "%s %s has %d characters; Flowroute accepts at most %d", what, key, n, MaxE911Field)
 			}
 			*field = v
 		}
