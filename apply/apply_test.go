@@ -150,7 +150,7 @@ func TestRunFailedRouteSkipsExactlyItsDependents(t *testing.T) {
 	want := map[string]string{
 		"create_route bad":       "failed",
 		"create_route good":      "applied",
-		"purchase 12065550101":   "applied",
+		"purchase 12065550101":   "skipped: depends on failed create_route bad", // never bought to stay on sip-reg
 		"set_routes 12065550101": "skipped: depends on failed create_route bad",
 		"set_routes 12065550201": "skipped: depends on failed create_route bad",
 		"set_routes 12065550202": "applied",
@@ -165,7 +165,7 @@ func TestRunFailedRouteSkipsExactlyItsDependents(t *testing.T) {
 	if got := rep.Of(apply.Failed)[0].Error; !strings.Contains(got, "Invalid value.") {
 		t.Errorf("failure %q does not say why", got)
 	}
-	for _, call := range []string{"set 12065550101", "set 12065550201"} {
+	for _, call := range []string{"purchase 12065550101", "set 12065550101", "set 12065550201"} {
 		if count(f.writes, call) != 0 {
 			t.Errorf("%s was sent although its route failed", call)
 		}
@@ -205,10 +205,11 @@ func TestPurchaseOutcomeUnknown(t *testing.T) {
 			forSale: true, status: apply.Applied, sent: 1, bought: true},
 		{name: "it did not happen", script: map[string][]fault{call: {lostBefore(call)}},
 			forSale: true, status: apply.Applied, sent: 2, bought: true},
-		{name: "it did not happen and the number is gone", script: map[string][]fault{call: {lostBefore(call)}, "lookup " + tn: {{err: apiError(404, "GET", "/", "")}}},
-			forSale: true, status: apply.Failed, errPart: "no longer for sale", sent: 1},
+		{name: "it did not happen and the number is no longer for sale", script: map[string][]fault{call: {lostBefore(call), {err: apiError(422, "PUT", "/v1/tns/"+tn, "The TN is not available for purchase.")}}},
+			forSale: true, status: apply.Failed, sent: 2,
+			errPart: "purchase: sent 2 times, the last answer: PUT /v1/tns/12065550101: 422 The TN is not available for purchase.; the account does not own the number (read after the last attempt)"},
 		{name: "it never happens", script: map[string][]fault{call: {lostBefore(call), lostBefore(call), lostBefore(call), lostBefore(call)}},
-			forSale: true, status: apply.Failed, errPart: "outcome unknown: purchase, not done when the account was last read, and not sent again (gave up after 3 attempts)", sent: 3},
+			forSale: true, status: apply.Failed, errPart: "purchase: PUT purchase 12065550101: connection reset by peer (sent 3 times); the account does not own the number (read after the last attempt)", sent: 3},
 		{name: "reading it back fails", script: map[string][]fault{call: {lostAfter(call)}, "get " + tn: {readFails, readFails, readFails, readFails}},
 			forSale: true, status: apply.Failed, errPart: "outcome unknown: check the account", sent: 1, bought: true},
 		{name: "reading it back fails, then works", script: map[string][]fault{call: {lostBefore(call)}, "get " + tn: {readFails, readFails}},
@@ -229,6 +230,9 @@ func TestPurchaseOutcomeUnknown(t *testing.T) {
 			res := rep.Results[0]
 			if res.Status != tc.status || !strings.Contains(res.Error, tc.errPart) {
 				t.Errorf("result = %s %q, want %s containing %q", res.Status, res.Error, tc.status, tc.errPart)
+			}
+			if unknownThoughSettled(tc.errPart, res.Error) {
+				t.Errorf("a read settled the purchase, yet the error says the outcome is unknown: %q", res.Error)
 			}
 			if got := count(f.writes, call); got != tc.sent {
 				t.Errorf("sent %d purchases, want %d", got, tc.sent)
@@ -269,7 +273,7 @@ func TestCreateRouteConflictAndLostAnswers(t *testing.T) {
 		{name: "lost, it landed late", script: []fault{lostBefore(call), {err: apiError(409, "PUT", "/", "Route name already exists."), effect: true}},
 			status: apply.Applied, sent: 2},
 		{name: "lost every time", script: []fault{lostBefore(call), lostBefore(call), lostBefore(call)},
-			status: apply.Failed, errPart: "outcome unknown: create route, not done when the account was last read, and not sent again (gave up after 3 attempts)", sent: 3},
+			status: apply.Failed, errPart: `create route: PUT create pbx: connection reset by peer (sent 3 times); the account lists no route named "pbx" (read after the last attempt)`, sent: 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -283,6 +287,9 @@ func TestCreateRouteConflictAndLostAnswers(t *testing.T) {
 			if res.Status != tc.status || !strings.Contains(res.Error, tc.errPart) {
 				t.Errorf("result = %s %q, want %s containing %q", res.Status, res.Error, tc.status, tc.errPart)
 			}
+			if unknownThoughSettled(tc.errPart, res.Error) {
+				t.Errorf("a read settled the creation, yet the error says the outcome is unknown: %q", res.Error)
+			}
 			if got := count(f.writes, call); got != tc.sent {
 				t.Errorf("sent %d creations, want %d", got, tc.sent)
 			}
@@ -291,6 +298,13 @@ func TestCreateRouteConflictAndLostAnswers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// unknownThoughSettled reports whether an error says the outcome is unknown where the expected
+// part says a read settled it: "outcome unknown" is only for writes the account could not be
+// read for.
+func unknownThoughSettled(want, got string) bool {
+	return !strings.Contains(want, "outcome unknown") && strings.Contains(got, "outcome unknown")
 }
 
 func TestSetRoutesOutcomeUnknown(t *testing.T) {
@@ -333,9 +347,9 @@ func TestRunRefusesAndWritesNothing(t *testing.T) {
 		errPart string
 	}{
 		{name: "max_purchases", edit: func(p *plan.Plan) { p.Policy.MaxPurchases = 2 },
-			errPart: "the plan purchases 3 numbers and policy.max_purchases allows 2"},
+			errPart: "the spec buys 3 numbers; policy.max_purchases allows 2"},
 		{name: "max_monthly_cost", edit: func(p *plan.Plan) { m := money.MustParse("3.00"); p.Policy.MaxMonthlyCost = &m },
-			errPart: "cost 3.75 a month and policy.max_monthly_cost allows 3.00"},
+			errPart: "cost 3.75 per month; policy.max_monthly_cost allows 3.00"},
 		{name: "error diagnostics", edit: func(p *plan.Plan) {
 			p.Diagnostics = []plan.Diagnostic{{Severity: plan.Error, Key: "x", Message: "route x differs"}}
 		}, errPart: "the plan has errors: route x differs"},
@@ -417,8 +431,8 @@ func TestRunCancelSkipsWhatHasNotStarted(t *testing.T) {
 func TestRunEvents(t *testing.T) {
 	t.Parallel()
 	f := newFake()
-	f.addAvailable("12065550101")
-	p := newPlan(createRoute("bad", "HOST", "x"), purchase("12065550101"), setRoutes("12065550101", "bad", "sip-reg"))
+	f.addAvailable("12065550101", "12065550102")
+	p := newPlan(createRoute("bad", "HOST", "x"), purchase("12065550101"), purchase("12065550102"), setRoutes("12065550101", "bad", "sip-reg"))
 	f.on("create bad", fault{err: apiError(422, "PUT", "/v1/routes/bad", "Invalid value.")})
 	var got []string
 	rep := run(t, f, p, apply.Options{Parallelism: 1, Events: func(e apply.Event) {
@@ -426,16 +440,17 @@ func TestRunEvents(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s %s %s %s %d/%d", kind, e.Result.Change.Action, e.Result.Change.Key, e.Result.Status, e.Done, e.Total))
 	}})
 	want := []string{
-		"start create_route bad  0/3",
-		"finish create_route bad failed 1/3",
-		"finish set_routes 12065550101 skipped 2/3",
-		"start purchase 12065550101  2/3",
-		"finish purchase 12065550101 applied 3/3",
+		"start create_route bad  0/4",
+		"finish create_route bad failed 1/4",
+		"finish purchase 12065550101 skipped 2/4",
+		"finish set_routes 12065550101 skipped 3/4",
+		"start purchase 12065550102  3/4",
+		"finish purchase 12065550102 applied 4/4",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
-	if rep.Count(apply.Applied) != 1 || rep.Count(apply.Failed) != 1 || rep.Count(apply.Skipped) != 1 {
+	if rep.Count(apply.Applied) != 1 || rep.Count(apply.Failed) != 1 || rep.Count(apply.Skipped) != 2 {
 		t.Errorf("counts: %v", statuses(rep))
 	}
 }

@@ -7,36 +7,33 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
-// graph is the dependency graph of a plan's changes, by index. A change of a number waits for
-// the number's purchase; set_routes also for the create_route and update_route of each route it
-// names; set_cnam for the create_cnam of its record; set_e911 for the create_e911 or
-// update_e911 of its address. Changes become ready when all their dependencies succeeded; ready
-// changes come out in plan order, which starts the longest chains first.
+// graph is the dependency graph of a plan's changes, by index, derived from the table of actions
+// (plan.Actions) and the changes' typed references: a change waits for every earlier change that
+// provides its own object (a number's purchase) or an object it uses (plan.Change.Uses: the
+// routes set_routes names, the record set_cnam presents, the address set_e911 associates).
+// Changes become ready when all their dependencies succeeded; ready changes come out in plan
+// order, which starts the longest chains first.
 //
-// Releases and route deletions are last, in phases: the releases start only once every other
+// A purchase also waits for the routes and the E911 address its number's changes use, and a
+// release for its number's other changes (the table's Waits): a number is not bought when its
+// route could not be created, nor released before its E911 address is disconnected.
+//
+// The phases of the table run one after another: the releases start only once every other
 // change has finished, and only if none failed; the route deletions likewise wait for every
-// release. A release also waits for the disconnection of its number's E911 address.
+// release.
 type graph struct {
 	dependents [][]int // i -> changes that wait for i
 	pending    []int   // i -> dependencies not yet succeeded (the phase gate counts as one)
 	removed    []bool  // skipped because a dependency failed
-	phase      []int   // i -> its phase: 0, releases 1, route deletions 2
-	left       [3]int  // changes of each phase not finished yet
-	broken     [3]bool // a change of the phase failed: later phases never start
-	open       [3]bool // the phase's gate is open
+	phase      []int   // i -> its phase (plan.Phase)
+	left       [phases]int
+	broken     [phases]bool // a change of the phase failed: later phases never start
+	open       [phases]bool // the phase's gate is open
 	ready      intHeap
 }
 
-// phaseOf is the phase of an action.
-func phaseOf(a plan.Action) int {
-	switch a {
-	case plan.Release:
-		return 1
-	case plan.DeleteRoute:
-		return 2
-	}
-	return 0
-}
+// phases counts the phases of the table of actions.
+const phases = int(plan.DeletePhase) + 1
 
 func newGraph(changes []plan.Change) *graph {
 	g := &graph{
@@ -45,48 +42,59 @@ func newGraph(changes []plan.Change) *graph {
 		removed:    make([]bool, len(changes)),
 		phase:      make([]int, len(changes)),
 	}
-	creates := map[plan.Action]map[string]int{}
-	for _, a := range []plan.Action{plan.CreateRoute, plan.UpdateRoute, plan.Purchase, plan.CreateCNAM, plan.CreateE911, plan.UpdateE911, plan.SetE911} {
-		creates[a] = map[string]int{}
-	}
+	providers := map[plan.Ref][]int{}
 	for i, c := range changes {
-		if m, ok := creates[c.Action]; ok {
-			m[c.Key] = i
+		info, _ := plan.Info(c.Action)
+		if info.Provides {
+			providers[c.Object()] = append(providers[c.Object()], i)
 		}
-		g.phase[i] = phaseOf(c.Action)
+		g.phase[i] = int(info.Phase)
 		g.left[g.phase[i]]++
 	}
-	// dependOn adds the edge dep -> i once. Each change's edges are added together, so an edge
-	// already there is the last one of dep (primary and failover name the same route); looking
-	// further would cost a scan of every number that a new route serves, for each of them.
-	dependOn := func(i int, a plan.Action, key string) {
-		dep, ok := creates[a][key]
-		if !ok || dep == i {
-			return
+	// dependOn adds the edges from the earlier providers of r to i, each once. Each change's
+	// edges are added together, so an edge already there is the last one of its provider;
+	// looking further would cost a scan of every number that a new route serves, for each.
+	dependOn := func(i int, r plan.Ref) {
+		for _, dep := range providers[r] {
+			if dep == i || changes[dep].Action.Order() >= changes[i].Action.Order() {
+				continue
+			}
+			if ds := g.dependents[dep]; len(ds) > 0 && ds[len(ds)-1] == i {
+				continue
+			}
+			g.dependents[dep] = append(g.dependents[dep], i)
+			g.pending[i]++
 		}
-		if ds := g.dependents[dep]; len(ds) > 0 && ds[len(ds)-1] == i {
-			return
+	}
+	// What each number's changes use, and every object's changes, for the actions that wait
+	// for them (plan.ActionInfo.Waits).
+	numberUses := map[string][]plan.Ref{}
+	byObject := map[plan.Ref][]int{}
+	for i, c := range changes {
+		if c.Object().Kind == plan.NumberObject {
+			numberUses[c.Key] = append(numberUses[c.Key], c.Uses()...)
 		}
-		g.dependents[dep] = append(g.dependents[dep], i)
-		g.pending[i]++
+		byObject[c.Object()] = append(byObject[c.Object()], i)
 	}
 	for i, c := range changes {
-		if plan.IsNumberUpdate(c.Action) {
-			dependOn(i, plan.Purchase, c.Key)
+		dependOn(i, c.Object())
+		for _, r := range c.Uses() {
+			dependOn(i, r)
 		}
-		switch c.Action {
-		case plan.SetRoutes:
-			for _, field := range []string{"primary_route", "failover_route"} {
-				dependOn(i, plan.CreateRoute, c.After[field])
-				dependOn(i, plan.UpdateRoute, c.After[field])
+		if info, _ := plan.Info(c.Action); len(info.Waits) > 0 {
+			for _, r := range numberUses[c.Key] {
+				if slices.Contains(info.Waits, r.Kind) {
+					dependOn(i, r)
+				}
 			}
-		case plan.SetCNAM:
-			dependOn(i, plan.CreateCNAM, c.After["cnam"])
-		case plan.SetE911:
-			dependOn(i, plan.CreateE911, c.After["e911"])
-			dependOn(i, plan.UpdateE911, c.After["e911"])
-		case plan.Release:
-			dependOn(i, plan.SetE911, c.Key)
+			if slices.Contains(info.Waits, info.Object) {
+				for _, dep := range byObject[c.Object()] {
+					if changes[dep].Action.Order() < changes[i].Action.Order() {
+						g.dependents[dep] = append(g.dependents[dep], i)
+						g.pending[i]++
+					}
+				}
+			}
 		}
 		if g.phase[i] > 0 {
 			g.pending[i]++ // the phase gate

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
-	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -17,7 +17,7 @@ import (
 // ErrRefused matches (errors.Is) every *RefusedError.
 var ErrRefused = errors.New("apply refused")
 
-// RefusedError is a plan that apply will not execute. When Run or CheckFresh returns one,
+// RefusedError is a plan that apply will not execute. When Run, CheckFresh or Recheck returns one,
 // nothing was written to the account.
 type RefusedError struct {
 	Reason string // what is wrong
@@ -56,190 +56,97 @@ func check(p *plan.Plan, acct account.Backend) error {
 	return checkBackend(p.Changes, acct)
 }
 
-// checkBackend refuses a change that needs a write the backend does not offer.
+// checkBackend refuses a change that needs a write the backend does not offer (the table's
+// Can and the executor's interface).
 func checkBackend(changes []plan.Change, acct account.Backend) error {
-	caps := acct.Capabilities()
-	api := cmp.Or(caps.API, "the backend")
-	_, routeEditor := acct.(account.RouteEditor)
-	_, releaser := acct.(account.Releaser)
-	_, numberEditor := acct.(account.NumberEditor)
-	_, cnamEditor := acct.(account.CNAMEditor)
-	_, e911Editor := acct.(account.E911Editor)
-	_, messagingEditor := acct.(account.MessagingEditor)
-	can := map[plan.Action]struct {
-		ok   bool
-		what string
-	}{
-		plan.UpdateRoute:    {routeEditor && caps.ChangeRoute, "change a route"},
-		plan.DeleteRoute:    {routeEditor && caps.DeleteRoute, "delete a route"},
-		plan.Release:        {releaser && caps.ReleaseNumber, "release a number"},
-		plan.SetAlias:       {numberEditor && caps.Alias, "set an alias"},
-		plan.SetCNAMLookups: {numberEditor && caps.CNAMLookups, "switch CNAM lookups"},
-		plan.CreateCNAM:     {cnamEditor && caps.CNAM, "create a CNAM record"},
-		plan.SetCNAM:        {cnamEditor && caps.CNAM, "set a CNAM"},
-		plan.CreateE911:     {e911Editor && caps.E911, "create an E911 address"},
-		plan.UpdateE911:     {e911Editor && caps.E911, "change an E911 address"},
-		plan.SetE911:        {e911Editor && caps.E911, "set an E911 address"},
-		plan.SetCallback:    {messagingEditor && caps.Messaging, "set messaging callbacks"},
-	}
+	api := cmp.Or(acct.Capabilities().API, "the backend")
 	for _, c := range changes {
-		if w, ok := can[c.Action]; ok && !w.ok {
-			hint := "use --api v2, or leave the field out of the spec"
-			if c.Action == plan.UpdateRoute {
-				hint = "give the route another name in the spec and point the numbers at it"
-			}
-			return &RefusedError{
-				Reason: fmt.Sprintf("the plan holds %s %s, and %s cannot %s", c.Action, c.Key, api, w.what),
-				Hint:   hint,
-			}
-		}
-	}
-	return nil
-}
-
-// checkPolicy applies policy.unmanaged (only release releases), policy.max_releases,
-// policy.max_purchases, policy.max_updates, policy.max_setup_cost and
-// policy.max_monthly_cost to
-// the purchases the plan holds, computed from its changes rather than from its summary, since
-// the changes are what runs (checkChanges made sure every purchase has a believable cost).
-func checkPolicy(p *plan.Plan) error {
-	purchases, updates := 0, 0
-	var monthly, setup money.Amount
-	bought := map[string]bool{}
-	for _, c := range p.Changes {
-		if c.Action != plan.Purchase {
+		if can(acct, c.Action) {
 			continue
 		}
-		purchases++
-		bought[c.Key] = true
-		monthly += c.Cost.Monthly
-		setup += c.Cost.Initial
-	}
-	updated, releases := map[string]bool{}, 0
-	for _, c := range p.Changes {
-		if c.Action == plan.Release {
-			releases++
+		info, _ := plan.Info(c.Action)
+		hint := "use --api v2, or leave the field out of the spec"
+		if c.Action == plan.UpdateRoute {
+			hint = "give the route another name in the spec and point the numbers at it"
 		}
-	}
-	released := map[string]bool{}
-	for _, c := range p.Changes {
-		if c.Action == plan.Release {
-			released[c.Key] = true
-		}
-	}
-	for _, c := range p.Changes {
-		if plan.IsNumberUpdate(c.Action) && !bought[c.Key] && !released[c.Key] && !updated[c.Key] {
-			updated[c.Key] = true
-			updates++
-		}
-	}
-	if releases > 0 && p.Policy.Unmanaged != spec.UnmanagedRelease {
 		return &RefusedError{
-			Reason: fmt.Sprintf("the plan releases %d numbers, and its policy.unmanaged is not release", releases),
-			Hint:   "only a spec with policy.unmanaged: release releases numbers; run plan again",
-		}
-	}
-	if releases > p.Policy.MaxReleases {
-		return &RefusedError{
-			Reason: fmt.Sprintf("the plan releases %d numbers and policy.max_releases (or --max-releases) allows %d", releases, p.Policy.MaxReleases),
-			Hint:   "release fewer numbers at a time (add the others to the spec), or raise policy.max_releases in the spec",
-		}
-	}
-	if max := p.Policy.MaxUpdates; max != nil && updates > *max {
-		return &RefusedError{
-			Reason: fmt.Sprintf("the plan updates %d numbers and policy.max_updates (or --max-updates) allows %d", updates, *max),
-			Hint:   "update fewer numbers at a time, or raise policy.max_updates in the spec",
-		}
-	}
-	if purchases > p.Policy.MaxPurchases {
-		return &RefusedError{
-			Reason: fmt.Sprintf("the plan purchases %d numbers and policy.max_purchases allows %d", purchases, p.Policy.MaxPurchases),
-			Hint:   "raise policy.max_purchases in the spec, or purchase fewer numbers at a time",
-		}
-	}
-	if max := p.Policy.MaxSetupCost; max != nil && setup > *max {
-		return &RefusedError{
-			Reason: fmt.Sprintf("the plan's purchases cost %s one-time and policy.max_setup_cost allows %s", setup, *max),
-			Hint:   "raise policy.max_setup_cost in the spec, or purchase fewer numbers",
-		}
-	}
-	if max := p.Policy.MaxMonthlyCost; max != nil && monthly > *max {
-		return &RefusedError{
-			Reason: fmt.Sprintf("the plan's purchases cost %s a month and policy.max_monthly_cost allows %s", monthly, *max),
-			Hint:   "raise policy.max_monthly_cost in the spec, or purchase fewer numbers",
+			Reason: fmt.Sprintf("the plan holds %s %s, and %s cannot %s", c.Action, c.Key, api, info.Needs),
+			Hint:   hint,
 		}
 	}
 	return nil
 }
 
-// checkChanges makes sure every change carries what executing it needs (a purchase its
-// believable cost, and its billing method where the backend has billing methods), and that no
-// object appears twice.
+// checkPolicy refuses a plan whose changes go beyond its policy (plan.CheckPolicy, the check plan
+// makes too): counted from the changes, not from the plan's summary, since the changes are what
+// runs, and with the plan's digest computed from them, never read.
+func checkPolicy(p *plan.Plan) error {
+	digest := plan.PlanDigest(p.Changes, p.Account)
+	vs := plan.Blocking(plan.CheckPolicy(plan.TallyOf(p.Changes), p.Managed, p.Policy, p.Limits, digest))
+	if len(vs) == 0 {
+		return nil
+	}
+	return &RefusedError{Reason: vs[0].Message, Hint: vs[0].Hint}
+}
+
+// checkChanges makes sure every change is of an action of the table and carries what executing
+// it needs (the table's Required and Present fields; a purchase its believable cost, and its
+// billing method where the backend has billing methods), and that no object appears twice.
 func checkChanges(changes []plan.Change, caps account.Capabilities) error {
 	seen := make(map[string]bool, len(changes))
 	for _, c := range changes {
 		id := string(c.Action) + " " + c.Key
-		if seen[id] {
+		info, known := plan.Info(c.Action)
+		switch {
+		case !known:
+			return &RefusedError{Reason: fmt.Sprintf("the plan holds an unknown action %q for %s", c.Action, c.Key)}
+		case c.Key == "":
+			return &RefusedError{Reason: fmt.Sprintf("the plan holds a %s without a key", c.Action)}
+		case seen[id]:
 			return &RefusedError{Reason: "the plan holds " + id + " twice"}
 		}
 		seen[id] = true
+		required, present := info.Required, info.Present
+		if c.Action == plan.Purchase && caps.BillingMethods {
+			required = slices.Concat(required, []string{"billing_method"})
+		}
+		if c.Action == plan.SetRoutes && !caps.FailoverOptional {
+			required, present = slices.Concat(required, present), nil
+		}
 		var missing []string
-		need := func(fields ...string) {
-			for _, f := range fields {
-				if c.After[f] == "" {
-					missing = append(missing, f)
-				}
+		for _, f := range required {
+			if c.After[f] == "" {
+				missing = append(missing, f)
 			}
 		}
-		has := func(fields ...string) {
-			for _, f := range fields {
-				if _, ok := c.After[f]; !ok {
-					missing = append(missing, f)
-				}
+		for _, f := range present {
+			if _, ok := c.After[f]; !ok {
+				missing = append(missing, f)
 			}
-		}
-		switch c.Action {
-		case plan.CreateRoute, plan.UpdateRoute:
-			need("type", "value")
-		case plan.Purchase:
-			if caps.BillingMethods {
-				need("billing_method")
-			}
-			if err := checkCost(c); err != nil {
-				return err
-			}
-		case plan.SetRoutes:
-			need("primary_route")
-			if caps.FailoverOptional {
-				has("failover_route")
-			} else {
-				need("failover_route")
-			}
-		case plan.SetAlias:
-			need("alias")
-		case plan.SetCNAMLookups:
-			if v := c.After["cnam_lookups"]; v != "true" && v != "false" {
-				return &RefusedError{Reason: fmt.Sprintf("%s sets cnam_lookups to %q, not true or false", id, v)}
-			}
-		case plan.CreateCNAM, plan.SetCNAM:
-			need("cnam")
-		case plan.CreateE911, plan.UpdateE911:
-			need("first_name", "last_name", "street_number", "street_name", "city", "state", "country", "zip")
-		case plan.SetE911:
-			has("e911")
-		case plan.SetCallback:
-			if c.After["sms_callback"]+c.After["mms_callback"]+c.After["sms_dlr_callback"]+c.After["mms_dlr_callback"] == "" {
-				missing = append(missing, "a callback")
-			}
-		case plan.Release, plan.DeleteRoute:
-		default:
-			return &RefusedError{Reason: fmt.Sprintf("the plan holds an unknown action %q for %s", c.Action, c.Key)}
-		}
-		if c.Key == "" {
-			return &RefusedError{Reason: fmt.Sprintf("the plan holds a %s without a key", c.Action)}
 		}
 		if len(missing) > 0 {
 			return &RefusedError{Reason: fmt.Sprintf("%s lacks %s", id, strings.Join(missing, ", "))}
+		}
+		if err := checkValues(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkValues refuses the values a change's action cannot carry out.
+func checkValues(c plan.Change) error {
+	id := string(c.Action) + " " + c.Key
+	switch c.Action {
+	case plan.Purchase:
+		return checkCost(c)
+	case plan.SetCNAMLookups:
+		if v := c.After["cnam_lookups"]; v != "true" && v != "false" {
+			return &RefusedError{Reason: fmt.Sprintf("%s sets cnam_lookups to %q, not true or false", id, v)}
+		}
+	case plan.SetCallback:
+		if c.After["sms_callback"]+c.After["mms_callback"]+c.After["sms_dlr_callback"]+c.After["mms_dlr_callback"] == "" {
+			return &RefusedError{Reason: id + " lacks a callback"}
 		}
 	}
 	return nil
@@ -259,22 +166,29 @@ func checkCost(c plan.Change) error {
 	return nil
 }
 
-// CheckFresh re-reads the account and refuses the plan when the account has changed since the
-// plan was computed (its StateDigest differs), so that a saved plan never applies to a state
-// nobody reviewed. It reads the whole account, as plan.Fetch does: on a backend whose list of
-// numbers lacks their details, where plan reads only those the spec manages, use Recheck.
-func CheckFresh(ctx context.Context, r account.Reader, p *plan.Plan) error {
-	current, err := plan.Fetch(ctx, r, nil)
+// CheckFresh plans desired again against the account and refuses p, the plan of desired that
+// a person is about to approve, when the account has changed since p was made (the state
+// digests differ): apply -f checks it after the question, since the account may change while
+// the question waits. opts are those p was made with.
+func CheckFresh(ctx context.Context, acct account.Reader, desired *spec.Spec, p *plan.Plan, opts plan.Options) error {
+	_, err := replan(ctx, acct, desired, p.StateDigest, opts)
+	return err
+}
+
+// replan plans desired against the account as it is now, and refuses the plan when the
+// account's state is no longer the one with digest state.
+func replan(ctx context.Context, acct account.Reader, desired *spec.Spec, state string, opts plan.Options) (*plan.Plan, error) {
+	now, _, err := plan.Make(ctx, acct, desired, opts)
 	if err != nil {
-		return fmt.Errorf("reading the account to check the plan is current: %w", err)
+		return nil, fmt.Errorf("planning the spec again to check the plan is current: %w", err)
 	}
-	if got := plan.Digest(current); got != p.StateDigest {
-		return &RefusedError{
+	if now.StateDigest != state {
+		return nil, &RefusedError{
 			Reason: "the plan is stale: the account has changed since the plan was made",
 			Hint:   "run plan again and review the new plan",
 		}
 	}
-	return nil
+	return now, nil
 }
 
 // Recheck treats a saved plan as a commitment, not a command: it plans the spec saved beside it
@@ -289,15 +203,9 @@ func Recheck(ctx context.Context, acct account.Reader, saved *plan.File, opts pl
 	if saved == nil || saved.Spec == nil || saved.Plan == nil {
 		return nil, &RefusedError{Reason: "the plan file lacks its spec or its plan"}
 	}
-	now, _, err := plan.Make(ctx, acct, saved.Spec, opts)
+	now, err := replan(ctx, acct, saved.Spec, saved.Plan.StateDigest, opts)
 	if err != nil {
-		return nil, fmt.Errorf("planning the saved spec again to check the plan: %w", err)
-	}
-	if now.StateDigest != saved.Plan.StateDigest {
-		return nil, &RefusedError{
-			Reason: "the plan is stale: the account has changed since the plan was made",
-			Hint:   "run plan again and review the new plan",
-		}
+		return nil, err
 	}
 	if now.HasErrors() {
 		var msgs []string
@@ -312,9 +220,11 @@ func Recheck(ctx context.Context, acct account.Reader, saved *plan.File, opts pl
 		}
 	}
 	// The plan's copy of the policy can only refuse more (as it did before plans were
-	// recomputed), never allow more: the spec's policy already applied above.
+	// recomputed), never allow more: the spec's policy already applied above. Its
+	// acknowledgements are not read: only the spec's lift a limit.
 	withCopy := *now
 	withCopy.Policy = saved.Plan.Policy
+	withCopy.Policy.Acknowledge = now.Policy.Acknowledge
 	if err := checkPolicy(&withCopy); err != nil {
 		return nil, err
 	}
@@ -392,4 +302,26 @@ func CheckAccount(p *plan.Plan, id account.Identity) error {
 		}
 	}
 	return nil
+}
+
+// CheckDigest refuses a plan whose digest is not the one a person reviewed: the changes it
+// would make are not those the review approved (the account or the spec changed since), or it
+// is for another account. An empty expected digest checks nothing. The digest is computed
+// from the plan's changes and account, never read.
+func CheckDigest(p *plan.Plan, expected string) error {
+	if expected == "" {
+		return nil
+	}
+	got := plan.PlanDigest(p.Changes, p.Account)
+	if got == expected {
+		return nil
+	}
+	what := "its changes differ from the reviewed plan's"
+	if p.Empty() {
+		what = "it changes nothing, and the reviewed plan changed something"
+	}
+	return &RefusedError{
+		Reason: fmt.Sprintf("the plan computed now has digest %s, not the reviewed %s: %s (the account, or the spec on this branch, changed after the review); nothing was changed", got, expected, what),
+		Hint:   "plan the pull request again, review the new plan, and apply its digest",
+	}
 }

@@ -20,7 +20,7 @@ func TestRunRefusesCostsAndSetupBudget(t *testing.T) {
 		errPart string
 	}{
 		{name: "max_setup_cost", edit: func(p *plan.Plan) { m := money.MustParse("1.99"); p.Policy.MaxSetupCost = &m },
-			errPart: "cost 2.00 one-time and policy.max_setup_cost allows 1.99"},
+			errPart: "cost 2.00 one-time; policy.max_setup_cost allows 1.99"},
 		{name: "no cost", edit: func(p *plan.Plan) { p.Changes[0].Cost = nil },
 			errPart: "purchase 12065550101 has no cost"},
 		{name: "negative cost", edit: func(p *plan.Plan) { p.Changes[0].Cost.Monthly = money.MustParse("-5.00") },

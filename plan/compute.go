@@ -126,18 +126,12 @@ var (
 //
 // current is read as is: its empty fields are empty on the account.
 func Compute(desired, current *spec.Spec, inv Inventory, opts Options) *Plan {
-	return compute(desired, StateOf(current), inv, opts, false)
+	return ComputeState(desired, StateOf(current), inv, opts)
 }
 
 // ComputeState is Compute against a whole State: CNAM records and their approval, the cost
 // of the numbers to release, which numbers were detailed.
-func ComputeState(desired *spec.Spec, current *State, inv Inventory, opts Options) *Plan {
-	return compute(desired, current, inv, opts, false)
-}
-
-// compute is Compute; noInventory says the inventory was not read (the spec buys more than the
-// policy allows), so purchases are only counted.
-func compute(desired *spec.Spec, st *State, inv Inventory, opts Options, noInventory bool) *Plan {
+func ComputeState(desired *spec.Spec, st *State, inv Inventory, opts Options) *Plan {
 	current := st.Spec
 	p := &Plan{
 		FormatVersion: FormatVersion,
@@ -148,19 +142,21 @@ func compute(desired *spec.Spec, st *State, inv Inventory, opts Options, noInven
 	// Hashing a large account takes about as long as the diff itself: do both at once.
 	digest := make(chan string, 1)
 	go func() { digest <- Digest(current) }()
-	c := computer{p: p, desired: desired, current: current, st: st, inv: inv, caps: opts.Capabilities, limits: opts.Limits, noInventory: noInventory,
-		updated: map[string]bool{}, cnamsCreated: map[string]bool{}, pendingCNAM: map[string][]string{}}
+	c := computer{p: p, desired: desired, current: current, st: st, inv: inv, caps: opts.Capabilities, limits: opts.Limits,
+		cnamsCreated: map[string]bool{}, pendingCNAM: map[string][]string{}}
 	c.routes()
 	c.e911Addresses()
 	c.numbers()
 	c.notes()
 	c.unmanaged()
-	c.policy()
 	p.StateDigest = <-digest
 
 	slices.SortStableFunc(p.Changes, func(a, b Change) int {
-		return cmp.Or(cmp.Compare(actionOrder(a.Action), actionOrder(b.Action)), cmp.Compare(a.Key, b.Key))
+		return cmp.Or(cmp.Compare(a.Action.Order(), b.Action.Order()), cmp.Compare(a.Key, b.Key))
 	})
+	p.Account, p.Limits, p.Managed = opts.Account, opts.Limits, c.managed
+	p.Digest = PlanDigest(p.Changes, p.Account)
+	c.policy()
 	slices.SortFunc(p.Diagnostics, compareDiagnostics)
 	p.Summary, p.Cost = Totals(p.Changes)
 	p.Releases = ReleasesOf(p.Changes)
@@ -168,7 +164,9 @@ func compute(desired *spec.Spec, st *State, inv Inventory, opts Options, noInven
 }
 
 // Totals counts changes by kind and adds up the costs of their purchases. Totals shown for a
-// plan are always computed from its changes, never read from a file.
+// plan are always computed from its changes, never read from a file. A number counts once
+// among the numbers to update however many of its fields change, and not when the plan
+// releases it.
 func Totals(changes []Change) (Summary, Cost) {
 	var s Summary
 	var total Cost
@@ -180,35 +178,22 @@ func Totals(changes []Change) (Summary, Cost) {
 	}
 	updated := map[string]bool{}
 	for _, ch := range changes {
-		switch ch.Action {
-		case CreateRoute:
-			s.RoutesToCreate++
-		case UpdateRoute:
-			s.RoutesToUpdate++
-		case DeleteRoute:
-			s.RoutesToDelete++
-		case CreateCNAM:
-			s.CNAMsToCreate++
-		case CreateE911:
-			s.E911ToCreate++
-		case UpdateE911:
-			s.E911ToUpdate++
-		case Purchase:
-			s.NumbersToPurchase++
-			if ch.Cost != nil {
-				total.Initial += ch.Cost.Initial
-				total.Monthly += ch.Cost.Monthly
+		info, _ := Info(ch.Action)
+		switch {
+		case info.Counts == CountsUpdate:
+			if released[ch.Key] || updated[ch.Key] {
+				continue
 			}
-		case Release:
-			s.NumbersToRelease++
-			if ch.Cost != nil {
-				total.Released += ch.Cost.Monthly
-			}
-		default:
-			if IsNumberUpdate(ch.Action) && !released[ch.Key] && !updated[ch.Key] {
-				updated[ch.Key] = true
-				s.NumbersToUpdate++
-			}
+			updated[ch.Key] = true
+		case ch.Cost == nil:
+		case info.Counts == CountsPurchase:
+			total.Initial += ch.Cost.Initial
+			total.Monthly += ch.Cost.Monthly
+		case info.Counts == CountsRelease:
+			total.Released += ch.Cost.Monthly
+		}
+		if info.summary != nil {
+			*info.summary(&s)++
 		}
 	}
 	return s, total
@@ -226,6 +211,9 @@ func effectivePolicy(pol spec.Policy, l Limits) spec.Policy {
 	if l.MaxReleases != nil && *l.MaxReleases < pol.MaxReleases {
 		pol.MaxReleases = *l.MaxReleases
 	}
+	if l.MaxRouteDeletes != nil && *l.MaxRouteDeletes < pol.MaxRouteDeletes {
+		pol.MaxRouteDeletes = *l.MaxRouteDeletes
+	}
 	return pol
 }
 
@@ -237,18 +225,27 @@ type computer struct {
 	inv              Inventory
 	caps             account.Capabilities
 	limits           Limits
-	noInventory      bool
 	purchases        int                 // numbers desired and not owned, whether they can be bought or not
-	monthly, setup   money.Amount        // costs of the purchases that can be made
-	managed, updates int                 // desired numbers the account owns; those of them the plan updates
-	updated          map[string]bool     // owned numbers the plan updates
+	managed          int                 // desired numbers the account owns
 	cnamsCreated     map[string]bool     // CNAM values create_cnam is planned for
 	pendingCNAM      map[string][]string // CNAM value awaiting approval -> numbers waiting for it
-	releases         int                 // unmanaged numbers policy.unmanaged: release gives back
 	billingIgnored   []string            // numbers whose billing method the backend has no place for
 }
 
 func (c *computer) add(ch Change) { c.p.Changes = append(c.p.Changes, ch) }
+
+// numbersUsing returns, sorted, the account's numbers that use a shared object (a route, an
+// E911 address): a change of the object changes them all.
+func (c *computer) numbersUsing(uses func(spec.Number) bool) []string {
+	var tns []string
+	for tn, n := range c.current.Numbers {
+		if uses(n) {
+			tns = append(tns, tn)
+		}
+	}
+	slices.Sort(tns)
+	return tns
+}
 
 func (c *computer) diag(sev Severity, key string, pos spec.Pos, hint, format string, args ...any) {
 	c.p.Diagnostics = append(c.p.Diagnostics, Diagnostic{
@@ -275,6 +272,9 @@ func (c *computer) routes() {
 				"route %s sets edge_strategy, but %s routes have no edge strategy", name, c.api())
 			want.EdgeStrategy = ""
 		}
+		if want.EdgeStrategy != "" && !c.knownEdgeStrategy(name, want.EdgeStrategy) {
+			want.EdgeStrategy = ""
+		}
 		have, ok := c.current.Routes[name]
 		if !ok {
 			after := map[string]string{fieldType: want.Type, fieldValue: want.Value}
@@ -295,7 +295,8 @@ func (c *computer) routes() {
 				before[fieldEdgeStrategy] = have.EdgeStrategy
 				after[fieldEdgeStrategy] = cmp.Or(want.EdgeStrategy, have.EdgeStrategy)
 			}
-			c.add(Change{Action: UpdateRoute, Key: name, Pos: c.desired.PosOf("routes", name), Before: before, After: after})
+			c.add(Change{Action: UpdateRoute, Key: name, Pos: c.desired.PosOf("routes", name), Before: before, After: after,
+				Affected: c.numbersUsing(func(n spec.Number) bool { return n.PrimaryRoute == name || n.FailoverRoute == name })})
 			continue
 		}
 		for _, d := range diffs {
@@ -305,6 +306,26 @@ func (c *computer) routes() {
 				name, d.Field, d.Current, d.Desired, c.api())
 		}
 	}
+}
+
+// knownEdgeStrategy reports whether id is an edge strategy of the account, where the account
+// listed them; an unknown one is an error naming the valid ones.
+func (c *computer) knownEdgeStrategy(route, id string) bool {
+	es := c.st.EdgeStrategies
+	if es == nil || slices.ContainsFunc(es, func(e account.EdgeStrategy) bool { return e.ID == id }) {
+		return true
+	}
+	valid := make([]string, len(es))
+	for i, e := range es {
+		valid[i] = e.ID
+		if e.Name != "" {
+			valid[i] += " (" + e.Name + ")"
+		}
+	}
+	c.diag(Error, route, c.desired.PosOf("routes", route, fieldEdgeStrategy),
+		"set it to one of: "+strings.Join(valid, ", ")+" (`flowroute-numbers edge-strategies` lists them)",
+		"route %s sets edge_strategy %q, which is not an edge strategy of the account", route, id)
+	return false
 }
 
 // Field names of a number's v2 fields and of an E911 address, as the spec spells them.
@@ -372,7 +393,6 @@ func (c *computer) numbers() {
 				tn, have.BillingMethod, want.BillingMethod, c.api())
 		}
 		if want.PrimaryRoute != "" && want.PrimaryRoute != have.PrimaryRoute || want.FailoverRoute != "" && want.FailoverRoute != have.FailoverRoute {
-			c.updated[tn] = true
 			c.setRoutes(tn, want, have)
 		}
 		c.fields(tn, want, have, false)
@@ -408,7 +428,6 @@ func (c *computer) numberChange(tn string, a Action, field, before, after string
 	ch := Change{Action: a, Key: tn, Pos: c.desired.PosOf("numbers", tn, field), After: map[string]string{field: after}, Note: note}
 	if !fresh {
 		ch.Before = map[string]string{field: before}
-		c.updated[tn] = true
 	}
 	c.add(ch)
 }
@@ -476,7 +495,6 @@ func (c *computer) callbacks(tn string, want spec.Messaging, have *spec.Messagin
 	}
 	if !fresh {
 		ch.Before = before
-		c.updated[tn] = true
 	}
 	c.add(ch)
 }
@@ -539,7 +557,8 @@ func (c *computer) e911Addresses() {
 			}
 		}
 		if differs {
-			c.add(Change{Action: UpdateE911, Key: name, Pos: pos, Before: e911Map(have), After: after})
+			c.add(Change{Action: UpdateE911, Key: name, Pos: pos, Before: e911Map(have), After: after,
+				Affected: c.numbersUsing(func(n spec.Number) bool { return n.E911 == name })})
 		}
 	}
 }
@@ -581,9 +600,6 @@ func believable(a, max money.Amount) bool { return a >= 0 && a <= max }
 // purchase plans buying tn, checked against the inventory, and then its routes and fields.
 func (c *computer) purchase(tn string, want spec.Number) {
 	c.purchases++
-	if c.noInventory {
-		return
-	}
 	pos := c.desired.PosOf("numbers", tn)
 	avail, ok := c.inv[tn]
 	if !ok {
@@ -618,8 +634,6 @@ func (c *computer) purchase(tn string, want spec.Number) {
 		}
 		after[fieldBillingMethod] = method
 	}
-	c.monthly += avail.MonthlyCost
-	c.setup += avail.SetupCost
 	c.add(Change{
 		Action: Purchase, Key: tn, Pos: pos,
 		After: after,
@@ -706,10 +720,10 @@ func (c *computer) unmanaged() {
 	}
 }
 
-// release plans giving back the unmanaged numbers (policy.unmanaged: release), within
-// policy.max_releases, each one's E911 address disconnected first, and deleting the unmanaged
-// routes no number will use. It returns what stays unmanaged. Beyond the limit it plans no
-// release at all: an error says so.
+// release plans giving back the unmanaged numbers (policy.unmanaged: release), each one's E911
+// address disconnected first, and deleting the unmanaged routes no number will use. It returns
+// what stays unmanaged. policy.max_releases and max_route_deletes are checked with the other
+// limits (CheckPolicy).
 func (c *computer) release(numbers, routes []string) ([]string, []string) {
 	pos := c.desired.PosOf("policy", "unmanaged")
 	if len(numbers) > 0 {
@@ -718,17 +732,9 @@ func (c *computer) release(numbers, routes []string) ([]string, []string) {
 				"policy.unmanaged is release, and %s cannot release numbers (%s not in the spec)", c.api(), plural(len(numbers), "number", "numbers"))
 			return numbers, routes
 		}
-		if limit := c.p.Policy.MaxReleases; len(numbers) > limit {
-			c.diag(Error, "", c.desired.PosOf("policy", "max_releases"),
-				"add the numbers to keep to the spec; raise policy.max_releases only if every one of them is to go (a released number may be gone for good)",
-				"the plan would release %s; %s allows %d, so it releases none", plural(len(numbers), "number", "numbers"),
-				limitSource("max_releases", c.limits.MaxReleases, c.desired.Policy.MaxReleases, true), limit)
-			return numbers, routes
-		}
 		for _, tn := range numbers {
 			c.releaseNumber(tn, pos)
 		}
-		c.releases = len(numbers)
 	}
 	if len(routes) == 0 || !c.caps.DeleteRoute {
 		return nil, routes
@@ -777,7 +783,10 @@ func (c *computer) releaseNumber(tn string, pos spec.Pos) {
 			Note: "disconnected before the number is released"})
 		ch.Note = "its E911 address " + have.E911 + " is disconnected first"
 	case c.st.Undetailed[tn]:
-		ch.Note = "its details were not read: apply refuses the release if it has an E911 address"
+		// Its E911 address is unknown, and an address is never dropped silently.
+		c.diag(Error, tn, pos, "plan again: plan reads the details of the numbers it releases",
+			"number %s is to be released, and its details were not read, so whether an E911 address must be disconnected first is unknown", tn)
+		return
 	}
 	c.add(ch)
 }
@@ -807,76 +816,67 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// limitSource names where a limit comes from in messages: the command line when its ceiling
-// is what binds, else the spec.
-func limitSource(field string, ceiling *int, specValue int, specSet bool) string {
-	if ceiling != nil && (!specSet || *ceiling < specValue) {
-		return "--" + strings.ReplaceAll(field, "_", "-")
-	}
-	return "policy." + field
-}
-
-// flagLimitHint is the hint of a limit's error when the command line's ceiling (flag, a
-// --max-… name, and its environment variable) is what binds: the spec cannot raise it.
-func flagLimitHint(flag, smaller string) string {
-	env := "FLOWROUTE_" + strings.ToUpper(strings.ReplaceAll(strings.TrimPrefix(flag, "--"), "-", "_"))
-	return fmt.Sprintf("%s (or %s) is a ceiling set outside the spec, which the spec cannot raise: %s, or ask whoever sets it", flag, env, smaller)
-}
-
+// policy turns the limits the plan goes beyond (CheckPolicy) into diagnostics at the policy's
+// fields: errors, with the plan's digest and how to acknowledge it where the spec's limit can be
+// lifted, or notes where the spec acknowledged the plan.
+//
+// Beyond max_releases the plan releases none (its releases, their disconnections and its route
+// deletions, which may serve the numbers kept, are left out, and the numbers and routes listed
+// as unmanaged); beyond max_route_deletes it deletes none. The digest stays the whole plan's:
+// the one to acknowledge.
 func (c *computer) policy() {
-	pol := c.p.Policy // the spec's, lowered by the limits
-	spol := c.desired.Policy
-	c.updates = len(c.updated)
-	if c.purchases > pol.MaxPurchases {
-		src := limitSource("max_purchases", c.limits.MaxPurchases, spol.MaxPurchases, true)
-		hint := "raise policy.max_purchases, or buy the numbers in smaller steps"
-		if src != "policy.max_purchases" {
-			hint = flagLimitHint(src, "buy the numbers in smaller steps")
+	t := TallyOf(c.p.Changes)
+	t.Purchases = max(t.Purchases, c.purchases) // a number not for sale is still one the spec buys
+	vs := CheckPolicy(t, c.managed, c.desired.Policy, c.limits, c.p.Digest)
+	releasesKept := slices.ContainsFunc(Blocking(vs), func(v Violation) bool { return v.Field == "max_releases" || v.Field == "unmanaged" })
+	for _, v := range vs {
+		pos := c.desired.PosOf("policy", v.Field)
+		if v.Field == "max_route_deletes" && releasesKept {
+			continue // the routes are kept with the numbers that may use them
 		}
-		c.diag(Error, "", c.desired.PosOf("policy", "max_purchases"), hint,
-			"the spec buys %s; %s allows %d", plural(c.purchases, "number", "numbers"), src, pol.MaxPurchases)
-	}
-	if pol.MaxSetupCost != nil && c.setup > *pol.MaxSetupCost {
-		c.diag(Error, "", c.desired.PosOf("policy", "max_setup_cost"),
-			"raise policy.max_setup_cost, or buy fewer numbers",
-			"the purchases cost %s one-time; policy.max_setup_cost allows %s", c.setup, *pol.MaxSetupCost)
-	}
-	if pol.MaxMonthlyCost != nil && c.monthly > *pol.MaxMonthlyCost {
-		c.diag(Error, "", c.desired.PosOf("policy", "max_monthly_cost"),
-			"raise policy.max_monthly_cost, or buy fewer numbers",
-			"the purchases cost %s per month; policy.max_monthly_cost allows %s", c.monthly, *pol.MaxMonthlyCost)
-	}
-	if pol.MaxUpdates != nil && c.updates > *pol.MaxUpdates {
-		specValue, specSet := 0, spol.MaxUpdates != nil
-		if specSet {
-			specValue = *spol.MaxUpdates
+		if !v.Acknowledged {
+			switch v.Field {
+			case "max_releases", "unmanaged":
+				c.keep(Release, DeleteRoute)
+			case "max_route_deletes":
+				c.keep(DeleteRoute)
+			}
 		}
-		src := limitSource("max_updates", c.limits.MaxUpdates, specValue, specSet)
-		hint := "raise policy.max_updates if so many updates are meant, or update the numbers in smaller steps"
-		if src != "policy.max_updates" {
-			hint = flagLimitHint(src, "update the numbers in smaller steps")
+		switch {
+		case v.Acknowledged:
+			c.diag(Note, "", c.desired.PosOf("policy", "acknowledge"), "",
+				"%s: acknowledged for this plan (%s) by policy.acknowledge", v.Message, c.p.Digest)
+		case v.Ceiling || v.Field == "unmanaged":
+			c.diag(Error, "", pos, v.Hint, "%s", v.Message)
+		default:
+			c.diag(Error, "", pos, v.Hint+"; "+AcknowledgeHint(c.p.Digest), "%s", v.Message)
 		}
-		c.diag(Error, "", c.desired.PosOf("policy", "max_updates"), hint,
-			"the plan updates %s; %s allows %d", plural(c.updates, "number", "numbers"), src, *pol.MaxUpdates)
-	}
-	pct := cmp.Or(pol.MaxUpdatePercent, spec.DefaultMaxUpdatePercent)
-	if c.managed >= spec.UpdatePercentFloor && c.updates*100 > pct*c.managed {
-		c.diag(Error, "", c.desired.PosOf("policy", "max_update_percent"),
-			"raise policy.max_update_percent if so many updates are meant, or update the numbers in smaller steps",
-			"the plan updates %d of the %d managed numbers (%d%%); policy.max_update_percent allows %d%%",
-			c.updates, c.managed, c.updates*100/c.managed, pct)
 	}
 }
 
-// applyOrder is the order of the actions in a plan: the order apply starts them in.
-var applyOrder = []Action{CreateRoute, UpdateRoute, CreateCNAM, CreateE911, UpdateE911, Purchase,
-	SetRoutes, SetAlias, SetCNAMLookups, SetCNAM, SetE911, SetCallback, Release, DeleteRoute}
-
-func actionOrder(a Action) int {
-	if i := slices.Index(applyOrder, a); i >= 0 {
-		return i
-	}
-	return len(applyOrder)
+// keep takes the changes of the actions out of the plan (with a release, the disconnection of
+// its number's E911 address planned for it) and lists their objects as unmanaged: kept.
+func (c *computer) keep(actions ...Action) {
+	drop := map[string]bool{} // numbers whose release is dropped
+	u := &c.p.Unmanaged
+	c.p.Changes = slices.DeleteFunc(c.p.Changes, func(ch Change) bool {
+		if !slices.Contains(actions, ch.Action) {
+			return false
+		}
+		switch ch.Action {
+		case Release:
+			drop[ch.Key] = true
+			u.Numbers = append(u.Numbers, ch.Key)
+		case DeleteRoute:
+			u.Routes = append(u.Routes, ch.Key)
+		}
+		return true
+	})
+	c.p.Changes = slices.DeleteFunc(c.p.Changes, func(ch Change) bool {
+		return ch.Action == SetE911 && drop[ch.Key] && ch.After[fieldE911] == ""
+	})
+	slices.Sort(u.Numbers)
+	slices.Sort(u.Routes)
 }
 
 // compareDiagnostics orders diagnostics by place in the spec, then by object and message, so

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -42,6 +43,10 @@ func desiredSpec(routes map[string]spec.Route, numbers map[string]spec.Number) *
 	}
 	return s
 }
+
+// ackSuffix ends the hint of a limit that an acknowledgement lifts; the test puts the plan's
+// digest in its place.
+const ackSuffix = " +acknowledge"
 
 func onAccount(routes map[string]spec.Route, numbers map[string]spec.Number) *spec.Spec {
 	return &spec.Spec{Routes: routes, Numbers: numbers}
@@ -233,7 +238,7 @@ func TestCompute(t *testing.T) {
 			},
 			diags: []Diagnostic{{Severity: Error, Pos: pos(32, 18),
 				Message: "the spec buys 3 numbers; policy.max_purchases allows 2",
-				Hint:    "raise policy.max_purchases, or buy the numbers in smaller steps"}},
+				Hint:    "raise policy.max_purchases, or buy the numbers in smaller steps" + ackSuffix}},
 		},
 		{
 			name: "monthly cost over policy.max_monthly_cost: error at the policy",
@@ -251,7 +256,7 @@ func TestCompute(t *testing.T) {
 			},
 			diags: []Diagnostic{{Severity: Error, Pos: pos(33, 21),
 				Message: "the purchases cost 2.25 per month; policy.max_monthly_cost allows 2.00",
-				Hint:    "raise policy.max_monthly_cost, or buy fewer numbers"}},
+				Hint:    "raise policy.max_monthly_cost, or buy fewer numbers" + ackSuffix}},
 		},
 		{
 			name: "monthly cost at policy.max_monthly_cost: allowed",
@@ -278,6 +283,13 @@ func TestCompute(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.changes, p.Changes); diff != "" {
 				t.Errorf("changes (-want +got):\n%s", diff)
+			}
+			// A limit's error says how to acknowledge exactly this plan: by the digest of the
+			// changes expected.
+			for i, d := range tt.diags {
+				if before, ok := strings.CutSuffix(d.Hint, ackSuffix); ok {
+					tt.diags[i].Hint = before + "; " + AcknowledgeHint(PlanDigest(tt.changes, nil))
+				}
 			}
 			if diff := cmp.Diff(tt.diags, p.Diagnostics); diff != "" {
 				t.Errorf("diagnostics (-want +got):\n%s", diff)
@@ -379,11 +391,11 @@ func TestComputeIsDeterministic(t *testing.T) {
 		desired.Policy.MaxPurchases = 0
 		current := onAccount(map[string]spec.Route{"a": backup, "z": host},
 			map[string]spec.Number{tnA: metered("z", "z"), "12065550300": {}, "12065550200": {}})
-		var b strings.Builder
-		if err := RenderJSON(&b, Compute(desired, current, inventory(forSale(tnB, "1", "1", "METERED")), Options{Capabilities: v1Like})); err != nil {
+		data, err := json.Marshal(Compute(desired, current, inventory(forSale(tnB, "1", "1", "METERED")), Options{Capabilities: v1Like}))
+		if err != nil {
 			t.Fatal(err)
 		}
-		return []byte(b.String())
+		return data
 	}
 	first := build()
 	for range 20 {

@@ -20,16 +20,24 @@ type File struct {
 	FormatVersion int        `json:"format_version"`
 	Spec          *spec.Spec `json:"spec"`
 	Plan          *Plan      `json:"plan"`
+	// Signature signs the rest, under a key derived from the secret key (SigningKey): apply
+	// refuses a file it does not verify.
+	Signature *Signature `json:"signature,omitempty"`
+
+	content []byte // what the signature signs, as LoadFile read it
 }
 
-// Save writes f atomically to path: a reader sees the old file or the new one, never a part.
-// The file is readable by its owner only.
-func (f *File) Save(path string) error {
+// Save signs f with k and writes it atomically to path: a reader sees the old file or the new
+// one, never a part. The file is readable by its owner only.
+func (f *File) Save(path string, k SigningKey) error {
 	if f.Spec == nil || f.Plan == nil {
 		return errors.New("saving the plan: the plan file needs a spec and a plan")
 	}
 	out := *f
 	out.FormatVersion = FormatVersion
+	if err := out.sign(k); err != nil {
+		return fmt.Errorf("saving the plan: %w", err)
+	}
 	data, err := json.MarshalIndent(&out, "", "  ")
 	if err != nil {
 		return fmt.Errorf("saving the plan: %w", err)
@@ -101,5 +109,14 @@ func LoadFile(path string) (*File, error) {
 	case f.Plan.StateDigest == "":
 		return nil, fmt.Errorf("reading the plan file %s: it lacks the state digest", path)
 	}
+	// Verify checks the content as read, before anything is computed again.
+	if f.content, err = f.unsigned(); err != nil {
+		return nil, fmt.Errorf("reading the plan file %s: %w", path, err)
+	}
+	// What is computed from the changes is computed again, never read.
+	p := f.Plan
+	p.Digest = PlanDigest(p.Changes, p.Account)
+	p.Summary, p.Cost = Totals(p.Changes)
+	p.Releases = ReleasesOf(p.Changes)
 	return &f, nil
 }

@@ -17,16 +17,19 @@ func TestFileRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "plan.json")
 	desired := desiredSpec(map[string]spec.Route{"pbx": host}, map[string]spec.Number{tnA: metered("pbx", "")})
 	f := &File{Spec: desired, Plan: samplePlan()}
-	if err := f.Save(path); err != nil {
+	if err := f.Save(path, testKey); err != nil {
 		t.Fatal(err)
 	}
 	got, err := LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := got.Verify(testKey); err != nil {
+		t.Errorf("the file Save signed does not verify: %v", err)
+	}
 	want := &File{FormatVersion: FormatVersion, Spec: desired, Plan: f.Plan}
 	// Positions are not saved: the plan's changes and diagnostics carry their own.
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(spec.Spec{}, "Positions")); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(spec.Spec{}, "Positions"), cmpopts.IgnoreFields(File{}, "Signature"), cmpopts.IgnoreUnexported(File{})); diff != "" {
 		t.Errorf("loaded file (-saved +loaded):\n%s", diff)
 	}
 	fi, err := os.Stat(path)
@@ -71,16 +74,19 @@ func TestSaveReplacesAtomically(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := (&File{Spec: &spec.Spec{}, Plan: noChangesPlan()}).Save(path); err != nil {
+	if err := (&File{Spec: &spec.Spec{}, Plan: noChangesPlan()}).Save(path, testKey); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := LoadFile(path); err != nil {
 		t.Fatalf("the saved file does not load: %v", err)
 	}
-	if err := (&File{}).Save(filepath.Join(t.TempDir(), "x")); err == nil {
+	if err := (&File{}).Save(filepath.Join(t.TempDir(), "x"), testKey); err == nil {
 		t.Error("saving a file without spec and plan succeeded")
 	}
-	if err := (&File{Spec: &spec.Spec{}, Plan: noChangesPlan()}).Save(filepath.Join(t.TempDir(), "no-such-dir", "plan.json")); err == nil {
+	if err := (&File{Spec: &spec.Spec{}, Plan: noChangesPlan()}).Save(filepath.Join(t.TempDir(), "no-such-dir", "plan.json"), testKey); err == nil {
 		t.Error("saving into a missing directory succeeded")
 	}
 }
+
+// testKey signs the plan files of the tests.
+var testKey = SigningKeyFor("test secret key")

@@ -23,23 +23,26 @@ type Options struct {
 	Limits Limits
 	// Progress, when not nil, receives Make's paging progress.
 	Progress Progress
+	// Account is the account the plan is for: recorded in the plan (Plan.Account), and part
+	// of its digest.
+	Account *account.Identity
 }
 
 // Limits are ceilings on a plan that the spec cannot raise: CI sets them on the command line
 // (--max-purchases, ...) so that a pull request editing the spec cannot buy, update or release
 // more than they allow. nil is no ceiling.
 type Limits struct {
-	MaxPurchases *int
-	MaxUpdates   *int
-	MaxReleases  *int
+	MaxPurchases    *int `json:"max_purchases,omitempty"`
+	MaxUpdates      *int `json:"max_updates,omitempty"`
+	MaxReleases     *int `json:"max_releases,omitempty"`
+	MaxRouteDeletes *int `json:"max_route_deletes,omitempty"`
 }
 
 // Action is what a Change does. The zero value is a no-op and never appears in a Plan.
 type Action string
 
-// The actions. A plan holds them in the order apply starts them (see Plan): the objects
-// numbers refer to first, then purchases, then the numbers' fields, then releases and route
-// deletions, last.
+// The actions. Their table (actions.go) says, for each, its place in apply order, what it needs
+// of the backend, what it waits for, how it counts against the policy and how it is shown.
 const (
 	NoOp        Action = ""
 	CreateRoute Action = "create_route"
@@ -70,12 +73,6 @@ const (
 	DeleteRoute Action = "delete_route"
 )
 
-// numberActions are the actions that change a field of a number the account owns (or will).
-var numberActions = map[Action]bool{SetRoutes: true, SetAlias: true, SetCNAMLookups: true, SetCNAM: true, SetE911: true, SetCallback: true}
-
-// IsNumberUpdate reports whether a changes a field of a number (set_routes, set_alias, ...).
-func IsNumberUpdate(a Action) bool { return numberActions[a] }
-
 // Change is one action on one object.
 //
 // Before and After hold the object's managed fields by their spec names ("type", "value",
@@ -100,6 +97,10 @@ type Change struct {
 	// Note says what a reviewer should know about the change ("pending until Flowroute
 	// approves it"). It is not part of what apply compares.
 	Note string `json:"note,omitempty"`
+	// Affected are the numbers that a change of a shared object changes with it (the numbers
+	// an updated route or E911 address serves), sorted; they count as updated numbers against
+	// the policy's limits.
+	Affected []string `json:"affected,omitempty"`
 }
 
 // Cost is what a purchase costs, from the inventory at plan time. For a plan's totals,
@@ -138,6 +139,11 @@ type Unmanaged struct {
 	E911Addresses []string `json:"e911_addresses,omitempty"`
 }
 
+// Phrase says what is unmanaged: "3 numbers and 1 route" (and "2 E911 addresses").
+func (u Unmanaged) Phrase() string {
+	return unmanagedPhrase(len(u.Numbers), len(u.Routes), len(u.E911Addresses))
+}
+
 // Summary counts the changes by kind. NumbersToUpdate counts numbers (purchased ones
 // included) with at least one update action, not the actions.
 type Summary struct {
@@ -150,6 +156,15 @@ type Summary struct {
 	E911ToUpdate      int `json:"e911_to_update,omitempty"`
 	NumbersToRelease  int `json:"numbers_to_release,omitempty"`
 	RoutesToDelete    int `json:"routes_to_delete,omitempty"`
+}
+
+// Of is the count of s that the changes of action a add to: every update of a number adds to
+// NumbersToUpdate. 0 for an action the table of actions does not hold.
+func (s Summary) Of(a Action) int {
+	if info, ok := Info(a); ok && info.summary != nil {
+		return *info.summary(&s)
+	}
+	return 0
 }
 
 // ReleaseWarning is the line every renderer shows beside a plan's releases.
@@ -191,13 +206,17 @@ func ReleasesOf(changes []Change) *Releases {
 
 // Plan is the difference between a desired spec and the account, as data.
 //
-// Rules it guarantees: Changes are in apply order (create_route, update_route, create_cnam,
-// create_e911, update_e911, purchase, set_routes, set_alias, set_cnam_lookups, set_cnam,
-// set_e911, set_callback, release, delete_route), sorted by Key within each action; the same
+// Rules it guarantees: Changes are in apply order (the order of the table of actions, Actions),
+// sorted by Key within each action; the same
 // inputs give the same bytes; StateDigest identifies the account state the plan was computed from, so a saved plan
 // can be refused when the account has changed since.
 type Plan struct {
 	FormatVersion int `json:"format_version"`
+	// Digest identifies the plan: its changes and its account (PlanDigest). A reviewer
+	// approves a digest; apply --expect-digest and policy.acknowledge name one. Computed,
+	// never read from a file. For a plan beyond its limits it is the digest of the whole plan,
+	// releases and deletions included, which is what an acknowledgement names.
+	Digest string `json:"digest,omitempty"`
 	// Releases, first so that nobody misses them, gathers the release changes (computed
 	// from Changes by ReleasesOf; never read from a file).
 	Releases    *Releases    `json:"releases,omitempty"`
@@ -208,8 +227,14 @@ type Plan struct {
 	Summary     Summary      `json:"summary"`
 	// Policy is the spec's policy lowered by Options.Limits: the limits apply checks again.
 	// A saved plan's copy is never trusted: apply recomputes the plan from the saved spec.
-	Policy      spec.Policy `json:"policy"`
-	StateDigest string      `json:"state_digest"`
+	Policy spec.Policy `json:"policy"`
+	// Limits are the ceilings set outside the spec when the plan was made: no acknowledgement
+	// in the spec lifts them.
+	Limits Limits `json:"limits,omitzero"`
+	// Managed counts the numbers the spec manages that the account owns: the base of
+	// policy.max_update_percent.
+	Managed     int    `json:"managed_numbers"`
+	StateDigest string `json:"state_digest"`
 	// Account is the account the plan was made for (set by the caller that knows it); apply
 	// refuses a saved plan made for another.
 	Account *account.Identity `json:"account,omitempty"`

@@ -14,7 +14,7 @@ func savedPlanJSON(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "plan.json")
 	f := &File{Spec: desiredSpec(map[string]spec.Route{"pbx": host}, nil), Plan: samplePlan()}
-	if err := f.Save(path); err != nil {
+	if err := f.Save(path, testKey); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(path)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -604,7 +605,7 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 // "numbers.TN." and one of numberPosKeys.
 func (l *loader) setPos(key string, p Pos) { l.s.Positions[key] = p }
 
-var policyKeys = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent"}
+var policyKeys = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent", "max_route_deletes", "acknowledge"}
 
 // unmanagedValues are the values of policy.unmanaged, in the order messages list them.
 var unmanagedValues = []string{UnmanagedIgnore, UnmanagedWarn, UnmanagedError, UnmanagedRelease}
@@ -637,6 +638,14 @@ func (l *loader) policy(file string, n *yaml.Node) {
 			if v, ok := l.whole(file, e, "policy."+key, 0, -1, "0 forbids releases"); ok {
 				p.MaxReleases = v
 			}
+		case "max_route_deletes":
+			if v, ok := l.whole(file, e, "policy."+key, 0, -1, "0 forbids route deletions"); ok {
+				p.MaxRouteDeletes = v
+			}
+		case "acknowledge":
+			if l.once(file, e, "policy.acknowledge") {
+				p.Acknowledge = l.digests(file, e.val)
+			}
 		case "max_updates":
 			if v, ok := l.whole(file, e, "policy."+key, 0, -1, "0 forbids updates; leave it out for no count limit"); ok {
 				p.MaxUpdates = &v
@@ -657,6 +666,33 @@ func (l *loader) policy(file string, n *yaml.Node) {
 			l.unknown(file, e.key, "policy", policyKeys...)
 		}
 	}
+}
+
+// digestPattern is a plan's digest, as plan prints it.
+var digestPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
+// digests reads policy.acknowledge: a list of plan digests.
+func (l *loader) digests(file string, n *yaml.Node) []string {
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		l.errorf(at(file, n), `write a list: acknowledge: ["sha256:…"]`, "policy.acknowledge must be a list of plan digests, not %s", describe(n))
+		return nil
+	}
+	out := []string{} // an empty list still says the spec acknowledges plans: Make reads them whole
+	for _, d := range n.Content {
+		switch {
+		case d.Kind != yaml.ScalarNode || d.ShortTag() != "!!str":
+			l.errorf(at(file, d), "copy the digest from the plan's threshold error or its Digest line", "each entry of policy.acknowledge must be a plan digest, not %s", describe(d))
+		case !digestPattern.MatchString(d.Value):
+			l.errorf(at(file, d), "copy the digest from the plan's threshold error or its Digest line: sha256: and 64 lower-case hex digits",
+				"%q is not a plan digest", d.Value)
+		default:
+			out = append(out, d.Value)
+		}
+	}
+	return out
 }
 
 // whole reads a policy field that is a whole number from lo to hi (hi < 0: no upper bound);

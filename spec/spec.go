@@ -160,6 +160,12 @@ type Policy struct {
 	// MaxUpdatePercent bounds the share of managed numbers a plan updates, once at least
 	// UpdatePercentFloor are managed; default DefaultMaxUpdatePercent.
 	MaxUpdatePercent int `json:"max_update_percent,omitempty"`
+	// MaxRouteDeletes bounds the routes a plan deletes (with unmanaged: release); default 0
+	// (none).
+	MaxRouteDeletes int `json:"max_route_deletes,omitempty"`
+	// Acknowledge holds the digests ("sha256:…") of plans allowed past the spec's limits once:
+	// a plan whose digest is listed is held only to the ceilings set outside the spec.
+	Acknowledge []string `json:"acknowledge,omitempty"`
 }
 
 // Pos is a place in a spec file. Line and Col start at 1; zero means unknown.

@@ -92,7 +92,7 @@ func writePolicy(w *bufio.Writer, p Policy) bool {
 		lines = append(lines, "unmanaged: "+quote(p.Unmanaged))
 	}
 	zero := p.Unmanaged == "" && p.MaxPurchases == 0 && p.MaxMonthlyCost == nil && p.MaxSetupCost == nil &&
-		p.MaxReleases == 0 && p.MaxUpdates == nil && p.MaxUpdatePercent == 0
+		p.MaxReleases == 0 && p.MaxUpdates == nil && p.MaxUpdatePercent == 0 && p.MaxRouteDeletes == 0 && len(p.Acknowledge) == 0
 	if !zero && p.MaxPurchases != DefaultMaxPurchases {
 		lines = append(lines, fmt.Sprintf("max_purchases: %d", p.MaxPurchases))
 	}
@@ -110,6 +110,16 @@ func writePolicy(w *bufio.Writer, p Policy) bool {
 	}
 	if p.MaxUpdatePercent != 0 && p.MaxUpdatePercent != DefaultMaxUpdatePercent {
 		lines = append(lines, fmt.Sprintf("max_update_percent: %d", p.MaxUpdatePercent))
+	}
+	if p.MaxRouteDeletes != 0 {
+		lines = append(lines, fmt.Sprintf("max_route_deletes: %d", p.MaxRouteDeletes))
+	}
+	if len(p.Acknowledge) > 0 {
+		quoted := make([]string, len(p.Acknowledge))
+		for i, d := range p.Acknowledge {
+			quoted[i] = doubleQuote(d)
+		}
+		lines = append(lines, "acknowledge: ["+strings.Join(quoted, ", ")+"]")
 	}
 	if len(lines) == 0 {
 		return false

@@ -18,7 +18,9 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/pick"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // addSandbox writes a sandbox state with an inventory of size numbers and returns it with
@@ -505,6 +507,28 @@ func (f fakeAddInventory) Lookup(context.Context, string) (*account.Offer, error
 	return nil, account.ErrNotFound
 }
 
+// add --starts-with, as search's, picks on v2 by the first digits, and records them; v1
+// cannot search so and refuses it before any request.
+func TestAddStartsWith(t *testing.T) {
+	t.Parallel()
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	const v2Spec = "version: 1\nroutes:\n  pbx: {type: HOST, value: \"10.0.0.1:5060\"}\nnumbers:\n  \"12067439178\": {primary_route: pbx}\n"
+	file := writeSpec(t, v2Spec)
+	stdout, stderr, code := sandboxCLI(t, state, nil, "--api", "v2", "add", "-f", file, "--count", "2", "--starts-with", "1212", "--dry-run")
+	added := addedTNs(stdout)
+	if code != 0 || len(added) != 2 || !strings.HasPrefix(added[0], "1212") || !strings.HasPrefix(added[1], "1212") ||
+		!strings.Contains(stdout, "# flowroute-numbers add --starts-with 1212 (") {
+		t.Errorf("exit %d, added %v:\n%s%s", code, added, stdout, stderr)
+	}
+	_, stderr, code = sandboxCLI(t, state, nil, "add", "-f", file, "--starts-with", "1212", "--billing-method", "METERED")
+	if code != 1 || !strings.Contains(stderr, "--starts-with needs --api v2") {
+		t.Errorf("v1: exit %d, %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(file); string(got) != v2Spec {
+		t.Errorf("the file changed:\n%s", got)
+	}
+}
+
 func TestAddChooseSkipsTakenAndOrders(t *testing.T) {
 	t.Parallel()
 	o := func(tn, setup, monthly string) account.Offer {
@@ -515,17 +539,18 @@ func TestAddChooseSkipsTakenAndOrders(t *testing.T) {
 			o("12065550102", "0", "0.5"), o("12065550101", "5", "0.1"), o("12065550100", "0", "0.1")},
 		owned: []string{"12065550100"},
 	}
-	taken := func(tn string) bool {
-		owned, _ := ownedNumbers(context.Background(), inv)
-		return owned[tn] || tn == "12065550102" // pinned in the spec
+	owned, err := ownedNumbers(context.Background(), inv)
+	if err != nil {
+		t.Fatal(err)
 	}
+	job := &addJob{inv: inv, desired: &spec.Spec{Numbers: map[string]spec.Number{"12065550102": {}}}} // pinned in the spec
 	for by, want := range map[string][]string{
 		"monthly": {"12065550101", "12065550103", "12065550104", "12065550105"},
 		"setup":   {"12065550103", "12065550104", "12065550105", "12065550101"},
 		"number":  {"12065550101", "12065550103", "12065550104", "12065550105"},
 	} {
-		c := &addCmd{Sort: by}
-		got, err := c.choose(context.Background(), &Globals{}, inv, addCriteria{}, taken, 4)
+		order, _ := pick.ParseOrder(by)
+		got, err := job.choose(context.Background(), &Globals{}, pick.Criteria{Order: order}, owned, 4)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -535,26 +560,6 @@ func TestAddChooseSkipsTakenAndOrders(t *testing.T) {
 		}
 		if !slices.Equal(tns, want) {
 			t.Errorf("--sort %s: chose %v, want %v", by, tns, want)
-		}
-	}
-}
-
-func TestParseAddComment(t *testing.T) {
-	t.Parallel()
-	cr := addCriteria{q: account.SearchQuery{NPA: "206", State: "WA", RateCenter: "BAINBRIDGE ISLAND", Contains: "42"}}
-	setup := money.MustParse("1")
-	cr.maxSetup = &setup
-	comment := "# other\n# " + addComment(cr.args("setup"), account.Offer{RateCenter: "X (Y)", State: "WA"})
-	c, ok := parseAddComment(comment)
-	if !ok {
-		t.Fatalf("cannot read back %q", comment)
-	}
-	if c.NPA != "206" || c.State != "WA" || c.RateCenter != "BAINBRIDGE ISLAND" || c.Contains != "42" || c.MaxSetupCost != "1.00" || c.Sort != "setup" {
-		t.Errorf("read back %+v from %q", c, comment)
-	}
-	for _, bad := range []string{"", "# flowroute-numbers add --npa", "# flowroute-numbers add --bogus 1", `# flowroute-numbers add --state "WA`} {
-		if _, ok := parseAddComment(bad); ok {
-			t.Errorf("parseAddComment(%q): ok", bad)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/pick"
 )
 
 // areasCmd lists the NPAs that have numbers for sale, or the NPA-NXXs of one NPA.
@@ -18,8 +19,8 @@ type areasCmd struct {
 }
 
 func (c *areasCmd) Run(g *Globals, sess *session) error {
-	if c.NPA != "" && !isDigitsN(c.NPA, 3) {
-		return fmt.Errorf("areas: --npa %q: want 3 digits", c.NPA)
+	if err := (pick.Criteria{NPA: c.NPA}).Check(); err != nil {
+		return fmt.Errorf("areas: %w", err)
 	}
 	if c.Limit < 0 {
 		return fmt.Errorf("areas: --limit %d: want 0 (all) or more", c.Limit)

@@ -90,7 +90,8 @@ func TestWriteIsCanonical(t *testing.T) {
 			"12065550101": {},
 		},
 		E911Addresses: map[string]spec.E911Address{"hq": {FirstName: "Zoë", LastName: "Ng", StreetNumber: "1", StreetName: "Main St", City: "Montréal", State: "QC", Country: "CA", Zip: "H2X 1Y4"}},
-		Policy:        spec.Policy{Unmanaged: spec.UnmanagedError, MaxPurchases: 3, MaxUpdatePercent: 50},
+		Policy: spec.Policy{Unmanaged: spec.UnmanagedError, MaxPurchases: 3, MaxUpdatePercent: 50, MaxRouteDeletes: 2,
+			Acknowledge: []string{"sha256:" + strings.Repeat("0", 64)}},
 	}
 	var b bytes.Buffer
 	if err := spec.Write(&b, s, "header\n\nmore"); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/userfile"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/views"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -30,13 +31,7 @@ func (c *showCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	switch c.Format {
-	case "json":
-		return plan.RenderJSON(g.stdout, f.Plan)
-	case "markdown":
-		return plan.RenderMarkdown(g.stdout, f.Plan)
-	}
-	return plan.RenderText(g.stdout, f.Plan, plan.TextOptions{Color: g.color()})
+	return views.Plan(g.stdout, f.Plan, c.Format, g.color())
 }
 
 // fmtCmd rewrites spec files in the canonical layout, keeping their comments, so that diffs in
@@ -104,7 +99,7 @@ var (
 	numberOrder    = []string{"billing_method", "primary_route", "failover_route", "alias", "cnam_lookups", "cnam", "e911", "messaging"}
 	messagingOrder = []string{"sms_callback", "mms_callback", "sms_dlr_callback", "mms_dlr_callback"}
 	e911Order      = []string{"first_name", "last_name", "street_number", "street_name", "address_type", "address_type_number", "city", "state", "country", "zip"}
-	policyOrder    = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent"}
+	policyOrder    = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent", "max_route_deletes", "acknowledge"}
 )
 
 // formatSpec returns the spec file data in the canonical layout: top-level keys, and the keys

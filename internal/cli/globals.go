@@ -17,6 +17,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // defaultSandboxState is --sandbox-state's default (kong makes it absolute, as every path).
@@ -41,7 +42,11 @@ type Globals struct {
 	SandboxState    string  `help:"State file of the --sandbox account." env:"FLOWROUTE_SANDBOX_STATE" default:".flowroute-sandbox.json" type:"path"`
 	ClientRateLimit float64 `help:"Most API requests per second this tool sends (0: no limit)." env:"FLOWROUTE_RATE_LIMIT" default:"20"`
 	Parallelism     int     `help:"Requests (and apply's changes) in flight at once, 1 to 64." env:"FLOWROUTE_PARALLELISM" default:"8"`
-	NoColor         bool    `help:"Never colour the output (also when NO_COLOR is set)."`
+	// MaxAccountNumbers bounds every list the tool reads, so that a server whose pages never
+	// end is stopped with an error rather than read for hours; 0 (a Globals built in code)
+	// means the clients' default, the flag's.
+	MaxAccountNumbers int  `help:"Most numbers (or routes, or other objects) a list of the account may hold: a server that lists more is stopped as faulty." env:"FLOWROUTE_MAX_ACCOUNT_NUMBERS" default:"250000"`
+	NoColor           bool `help:"Never colour the output (also when NO_COLOR is set)."`
 
 	streams        Streams
 	stdin          io.Reader
@@ -128,6 +133,15 @@ func (s *session) Identity() (account.Identity, error) {
 		return account.Identity{API: g.api(), Endpoint: "sandbox " + state, KeyFingerprint: account.Fingerprint(sandbox.DefaultAccessKey)}, nil
 	}
 	return account.Identity{API: g.api(), Endpoint: c.endpoint(), KeyFingerprint: account.Fingerprint(g.AccessKey)}, nil
+}
+
+// SigningKey is the key plan files are signed with: derived from the secret key of the
+// account the run speaks to (the sandbox's own with --sandbox), never the key itself.
+func (s *session) SigningKey() plan.SigningKey {
+	if s.g.Sandbox {
+		return plan.SigningKeyFor(sandbox.DefaultSecretKey)
+	}
+	return plan.SigningKeyFor(s.g.SecretKey)
 }
 
 // api is --api, v1 when unset (a Globals built in code).
@@ -218,6 +232,9 @@ func (g *Globals) connect() (*conn, error) {
 	if g.ClientRateLimit < 0 {
 		return nil, fmt.Errorf("--client-rate-limit %g: want 0 (no limit) or more requests per second", g.ClientRateLimit)
 	}
+	if g.MaxAccountNumbers < 0 {
+		return nil, fmt.Errorf("--max-account-numbers %d: want 1 or more", g.MaxAccountNumbers)
+	}
 	access, secret := g.AccessKey, g.SecretKey
 	c := &conn{stop: func() {}}
 	var endpoint string
@@ -250,7 +267,8 @@ func (g *Globals) connect() (*conn, error) {
 	var err error
 	if g.api() == APIv2 {
 		c.v2, err = v2.New(endpoint, access, secret,
-			v2.WithUserAgent(ua), v2.WithRateLimit(g.ClientRateLimit, v2.DefaultBurst), v2.WithParallelism(g.Parallelism))
+			v2.WithUserAgent(ua), v2.WithRateLimit(g.ClientRateLimit, v2.DefaultBurst), v2.WithParallelism(g.Parallelism),
+			v2.WithWalkLimits(0, g.MaxAccountNumbers), v2.WithWalkLimitHint(raiseMaxAccountNumbers))
 		if err == nil {
 			b := v2.NewBackend(c.v2)
 			b.Warn = g.warn
@@ -258,7 +276,8 @@ func (g *Globals) connect() (*conn, error) {
 		}
 	} else {
 		c.v1, err = v1.New(endpoint, access, secret,
-			v1.WithUserAgent(ua), v1.WithRateLimit(g.ClientRateLimit, v1.DefaultBurst), v1.WithParallelism(g.Parallelism))
+			v1.WithUserAgent(ua), v1.WithRateLimit(g.ClientRateLimit, v1.DefaultBurst), v1.WithParallelism(g.Parallelism),
+			v1.WithWalkLimits(0, g.MaxAccountNumbers), v1.WithWalkLimitHint(raiseMaxAccountNumbers))
 		if err == nil {
 			c.backend = v1.Backend(c.v1)
 		}
@@ -269,6 +288,9 @@ func (g *Globals) connect() (*conn, error) {
 	}
 	return c, nil
 }
+
+// raiseMaxAccountNumbers ends the error of a list read stopped by --max-account-numbers.
+const raiseMaxAccountNumbers = "if the account really is that large, raise --max-account-numbers (FLOWROUTE_MAX_ACCOUNT_NUMBERS)"
 
 // warnMu keeps the warnings of concurrent writes whole on standard error.
 var warnMu sync.Mutex

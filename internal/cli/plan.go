@@ -3,11 +3,10 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"strings"
-	"sync"
 
+	"github.com/flowroute-numbers/flowroute-numbers/internal/views"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
@@ -26,6 +25,8 @@ type limitFlags struct {
 	MaxPurchases *int `name:"max-purchases" placeholder:"N" env:"FLOWROUTE_MAX_PURCHASES" help:"Refuse a plan that buys more than N numbers (lowers policy.max_purchases, never raises it)."`
 	MaxUpdates   *int `name:"max-updates" placeholder:"N" env:"FLOWROUTE_MAX_UPDATES" help:"Refuse a plan that updates more than N numbers (lowers policy.max_updates, never raises it)."`
 	MaxReleases  *int `name:"max-releases" placeholder:"N" env:"FLOWROUTE_MAX_RELEASES" help:"Refuse a plan that releases more than N numbers (lowers policy.max_releases, never raises it)."`
+	// MaxRouteDeletes: route deletions have a limit too, lowered the same way.
+	MaxRouteDeletes *int `name:"max-route-deletes" placeholder:"N" env:"FLOWROUTE_MAX_ROUTE_DELETES" help:"Refuse a plan that deletes more than N routes (lowers policy.max_route_deletes, never raises it)."`
 }
 
 // limits returns the ceilings, refusing a negative one.
@@ -33,12 +34,12 @@ func (l limitFlags) limits() (plan.Limits, error) {
 	for _, f := range []struct {
 		name string
 		v    *int
-	}{{"--max-purchases", l.MaxPurchases}, {"--max-updates", l.MaxUpdates}, {"--max-releases", l.MaxReleases}} {
+	}{{"--max-purchases", l.MaxPurchases}, {"--max-updates", l.MaxUpdates}, {"--max-releases", l.MaxReleases}, {"--max-route-deletes", l.MaxRouteDeletes}} {
 		if f.v != nil && *f.v < 0 {
 			return plan.Limits{}, fmt.Errorf("%s %d: want 0 or more", f.name, *f.v)
 		}
 	}
-	return plan.Limits{MaxPurchases: l.MaxPurchases, MaxUpdates: l.MaxUpdates, MaxReleases: l.MaxReleases}, nil
+	return plan.Limits{MaxPurchases: l.MaxPurchases, MaxUpdates: l.MaxUpdates, MaxReleases: l.MaxReleases, MaxRouteDeletes: l.MaxRouteDeletes}, nil
 }
 
 func (c *planCmd) Run(g *Globals, sess *session) error {
@@ -60,24 +61,15 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 		return err
 	}
 
-	progress, done := planFetchProgress(g.stderr, g.streams.ErrTerminal)
-	p, _, err := plan.Make(ctx, acct, desired, plan.Options{Progress: progress, Limits: limits})
+	progress, done := views.FetchProgress(g.stderr, g.streams.ErrTerminal)
+	p, _, err := plan.Make(ctx, acct, desired, plan.Options{Progress: progress, Limits: limits, Account: &id})
 	done()
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)
 	}
-	p.Account = &id
 	withSpecWarnings(p, desired)
 
-	switch c.Format {
-	case "json":
-		err = plan.RenderJSON(g.stdout, p)
-	case "markdown":
-		err = plan.RenderMarkdown(g.stdout, p)
-	default:
-		err = plan.RenderText(g.stdout, p, plan.TextOptions{Color: g.color()})
-	}
-	if err != nil {
+	if err := views.Plan(g.stdout, p, c.Format, g.color()); err != nil {
 		return err
 	}
 	annotatePlan(g, p)
@@ -87,7 +79,7 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 	if c.Out != "" {
 		if p.HasErrors() {
 			fmt.Fprintf(g.stderr, "The plan has errors: %s was not written.\n", c.Out)
-		} else if err := (&plan.File{Spec: desired, Plan: p}).Save(c.Out); err != nil {
+		} else if err := (&plan.File{Spec: desired, Plan: p}).Save(c.Out, sess.SigningKey()); err != nil {
 			return err
 		} else {
 			fmt.Fprintf(g.stderr, "Saved the plan to %s, for %s. Apply exactly this plan with: %s\n",
@@ -103,38 +95,6 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 	return nil
 }
 
-// planFetchProgress returns the progress callback for reading the account, and a function to
-// call when reading ends. It reports on stderr only when stderr is a terminal, on one line
-// that it rewrites; elsewhere (CI logs, pipes) both do nothing.
-func planFetchProgress(stderr io.Writer, terminal bool) (plan.Progress, func()) {
-	if !terminal {
-		return nil, func() {}
-	}
-	var (
-		mu     sync.Mutex
-		active = true
-	)
-	fmt.Fprint(stderr, "Reading the account…")
-	progress := func(pages, numbers int) {
-		mu.Lock()
-		defer mu.Unlock()
-		if pages > 0 {
-			fmt.Fprintf(stderr, "\r\x1b[KReading the account: %d pages, %d numbers…", pages, numbers)
-		} else {
-			fmt.Fprintf(stderr, "\r\x1b[KReading the account: %d numbers…", numbers)
-		}
-	}
-	done := func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if active {
-			fmt.Fprint(stderr, "\r\x1b[K") // the plan that follows says what was read
-			active = false
-		}
-	}
-	return progress, done
-}
-
 // planStepSummary appends the plan as Markdown to the file named by $GITHUB_STEP_SUMMARY, when
 // it is set, so that a GitHub Actions run shows the plan on its summary page.
 func planStepSummary(p *plan.Plan) error {
@@ -143,7 +103,7 @@ func planStepSummary(p *plan.Plan) error {
 		return nil
 	}
 	var b bytes.Buffer
-	if err := plan.RenderMarkdown(&b, p); err != nil {
+	if err := views.PlanMarkdown(&b, p); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)

@@ -11,6 +11,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/pick"
 )
 
 // searchCmd browses the purchasable numbers.
@@ -19,28 +20,26 @@ type searchCmd struct {
 	NXX        string `name:"nxx" placeholder:"NXX" help:"Exchange, 3 digits (needs --npa)."`
 	State      string `name:"state" placeholder:"XX" help:"State, 2 letters."`
 	RateCenter string `name:"ratecenter" placeholder:"NAME" help:"Rate center (needs --state)."`
-	TN         string `name:"tn" placeholder:"DIGITS" help:"Digits the number contains."`
+	Contains   string `name:"contains" aliases:"tn" placeholder:"DIGITS" help:"Digits the number contains."`
 	StartsWith string `name:"starts-with" placeholder:"DIGITS" help:"v2: digits the number starts with, such as 1206 (instead of --npa and --nxx)."`
 	Limit      int    `name:"limit" default:"20" help:"Numbers to show, 1 to 200."`
 	Format     string `name:"format" enum:"table,json,yaml" default:"table" help:"Output: table, json, or yaml (a numbers: block to paste into a spec)."`
 }
 
 // query checks the flags, all of them at once, and returns the search they ask for. It runs
-// before any request; api is --api.
+// before any request; api is --api. --tn, the old name of --contains, still works: kong
+// takes it as a hidden alias.
 func (c *searchCmd) query(api string) (account.SearchQuery, error) {
-	errs := areaProblems(c.NPA, c.NXX, c.State, c.RateCenter)
-	if c.TN != "" && (len(c.TN) > 11 || !isDigitsN(c.TN, len(c.TN))) {
-		errs = append(errs, fmt.Errorf("--tn %q: want up to 11 digits", c.TN))
+	cr := pick.Criteria{
+		NPA: c.NPA, NXX: c.NXX, State: c.State, RateCenter: c.RateCenter, StartsWith: c.StartsWith, Contains: c.Contains,
 	}
-	if c.StartsWith != "" {
-		switch {
-		case api != APIv2:
-			errs = append(errs, errors.New("--starts-with needs --api v2: v1 searches by --npa and --nxx, or by digits the number contains (--tn)"))
-		case len(c.StartsWith) > 11 || !isDigitsN(c.StartsWith, len(c.StartsWith)):
-			errs = append(errs, fmt.Errorf("--starts-with %q: want up to 11 digits", c.StartsWith))
-		case c.NPA != "":
-			errs = append(errs, errors.New("give --starts-with or --npa (and --nxx), not both"))
-		}
+	var errs []error
+	if err := startsWithNeedsV2(c.StartsWith, api); err != nil {
+		errs = append(errs, err)
+		cr.StartsWith = ""
+	}
+	if err := cr.Check(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Limit < 1 || c.Limit > v1.MaxLimit {
 		errs = append(errs, fmt.Errorf("--limit %d: want 1 to %d", c.Limit, v1.MaxLimit))
@@ -48,34 +47,16 @@ func (c *searchCmd) query(api string) (account.SearchQuery, error) {
 	if err := errors.Join(errs...); err != nil {
 		return account.SearchQuery{}, fmt.Errorf("search: %w", err)
 	}
-	return account.SearchQuery{
-		NPA: c.NPA, NXX: c.NXX, Contains: c.TN, StartsWith: c.StartsWith,
-		State: strings.ToUpper(c.State), RateCenter: strings.ToUpper(c.RateCenter),
-	}, nil
+	return cr.Query(), nil
 }
 
-// areaProblems checks the flags that pick an area, the same for search and add: --npa and
-// --nxx 3 digits each, --nxx only with --npa, --state 2 letters, --ratecenter only with --state.
-func areaProblems(npa, nxx, state, rateCenter string) []error {
-	var errs []error
-	if npa != "" && !isDigitsN(npa, 3) {
-		errs = append(errs, fmt.Errorf("--npa %q: want 3 digits", npa))
+// startsWithNeedsV2 refuses --starts-with on v1, which cannot search by the digits a number
+// starts with, before any request.
+func startsWithNeedsV2(startsWith, api string) error {
+	if startsWith != "" && api != APIv2 {
+		return errors.New("--starts-with needs --api v2: v1 searches by --npa and --nxx, or by digits the number contains (--contains)")
 	}
-	if nxx != "" {
-		if !isDigitsN(nxx, 3) {
-			errs = append(errs, fmt.Errorf("--nxx %q: want 3 digits", nxx))
-		}
-		if npa == "" {
-			errs = append(errs, errors.New("--nxx needs --npa"))
-		}
-	}
-	if state != "" && !isLettersN(state, 2) {
-		errs = append(errs, fmt.Errorf("--state %q: want 2 letters", state))
-	}
-	if rateCenter != "" && state == "" {
-		errs = append(errs, errors.New("--ratecenter needs --state"))
-	}
-	return errs
+	return nil
 }
 
 func (c *searchCmd) Run(g *Globals, sess *session) error {
@@ -210,19 +191,6 @@ func billingMethodFor(n account.Offer) string {
 
 // oneLine keeps server text on one line of a YAML comment.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// isDigitsN reports whether s is n ASCII digits (n > 0).
-func isDigitsN(s string, n int) bool {
-	if len(s) != n || n == 0 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
 
 // isLettersN reports whether s is n ASCII letters (n > 0).
 func isLettersN(s string, n int) bool {

@@ -75,7 +75,8 @@ func TestSearchFlagsCheckedBeforeAnyRequest(t *testing.T) {
 		{[]string{"--state", "WAS"}, `--state "WAS": want 2 letters`},
 		{[]string{"--state", "W1"}, `--state "W1": want 2 letters`},
 		{[]string{"--ratecenter", "SEATTLE"}, "--ratecenter needs --state"},
-		{[]string{"--tn", "206x"}, `--tn "206x": want up to 11 digits`},
+		{[]string{"--contains", "206x"}, `--contains "206x": want up to 11 digits`},
+		{[]string{"--tn", "206x"}, `--contains "206x": want up to 11 digits`}, // --tn is the old name of --contains
 		{[]string{"--limit", "0"}, "--limit 0: want 1 to 200"},
 		{[]string{"--limit", "201"}, "--limit 201: want 1 to 200"},
 		{[]string{"--format", "xml"}, "--format"},
@@ -95,6 +96,26 @@ func TestSearchFlagsCheckedBeforeAnyRequest(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr %q lacks %q", stderr, want)
 		}
+	}
+}
+
+// search and add name the filter by digits alike, --contains; search's --tn, its old name,
+// works (TestSearchAndAreasAgainstSandbox) but is not offered.
+func TestSearchNamesContainsAsAddDoes(t *testing.T) {
+	t.Parallel()
+	for _, cmd := range []string{"search", "add"} {
+		var out, errb bytes.Buffer
+		if code := run([]string{cmd, "--help"}, &out, &errb); code != 0 {
+			t.Fatalf("%s --help: exit %d: %s", cmd, code, errb.String())
+		}
+		if !strings.Contains(out.String(), "--contains=DIGITS") || strings.Contains(out.String(), "--tn") {
+			t.Errorf("%s --help does not offer --contains alone:\n%s", cmd, out.String())
+		}
+	}
+	var out, errb bytes.Buffer
+	run([]string{"completion", "bash"}, &out, &errb)
+	if strings.Contains(out.String(), "--tn") {
+		t.Error("the completion offers --tn")
 	}
 }
 
@@ -178,11 +199,14 @@ func TestSearchAndAreasAgainstSandbox(t *testing.T) {
 	}
 	first := found[0]
 
-	// The number found is found again by its digits, and by its area, exchange and state.
-	out = sandboxRun("search", "--tn", first.TN, "--format", "json")
-	var again []v1.AvailableNumber
-	if err := json.Unmarshal([]byte(out), &again); err != nil || len(again) != 1 || again[0].TN != first.TN {
-		t.Errorf("search --tn %s = %s (%v)", first.TN, out, err)
+	// The number found is found again by its digits (--contains, or --tn, its old name, as
+	// add names the same filter --contains), and by its area, exchange and state.
+	for _, flag := range []string{"--contains", "--tn"} {
+		out = sandboxRun("search", flag, first.TN, "--format", "json")
+		var again []v1.AvailableNumber
+		if err := json.Unmarshal([]byte(out), &again); err != nil || len(again) != 1 || again[0].TN != first.TN {
+			t.Errorf("search %s %s = %s (%v)", flag, first.TN, out, err)
+		}
 	}
 	out = sandboxRun("search", "--npa", first.TN[1:4], "--nxx", first.TN[4:7], "--state", first.State,
 		"--ratecenter", first.RateCenter, "--limit", "200")
