@@ -136,6 +136,7 @@ func (c *applyCmd) plan(ctx context.Context, g *Globals, acct account.Reader, sa
 	if err != nil {
 		return nil, fmt.Errorf("planning: %w", err)
 	}
+	withSpecWarnings(p, desired)
 	return p, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -259,11 +260,18 @@ func orNone(s string) string {
 }
 
 // clean escapes the control characters of a value read from the account, so that it stays on
-// one line and cannot drive the terminal.
+// one line and cannot drive the terminal, and hides a URL's password.
 func clean(s string) string {
+	if strings.Contains(s, "@") {
+		s = urlPassword.ReplaceAllString(s, "${1}xxxxx@")
+	}
 	if !strings.ContainsFunc(s, unicode.IsControl) {
 		return s
 	}
 	q := strconv.Quote(s)
 	return q[1 : len(q)-1]
 }
+
+// urlPassword matches the password of a URL's user:password@ (a callback URL may carry one):
+// the text and Markdown plans, which a pull request shows, print it as xxxxx.
+var urlPassword = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://[^/?#@:\s]*:)[^/?#@\s]*@`)

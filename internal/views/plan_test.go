@@ -238,3 +238,20 @@ func TestPlanMarkdownFoldsLongLists(t *testing.T) {
 		t.Error("Markdown lists more rows than markdownMaxChanges")
 	}
 }
+
+// A callback URL's password never reaches a pull request: the text and Markdown plans print
+// it as xxxxx.
+func TestPlansHideURLPasswords(t *testing.T) {
+	t.Parallel()
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, Changes: []plan.Change{{Action: plan.SetCallback, Key: "12065550100",
+		Before: map[string]string{"sms_callback": ""}, After: map[string]string{"sms_callback": "https://bot:hunter2@example.com/sms"}}}}
+	for _, format := range []string{"text", "markdown"} {
+		var b strings.Builder
+		if err := Plan(&b, p, format, false); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(b.String(), "hunter2") || !strings.Contains(b.String(), "https://bot:xxxxx@example.com/sms") {
+			t.Errorf("%s plan:\n%s", format, b.String())
+		}
+	}
+}
