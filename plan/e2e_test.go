@@ -114,7 +114,7 @@ numbers:
 	}
 
 	// The digest identifies the state: reading it again gives the same, a write changes it.
-	again, err := plan.Fetch(ctx, v1.Backend(c), nil)
+	again, err := plan.Fetch(ctx, v1.Backend(c), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ numbers:
 	if err := c.SetRoutes(ctx, owned1.TN, "pbx", "pbx"); err != nil {
 		t.Fatal(err)
 	}
-	changed, err := plan.Fetch(ctx, v1.Backend(c), nil)
+	changed, err := plan.Fetch(ctx, v1.Backend(c), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,11 +62,11 @@ func StateOf(s *spec.Spec) *State { return &State{Spec: s} }
 
 // Fetch reads every route and number of the account into a spec.Spec (no positions; the
 // built-in sip-reg route left out), with every number's details on a backend whose list lacks
-// them, and the E911 addresses (by label) where the backend has them: the whole account, as
-// export writes it. Messaging callbacks are read too where the backend can (a request per
-// callback per number).
-func Fetch(ctx context.Context, r account.Reader, progress Progress) (*spec.Spec, error) {
-	st, err := fetch(ctx, r, progress, reads{allDetails: true, callbacksOfAll: true})
+// them (in bulk where it can), and the E911 addresses (by label) where the backend has them:
+// the whole account, as export writes it. With callbacks, messaging callbacks are read too
+// where the backend can, which costs a request per callback per number.
+func Fetch(ctx context.Context, r account.Reader, progress Progress, callbacks bool) (*spec.Spec, error) {
+	st, err := fetch(ctx, r, progress, reads{allDetails: true, callbacksOfAll: callbacks})
 	if err != nil {
 		return nil, err
 	}

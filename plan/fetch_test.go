@@ -136,7 +136,7 @@ func sampleAccount() *fakeReader {
 func TestFetch(t *testing.T) {
 	t.Parallel()
 	var reports [][2]int
-	got, err := Fetch(t.Context(), sampleAccount(), func(pages, numbers int) { reports = append(reports, [2]int{pages, numbers}) })
+	got, err := Fetch(t.Context(), sampleAccount(), func(pages, numbers int) { reports = append(reports, [2]int{pages, numbers}) }, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func pagingAccount() *fakeReader {
 func TestFetchReportsPagesWhenTheReaderCan(t *testing.T) {
 	t.Parallel()
 	var reports [][2]int
-	_, err := Fetch(t.Context(), pagingAccount(), func(pages, numbers int) { reports = append(reports, [2]int{pages, numbers}) })
+	_, err := Fetch(t.Context(), pagingAccount(), func(pages, numbers int) { reports = append(reports, [2]int{pages, numbers}) }, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestFetchError(t *testing.T) {
 	t.Parallel()
 	r := sampleAccount()
 	r.routesErr = &serverError{status: 500}
-	_, err := Fetch(t.Context(), r, nil)
+	_, err := Fetch(t.Context(), r, nil, true)
 	var apiErr *serverError
 	if !errors.As(err, &apiErr) || apiErr.status != 500 {
 		t.Fatalf("Fetch error = %v, want the API error wrapped", err)

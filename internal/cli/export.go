@@ -18,6 +18,9 @@ import (
 type exportCmd struct {
 	Out   string `placeholder:"FILE" type:"path" help:"Write the spec to FILE instead of standard output, and the schema beside it."`
 	Force bool   `help:"Overwrite FILE when it exists."`
+	// Callbacks is off by default: v2 reads callbacks one request per callback per number,
+	// through a pre-release endpoint, which made export 30 times slower than plan.
+	Callbacks bool `help:"v2: read each number's messaging callbacks too (4 requests per number, through a pre-release endpoint an account may not answer)."`
 }
 
 func (c *exportCmd) Run(g *Globals, sess *session) error {
@@ -37,7 +40,7 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 	}
 
 	progress, done := views.FetchProgress(g.stderr, g.streams.ErrTerminal)
-	current, err := plan.Fetch(ctx, acct, progress)
+	current, err := plan.Fetch(ctx, acct, progress, c.Callbacks)
 	done()
 	if err != nil {
 		return fmt.Errorf("exporting: %w", err)
@@ -52,7 +55,11 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 	header := fmt.Sprintf(schemaModeline+"\n\nExported by flowroute-numbers %s through API %s from %s\non %s: %s and %s.\nEvery field is managed; delete one to let the account keep whatever it has.",
 		buildVersion(), g.api(), from, time.Now().UTC().Format(time.RFC3339),
 		nounCount(len(current.Routes), "route"), nounCount(len(current.Numbers), "number"))
-	if acct.Capabilities().Messaging && !anyMessaging(current) {
+	switch {
+	case !acct.Capabilities().Messaging:
+	case !c.Callbacks:
+		header += "\nMessaging callbacks were not read (export --callbacks reads them, 4 requests a number);\nadd messaging: to a number to manage them."
+	case !anyMessaging(current):
 		header += "\nNo messaging callbacks were found. Reading them back is a pre-release part of v2 that an\naccount may not answer, so a number may have some; add messaging: to a number to manage them."
 	}
 	if c.Out == "" {

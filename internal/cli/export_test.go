@@ -61,7 +61,7 @@ func TestExportIsInTheCanonicalLayout(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "sandbox.json")
 	mustCLI(t, state, 0, "--api", "v2", "apply", "-f", "../../examples/v2.yaml", "--auto-approve")
 	out := filepath.Join(t.TempDir(), "n.yaml")
-	mustCLI(t, state, 0, "--api", "v2", "export", "--out", out)
+	mustCLI(t, state, 0, "--api", "v2", "export", "--callbacks", "--out", out)
 	code, stdout, stderr := runCLI(t, "fmt", "--check", out)
 	if code != 0 || stdout != "" || stderr != "" {
 		exported, _ := os.ReadFile(out)
@@ -100,5 +100,22 @@ func TestWriteIsCanonical(t *testing.T) {
 	formatted, err := formatSpec(b.Bytes())
 	if err != nil || !bytes.Equal(formatted, b.Bytes()) {
 		t.Errorf("fmt changes what Write writes (%v):\n%s\nfmt:\n%s", err, b.Bytes(), formatted)
+	}
+}
+
+// Without --callbacks, v2 export reads only what comes in bulk: no callback is read (one
+// request per callback per number), and the export says so.
+func TestV2ExportReadsNoCallbacksUnlessAsked(t *testing.T) {
+	t.Parallel()
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	mustCLI(t, state, 0, "--api", "v2", "apply", "-f", "../../examples/v2.yaml", "--auto-approve")
+	out := filepath.Join(t.TempDir(), "n.yaml")
+	mustCLI(t, state, 0, "--api", "v2", "export", "--out", out)
+	exported, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(exported), "sms_callback:") || !strings.Contains(string(exported), "export --callbacks reads them") {
+		t.Errorf("export without --callbacks:\n%s", exported)
 	}
 }

@@ -425,7 +425,7 @@ func TestV2ExportThenNoChanges(t *testing.T) {
 	t.Parallel()
 	state := seedV2(t)
 	file := filepath.Join(t.TempDir(), "exported.yaml")
-	mustCLI(t, state, 0, "--api", "v2", "export", "--out", file)
+	mustCLI(t, state, 0, "--api", "v2", "export", "--callbacks", "--out", file)
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
