@@ -231,6 +231,7 @@ func Schema() []byte {
 			},
 		},
 	}
+	poolSchemas(s)
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		panic(err) // the schema is constant data

@@ -92,8 +92,10 @@ func Write(w io.Writer, s *Spec, header string) error {
 		}
 	}
 
+	writePools(bw, s)
+	writeRetired(bw, s)
 	if !writePolicy(bw, s.Policy) && s.Version == 0 && s.Defaults == (Defaults{}) && len(names) == 0 && len(s.Numbers) == 0 &&
-		len(s.E911Addresses) == 0 {
+		len(s.E911Addresses) == 0 && len(s.Pools) == 0 && len(s.Retired) == 0 {
 		bw.WriteString("numbers: {}\n") // a spec that declares nothing is empty, and not loaded
 	}
 	return bw.Flush()
@@ -107,7 +109,8 @@ func writePolicy(w *bufio.Writer, p Policy) bool {
 		lines = append(lines, "unmanaged: "+quote(p.Unmanaged))
 	}
 	zero := p.Unmanaged == "" && p.MaxPurchases == 0 && p.MaxMonthlyCost == nil && p.MaxSetupCost == nil &&
-		p.MaxReleases == 0 && p.MaxUpdates == nil && p.MaxUpdatePercent == 0 && p.MaxRouteDeletes == 0 && len(p.Acknowledge) == 0
+		p.MaxReleases == 0 && p.MaxUpdates == nil && p.MaxUpdatePercent == 0 && p.MaxRouteDeletes == 0 && len(p.Acknowledge) == 0 &&
+		p.RetireDays == 0 && p.ParkingRoute == ""
 	if !zero && p.MaxPurchases != DefaultMaxPurchases {
 		lines = append(lines, fmt.Sprintf("max_purchases: %d", p.MaxPurchases))
 	}
@@ -136,6 +139,7 @@ func writePolicy(w *bufio.Writer, p Policy) bool {
 		}
 		lines = append(lines, "acknowledge: ["+strings.Join(quoted, ", ")+"]")
 	}
+	lines = append(lines, retirePolicyLines(p)...)
 	if len(lines) == 0 {
 		return false
 	}
