@@ -463,6 +463,13 @@ func (x *executor) setCNAM(ctx context.Context, c plan.Change) Result {
 		return failed(0, "%s cannot set a CNAM", x.api())
 	}
 	tn, value := c.Key, c.After["cnam"]
+	if value == "" { // a held number's CNAM removed
+		return x.idempotent(ctx, "remove CNAM", func(ctx context.Context) error { return ed.AssociateCNAM(ctx, tn, "") },
+			func(ctx context.Context) (bool, error) {
+				n, err := x.number(ctx, tn)
+				return err == nil && n.CNAM == "", err
+			})
+	}
 	rec, found, err := x.cnamRecord(ctx, ed, value)
 	switch {
 	case err != nil:
@@ -647,6 +654,9 @@ func (x *executor) setCallback(ctx context.Context, c plan.Change) Result {
 	}
 	tn, a := c.Key, c.After
 	m := spec.Messaging{SMSCallback: a["sms_callback"], MMSCallback: a["mms_callback"], SMSDLRCallback: a["sms_dlr_callback"], MMSDLRCallback: a["mms_dlr_callback"]}
+	if cleared := clearedCallbacks(c); len(cleared) > 0 {
+		return x.removeCallbacks(ctx, tn, cleared)
+	}
 	return x.idempotent(ctx, "set callbacks", func(ctx context.Context) error { return ed.SetCallbacks(ctx, tn, m) },
 		func(ctx context.Context) (bool, error) {
 			cr, ok := x.acct.(account.CallbackReader)

@@ -104,6 +104,9 @@ func PlanDigest(changes []Change, acct *account.Identity) string {
 		if len(ch.Affected) > 0 {
 			record("affects", ch.Affected...)
 		}
+		if !ch.Retired.IsZero() {
+			record("retired", ch.Retired.String())
+		}
 	}
 	return digestPrefix + hex.EncodeToString(h.Sum(nil))
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -90,6 +91,12 @@ func readsFor(desired *spec.Spec, caps account.Capabilities) reads {
 			rd.details[tn] = true
 		}
 		if n.Messaging != nil && caps.Messaging {
+			rd.callbacks[tn] = true
+		}
+	}
+	for tn := range desired.Retired { // held: every field it has may need clearing
+		rd.details[tn] = true
+		if caps.Messaging {
 			rd.callbacks[tn] = true
 		}
 	}
@@ -461,6 +468,9 @@ func Make(ctx context.Context, r account.Reader, desired *spec.Spec, opts Option
 // MakeState is Make returning the whole State it planned against.
 func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts Options) (*Plan, *State, error) {
 	opts.Capabilities = r.Capabilities()
+	if opts.Today.IsZero() {
+		opts.Today = spec.DateOf(time.Now())
+	}
 	f, err := fetchRaw(ctx, r, opts.Progress, readsFor(desired, opts.Capabilities))
 	if err != nil {
 		return nil, nil, err
@@ -484,6 +494,11 @@ func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts O
 		}
 	}
 	current := f.state()
+	if s, ok := r.(account.Searcher); ok && opts.Picks == nil {
+		if opts.Picks, err = PickPools(ctx, s, opts.Capabilities, desired, current.Spec); err != nil {
+			return nil, nil, err
+		}
+	}
 	wanted := wantedPurchases(desired, current.Spec)
 	if len(wanted) > pol.MaxPurchases {
 		return compute(desired, current, nil, opts, true), current, nil
