@@ -73,7 +73,11 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 			return &apply.RefusedError{Reason: fmt.Sprintf("%s: %v", c.PlanFile, err)}
 		}
 	}
-	opts := plan.Options{Limits: limits, Account: &id}
+	today, err := g.today()
+	if err != nil {
+		return err
+	}
+	opts := plan.Options{Limits: limits, Account: &id, Today: today}
 	var p *plan.Plan
 	if saved == nil {
 		progress, fetched := planFetchProgress(g.stderr, g.streams.ErrTerminal)
@@ -341,7 +345,9 @@ func appliedSummary(results []apply.Result) string {
 // applyVerify plans the spec again against the account and reports whether nothing is left
 // to do, printing what remains when something is.
 func applyVerify(ctx context.Context, g *Globals, acct account.Reader, desired *spec.Spec) bool {
-	p, _, err := plan.Make(ctx, acct, desired, plan.Options{})
+	// The day was checked before the apply. No pool is searched: only changes matter here.
+	today, _ := g.today()
+	p, _, err := plan.Make(ctx, acct, desired, plan.Options{Today: today, Picks: plan.PoolPicks{}})
 	if err != nil {
 		fmt.Fprintf(g.stderr, "Error: verifying: reading the account: %v\n", err)
 		return false

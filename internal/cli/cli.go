@@ -34,6 +34,7 @@ type cli struct {
 	Search     searchCmd     `cmd:"" help:"Search purchasable numbers."`
 	Areas      areasCmd      `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
 	Add        addCmd        `cmd:"" help:"Pick numbers for sale by area, price and route, and pin them in a spec file."`
+	Retire     retireCmd     `cmd:"" help:"Let numbers go: move them from numbers: to retired:, to be held, then released."`
 	Sandbox    sandboxCmd    `cmd:"" help:"Run the built-in Flowroute sandbox (v1 and v2 on one address)."`
 	Show       showCmd       `cmd:"" help:"Render a plan saved by 'plan --out'."`
 	Fmt        fmtCmd        `cmd:"" help:"Rewrite spec files in the canonical layout, keeping comments."`

@@ -43,6 +43,7 @@ type Globals struct {
 	ClientRateLimit float64 `help:"Most API requests per second this tool sends (0: no limit)." env:"FLOWROUTE_RATE_LIMIT" default:"20"`
 	Parallelism     int     `help:"Requests (and apply's changes) in flight at once, 1 to 64." env:"FLOWROUTE_PARALLELISM" default:"8"`
 	NoColor         bool    `help:"Never colour the output (also when NO_COLOR is set)."`
+	Today           string  `hidden:"" placeholder:"YYYY-MM-DD" env:"FLOWROUTE_TODAY" help:"The day to take as today, when retired numbers are released (for tests and a dry look ahead)."`
 
 	streams        Streams
 	stdin          io.Reader
