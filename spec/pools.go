@@ -3,6 +3,7 @@ package spec
 import (
 	"bufio"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -201,7 +202,7 @@ func checkCriterion(key, v string) (problem, hint string) {
 			return "cannot start with 0 or 1", ""
 		}
 	case "state":
-		if !isLetters(v, 2) {
+		if len(v) != 2 || strings.Trim(strings.ToUpper(v), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 			return "is not a 2-letter state or province code", "such as WA"
 		}
 	case "ratecenter":
@@ -221,19 +222,6 @@ func checkCriterion(key, v string) (problem, hint string) {
 		}
 	}
 	return "", ""
-}
-
-// isLetters reports whether s is n ASCII letters.
-func isLetters(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i] | 0x20; c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return true
 }
 
 // checkPools reports, once every file is read, a member that names no pool, and a pool's
@@ -291,14 +279,7 @@ func (l *loader) fillFromPools() {
 }
 
 // sortedKeysOf returns the keys of m in order.
-func sortedKeysOf[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeysOf[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // writePools writes the pools sorted by name, each a block of its count, search and fields.
 func writePools(w *bufio.Writer, s *Spec) {

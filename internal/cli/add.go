@@ -573,21 +573,32 @@ func (c *addCmd) validateEdit(g *Globals, job *addJob, out []byte, ok func(*spec
 // validateEdits is validateEdit for edits of several files, keyed by file.
 func (c *addCmd) validateEdits(g *Globals, before *spec.Spec, edits map[string][]byte, ok func(*spec.Spec) bool) error {
 	target := strings.Join(slices.Sorted(maps.Keys(edits)), " and ")
-	after, err := spec.LoadEdited(edits, c.Files...)
-	var errs spec.Errors
-	if errors.As(err, &errs) {
-		for _, e := range errs {
-			fmt.Fprintf(g.stderr, "Error: %v\n", e)
-		}
-		return fmt.Errorf("add: %s would not validate with the numbers added; nothing was written", target)
-	}
+	after, err := loadEdited(g, "add", "the numbers added", edits, c.Files)
 	if err != nil {
-		return fmt.Errorf("add: %w", err)
+		return err
 	}
 	if !ok(after) || !sameExceptNumbers(before, after) {
 		return fmt.Errorf("add: the edit of %s would change more than the numbers it adds (a bug: please report it with the file); nothing was written", target)
 	}
 	return nil
+}
+
+// loadEdited loads the spec of files with the edits in place of those files' contents, as plan
+// would read it. Its problems are printed, each on a line of its own, and the error says the
+// edit (what) would not validate; cmd names the command in errors.
+func loadEdited(g *Globals, cmd, what string, edits map[string][]byte, files []string) (*spec.Spec, error) {
+	after, err := spec.LoadEdited(edits, files...)
+	var errs spec.Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			fmt.Fprintf(g.stderr, "Error: %v\n", e)
+		}
+		return nil, fmt.Errorf("%s: %s would not validate with %s; nothing was written", cmd, strings.Join(slices.Sorted(maps.Keys(edits)), " and "), what)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd, err)
+	}
+	return after, nil
 }
 
 // sameExceptNumbers reports whether a and b declare the same routes, defaults, E911

@@ -134,6 +134,20 @@ func (c *addCmd) intoFile() (string, error) {
 	return "", fmt.Errorf("add: --into %s is not one of the spec files -f names (%s)", c.Into, strings.Join(files, ", "))
 }
 
+// openEdit reads the spec file for editing, with its permissions, to write it back with.
+func openEdit(file string) (*spec.Edit, os.FileMode, error) {
+	fi, err := os.Stat(file)
+	if err != nil {
+		return nil, 0, err
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, 0, err
+	}
+	ed, err := spec.NewEdit(file, data)
+	return ed, fi.Mode().Perm(), err
+}
+
 // declaredPools names the spec's pools for a message.
 func declaredPools(s *spec.Spec) string {
 	if len(s.Pools) == 0 {
@@ -194,15 +208,7 @@ func (c *addCmd) writeFills(g *Globals, desired *spec.Spec, fills []poolFill, ow
 	texts, lines := map[string]string{}, map[string]int{}
 	perms := map[string]os.FileMode{}
 	for _, file := range files {
-		fi, err := os.Stat(file)
-		if err != nil {
-			return fmt.Errorf("add: %w", err)
-		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return fmt.Errorf("add: %w", err)
-		}
-		ed, err := spec.NewEdit(file, data)
+		ed, perm, err := openEdit(file)
 		if err != nil {
 			return fmt.Errorf("add: %w", err)
 		}
@@ -210,7 +216,7 @@ func (c *addCmd) writeFills(g *Globals, desired *spec.Spec, fills []poolFill, ow
 		if err != nil {
 			return fmt.Errorf("add: %w", err)
 		}
-		edits[file], texts[file], lines[file], perms[file] = out, text, line, fi.Mode().Perm()
+		edits[file], texts[file], lines[file], perms[file] = out, text, line, perm
 	}
 	var all []account.Offer
 	for _, f := range fills {

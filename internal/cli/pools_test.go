@@ -186,7 +186,7 @@ policy:
 	want := "retired:\n  # the front desk\n  # before retirement: \"" + a + "\": {primary_route: pbx, alias: Front desk, cnam: ACME, e911: hq, messaging: {sms_callback: \"https://acme.example/sms\"}}\n" +
 		"  \"" + a + "\": {since: 2026-12-03, reason: \"customer left\"}\n"
 	if !strings.Contains(string(data), want) || strings.Contains(string(data), "  \""+a+"\": {primary_route") ||
-		!strings.Contains(stdout, "The first plan on or after 2027-01-02 (policy.retire_days 30) releases them.") ||
+		!strings.Contains(stdout, "The first plan on or after 2027-01-02 (policy.retire_days 30) releases them. Until then, moving an entry back to numbers: keeps the number.") ||
 		!strings.Contains(stderr, "policy.max_releases is 1 and the spec retires 2 numbers") {
 		t.Errorf("the file after retire:\n%s\nstdout:\n%s\nstderr:\n%s", data, stdout, stderr)
 	}
@@ -272,7 +272,7 @@ func TestRetireOnV1HoldsForGood(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	stdout, stderr, code := sandboxCLI(t, state, nil, "--today", "2026-01-01", "retire", "-f", file, a)
-	if code != 0 || !strings.Contains(stdout, "v1 cannot release numbers: they are held for good") {
+	if code != 0 || !strings.Contains(stdout, "v1 cannot release numbers: it is held for good") {
 		t.Fatalf("retire exit %d: %s\n%s", code, stderr, stdout)
 	}
 	stdout, stderr, code = sandboxCLI(t, state, nil, "--today", "2030-01-01", "apply", "-f", file, "--auto-approve")

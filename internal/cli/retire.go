@@ -86,22 +86,14 @@ func (c *retireCmd) Run(g *Globals) error {
 	edits := map[string][]byte{}
 	perms := map[string]os.FileMode{}
 	for _, file := range files {
-		fi, err := os.Stat(file)
-		if err != nil {
-			return fmt.Errorf("retire: %w", err)
-		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return fmt.Errorf("retire: %w", err)
-		}
-		ed, err := spec.NewEdit(file, data)
+		ed, perm, err := openEdit(file)
 		if err != nil {
 			return fmt.Errorf("retire: %w", err)
 		}
 		if edits[file], err = ed.Retire(byFile[file], today, c.Reason); err != nil {
 			return fmt.Errorf("retire: %w", err)
 		}
-		perms[file] = fi.Mode().Perm()
+		perms[file] = perm
 	}
 	if err := c.check(g, desired, edits, today); err != nil {
 		return err
@@ -119,16 +111,9 @@ func (c *retireCmd) Run(g *Globals) error {
 // from numbers to retired (since today, for the reason given) and nothing else changed.
 func (c *retireCmd) check(g *Globals, before *spec.Spec, edits map[string][]byte, today spec.Date) error {
 	names := strings.Join(slices.Sorted(maps.Keys(edits)), " and ")
-	after, err := spec.LoadEdited(edits, c.Files...)
-	var errs spec.Errors
-	if errors.As(err, &errs) {
-		for _, e := range errs {
-			fmt.Fprintf(g.stderr, "Error: %v\n", e)
-		}
-		return fmt.Errorf("retire: %s would not validate with the numbers retired; nothing was written", names)
-	}
+	after, err := loadEdited(g, "retire", "the numbers retired", edits, c.Files)
 	if err != nil {
-		return fmt.Errorf("retire: %w", err)
+		return err
 	}
 	want := *before
 	want.Numbers = maps.Clone(before.Numbers)
@@ -154,13 +139,18 @@ func (c *retireCmd) report(g *Globals, s *spec.Spec, files []string, byFile map[
 	for _, file := range files {
 		fmt.Fprintf(g.stdout, "Retired %s in %s: %s.\n", nounCount(len(byFile[file]), "number"), file, strings.Join(byFile[file], ", "))
 	}
+	them, they := "it", "it is"
+	if len(c.TNs) > 1 {
+		them, they = "them", "they are"
+	}
 	park := s.Policy.Parking()
-	fmt.Fprintf(g.stdout, "The next apply holds them: their calls go to %s, their aliases, CNAM and messaging callbacks are cleared, their E911 addresses kept.\n", park)
 	if g.api() == APIv1 {
-		fmt.Fprintln(g.stdout, "v1 cannot release numbers: they are held for good (with --api v2, the first plan on or after "+day.String()+" releases them).")
+		fmt.Fprintf(g.stdout, "The next apply holds %s: calls go to %s. v1 cannot release numbers: %s held for good (with --api v2, the first plan on or after %s releases %s).\n",
+			them, park, they, day, them)
 	} else {
-		fmt.Fprintf(g.stdout, "The first plan on or after %s (policy.retire_days %d) releases them. Until then, moving an entry back to numbers: keeps the number.\n",
-			day, s.Policy.HoldDays())
+		fmt.Fprintf(g.stdout, "The next apply holds %s: calls go to %s, aliases, CNAM and messaging callbacks are cleared, E911 addresses kept.\n", them, park)
+		fmt.Fprintf(g.stdout, "The first plan on or after %s (policy.retire_days %d) releases %s. Until then, moving an entry back to numbers: keeps the number.\n",
+			day, s.Policy.HoldDays(), them)
 		if n := len(c.TNs) + len(s.Retired); s.Policy.MaxReleases < n {
 			fmt.Fprintf(g.stderr, "Warning: policy.max_releases is %d and the spec retires %d numbers: a plan releasing more than %d is refused; raise it by %s.\n",
 				s.Policy.MaxReleases, n, s.Policy.MaxReleases, day)
