@@ -65,10 +65,11 @@ func Digest(current *spec.Spec) string {
 
 // PlanDigest identifies a plan: what it changes and the account it is for. It hashes, for the
 // account's identity and each change in order, the action, the key, the fields before and
-// after (sorted by name), the cost and the numbers affected, one record per
-// line as Digest does. It leaves out what says nothing about the changes: positions in the
-// spec, notes, diagnostics and times. A reviewer's plan and the plan apply computes have the
-// same digest exactly when they make the same changes to the same account.
+// after (sorted by name), the cost, the numbers affected and the day a released number was
+// retired, one record per line as Digest does. It leaves out what says nothing about the
+// changes: positions in the spec, notes, diagnostics and times. A reviewer's plan and the plan
+// apply computes have the same digest exactly when they make the same changes to the same
+// account.
 func PlanDigest(changes []Change, acct *account.Identity) string {
 	h := sha256.New()
 	var line []byte

@@ -24,6 +24,7 @@ func (c *computer) retired() {
 				"retired number %s is not on the account (released, or never bought): nothing to hold", tn)
 			continue
 		}
+		c.managed++ // the spec manages it, as retired: holding it counts as updating it
 		day := pol.ReleaseDay(r.Since)
 		why := "retired " + r.Since.String()
 		if r.Reason != "" {

@@ -274,3 +274,13 @@ func TestPlanFileKeepsRetirementAndPools(t *testing.T) {
 		t.Error("the digest does not cover the mark of a retired number's release")
 	}
 }
+
+// A held number is managed by the spec: it counts among the managed numbers that
+// max_update_percent is a share of, as its hold counts as an update.
+func TestRetiredNumbersAreManaged(t *testing.T) {
+	t.Parallel()
+	p := ComputeState(retiringSpec(t, ""), heldAccount(), nil, Options{Capabilities: v2Like, Today: day("2026-12-10")})
+	if p.Managed != 2 {
+		t.Errorf("managed = %d, want 2 (the number kept and the one held)", p.Managed)
+	}
+}

@@ -311,7 +311,11 @@ func addsOnly(before *spec.Spec, chosen []account.Offer) func(after *spec.Spec) 
 // choose picks n numbers by cr that neither the spec pins nor the account owns, and words a
 // shortfall as add's error.
 func (j *addJob) choose(ctx context.Context, g *Globals, cr pick.Criteria, owned map[string]bool, n int) ([]account.Offer, error) {
-	taken := func(tn string) bool { _, inSpec := j.desired.Numbers[tn]; return inSpec || owned[tn] }
+	taken := func(tn string) bool {
+		_, inSpec := j.desired.Numbers[tn]
+		_, retired := j.desired.Retired[tn] // released perhaps, and for sale again: never taken back by accident
+		return inSpec || retired || owned[tn]
+	}
 	res, err := pick.Pick(ctx, j.inv, cr, n, taken)
 	if res.Capped {
 		fmt.Fprintf(g.stderr, "Note: the search returned its most, %d numbers; the choice is among those. Narrow it to choose among all.\n", pick.SearchMax)

@@ -8,7 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/pick"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -326,5 +329,19 @@ func TestAddPoolRefuses(t *testing.T) {
 		if code != 1 || !strings.Contains(stderr, tt.want) {
 			t.Errorf("add %v: exit %d, %q; want %q", tt.args, code, stderr, tt.want)
 		}
+	}
+}
+
+// A retired number, released and for sale again, is never picked back by add while its entry
+// stays in retired:.
+func TestAddNeverPicksARetiredNumber(t *testing.T) {
+	t.Parallel()
+	inv := fakeAddInventory{offers: []account.Offer{
+		{TN: "12065550100", MonthlyCost: money.MustParse("0.10")}, {TN: "12065550101", MonthlyCost: money.MustParse("1.00")},
+	}}
+	job := &addJob{inv: inv, desired: &spec.Spec{Retired: map[string]spec.Retired{"12065550100": {Since: spec.NewDate(2026, 1, 1)}}}}
+	got, err := job.choose(t.Context(), &Globals{}, pick.Criteria{}, map[string]bool{}, 1)
+	if err != nil || len(got) != 1 || got[0].TN != "12065550101" {
+		t.Errorf("choose = %v, %v; want 12065550101, not the retired number", got, err)
 	}
 }
