@@ -117,6 +117,13 @@ func (o Offer) Allows(billingMethod string) bool {
 	return false
 }
 
+// EdgeStrategy is an edge strategy (a PoP) that a route's calls can be sent from: its id, the
+// value of a route's edge_strategy, and its name ("US-East-VA").
+type EdgeStrategy struct {
+	ID   string
+	Name string
+}
+
 // SearchQuery filters the inventory. Empty fields are not filters. NXX needs NPA; RateCenter
 // needs State.
 type SearchQuery struct {
@@ -150,6 +157,12 @@ type Reader interface {
 type Searcher interface {
 	// Search returns up to max offers (0: all) matching q, in the server's order.
 	Search(ctx context.Context, q SearchQuery, max int) ([]Offer, error)
+}
+
+// EdgeStrategyLister lists the edge strategies a route may name (Capabilities().EdgeStrategy),
+// so that a spec naming one the account does not offer is caught before apply.
+type EdgeStrategyLister interface {
+	EdgeStrategies(ctx context.Context) ([]EdgeStrategy, error)
 }
 
 // Detailer reads the details of many numbers at once (Capabilities().BulkDetails).

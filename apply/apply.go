@@ -3,8 +3,10 @@
 // a Report of what was done.
 //
 // Rules Run guarantees:
-//   - It writes only what the plan's Changes say; a purchase is repeated only after reading the
-//     account shows the number was not bought, and only while it is still for sale.
+//   - It writes only what the plan's Changes say. The backend sends each write once; apply
+//     alone settles a write whose answer was lost, by reading the account, and sends it again
+//     only after the read shows it did not happen, at most Options.Attempts times in all (a
+//     purchase only after a read shows the number not bought).
 //   - A plan with error diagnostics, one that breaks policy.max_purchases,
 //     policy.max_setup_cost or policy.max_monthly_cost, or one holding a change the backend
 //     cannot carry out (its Capabilities), is refused before any write.
@@ -14,8 +16,8 @@
 //     whose dependency failed is skipped, everything else goes on.
 //   - Releases run last, only after every other change applied, each after its number's E911
 //     address was disconnected; route deletions run after every release. Only the numbers of
-//     the plan's release changes are released, each read first and released only while the
-//     account owns it, never sent again before a read shows it still owned.
+//     the plan's release changes are released, a release never sent again before a read shows
+//     the number still owned.
 //   - set_cnam of a record still awaiting Flowroute's approval is skipped (apply again once it
 //     is approved); it fails nothing else.
 //   - When ctx is cancelled nothing new starts; changes already sent finish (within
@@ -40,8 +42,8 @@ type Options struct {
 	Parallelism int
 	// Events, when set, receives progress, one event at a time.
 	Events func(Event)
-	// Attempts bounds how many times one write is sent when its outcome is unknown and
-	// reading the account shows it did not happen; default 5.
+	// Attempts bounds how many times one write is sent in all: a write whose outcome is
+	// unknown is sent again only after reading the account shows it did not happen; default 3.
 	Attempts int
 	// ReadAttempts bounds the reads that resolve an unknown outcome; default 4.
 	ReadAttempts int
@@ -58,7 +60,7 @@ func (o Options) withDefaults() Options {
 		o.Parallelism = DefaultParallelism
 	}
 	if o.Attempts <= 0 {
-		o.Attempts = 5
+		o.Attempts = 3
 	}
 	if o.ReadAttempts <= 0 {
 		o.ReadAttempts = 4

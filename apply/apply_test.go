@@ -205,10 +205,11 @@ func TestPurchaseOutcomeUnknown(t *testing.T) {
 			forSale: true, status: apply.Applied, sent: 1, bought: true},
 		{name: "it did not happen", script: map[string][]fault{call: {lostBefore(call)}},
 			forSale: true, status: apply.Applied, sent: 2, bought: true},
-		{name: "it did not happen and the number is gone", script: map[string][]fault{call: {lostBefore(call)}, "lookup " + tn: {{err: apiError(404, "GET", "/", "")}}},
-			forSale: true, status: apply.Failed, errPart: "no longer for sale", sent: 1},
+		{name: "it did not happen and the number is no longer for sale", script: map[string][]fault{call: {lostBefore(call), {err: apiError(422, "PUT", "/v1/tns/"+tn, "The TN is not available for purchase.")}}},
+			forSale: true, status: apply.Failed, sent: 2,
+			errPart: "purchase: sent 2 times, the last answer: PUT /v1/tns/12065550101: 422 The TN is not available for purchase.; the account does not own the number (read after the last attempt)"},
 		{name: "it never happens", script: map[string][]fault{call: {lostBefore(call), lostBefore(call), lostBefore(call), lostBefore(call)}},
-			forSale: true, status: apply.Failed, errPart: "outcome unknown: purchase, not done when the account was last read, and not sent again (gave up after 3 attempts)", sent: 3},
+			forSale: true, status: apply.Failed, errPart: "purchase: PUT purchase 12065550101: connection reset by peer (sent 3 times); the account does not own the number (read after the last attempt)", sent: 3},
 		{name: "reading it back fails", script: map[string][]fault{call: {lostAfter(call)}, "get " + tn: {readFails, readFails, readFails, readFails}},
 			forSale: true, status: apply.Failed, errPart: "outcome unknown: check the account", sent: 1, bought: true},
 		{name: "reading it back fails, then works", script: map[string][]fault{call: {lostBefore(call)}, "get " + tn: {readFails, readFails}},
@@ -229,6 +230,9 @@ func TestPurchaseOutcomeUnknown(t *testing.T) {
 			res := rep.Results[0]
 			if res.Status != tc.status || !strings.Contains(res.Error, tc.errPart) {
 				t.Errorf("result = %s %q, want %s containing %q", res.Status, res.Error, tc.status, tc.errPart)
+			}
+			if unknownThoughSettled(tc.errPart, res.Error) {
+				t.Errorf("a read settled the purchase, yet the error says the outcome is unknown: %q", res.Error)
 			}
 			if got := count(f.writes, call); got != tc.sent {
 				t.Errorf("sent %d purchases, want %d", got, tc.sent)
@@ -269,7 +273,7 @@ func TestCreateRouteConflictAndLostAnswers(t *testing.T) {
 		{name: "lost, it landed late", script: []fault{lostBefore(call), {err: apiError(409, "PUT", "/", "Route name already exists."), effect: true}},
 			status: apply.Applied, sent: 2},
 		{name: "lost every time", script: []fault{lostBefore(call), lostBefore(call), lostBefore(call)},
-			status: apply.Failed, errPart: "outcome unknown: create route, not done when the account was last read, and not sent again (gave up after 3 attempts)", sent: 3},
+			status: apply.Failed, errPart: `create route: PUT create pbx: connection reset by peer (sent 3 times); the account lists no route named "pbx" (read after the last attempt)`, sent: 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -283,6 +287,9 @@ func TestCreateRouteConflictAndLostAnswers(t *testing.T) {
 			if res.Status != tc.status || !strings.Contains(res.Error, tc.errPart) {
 				t.Errorf("result = %s %q, want %s containing %q", res.Status, res.Error, tc.status, tc.errPart)
 			}
+			if unknownThoughSettled(tc.errPart, res.Error) {
+				t.Errorf("a read settled the creation, yet the error says the outcome is unknown: %q", res.Error)
+			}
 			if got := count(f.writes, call); got != tc.sent {
 				t.Errorf("sent %d creations, want %d", got, tc.sent)
 			}
@@ -291,6 +298,13 @@ func TestCreateRouteConflictAndLostAnswers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// unknownThoughSettled reports whether an error says the outcome is unknown where the expected
+// part says a read settled it: "outcome unknown" is only for writes the account could not be
+// read for.
+func unknownThoughSettled(want, got string) bool {
+	return !strings.Contains(want, "outcome unknown") && strings.Contains(got, "outcome unknown")
 }
 
 func TestSetRoutesOutcomeUnknown(t *testing.T) {

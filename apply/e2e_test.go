@@ -65,7 +65,7 @@ func (a shape) setup(tb testing.TB, sb *sandbox.Server, c *v1.V1) *spec.Spec {
 	}
 	for i, n := range avail[:a.purchases+a.owned] {
 		if i >= a.purchases {
-			if err := sb.AddOwnedNumber(v1.Number{TN: n.TN}); err != nil {
+			if err := sb.AddOwnedNumber(sandbox.Number{TN: n.TN}); err != nil {
 				tb.Fatal(err)
 			}
 		}
@@ -121,7 +121,7 @@ func TestSandboxApplyThenPlanIsClean(t *testing.T) {
 	if again := makePlan(t, c, desired); !again.Empty() {
 		t.Errorf("plan after apply has changes: %+v", again.Changes)
 	}
-	if err := apply.CheckFresh(context.Background(), c, p); !errors.Is(err, apply.ErrRefused) {
+	if err := apply.CheckFresh(context.Background(), c, desired, p, plan.Options{}); !errors.Is(err, apply.ErrRefused) {
 		t.Errorf("CheckFresh of the applied plan = %v, want it stale", err)
 	}
 }
@@ -131,14 +131,14 @@ func TestSandboxStalePlanIsRefused(t *testing.T) {
 	sb, c := newSandbox(t, 2, sandbox.Faults{})
 	desired := shape{routes: 1, purchases: 2, owned: 1}.setup(t, sb, c)
 	p := makePlan(t, c, desired)
-	if err := apply.CheckFresh(context.Background(), c, p); err != nil {
+	if err := apply.CheckFresh(context.Background(), c, desired, p, plan.Options{}); err != nil {
 		t.Fatalf("CheckFresh of a fresh plan: %v", err)
 	}
 	// Someone changes the account after the plan was saved.
-	if err := sb.AddRoute(v1.Route{Name: "elsewhere", Type: spec.RoutePSTN, Value: "16476998778"}); err != nil {
+	if err := sb.AddRoute(sandbox.Route{Name: "elsewhere", Type: spec.RoutePSTN, Value: "16476998778"}); err != nil {
 		t.Fatal(err)
 	}
-	err := apply.CheckFresh(context.Background(), c, p)
+	err := apply.CheckFresh(context.Background(), c, desired, p, plan.Options{})
 	if !errors.Is(err, apply.ErrRefused) || !strings.Contains(err.Error(), "stale") || !strings.Contains(err.Error(), "run plan again") {
 		t.Errorf("CheckFresh = %v, want a refusal saying the plan is stale", err)
 	}
@@ -170,7 +170,7 @@ func TestSandboxFailedRouteSkipsExactlyItsDependents(t *testing.T) {
 	p := makePlan(t, c, desired)
 	// Between plan and apply, someone creates r0 with another value: its creation answers
 	// 409 and the numbers routed to r0 must not be touched.
-	if err := sb.AddRoute(v1.Route{Name: "r0", Type: spec.RouteHost, Value: "192.0.2.1"}); err != nil {
+	if err := sb.AddRoute(sandbox.Route{Name: "r0", Type: spec.RouteHost, Value: "192.0.2.1"}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := apply.Run(context.Background(), c, p, apply.Options{})

@@ -52,68 +52,154 @@ func failed(attempts int, format string, args ...any) Result {
 	return Result{Status: Failed, Attempts: attempts, Error: fmt.Sprintf(format, args...)}
 }
 
-// unknownOutcome is the failure of a write whose outcome could not be learnt: the user must
-// look, because apply will not guess.
-func unknownOutcome(attempts int, write, read error) Result {
-	return failed(attempts, "outcome unknown: check the account (%v; reading the account back failed: %v)", write, read)
+// state is what a read of the account shows of a write.
+type state struct {
+	// done: the account has the write's effect.
+	done bool
+	// shows, when not done, says what the account holds instead, for the failure message:
+	// "the account still owns the number".
+	shows string
+	// wrong, when not done, is a failure that no further send can mend: the account holds
+	// something that rules the write out ("a route named pbx already exists with type ...").
+	wrong string
+	// blind: the account cannot show whether the write took effect. A write that cannot
+	// double is sent again anyway; when the attempts run out its outcome stays unknown.
+	blind bool
 }
 
-// gaveUp is the failure of a write whose answers were lost, which the account did not show
-// carried out when last read, and which is not sent again (the attempts ran out, or the apply
-// was stopped). A lost write may still land: the outcome is unknown.
-func gaveUp(attempts int, what string, stop, last error) Result {
-	return failed(attempts, "outcome unknown: %s, not done when the account was last read, and not sent again (%v); the last answer was lost (%v): check the account", what, stop, last)
+// write is one write of a change, for send.
+type write struct {
+	what  string                               // names the write in messages: "release"
+	send  func(context.Context) error          // sends it once
+	check func(context.Context) (state, error) // reads the account for it, once
+	// refusal, when set, picks the refusals of a first send that may mean the write is
+	// already done (a creation answered "it exists", a release answered "not found"): the
+	// account is read then, and a write found done is applied with the note already.
+	refusal func(error) bool
+	already string
 }
 
-// purchase buys the number. When the answer is lost it reads the number: owned means bought;
-// not owned means the purchase did not happen, and it is sent again while the number is still
-// for sale, at most Options.Attempts times in all.
-func (x *executor) purchase(ctx context.Context, c plan.Change) Result {
-	tn, billing := c.Key, c.After["billing_method"]
+// send carries out w, owning its unknown outcomes: the backend sends each write once, and when
+// its answer does not say whether it was carried out (account.ErrOutcomeUnknown), send reads the
+// account (check) and decides: done is applied; not done is sent again, at most
+// Options.Attempts times in all, waiting between sends. A refusal after an earlier lost send is
+// read the same way, since that send may have landed meanwhile. A failure says what the last
+// read showed; only when the account could not be read does it say the outcome is unknown.
+func (x *executor) send(ctx context.Context, w write) Result {
+	var errs []error
 	for attempt := 1; ; attempt++ {
-		err := x.acct.Purchase(ctx, tn, billing)
+		err := w.send(ctx)
 		if err == nil {
 			return applied(attempt, "")
 		}
-		if !errors.Is(err, account.ErrOutcomeUnknown) {
-			if attempt > 1 {
-				// An earlier attempt that looked lost may have landed meanwhile; then this
-				// one is refused because the account owns the number.
-				if owned, rerr := x.owns(ctx, tn); rerr == nil && owned {
-					return applied(attempt, noteConfirmed)
-				}
-			}
-			return failed(attempt, "purchase: %v", err)
+		errs = append(errs, err)
+		unknown := errors.Is(err, account.ErrOutcomeUnknown)
+		first := attempt == 1 && !unknown // a refusal of the first send: nothing was lost
+		if first && (w.refusal == nil || !w.refusal(err)) {
+			return failed(attempt, "%s: %v", w.what, err)
 		}
-		owned, rerr := x.owns(ctx, tn)
-		if rerr != nil {
-			return unknownOutcome(attempt, err, rerr)
-		}
-		if owned {
-			return applied(attempt, noteConfirmed)
-		}
-		if werr := x.wait(ctx, attempt); werr != nil {
-			return gaveUp(attempt, "purchase", werr, err)
-		}
-		rerr = x.read(ctx, func(ctx context.Context) error {
-			_, err := x.acct.Lookup(ctx, tn)
+		var s state
+		rerr := x.read(ctx, func(ctx context.Context) error {
+			var err error
+			s, err = w.check(ctx)
 			return err
 		})
-		if errors.Is(rerr, account.ErrNotFound) {
-			return failed(attempt, "the purchase did not happen (%v) and the number is no longer for sale", err)
+		switch {
+		case rerr != nil && first:
+			return failed(attempt, "%s: %v, and reading the account back failed: %v", w.what, err, rerr)
+		case rerr != nil:
+			return failed(attempt, "%s: outcome unknown: check the account (%s; reading the account after the last attempt failed: %v)", w.what, answers(errs), rerr)
+		case s.done && first:
+			return applied(attempt, w.already)
+		case s.done:
+			return applied(attempt, noteConfirmed)
+		case s.wrong != "":
+			return failed(attempt, "%s: %s", w.what, s.wrong)
+		case !unknown: // refused, and the account shows the write not done: the refusal stands
+			return failed(attempt, "%s: %s; %s (read after the last attempt)", w.what, answers(errs), s.shows)
 		}
-		if rerr != nil {
-			return failed(attempt, "the purchase did not happen (%v) and checking the number is still for sale failed: %v", err, rerr)
+		stop := "" // the attempts ran out: answers counts the sends
+		if attempt < x.opts.Attempts {
+			// Backoff·2^(attempt-1) before the next send, so that a struggling server gets
+			// some air.
+			serr := sleep(ctx, x.opts.Backoff<<(attempt-1))
+			if serr == nil {
+				continue
+			}
+			stop = fmt.Sprintf("; not sent again: %v", serr)
 		}
+		if s.blind {
+			return failed(attempt, "%s: outcome unknown: check the account (%s; %s)%s", w.what, answers(errs), s.shows, stop)
+		}
+		return failed(attempt, "%s: %s; %s (read after the last attempt)%s", w.what, answers(errs), s.shows, stop)
 	}
 }
 
-// owns reports whether the account owns tn, reading it with retries.
-func (x *executor) owns(ctx context.Context, tn string) (bool, error) {
-	err := x.read(ctx, func(ctx context.Context) error {
-		_, err := x.acct.Number(ctx, tn)
-		return err
+// answers says how the sends of a write failed: the one error, the error and how many times it
+// came, or the last of different ones. An unknown outcome is told by its cause ("DELETE
+// /v2/numbers/12065550100: 500 Internal Server Error"), since the read that follows says what
+// became of the write.
+func answers(errs []error) string {
+	last := cause(errs[len(errs)-1]).Error()
+	if len(errs) == 1 {
+		return last
+	}
+	for _, err := range errs {
+		if cause(err).Error() != last {
+			return fmt.Sprintf("sent %d times, the last answer: %s", len(errs), last)
+		}
+	}
+	return fmt.Sprintf("%s (sent %d times)", last, len(errs))
+}
+
+// cause is what made err's outcome unknown: the first error in its chain that does not match
+// account.ErrOutcomeUnknown (the server's 500, the connection reset), or err itself when the
+// chain names none. An error with a known outcome is its own cause.
+func cause(err error) error {
+	for errors.Is(err, account.ErrOutcomeUnknown) {
+		var next error
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			next = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if e != account.ErrOutcomeUnknown && errors.Is(e, account.ErrOutcomeUnknown) {
+					next = e
+					break
+				}
+			}
+		}
+		if next == nil || next == account.ErrOutcomeUnknown {
+			return err
+		}
+		err = next
+	}
+	return err
+}
+
+// Notes of applied changes that a read of the account explained.
+const (
+	noteGoneNumber = "the account no longer owned the number"
+	noteGoneRoute  = "the route was already gone"
+)
+
+// purchase buys the number. When the answer is lost it reads the number: owned means bought;
+// not owned means the purchase did not happen, and it is sent again.
+func (x *executor) purchase(ctx context.Context, c plan.Change) Result {
+	tn, billing := c.Key, c.After["billing_method"]
+	return x.send(ctx, write{
+		what: "purchase",
+		send: func(ctx context.Context) error { return x.acct.Purchase(ctx, tn, billing) },
+		check: func(ctx context.Context) (state, error) {
+			owned, err := x.owns(ctx, tn)
+			return state{done: owned, shows: "the account does not own the number"}, err
+		},
 	})
+}
+
+// owns reports whether the account owns tn.
+func (x *executor) owns(ctx context.Context, tn string) (bool, error) {
+	_, err := x.acct.Number(ctx, tn)
 	if errors.Is(err, account.ErrNotFound) {
 		return false, nil
 	}
@@ -126,36 +212,28 @@ func (x *executor) owns(ctx context.Context, tn string) (bool, error) {
 // again.
 func (x *executor) createRoute(ctx context.Context, c plan.Change) Result {
 	want := routeOf(c)
-	for attempt := 1; ; attempt++ {
-		_, err := x.acct.CreateRoute(ctx, want)
-		if err == nil {
-			return applied(attempt, "")
-		}
-		conflict := errors.Is(err, account.ErrConflict) && !errors.Is(err, account.ErrOutcomeUnknown)
-		if !conflict && !errors.Is(err, account.ErrOutcomeUnknown) {
-			return failed(attempt, "create route: %v", err)
-		}
-		got, found, rerr := x.route(ctx, want.Name)
-		switch {
-		case rerr != nil && conflict:
-			return failed(attempt, "create route: %v, and reading the routes back failed: %v", err, rerr)
-		case rerr != nil:
-			return unknownOutcome(attempt, err, rerr)
-		case found && sameRoute(got, want):
-			if conflict && attempt == 1 {
-				return applied(attempt, noteExisted)
+	return x.send(ctx, write{
+		what: "create route",
+		send: func(ctx context.Context) error {
+			_, err := x.acct.CreateRoute(ctx, want)
+			return err
+		},
+		check: func(ctx context.Context) (state, error) {
+			got, found, err := x.route(ctx, want.Name)
+			switch {
+			case err != nil:
+				return state{}, err
+			case found && sameRoute(got, want):
+				return state{done: true}, nil
+			case found:
+				return state{wrong: fmt.Sprintf("a route named %q already exists with type %s and value %q, not %s %q; %s cannot change a route: give the route another name in the spec",
+					got.Name, got.Type, got.Value, want.Type, want.Value, x.api())}, nil
 			}
-			return applied(attempt, noteConfirmed)
-		case found:
-			return failed(attempt, "a route named %q already exists with type %s and value %q, not %s %q; %s cannot change a route: give the route another name in the spec",
-				got.Name, got.Type, got.Value, want.Type, want.Value, x.api())
-		case conflict:
-			return failed(attempt, "create route: %v, but the account lists no route of that name", err)
-		}
-		if werr := x.wait(ctx, attempt); werr != nil {
-			return gaveUp(attempt, "create route", werr, err)
-		}
-	}
+			return state{shows: fmt.Sprintf("the account lists no route named %q", want.Name)}, nil
+		},
+		refusal: func(err error) bool { return errors.Is(err, account.ErrConflict) },
+		already: noteExisted,
+	})
 }
 
 // api names the backend in messages.
@@ -178,14 +256,9 @@ func sameRoute(got, want account.Route) bool {
 	return got.Type == want.Type && got.Value == want.Value && (want.EdgeStrategy == "" || got.EdgeStrategy == want.EdgeStrategy)
 }
 
-// route reads the account's route called name, with retries.
+// route reads the account's route called name.
 func (x *executor) route(ctx context.Context, name string) (account.Route, bool, error) {
-	var routes []account.Route
-	err := x.read(ctx, func(ctx context.Context) error {
-		var err error
-		routes, err = x.acct.Routes(ctx)
-		return err
-	})
+	routes, err := x.acct.Routes(ctx)
 	if err != nil {
 		return account.Route{}, false, err
 	}
@@ -198,106 +271,29 @@ func (x *executor) route(ctx context.Context, name string) (account.Route, bool,
 }
 
 // updateRoute changes a route in place through the backend's account.RouteEditor (check
-// refused the plan when it has none). It reads the route first for its id; the change is
-// idempotent, so after a lost answer it reads the route again and sends the change again when
-// the route does not have the fields yet.
+// refused the plan when it has none), by name: the backend knows the route from the read that
+// made the plan. The change is idempotent, so after a lost answer it reads the route and sends
+// the change again when the route does not have the fields yet.
 func (x *executor) updateRoute(ctx context.Context, c plan.Change) Result {
 	editor, ok := x.acct.(account.RouteEditor)
 	if !ok {
 		return failed(0, "%s cannot change a route", x.api())
 	}
 	want := routeOf(c)
-	for attempt := 1; ; attempt++ {
-		got, found, rerr := x.route(ctx, want.Name)
-		switch {
-		case rerr != nil:
-			return failed(attempt-1, "update route: reading the routes failed: %v", rerr)
-		case !found:
-			return failed(attempt-1, "update route: the account lists no route named %q", want.Name)
-		case attempt > 1 && sameRoute(got, want):
-			return applied(attempt-1, noteConfirmed)
-		}
-		want.ID = got.ID
-		err := editor.UpdateRoute(ctx, want)
-		if err == nil {
-			return applied(attempt, "")
-		}
-		if !errors.Is(err, account.ErrOutcomeUnknown) {
-			return failed(attempt, "update route: %v", err)
-		}
-		if werr := x.wait(ctx, attempt); werr != nil {
-			return gaveUp(attempt, "update route", werr, err)
-		}
-	}
-}
-
-// idempotent sends a write that can be sent twice without harm. After a lost answer it reads
-// whether the write took effect (done) and sends it again only when it did not, at most
-// Options.Attempts times in all.
-func (x *executor) idempotent(ctx context.Context, what string, send func(context.Context) error, done func(context.Context) (bool, error)) Result {
-	for attempt := 1; ; attempt++ {
-		err := send(ctx)
-		if err == nil {
-			return applied(attempt, "")
-		}
-		if !errors.Is(err, account.ErrOutcomeUnknown) {
-			return failed(attempt, "%s: %v", what, err)
-		}
-		var ok bool
-		rerr := x.read(ctx, func(ctx context.Context) error {
-			var err error
-			ok, err = done(ctx)
-			return err
-		})
-		if rerr != nil {
-			return unknownOutcome(attempt, err, rerr)
-		}
-		if ok {
-			return applied(attempt, noteConfirmed)
-		}
-		if werr := x.wait(ctx, attempt); werr != nil {
-			return gaveUp(attempt, what, werr, err)
-		}
-	}
-}
-
-// created sends a creation, which must not be doubled. A conflict or a lost answer is
-// settled by reading the account (find): the object there means done (found says whether it
-// is what the plan asks for, or why not); absent after a lost answer means the creation did
-// not happen, and it is sent again.
-func (x *executor) created(ctx context.Context, what string, send func(context.Context) error, find func(context.Context) (found bool, mismatch string, err error)) Result {
-	for attempt := 1; ; attempt++ {
-		err := send(ctx)
-		if err == nil {
-			return applied(attempt, "")
-		}
-		conflict := errors.Is(err, account.ErrConflict) && !errors.Is(err, account.ErrOutcomeUnknown)
-		if !conflict && !errors.Is(err, account.ErrOutcomeUnknown) {
-			return failed(attempt, "%s: %v", what, err)
-		}
-		var found bool
-		var mismatch string
-		rerr := x.read(ctx, func(ctx context.Context) error {
-			var err error
-			found, mismatch, err = find(ctx)
-			return err
-		})
-		switch {
-		case rerr != nil && conflict:
-			return failed(attempt, "%s: %v, and reading the account back failed: %v", what, err, rerr)
-		case rerr != nil:
-			return unknownOutcome(attempt, err, rerr)
-		case found && mismatch != "":
-			return failed(attempt, "%s: %s", what, mismatch)
-		case found:
-			return applied(attempt, noteConfirmed)
-		case conflict:
-			return failed(attempt, "%s: %v, but the account shows no such object", what, err)
-		}
-		if werr := x.wait(ctx, attempt); werr != nil {
-			return gaveUp(attempt, what, werr, err)
-		}
-	}
+	return x.send(ctx, write{
+		what: "update route",
+		send: func(ctx context.Context) error { return editor.UpdateRoute(ctx, want) },
+		check: func(ctx context.Context) (state, error) {
+			got, found, err := x.route(ctx, want.Name)
+			switch {
+			case err != nil:
+				return state{}, err
+			case !found:
+				return state{wrong: fmt.Sprintf("the account lists no route named %q", want.Name)}, nil
+			}
+			return state{done: sameRoute(got, want), shows: fmt.Sprintf("the route has type %s and value %q", got.Type, got.Value)}, nil
+		},
+	})
 }
 
 // number reads tn.
@@ -305,15 +301,33 @@ func (x *executor) number(ctx context.Context, tn string) (*account.Number, erro
 	return x.acct.Number(ctx, tn)
 }
 
+// numberShows is the check of a write to one number: it reads the number, and done says
+// whether the number has the write's effect; shows describes what it has.
+func (x *executor) numberShows(tn string, done func(*account.Number) (bool, string)) func(context.Context) (state, error) {
+	return func(ctx context.Context) (state, error) {
+		n, err := x.number(ctx, tn)
+		if err != nil {
+			return state{}, err
+		}
+		ok, shows := done(n)
+		return state{done: ok, shows: shows}, nil
+	}
+}
+
 // setRoutes sets the number's primary and failover routes. The call is idempotent, so after a
 // lost answer it reads the number and sends the call again when the routes are not yet set.
 func (x *executor) setRoutes(ctx context.Context, c plan.Change) Result {
 	tn, primary, failover := c.Key, c.After["primary_route"], c.After["failover_route"]
-	return x.idempotent(ctx, "set routes", func(ctx context.Context) error {
-		return x.acct.SetRoutes(ctx, tn, primary, failover)
-	}, func(ctx context.Context) (bool, error) {
-		n, err := x.number(ctx, tn)
-		return err == nil && n.PrimaryRoute == primary && n.FailoverRoute == failover, err
+	return x.send(ctx, write{
+		what: "set routes",
+		send: func(ctx context.Context) error { return x.acct.SetRoutes(ctx, tn, primary, failover) },
+		check: x.numberShows(tn, func(n *account.Number) (bool, string) {
+			shows := fmt.Sprintf("the number's primary route is %q and its failover route %q", n.PrimaryRoute, n.FailoverRoute)
+			if n.FailoverRoute == "" {
+				shows = fmt.Sprintf("the number's primary route is %q and it has no failover route", n.PrimaryRoute)
+			}
+			return n.PrimaryRoute == primary && n.FailoverRoute == failover, shows
+		}),
 	})
 }
 
@@ -324,11 +338,13 @@ func (x *executor) setAlias(ctx context.Context, c plan.Change) Result {
 		return failed(0, "%s cannot set an alias", x.api())
 	}
 	tn, alias := c.Key, c.After["alias"]
-	return x.idempotent(ctx, "set alias", func(ctx context.Context) error { return ed.SetAlias(ctx, tn, alias) },
-		func(ctx context.Context) (bool, error) {
-			n, err := x.number(ctx, tn)
-			return err == nil && n.Alias == alias, err
-		})
+	return x.send(ctx, write{
+		what: "set alias",
+		send: func(ctx context.Context) error { return ed.SetAlias(ctx, tn, alias) },
+		check: x.numberShows(tn, func(n *account.Number) (bool, string) {
+			return n.Alias == alias, fmt.Sprintf("the number's alias is %q", n.Alias)
+		}),
+	})
 }
 
 // setCNAMLookups switches the number's CNAM lookups (account.NumberEditor).
@@ -342,11 +358,23 @@ func (x *executor) setCNAMLookups(ctx context.Context, c plan.Change) Result {
 	if err != nil {
 		return failed(0, "set_cnam_lookups %s: cnam_lookups is %q, not true or false", tn, c.After["cnam_lookups"])
 	}
-	return x.idempotent(ctx, "set CNAM lookups", func(ctx context.Context) error { return ed.SetCNAMLookups(ctx, tn, on) },
-		func(ctx context.Context) (bool, error) {
-			n, err := x.number(ctx, tn)
-			return err == nil && n.CNAMLookups != nil && *n.CNAMLookups == on, err
-		})
+	return x.send(ctx, write{
+		what: "set CNAM lookups",
+		send: func(ctx context.Context) error { return ed.SetCNAMLookups(ctx, tn, on) },
+		check: x.numberShows(tn, func(n *account.Number) (bool, string) {
+			if n.CNAMLookups == nil {
+				return false, "the number does not show its CNAM lookups"
+			}
+			return *n.CNAMLookups == on, fmt.Sprintf("the number's CNAM lookups are %s", onOff(*n.CNAMLookups))
+		}),
+	})
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }
 
 // rememberCNAM keeps a record the executor created or read.
@@ -422,32 +450,37 @@ func (x *executor) cnamRecord(ctx context.Context, ed account.CNAMEditor, value 
 	return rec, ok, nil
 }
 
-// createCNAM creates the CNAM record (account.CNAMEditor). A lost answer is settled by listing
-// the records: one with the value is the one created.
+// createCNAM creates the CNAM record (account.CNAMEditor). A conflict or a lost answer is
+// settled by listing the records: one with the value is the one created.
 func (x *executor) createCNAM(ctx context.Context, c plan.Change) Result {
 	ed, ok := x.acct.(account.CNAMEditor)
 	if !ok {
 		return failed(0, "%s cannot create a CNAM record", x.api())
 	}
 	value := c.Key
-	res := x.created(ctx, "create CNAM record", func(ctx context.Context) error {
-		rec, err := ed.CreateCNAM(ctx, value)
-		if err == nil {
-			x.rememberCNAM(rec)
-		}
-		return err
-	}, func(ctx context.Context) (bool, string, error) {
-		cs, err := ed.CNAMs(ctx)
-		if err != nil {
-			return false, "", err
-		}
-		x.rememberCNAM(cs...)
-		for _, rec := range cs {
-			if rec.Value == value && rec.Status != account.CNAMRejected {
-				return true, "", nil
+	res := x.send(ctx, write{
+		what: "create CNAM record",
+		send: func(ctx context.Context) error {
+			rec, err := ed.CreateCNAM(ctx, value)
+			if err == nil {
+				x.rememberCNAM(rec)
 			}
-		}
-		return false, "", nil
+			return err
+		},
+		check: func(ctx context.Context) (state, error) {
+			cs, err := ed.CNAMs(ctx)
+			if err != nil {
+				return state{}, err
+			}
+			x.rememberCNAM(cs...)
+			for _, rec := range cs {
+				if rec.Value == value && rec.Status != account.CNAMRejected {
+					return state{done: true}, nil
+				}
+			}
+			return state{shows: fmt.Sprintf("the account has no CNAM record %q", value)}, nil
+		},
+		refusal: func(err error) bool { return errors.Is(err, account.ErrConflict) },
 	})
 	if res.Status == Applied {
 		res.Note = strings.TrimPrefix(res.Note+"; pending until Flowroute approves it", "; ")
@@ -464,11 +497,13 @@ func (x *executor) setCNAM(ctx context.Context, c plan.Change) Result {
 	}
 	tn, value := c.Key, c.After["cnam"]
 	if value == "" { // a held number's CNAM removed
-		return x.idempotent(ctx, "remove CNAM", func(ctx context.Context) error { return ed.AssociateCNAM(ctx, tn, "") },
-			func(ctx context.Context) (bool, error) {
-				n, err := x.number(ctx, tn)
-				return err == nil && n.CNAM == "", err
-			})
+		return x.send(ctx, write{
+			what: "remove CNAM",
+			send: func(ctx context.Context) error { return ed.AssociateCNAM(ctx, tn, "") },
+			check: x.numberShows(tn, func(n *account.Number) (bool, string) {
+				return n.CNAM == "", fmt.Sprintf("the number presents CNAM %q", n.CNAM)
+			}),
+		})
 	}
 	rec, found, err := x.cnamRecord(ctx, ed, value)
 	switch {
@@ -481,11 +516,16 @@ func (x *executor) setCNAM(ctx context.Context, c plan.Change) Result {
 	case rec.Status == account.CNAMPending:
 		return Result{Status: Skipped, Reason: fmt.Sprintf("the CNAM record %q awaits Flowroute's approval: apply again once it is approved (plan shows it as pending)", value)}
 	}
-	return x.idempotent(ctx, "set CNAM", func(ctx context.Context) error { return ed.AssociateCNAM(ctx, tn, rec.ID) },
-		func(ctx context.Context) (bool, error) {
-			n, err := x.number(ctx, tn)
-			return err == nil && n.CNAM == value, err
-		})
+	return x.send(ctx, write{
+		what: "set CNAM",
+		send: func(ctx context.Context) error { return ed.AssociateCNAM(ctx, tn, rec.ID) },
+		check: x.numberShows(tn, func(n *account.Number) (bool, string) {
+			if n.CNAM == "" {
+				return false, "the number presents no CNAM"
+			}
+			return n.CNAM == value, fmt.Sprintf("the number presents CNAM %q", n.CNAM)
+		}),
+	})
 }
 
 // rememberE911 keeps an address id by name.
@@ -561,36 +601,42 @@ func sameAddress(a, b spec.E911Address) bool {
 	return true
 }
 
-// createE911 creates the address, labelled with its name (account.E911Editor). A lost answer
-// is settled by listing the addresses: one with the label and the fields is the one created.
+// createE911 creates the address, labelled with its name (account.E911Editor). A conflict or a
+// lost answer is settled by listing the addresses: one with the label and the fields is the
+// one created.
 func (x *executor) createE911(ctx context.Context, c plan.Change) Result {
 	ed, ok := x.acct.(account.E911Editor)
 	if !ok {
 		return failed(0, "%s cannot create an E911 address", x.api())
 	}
 	want := account.E911Address{Name: c.Key, E911Address: plan.E911AddressOf(c)}
-	return x.created(ctx, "create E911 address", func(ctx context.Context) error {
-		a, err := ed.CreateE911(ctx, want)
-		if err == nil {
-			x.rememberE911(want.Name, a.ID)
-		}
-		return err
-	}, func(ctx context.Context) (bool, string, error) {
-		as, err := ed.E911Addresses(ctx)
-		if err != nil {
-			return false, "", err
-		}
-		for _, a := range as {
-			if a.Name != want.Name {
-				continue
+	return x.send(ctx, write{
+		what: "create E911 address",
+		send: func(ctx context.Context) error {
+			a, err := ed.CreateE911(ctx, want)
+			if err == nil {
+				x.rememberE911(want.Name, a.ID)
 			}
-			if !sameAddress(want.E911Address, a.E911Address) {
-				return true, fmt.Sprintf("an E911 address labelled %q exists with other fields; run plan again", want.Name), nil
+			return err
+		},
+		check: func(ctx context.Context) (state, error) {
+			as, err := ed.E911Addresses(ctx)
+			if err != nil {
+				return state{}, err
 			}
-			x.rememberE911(want.Name, a.ID)
-			return true, "", nil
-		}
-		return false, "", nil
+			for _, a := range as {
+				if a.Name != want.Name {
+					continue
+				}
+				if !sameAddress(want.E911Address, a.E911Address) {
+					return state{wrong: fmt.Sprintf("an E911 address labelled %q exists with other fields; run plan again", want.Name)}, nil
+				}
+				x.rememberE911(want.Name, a.ID)
+				return state{done: true}, nil
+			}
+			return state{shows: fmt.Sprintf("the account has no E911 address labelled %q", want.Name)}, nil
+		},
+		refusal: func(err error) bool { return errors.Is(err, account.ErrConflict) },
 	})
 }
 
@@ -606,19 +652,22 @@ func (x *executor) updateE911(ctx context.Context, c plan.Change) Result {
 		return failed(0, "update E911 address: %v", err)
 	}
 	want := account.E911Address{ID: id, Name: c.Key, E911Address: plan.E911AddressOf(c)}
-	return x.idempotent(ctx, "update E911 address", func(ctx context.Context) error { return ed.UpdateE911(ctx, want) },
-		func(ctx context.Context) (bool, error) {
+	return x.send(ctx, write{
+		what: "update E911 address",
+		send: func(ctx context.Context) error { return ed.UpdateE911(ctx, want) },
+		check: func(ctx context.Context) (state, error) {
 			as, err := ed.E911Addresses(ctx)
 			if err != nil {
-				return false, err
+				return state{}, err
 			}
 			for _, a := range as {
 				if a.ID == id {
-					return sameAddress(want.E911Address, a.E911Address), nil
+					return state{done: sameAddress(want.E911Address, a.E911Address), shows: "the address has its old fields"}, nil
 				}
 			}
-			return false, nil
-		})
+			return state{wrong: fmt.Sprintf("the account no longer has the E911 address labelled %q (id %s)", c.Key, id)}, nil
+		},
+	})
 }
 
 // setE911 associates the number with its address, or, with an empty "e911", disconnects it.
@@ -638,11 +687,16 @@ func (x *executor) setE911(ctx context.Context, c plan.Change) Result {
 	if id == "" {
 		what = "disconnect E911 address"
 	}
-	return x.idempotent(ctx, what, func(ctx context.Context) error { return ed.AssociateE911(ctx, tn, id) },
-		func(ctx context.Context) (bool, error) {
-			n, err := x.number(ctx, tn)
-			return err == nil && n.E911ID == id, err
-		})
+	return x.send(ctx, write{
+		what: what,
+		send: func(ctx context.Context) error { return ed.AssociateE911(ctx, tn, id) },
+		check: x.numberShows(tn, func(n *account.Number) (bool, string) {
+			if n.E911ID == "" {
+				return id == "", "the number has no E911 address"
+			}
+			return n.E911ID == id, fmt.Sprintf("the number has E911 address id %s", n.E911ID)
+		}),
+	})
 }
 
 // setCallback sets the callbacks the change names. Setting a URL again changes nothing, so
@@ -657,101 +711,72 @@ func (x *executor) setCallback(ctx context.Context, c plan.Change) Result {
 	if cleared := clearedCallbacks(c); len(cleared) > 0 {
 		return x.removeCallbacks(ctx, tn, cleared)
 	}
-	return x.idempotent(ctx, "set callbacks", func(ctx context.Context) error { return ed.SetCallbacks(ctx, tn, m) },
-		func(ctx context.Context) (bool, error) {
+	blind := state{blind: true, shows: fmt.Sprintf("%s cannot show a number's callbacks", x.api())}
+	return x.send(ctx, write{
+		what: "set callbacks",
+		send: func(ctx context.Context) error { return ed.SetCallbacks(ctx, tn, m) },
+		check: func(ctx context.Context) (state, error) {
 			cr, ok := x.acct.(account.CallbackReader)
 			if !ok {
-				return false, nil
+				return blind, nil
 			}
 			got, err := cr.Callbacks(ctx, tn)
-			if errors.Is(err, account.ErrNotSupported) {
-				return false, nil
+			switch {
+			case errors.Is(err, account.ErrNotSupported):
+				return blind, nil
+			case err != nil:
+				return state{}, err
 			}
 			same := func(want, have string) bool { return want == "" || want == have }
-			return err == nil && same(m.SMSCallback, got.SMSCallback) && same(m.MMSCallback, got.MMSCallback) &&
-				same(m.SMSDLRCallback, got.SMSDLRCallback) && same(m.MMSDLRCallback, got.MMSDLRCallback), err
-		})
+			return state{done: same(m.SMSCallback, got.SMSCallback) && same(m.MMSCallback, got.MMSCallback) &&
+				same(m.SMSDLRCallback, got.SMSDLRCallback) && same(m.MMSDLRCallback, got.MMSDLRCallback),
+				shows: "the number's callbacks are not all set"}, nil
+		},
+	})
 }
 
-// release gives the number back (account.Releaser). It reads the number first: one the account
-// no longer owns is not sent; one with an E911 address (which the plan disconnects first) is
-// refused. After a lost answer it reads the number again, and sends the release again only
-// when the account still owns it.
+// release gives the number back (account.Releaser). It is sent without reading the number
+// first: the plan was made from a read of the account, and it disconnected the number's E911
+// address before (a dependency). A release refused as not found, or whose answer is lost, is
+// settled by reading the number: gone means released; still owned after a lost answer, and
+// only then, the release is sent again.
 func (x *executor) release(ctx context.Context, c plan.Change) Result {
 	rel, ok := x.acct.(account.Releaser)
 	if !ok {
 		return failed(0, "%s cannot release a number", x.api())
 	}
 	tn := c.Key
-	var n *account.Number
-	err := x.read(ctx, func(ctx context.Context) error {
-		var err error
-		n, err = x.number(ctx, tn)
-		return err
+	return x.send(ctx, write{
+		what: "release",
+		send: func(ctx context.Context) error { return rel.Release(ctx, tn) },
+		check: func(ctx context.Context) (state, error) {
+			owned, err := x.owns(ctx, tn)
+			return state{done: !owned, shows: "the account still owns the number"}, err
+		},
+		refusal: func(err error) bool { return errors.Is(err, account.ErrNotFound) },
+		already: noteGoneNumber,
 	})
-	switch {
-	case errors.Is(err, account.ErrNotFound):
-		return applied(0, "the account no longer owns the number; nothing was sent")
-	case err != nil:
-		return failed(0, "release: reading the number first failed: %v", err)
-	case n.E911ID != "":
-		return failed(0, "release: the number still has an E911 address; it must be disconnected first: run plan again")
-	}
-	for attempt := 1; ; attempt++ {
-		err := rel.Release(ctx, tn)
-		if err == nil {
-			return applied(attempt, "")
-		}
-		if !errors.Is(err, account.ErrOutcomeUnknown) {
-			if attempt > 1 {
-				if owned, rerr := x.owns(ctx, tn); rerr == nil && !owned {
-					return applied(attempt, noteConfirmed)
-				}
-			}
-			return failed(attempt, "release: %v", err)
-		}
-		owned, rerr := x.owns(ctx, tn)
-		if rerr != nil {
-			return unknownOutcome(attempt, err, rerr)
-		}
-		if !owned {
-			return applied(attempt, noteConfirmed)
-		}
-		if werr := x.wait(ctx, attempt); werr != nil {
-			return gaveUp(attempt, "release", werr, err)
-		}
-	}
 }
 
-// deleteRoute deletes the unused route (account.RouteEditor). One already gone is done; after
-// a lost answer the routes are read, and the deletion sent again while the route is there.
+// deleteRoute deletes the unused route (account.RouteEditor), by name. One already gone is
+// done; after a lost answer the routes are read, and the deletion sent again while the route
+// is there.
 func (x *executor) deleteRoute(ctx context.Context, c plan.Change) Result {
 	ed, ok := x.acct.(account.RouteEditor)
 	if !ok {
 		return failed(0, "%s cannot delete a route", x.api())
 	}
-	got, found, err := x.route(ctx, c.Key)
-	switch {
-	case err != nil:
-		return failed(0, "delete route: reading the routes failed: %v", err)
-	case !found:
-		return applied(0, "the route is already gone; nothing was sent")
-	}
-	return x.idempotent(ctx, "delete route", func(ctx context.Context) error { return ed.DeleteRoute(ctx, got) },
-		func(ctx context.Context) (bool, error) {
-			_, found, err := x.route(ctx, c.Key)
-			return err == nil && !found, err
-		})
-}
-
-// wait is called after attempt number attempt of a write did not happen. It returns an error
-// when the write must not be sent again (Options.Attempts reached, or ctx done), and otherwise
-// waits Backoff·2^(attempt-1), so that a struggling server gets some air.
-func (x *executor) wait(ctx context.Context, attempt int) error {
-	if attempt >= x.opts.Attempts {
-		return fmt.Errorf("gave up after %d attempts", attempt)
-	}
-	return sleep(ctx, x.opts.Backoff<<(attempt-1))
+	name := c.Key
+	return x.send(ctx, write{
+		what: "delete route",
+		send: func(ctx context.Context) error { return ed.DeleteRoute(ctx, account.Route{Name: name}) },
+		check: func(ctx context.Context) (state, error) {
+			_, found, err := x.route(ctx, name)
+			return state{done: !found, shows: fmt.Sprintf("the account still lists route %q", name)}, err
+		},
+		refusal: func(err error) bool { return errors.Is(err, account.ErrNotFound) },
+		already: noteGoneRoute,
+	})
 }
 
 // sleep waits d or until ctx is done.

@@ -19,9 +19,23 @@ type fault struct {
 	effect bool  // whether a write takes effect before err is returned (a lost response)
 }
 
+// lostError is a write whose answer never came back, as the clients report one: it matches
+// account.ErrOutcomeUnknown and wraps what went wrong.
+type lostError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *lostError) Error() string {
+	return fmt.Sprintf("%s %s: outcome unknown, the request may have been carried out: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *lostError) Unwrap() error        { return e.Err }
+func (e *lostError) Is(target error) bool { return target == account.ErrOutcomeUnknown }
+
 // errLost is the error of a write whose answer never came back.
 func errLost(method, path string) error {
-	return fmt.Errorf("%s %s: %w: connection reset by peer", method, path, account.ErrOutcomeUnknown)
+	return &lostError{Method: method, Path: path, Err: fmt.Errorf("%s %s: connection reset by peer", method, path)}
 }
 
 // statusError is a backend's error with the server's status, matching the neutral error of

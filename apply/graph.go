@@ -14,8 +14,9 @@ import (
 // Changes become ready when all their dependencies succeeded; ready changes come out in plan
 // order, which starts the longest chains first.
 //
-// A purchase also waits for the routes and the E911 address its number's changes use (the
-// table's Waits), so that a number is not bought when its route could not be created.
+// A purchase also waits for the routes and the E911 address its number's changes use, and a
+// release for its number's other changes (the table's Waits): a number is not bought when its
+// route could not be created, nor released before its E911 address is disconnected.
 //
 // The phases of the table run one after another: the releases start only once every other
 // change has finished, and only if none failed; the route deletions likewise wait for every
@@ -65,12 +66,15 @@ func newGraph(changes []plan.Change) *graph {
 			g.pending[i]++
 		}
 	}
-	// What each number's changes use, for the actions that wait for it (plan.ActionInfo.Waits).
+	// What each number's changes use, and every object's changes, for the actions that wait
+	// for them (plan.ActionInfo.Waits).
 	numberUses := map[string][]plan.Ref{}
-	for _, c := range changes {
+	byObject := map[plan.Ref][]int{}
+	for i, c := range changes {
 		if c.Object().Kind == plan.NumberObject {
 			numberUses[c.Key] = append(numberUses[c.Key], c.Uses()...)
 		}
+		byObject[c.Object()] = append(byObject[c.Object()], i)
 	}
 	for i, c := range changes {
 		dependOn(i, c.Object())
@@ -81,6 +85,14 @@ func newGraph(changes []plan.Change) *graph {
 			for _, r := range numberUses[c.Key] {
 				if slices.Contains(info.Waits, r.Kind) {
 					dependOn(i, r)
+				}
+			}
+			if slices.Contains(info.Waits, info.Object) {
+				for _, dep := range byObject[c.Object()] {
+					if changes[dep].Action.Order() < changes[i].Action.Order() {
+						g.dependents[dep] = append(g.dependents[dep], i)
+						g.pending[i]++
+					}
 				}
 			}
 		}

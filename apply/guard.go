@@ -11,12 +11,13 @@ import (
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // ErrRefused matches (errors.Is) every *RefusedError.
 var ErrRefused = errors.New("apply refused")
 
-// RefusedError is a plan that apply will not execute. When Run or CheckFresh returns one,
+// RefusedError is a plan that apply will not execute. When Run, CheckFresh or Recheck returns one,
 // nothing was written to the account.
 type RefusedError struct {
 	Reason string // what is wrong
@@ -178,22 +179,29 @@ func checkCost(c plan.Change) error {
 	return nil
 }
 
-// CheckFresh re-reads the account and refuses the plan when the account has changed since the
-// plan was computed (its StateDigest differs), so that a saved plan never applies to a state
-// nobody reviewed. It reads the whole account, as plan.Fetch does: on a backend whose list of
-// numbers lacks their details, where plan reads only those the spec manages, use Recheck.
-func CheckFresh(ctx context.Context, r account.Reader, p *plan.Plan) error {
-	current, err := plan.Fetch(ctx, r, nil)
+// CheckFresh plans desired again against the account and refuses p, the plan of desired that
+// a person is about to approve, when the account has changed since p was made (the state
+// digests differ): apply -f checks it after the question, since the account may change while
+// the question waits. opts are those p was made with.
+func CheckFresh(ctx context.Context, acct account.Reader, desired *spec.Spec, p *plan.Plan, opts plan.Options) error {
+	_, err := replan(ctx, acct, desired, p.StateDigest, opts)
+	return err
+}
+
+// replan plans desired against the account as it is now, and refuses the plan when the
+// account's state is no longer the one with digest state.
+func replan(ctx context.Context, acct account.Reader, desired *spec.Spec, state string, opts plan.Options) (*plan.Plan, error) {
+	now, _, err := plan.Make(ctx, acct, desired, opts)
 	if err != nil {
-		return fmt.Errorf("reading the account to check the plan is current: %w", err)
+		return nil, fmt.Errorf("planning the spec again to check the plan is current: %w", err)
 	}
-	if got := plan.Digest(current); got != p.StateDigest {
-		return &RefusedError{
+	if now.StateDigest != state {
+		return nil, &RefusedError{
 			Reason: "the plan is stale: the account has changed since the plan was made",
 			Hint:   "run plan again and review the new plan",
 		}
 	}
-	return nil
+	return now, nil
 }
 
 // Recheck treats a saved plan as a commitment, not a command: it plans the spec saved beside it
@@ -208,15 +216,9 @@ func Recheck(ctx context.Context, acct account.Reader, saved *plan.File, opts pl
 	if saved == nil || saved.Spec == nil || saved.Plan == nil {
 		return nil, &RefusedError{Reason: "the plan file lacks its spec or its plan"}
 	}
-	now, _, err := plan.Make(ctx, acct, saved.Spec, opts)
+	now, err := replan(ctx, acct, saved.Spec, saved.Plan.StateDigest, opts)
 	if err != nil {
-		return nil, fmt.Errorf("planning the saved spec again to check the plan: %w", err)
-	}
-	if now.StateDigest != saved.Plan.StateDigest {
-		return nil, &RefusedError{
-			Reason: "the plan is stale: the account has changed since the plan was made",
-			Hint:   "run plan again and review the new plan",
-		}
+		return nil, err
 	}
 	if now.HasErrors() {
 		var msgs []string

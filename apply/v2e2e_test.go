@@ -27,14 +27,20 @@ func newV2(tb testing.TB, opts sandbox.Options) (*sandboxtest.Server, *v2.Backen
 		opts.InventorySize = 1000
 	}
 	sb := sandboxtest.Start(tb, opts)
-	c, err := v2.New(sb.V2, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
+	return sb, v2Backend(tb, sb.V2)
+}
+
+// v2Backend is a v2 backend on endpoint whose retries wait little and whose rate limit is off.
+func v2Backend(tb testing.TB, endpoint string) *v2.Backend {
+	tb.Helper()
+	c, err := v2.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
 		v2.WithRateLimit(0, 1),
 		v2.WithRetry(v2.RetryPolicy{MaxAttempts: 5, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}),
 		v2.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return sb, v2.NewBackend(c)
+	return v2.NewBackend(c)
 }
 
 // v2Shape is a desired v2 state: routes r0… (route 0 of them exists with another value, to be

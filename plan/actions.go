@@ -84,9 +84,11 @@ type ActionInfo struct {
 	// Noun and Nouns name the object in summaries ("route", "routes"); Verb and Done say what
 	// happens to it ("to create", "created").
 	Noun, Nouns, Verb, Done string
-	// Waits names the kinds of object that the number's other changes use which a change of
-	// the action waits for too: a number is bought only once the routes and the E911 address
-	// it is to have exist, never to be left on sip-reg when one of them failed.
+	// Waits names kinds of object a change of the action waits for beyond its own references:
+	// of the objects its number's other changes use (a number is bought only once the routes
+	// and the E911 address it is to have exist, never to be left on sip-reg when one of them
+	// failed), and, when it names the change's own kind, every earlier change of the same
+	// object (a number is released only after its E911 address was disconnected).
 	Waits []Kind
 	// uses, when set, names the other objects a change of the action refers to, from its
 	// fields: apply runs it after the changes that provide them.
@@ -147,7 +149,8 @@ var table = []ActionInfo{
 		Can: func(c account.Capabilities) bool { return c.Messaging }, Needs: "set messaging callbacks",
 		Sign: "~", Noun: "number", Nouns: "numbers", Verb: "to update", Done: "updated"},
 	{Action: Release, summary: func(s *Summary) *int { return &s.NumbersToRelease }, Object: NumberObject, Phase: ReleasePhase, Counts: CountsRelease,
-		Can: func(c account.Capabilities) bool { return c.ReleaseNumber }, Needs: "release a number",
+		Waits: []Kind{NumberObject},
+		Can:   func(c account.Capabilities) bool { return c.ReleaseNumber }, Needs: "release a number",
 		Sign: "-", Noun: "number", Nouns: "numbers", Verb: "to RELEASE", Done: "released"},
 	{Action: DeleteRoute, summary: func(s *Summary) *int { return &s.RoutesToDelete }, Object: RouteObject, Phase: DeletePhase, Counts: CountsRouteDelete,
 		Can: func(c account.Capabilities) bool { return c.DeleteRoute }, Needs: "delete a route",

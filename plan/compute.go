@@ -126,18 +126,12 @@ var (
 //
 // current is read as is: its empty fields are empty on the account.
 func Compute(desired, current *spec.Spec, inv Inventory, opts Options) *Plan {
-	return compute(desired, StateOf(current), inv, opts, false)
+	return ComputeState(desired, StateOf(current), inv, opts)
 }
 
 // ComputeState is Compute against a whole State: CNAM records and their approval, the cost
 // of the numbers to release, which numbers were detailed.
-func ComputeState(desired *spec.Spec, current *State, inv Inventory, opts Options) *Plan {
-	return compute(desired, current, inv, opts, false)
-}
-
-// compute is Compute; noInventory says the inventory was not read (the spec buys more than the
-// policy allows), so purchases are only counted.
-func compute(desired *spec.Spec, st *State, inv Inventory, opts Options, noInventory bool) *Plan {
+func ComputeState(desired *spec.Spec, st *State, inv Inventory, opts Options) *Plan {
 	current := st.Spec
 	p := &Plan{
 		FormatVersion: FormatVersion,
@@ -148,7 +142,7 @@ func compute(desired *spec.Spec, st *State, inv Inventory, opts Options, noInven
 	// Hashing a large account takes about as long as the diff itself: do both at once.
 	digest := make(chan string, 1)
 	go func() { digest <- Digest(current) }()
-	c := computer{p: p, desired: desired, current: current, st: st, inv: inv, caps: opts.Capabilities, limits: opts.Limits, noInventory: noInventory,
+	c := computer{p: p, desired: desired, current: current, st: st, inv: inv, caps: opts.Capabilities, limits: opts.Limits,
 		cnamsCreated: map[string]bool{}, pendingCNAM: map[string][]string{}, today: opts.Today, picks: opts.Picks}
 	c.routes()
 	c.e911Addresses()
@@ -233,7 +227,6 @@ type computer struct {
 	inv              Inventory
 	caps             account.Capabilities
 	limits           Limits
-	noInventory      bool
 	purchases        int                 // numbers desired and not owned, whether they can be bought or not
 	managed          int                 // desired numbers the account owns
 	cnamsCreated     map[string]bool     // CNAM values create_cnam is planned for
@@ -283,6 +276,9 @@ func (c *computer) routes() {
 				"route %s sets edge_strategy, but %s routes have no edge strategy", name, c.api())
 			want.EdgeStrategy = ""
 		}
+		if want.EdgeStrategy != "" && !c.knownEdgeStrategy(name, want.EdgeStrategy) {
+			want.EdgeStrategy = ""
+		}
 		have, ok := c.current.Routes[name]
 		if !ok {
 			after := map[string]string{fieldType: want.Type, fieldValue: want.Value}
@@ -314,6 +310,26 @@ func (c *computer) routes() {
 				name, d.Field, d.Current, d.Desired, c.api())
 		}
 	}
+}
+
+// knownEdgeStrategy reports whether id is an edge strategy of the account, where the account
+// listed them; an unknown one is an error naming the valid ones.
+func (c *computer) knownEdgeStrategy(route, id string) bool {
+	es := c.st.EdgeStrategies
+	if es == nil || slices.ContainsFunc(es, func(e account.EdgeStrategy) bool { return e.ID == id }) {
+		return true
+	}
+	valid := make([]string, len(es))
+	for i, e := range es {
+		valid[i] = e.ID
+		if e.Name != "" {
+			valid[i] += " (" + e.Name + ")"
+		}
+	}
+	c.diag(Error, route, c.desired.PosOf("routes", route, fieldEdgeStrategy),
+		"set it to one of: "+strings.Join(valid, ", ")+" (`flowroute-numbers edge-strategies` lists them)",
+		"route %s sets edge_strategy %q, which is not an edge strategy of the account", route, id)
+	return false
 }
 
 // Field names of a number's v2 fields and of an E911 address, as the spec spells them.
@@ -589,9 +605,6 @@ func believable(a, max money.Amount) bool { return a >= 0 && a <= max }
 // purchase plans buying tn, checked against the inventory, and then its routes and fields.
 func (c *computer) purchase(tn string, want spec.Number) {
 	c.purchases++
-	if c.noInventory {
-		return
-	}
 	pos := c.desired.PosOf("numbers", tn)
 	avail, ok := c.inv[tn]
 	if !ok {
@@ -778,7 +791,10 @@ func (c *computer) releaseNumber(tn string, pos spec.Pos, retired spec.Date, why
 			Note: "disconnected before the number is released"})
 		ch.Note = joinNote(why, "its E911 address "+have.E911+" is disconnected first")
 	case c.st.Undetailed[tn]:
-		ch.Note = joinNote(why, "its details were not read: apply refuses the release if it has an E911 address")
+		// Its E911 address is unknown, and an address is never dropped silently.
+		c.diag(Error, tn, pos, "plan again: plan reads the details of the numbers it releases",
+			"number %s is to be released, and its details were not read, so whether an E911 address must be disconnected first is unknown", tn)
+		return
 	}
 	c.add(ch)
 }
@@ -838,7 +854,7 @@ func (c *computer) policy() {
 		case v.Acknowledged:
 			c.diag(Note, "", c.desired.PosOf("policy", "acknowledge"), "",
 				"%s: acknowledged for this plan (%s) by policy.acknowledge", v.Message, c.p.Digest)
-		case v.Ceiling || v.Field == "unmanaged" || c.noInventory:
+		case v.Ceiling || v.Field == "unmanaged":
 			c.diag(Error, "", pos, v.Hint, "%s", v.Message)
 		default:
 			c.diag(Error, "", pos, v.Hint+"; "+AcknowledgeHint(c.p.Digest), "%s", v.Message)

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -390,11 +391,11 @@ func TestComputeIsDeterministic(t *testing.T) {
 		desired.Policy.MaxPurchases = 0
 		current := onAccount(map[string]spec.Route{"a": backup, "z": host},
 			map[string]spec.Number{tnA: metered("z", "z"), "12065550300": {}, "12065550200": {}})
-		var b strings.Builder
-		if err := RenderJSON(&b, Compute(desired, current, inventory(forSale(tnB, "1", "1", "METERED")), Options{Capabilities: v1Like})); err != nil {
+		data, err := json.Marshal(Compute(desired, current, inventory(forSale(tnB, "1", "1", "METERED")), Options{Capabilities: v1Like}))
+		if err != nil {
 			t.Fatal(err)
 		}
-		return []byte(b.String())
+		return data
 	}
 	first := build()
 	for range 20 {

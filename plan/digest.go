@@ -3,6 +3,7 @@ package plan
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"io"
 	"strconv"
 
@@ -22,19 +23,8 @@ const digestPrefix = "sha256:"
 // their own, written only when set, so that a v1 state hashes as it always has. Positions,
 // defaults and policy are not part of an account state.
 func Digest(current *spec.Spec) string {
-	h := sha256.New()
-	line := make([]byte, 0, 128)
-	// record hashes one line of tab-separated quoted fields, without fmt: accounts of 100,000
-	// numbers are hashed on every plan.
-	record := func(kind string, fields ...string) {
-		line = append(line[:0], kind...)
-		for _, f := range fields {
-			line = append(line, '\t')
-			line = strconv.AppendQuote(line, f)
-		}
-		h.Write(append(line, '\n'))
-	}
-	io.WriteString(h, "flowroute-numbers state 1\n")
+	h := newRecords("flowroute-numbers state 1")
+	record := h.record
 	for _, name := range sortedKeys(current.Routes) {
 		r := current.Routes[name]
 		record("route", name, r.Type, r.Value)
@@ -60,8 +50,36 @@ func Digest(current *spec.Spec) string {
 		a := current.E911Addresses[name]
 		record("e911", name, a.FirstName, a.LastName, a.StreetNumber, a.StreetName, a.AddressType, a.AddressTypeNumber, a.City, a.State, a.Country, a.Zip)
 	}
-	return digestPrefix + hex.EncodeToString(h.Sum(nil))
+	return h.digest()
 }
+
+// records hashes lines of tab-separated quoted fields (no field can hold a tab or a newline
+// that matters: they are quoted), without fmt: accounts of 100,000 numbers are hashed on
+// every plan.
+type records struct {
+	h    hash.Hash
+	line []byte
+}
+
+// newRecords starts a digest with its header line, which names the encoding.
+func newRecords(header string) *records {
+	r := &records{h: sha256.New(), line: make([]byte, 0, 128)}
+	io.WriteString(r.h, header+"\n")
+	return r
+}
+
+// record hashes one line: kind, then the fields.
+func (r *records) record(kind string, fields ...string) {
+	r.line = append(r.line[:0], kind...)
+	for _, f := range fields {
+		r.line = append(r.line, '\t')
+		r.line = strconv.AppendQuote(r.line, f)
+	}
+	r.h.Write(append(r.line, '\n'))
+}
+
+// digest is "sha256:" and the hash in hex.
+func (r *records) digest() string { return digestPrefix + hex.EncodeToString(r.h.Sum(nil)) }
 
 // PlanDigest identifies a plan: what it changes and the account it is for. It hashes, for the
 // account's identity and each change in order, the action, the key, the fields before and
@@ -71,17 +89,8 @@ func Digest(current *spec.Spec) string {
 // apply computes have the same digest exactly when they make the same changes to the same
 // account.
 func PlanDigest(changes []Change, acct *account.Identity) string {
-	h := sha256.New()
-	var line []byte
-	record := func(kind string, fields ...string) {
-		line = append(line[:0], kind...)
-		for _, f := range fields {
-			line = append(line, '\t')
-			line = strconv.AppendQuote(line, f)
-		}
-		h.Write(append(line, '\n'))
-	}
-	io.WriteString(h, "flowroute-numbers plan 1\n")
+	h := newRecords("flowroute-numbers plan 1")
+	record := h.record
 	if acct != nil {
 		record("account", acct.API, acct.Endpoint, acct.KeyFingerprint)
 	}
@@ -109,5 +118,5 @@ func PlanDigest(changes []Change, acct *account.Identity) string {
 			record("retired", ch.Retired.String())
 		}
 	}
-	return digestPrefix + hex.EncodeToString(h.Sum(nil))
+	return h.digest()
 }

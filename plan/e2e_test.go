@@ -5,11 +5,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -151,5 +153,52 @@ numbers:
 	}
 	if d := p.Diagnostics[0]; d.Key != "19999999999" || d.Pos != desired.PosOf("numbers", "19999999999") {
 		t.Errorf("diagnostic %+v, want it on the number at its position", d)
+	}
+}
+
+// On v2, whose list of numbers lacks their routes, a route changed in place counts every number
+// that uses it, those the spec does not manage too: plan reads every number's details then.
+func TestRouteUpdateReachesUnmanagedNumbersOnV2(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	sb := sandboxtest.Start(t, sandbox.Options{Seed: 7, InventorySize: 200})
+	c, err := v1.New(sb.V1, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey, v1.WithRateLimit(0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	avail, err := c.AllAvailable(ctx, v1.SearchQuery{}, 3)
+	if err != nil || len(avail) < 3 {
+		t.Fatalf("inventory: %d numbers, %v", len(avail), err)
+	}
+	if err := c.CreateRoute(ctx, v1.Route{Name: "pbx", Type: "HOST", Value: "24.239.23.40:5060"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range avail {
+		if err := c.PurchaseNumber(ctx, a.TN, "METERED"); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SetRoutes(ctx, a.TN, "pbx", "sip-reg"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := v2.New(sb.V2, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey, v2.WithRateLimit(0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	desired := &spec.Spec{
+		Routes:  map[string]spec.Route{"pbx": {Type: "HOST", Value: "24.239.23.41:5060"}},
+		Numbers: map[string]spec.Number{avail[0].TN: {}}, // one managed, two not
+		Policy:  spec.Policy{Unmanaged: spec.UnmanagedIgnore, MaxPurchases: 10, MaxUpdatePercent: 100},
+	}
+	p, _, err := plan.Make(ctx, v2.NewBackend(b), desired, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Changes) != 1 || p.Changes[0].Action != plan.UpdateRoute {
+		t.Fatalf("changes %+v, want one update_route", p.Changes)
+	}
+	want := []string{avail[0].TN, avail[1].TN, avail[2].TN}
+	if diff := cmp.Diff(want, p.Changes[0].Affected, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("affected (-want +got):\n%s", diff)
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +53,9 @@ type State struct {
 	E911IDs map[string]string
 	// CallbacksUnknown reports that the server cannot say which callbacks numbers have.
 	CallbacksUnknown bool
+	// EdgeStrategies are the edge strategies routes may name, where the backend lists them
+	// and the spec sets one; nil when not read.
+	EdgeStrategies []account.EdgeStrategy
 }
 
 // StateOf is a State holding s and nothing else: a spec-shaped state, every number detailed.
@@ -110,6 +115,7 @@ type fetched struct {
 	numbers   []account.Number
 	details   map[string]account.Number
 	e911s     []account.E911Address
+	edges     []account.EdgeStrategy // read only when the spec names an edge strategy
 	cnams     []account.CNAM
 	callbacks map[string]spec.Messaging
 	noCBs     bool // the server cannot read callbacks
@@ -128,6 +134,20 @@ func fetch(ctx context.Context, r account.Reader, progress Progress, rd reads) (
 }
 
 func fetchRaw(ctx context.Context, r account.Reader, progress Progress, rd reads) (*fetched, error) {
+	f, err := fetchLists(ctx, r, progress, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.readMore(ctx, r, rd); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// fetchLists reads the account's lists at the same time: routes, numbers, E911 addresses and
+// CNAM records. What the lists lack (details, callbacks) is read by readMore, once the list
+// of numbers says which of the spec's numbers the account owns.
+func fetchLists(ctx context.Context, r account.Reader, progress Progress, edges bool) (*fetched, error) {
 	f := &fetched{caps: r.Capabilities(), details: map[string]account.Number{}, callbacks: map[string]spec.Messaging{}}
 	var (
 		mu      sync.Mutex
@@ -141,44 +161,15 @@ func fetchRaw(ctx context.Context, r account.Reader, progress Progress, rd reads
 			progress(pages, n)
 		}
 	}
-	needDetails := !f.caps.ListHasRoutes
-	listed := make(chan struct{}) // closed when the numbers are listed
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		var err error
 		if f.routes, err = r.Routes(gctx); err != nil {
 			return fmt.Errorf("reading the routes: %w", err)
 		}
-		if !needDetails {
-			return nil
-		}
-		// The routes first: the details name routes, which the backend resolves from them.
-		var tns []string
-		if rd.allDetails {
-			select {
-			case <-listed:
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-			for _, n := range f.numbers {
-				if !n.Detailed {
-					tns = append(tns, n.TN)
-				}
-			}
-		} else {
-			tns = sortedKeys(rd.details)
-		}
-		got, err := details(gctx, r, tns)
-		if err != nil {
-			return err
-		}
-		for _, n := range got {
-			f.details[n.TN] = n
-		}
 		return nil
 	})
 	g.Go(func() error {
-		defer close(listed)
 		var err error
 		if f.numbers, err = r.Numbers(gctx, report); err != nil {
 			return fmt.Errorf("reading the numbers: %w", err)
@@ -209,30 +200,75 @@ func fetchRaw(ctx context.Context, r account.Reader, progress Progress, rd reads
 			return nil
 		})
 	}
-	if cr, ok := r.(account.CallbackReader); ok && f.caps.Messaging && (rd.callbacksOfAll || len(rd.callbacks) > 0) {
+	if l, ok := r.(account.EdgeStrategyLister); ok && edges && f.caps.EdgeStrategy {
 		g.Go(func() error {
-			var tns []string
-			if rd.callbacksOfAll {
-				select {
-				case <-listed:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-				for _, n := range f.numbers {
-					tns = append(tns, n.TN)
-				}
-			} else {
-				tns = sortedKeys(rd.callbacks)
+			var err error
+			if f.edges, err = l.EdgeStrategies(gctx); err != nil {
+				return fmt.Errorf("reading the edge strategies: %w", err)
 			}
-			return f.readCallbacks(gctx, cr, tns)
+			return nil
 		})
-	} else if f.caps.Messaging && (rd.callbacksOfAll || len(rd.callbacks) > 0) {
-		f.noCBs = true
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// namesEdgeStrategy reports whether a route of the spec sets an edge strategy.
+func namesEdgeStrategy(desired *spec.Spec) bool {
+	for _, r := range desired.Routes {
+		if r.EdgeStrategy != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// readMore reads, at the same time, the details rd asks for of the numbers the account owns,
+// on a backend whose list of numbers lacks them (in bulk where the backend can), and the
+// callbacks rd asks for.
+func (f *fetched) readMore(ctx context.Context, r account.Reader, rd reads) error {
+	pick := func(all bool, want map[string]bool) []string {
+		var tns []string
+		for _, n := range f.numbers {
+			if all || want[n.TN] {
+				tns = append(tns, n.TN)
+			}
+		}
+		return tns
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	if !f.caps.ListHasRoutes {
+		var tns []string
+		for _, tn := range pick(rd.allDetails, rd.details) {
+			if _, read := f.details[tn]; !read {
+				tns = append(tns, tn)
+			}
+		}
+		g.Go(func() error {
+			got, err := details(gctx, r, tns)
+			if err != nil {
+				return err
+			}
+			for _, n := range got {
+				f.details[n.TN] = n
+			}
+			return nil
+		})
+	}
+	if rd.callbacksOfAll || len(rd.callbacks) > 0 {
+		cr, ok := r.(account.CallbackReader)
+		switch {
+		case !f.caps.Messaging:
+		case !ok:
+			f.noCBs = true
+		default:
+			tns := pick(rd.callbacksOfAll, rd.callbacks)
+			g.Go(func() error { return f.readCallbacks(gctx, cr, tns) })
+		}
+	}
+	return g.Wait()
 }
 
 // readCallbacks reads the callbacks of tns, lookupParallelism at a time. A server that cannot
@@ -310,7 +346,7 @@ func (f *fetched) state() *State {
 		Routes:  make(map[string]spec.Route, len(f.routes)),
 		Numbers: make(map[string]spec.Number, len(f.numbers)),
 	}
-	st := &State{Spec: s, CNAMPending: map[string]bool{}, MonthlyCost: map[string]money.Amount{}, CallbacksUnknown: f.noCBs}
+	st := &State{Spec: s, CNAMPending: map[string]bool{}, MonthlyCost: map[string]money.Amount{}, CallbacksUnknown: f.noCBs, EdgeStrategies: f.edges}
 	for _, r := range f.routes {
 		if r.Name == spec.BuiltinRoute {
 			continue
@@ -452,11 +488,14 @@ func (e *LookupError) Error() string {
 func (e *LookupError) Unwrap() error { return e.Err }
 
 // Make fetches the account and the inventory and computes the plan. It returns the current
-// state too, for callers that need it (export, verification). A spec that buys more numbers
-// than its policy allows is refused before any inventory lookup: looking up a thousand
-// numbers only to refuse them costs minutes. On a backend whose list of numbers lacks their
-// details, only the details the spec needs are read (see readsFor), and, under
-// policy.unmanaged: release, those of the numbers to release once they are within the limit.
+// state too, for callers that need it (export, verification). A spec over a count limit (it
+// buys more numbers, or releases more, than its policy allows) is refused once the lists are
+// read, before any details or inventory lookup: looking up a thousand numbers only to refuse
+// them costs minutes. On a backend whose list of numbers lacks their details, only the details
+// the plan needs are read (see readsFor): those of the spec's numbers the account owns; under
+// policy.unmanaged: release, those of the numbers to release once they are within the limit;
+// and, when the spec changes a route or an E911 address in place, every number's, to count
+// the numbers the change reaches.
 func Make(ctx context.Context, r account.Reader, desired *spec.Spec, opts Options) (*Plan, *spec.Spec, error) {
 	p, st, err := MakeState(ctx, r, desired, opts)
 	if err != nil {
@@ -471,41 +510,120 @@ func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts O
 	if opts.Today.IsZero() {
 		opts.Today = spec.DateOf(time.Now())
 	}
-	f, err := fetchRaw(ctx, r, opts.Progress, readsFor(desired, opts.Capabilities))
+	caps := opts.Capabilities
+	f, err := fetchLists(ctx, r, opts.Progress, namesEdgeStrategy(desired))
 	if err != nil {
 		return nil, nil, err
 	}
 	pol := effectivePolicy(desired.Policy, opts.Limits)
-	if caps := opts.Capabilities; pol.Unmanaged == spec.UnmanagedRelease && caps.ReleaseNumber && !caps.ListHasRoutes {
-		var release []string
-		for _, n := range f.numbers {
-			if _, ok := desired.Numbers[n.TN]; !ok {
-				release = append(release, n.TN)
-			}
+	owned := make(map[string]bool, len(f.numbers))
+	var release []string
+	for _, n := range f.numbers {
+		owned[n.TN] = true
+		_, retired := desired.Retired[n.TN] // held, or released as retired: not unmanaged
+		if _, ok := desired.Numbers[n.TN]; !ok && !retired && pol.Unmanaged == spec.UnmanagedRelease && caps.ReleaseNumber {
+			release = append(release, n.TN)
 		}
-		if len(release) > 0 && len(release) <= pol.MaxReleases {
-			got, err := details(ctx, r, release)
-			if err != nil {
-				return nil, nil, err
-			}
-			for _, n := range got {
-				f.details[n.TN] = n
-			}
+	}
+	var wanted []string
+	for tn := range desired.Numbers {
+		if !owned[tn] {
+			wanted = append(wanted, tn)
 		}
+	}
+	slices.Sort(wanted) // only the few to buy: sorting every desired number cost more than a request
+	if p := refuseEarly(desired, f, Tally{Purchases: len(wanted), Releases: len(release), Unretired: len(release)}, opts); p != nil {
+		return p, f.state(), nil
+	}
+	rd := readsFor(desired, caps)
+	if len(release) > 0 && len(release) <= max(pol.MaxReleases, acknowledgedReleases(desired, opts)) {
+		for _, tn := range release {
+			rd.details[tn] = true
+		}
+	}
+	rd.allDetails = !caps.ListHasRoutes && changesShared(desired, f)
+	if err := f.readMore(ctx, r, rd); err != nil {
+		return nil, nil, err
 	}
 	current := f.state()
 	if s, ok := r.(account.Searcher); ok && opts.Picks == nil {
-		if opts.Picks, err = PickPools(ctx, s, opts.Capabilities, desired, current.Spec); err != nil {
+		if opts.Picks, err = PickPools(ctx, s, caps, desired, current.Spec); err != nil {
 			return nil, nil, err
 		}
-	}
-	wanted := wantedPurchases(desired, current.Spec)
-	if len(wanted) > pol.MaxPurchases {
-		return compute(desired, current, nil, opts, true), current, nil
 	}
 	inv, err := fetchInventory(ctx, r, wanted)
 	if err != nil {
 		return nil, nil, err
 	}
 	return ComputeState(desired, current, inv, opts), current, nil
+}
+
+// acknowledgedReleases is how many releases an acknowledgement could let through: up to the
+// ceiling, when the spec acknowledges some plan (none when it acknowledges none).
+func acknowledgedReleases(desired *spec.Spec, opts Options) int {
+	switch {
+	case desired.Policy.Acknowledge == nil:
+		return 0
+	case opts.Limits.MaxReleases != nil:
+		return *opts.Limits.MaxReleases
+	}
+	return math.MaxInt
+}
+
+// changesShared reports whether the spec changes a route or an E911 address that numbers
+// share, in place: the plan then counts the numbers it reaches, which needs every number's
+// details.
+func changesShared(desired *spec.Spec, f *fetched) bool {
+	for _, r := range f.routes {
+		if want, ok := desired.Routes[r.Name]; ok && len(diff(want, r.Route)) > 0 {
+			return true
+		}
+	}
+	for _, a := range f.e911s {
+		want, ok := desired.E911Addresses[a.Name]
+		if !ok {
+			continue
+		}
+		hf := e911Fields(a.E911Address)
+		for i, fl := range e911Fields(want) {
+			if fl[1] != "" && !strings.EqualFold(fl[1], hf[i][1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// refuseEarly returns the plan of a spec over a count limit (t counts what it buys and
+// releases), made from the lists alone: no changes, the limit's error, and a note that
+// nothing else was read. It returns nil when the spec is within its count limits, or when it
+// has policy.acknowledge, even empty (an acknowledgement names the digest of the whole plan),
+// unless a command-line ceiling binds.
+func refuseEarly(desired *spec.Spec, f *fetched, t Tally, opts Options) *Plan {
+	var blocking []Violation
+	for _, v := range Blocking(CheckPolicy(t, 0, desired.Policy, opts.Limits, "")) {
+		if (v.Field == "max_purchases" || v.Field == "max_releases") && (v.Ceiling || desired.Policy.Acknowledge == nil) {
+			blocking = append(blocking, v)
+		}
+	}
+	if len(blocking) == 0 {
+		return nil
+	}
+	p := &Plan{
+		FormatVersion: FormatVersion, Changes: []Change{}, Diagnostics: []Diagnostic{},
+		Policy: effectivePolicy(desired.Policy, opts.Limits), Limits: opts.Limits, Account: opts.Account,
+		StateDigest: Digest(f.state().Spec),
+	}
+	p.Digest = PlanDigest(p.Changes, p.Account)
+	for _, v := range blocking {
+		hint := v.Hint
+		if !v.Ceiling {
+			hint += "; or, to let one such plan through, add `acknowledge: []` under policy and plan again: the whole plan then shows its digest to acknowledge"
+		}
+		p.Diagnostics = append(p.Diagnostics, Diagnostic{Severity: Error, Pos: desired.PosOf("policy", v.Field), Message: v.Message, Hint: hint})
+	}
+	p.Diagnostics = append(p.Diagnostics, Diagnostic{Severity: Note, Pos: desired.PosOf("policy"),
+		Message: "the plan stopped at the spec's count limits: no number's details and no price were read, and no other change is shown"})
+	slices.SortFunc(p.Diagnostics, compareDiagnostics)
+	return p
 }

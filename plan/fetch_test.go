@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -271,3 +273,38 @@ func TestMake(t *testing.T) {
 }
 
 var cmpSorted = cmpopts.SortSlices(func(a, b string) bool { return a < b })
+
+// A spec that buys more numbers than its policy allows is refused from the lists alone: no
+// number's details are read and no price looked up, however many numbers it names; with
+// policy.acknowledge (even empty) the whole plan is made, so that its digest can be
+// acknowledged.
+func TestMakeRefusesOverACountLimitBeforeWorking(t *testing.T) {
+	t.Parallel()
+	v2 := account.Capabilities{API: "v2", ReleaseNumber: true}
+	numbers := map[string]spec.Number{tnA: {PrimaryRoute: "pbx"}}
+	for i := range 1000 {
+		numbers[fmt.Sprintf("1312555%04d", i)] = spec.Number{PrimaryRoute: "pbx"}
+	}
+	r := sampleAccount()
+	r.caps = &v2
+	desired := desiredSpec(map[string]spec.Route{"pbx": {Type: "HOST", Value: "24.239.23.40:5060"}}, numbers)
+	p, _, err := Make(t.Context(), r, desired, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := errorsOf(p); len(got) != 1 || got[0] != "the spec buys 1000 numbers; policy.max_purchases allows 10" {
+		t.Errorf("errors %q, want the purchase limit's alone", got)
+	}
+	if len(r.details) != 0 || len(r.lookups) != 0 || len(p.Changes) != 0 {
+		t.Errorf("read %d details and %d prices, planned %d changes: want none", len(r.details), len(r.lookups), len(p.Changes))
+	}
+
+	desired.Policy.Acknowledge = []string{}
+	p, _, err = Make(t.Context(), r, desired, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.lookups) != 1000 || !slices.ContainsFunc(p.Diagnostics, func(d Diagnostic) bool { return strings.Contains(d.Hint, p.Digest) }) {
+		t.Errorf("with policy.acknowledge: %d lookups, diagnostics %+v; want the whole plan and its digest", len(r.lookups), p.Diagnostics)
+	}
+}

@@ -151,6 +151,11 @@ type Unmanaged struct {
 	E911Addresses []string `json:"e911_addresses,omitempty"`
 }
 
+// Phrase says what is unmanaged: "3 numbers and 1 route" (and "2 E911 addresses").
+func (u Unmanaged) Phrase() string {
+	return unmanagedPhrase(len(u.Numbers), len(u.Routes), len(u.E911Addresses))
+}
+
 // Summary counts the changes by kind. NumbersToUpdate counts numbers (purchased ones
 // included) with at least one update action, not the actions.
 type Summary struct {
@@ -163,6 +168,15 @@ type Summary struct {
 	E911ToUpdate      int `json:"e911_to_update,omitempty"`
 	NumbersToRelease  int `json:"numbers_to_release,omitempty"`
 	RoutesToDelete    int `json:"routes_to_delete,omitempty"`
+}
+
+// Of is the count of s that the changes of action a add to: every update of a number adds to
+// NumbersToUpdate. 0 for an action the table of actions does not hold.
+func (s Summary) Of(a Action) int {
+	if info, ok := Info(a); ok && info.summary != nil {
+		return *info.summary(&s)
+	}
+	return 0
 }
 
 // ReleaseWarning is the line every renderer shows beside a plan's releases.

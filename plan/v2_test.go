@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -101,26 +100,6 @@ func TestComputeV2Actions(t *testing.T) {
 	}
 	if diff := cmp.Diff(Unmanaged{E911Addresses: []string{"other"}}, p.Unmanaged); diff != "" {
 		t.Errorf("unmanaged (-want +got):\n%s", diff)
-	}
-}
-
-func TestRenderV2Golden(t *testing.T) {
-	t.Parallel()
-	p := v2Plan()
-	checkGolden(t, "v2.txt", render(t, func(b *bytes.Buffer) error { return RenderText(b, p, TextOptions{}) }))
-	checkGolden(t, "v2.md", render(t, func(b *bytes.Buffer) error { return RenderMarkdown(b, p) }))
-	checkGolden(t, "v2.json", render(t, func(b *bytes.Buffer) error { return RenderJSON(b, p) }))
-	// The releases come first in every renderer, with the warning.
-	for name, out := range map[string]string{
-		"text":     string(render(t, func(b *bytes.Buffer) error { return RenderText(b, p, TextOptions{}) })),
-		"markdown": string(render(t, func(b *bytes.Buffer) error { return RenderMarkdown(b, p) })),
-		"json":     string(render(t, func(b *bytes.Buffer) error { return RenderJSON(b, p) })),
-	} {
-		first := strings.Index(out, "13125550000")
-		earlier := func(s string) bool { i := strings.Index(out, s); return i != -1 && i < first }
-		if first < 0 || !strings.Contains(out, ReleaseWarning) || earlier("update_route") || earlier("pbx") {
-			t.Errorf("the %s plan does not show the releases first, with the warning:\n%s", name, out)
-		}
 	}
 }
 

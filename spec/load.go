@@ -910,7 +910,7 @@ func (l *loader) digests(file string, n *yaml.Node) []string {
 		l.errorf(at(file, n), `write a list: acknowledge: ["sha256:…"]`, "policy.acknowledge must be a list of plan digests, not %s", describe(n))
 		return nil
 	}
-	var out []string
+	out := []string{} // an empty list still says the spec acknowledges plans: Make reads them whole
 	for _, d := range n.Content {
 		switch {
 		case d.Kind != yaml.ScalarNode || d.ShortTag() != "!!str":

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
@@ -178,7 +177,7 @@ func specFor(name, typ, value string) []byte {
 }
 
 // verdicts returns whether the spec and a new sandbox account accept the route.
-func verdicts(t *testing.T, s *Server, r v1.Route) (specErr, sandboxErr error) {
+func verdicts(t *testing.T, s *Server, r Route) (specErr, sandboxErr error) {
 	t.Helper()
 	_, specErr = spec.Parse("agreement.yaml", specFor(r.Name, r.Type, r.Value))
 	return specErr, s.AddRoute(r)
@@ -200,7 +199,7 @@ func TestRouteValuesAgreeWithSpec(t *testing.T) {
 	t.Parallel()
 	s := newAccount(t)
 	for i, c := range routeCases {
-		r := v1.Route{Name: fmt.Sprintf("r%d", i), Type: c.typ, Value: c.value}
+		r := Route{Name: fmt.Sprintf("r%d", i), Type: c.typ, Value: c.value}
 		specErr, sandboxErr := verdicts(t, s, r)
 		wantSandbox := c.ok || c.specOnly != ""
 		if (specErr == nil) != c.ok || (sandboxErr == nil) != wantSandbox {
@@ -215,7 +214,7 @@ func TestRouteNamesAgreeWithSpec(t *testing.T) {
 	t.Parallel()
 	s := newAccount(t)
 	for _, c := range nameCases {
-		r := v1.Route{Name: c.name, Type: "HOST", Value: "24.239.23.40:5060"}
+		r := Route{Name: c.name, Type: "HOST", Value: "24.239.23.40:5060"}
 		specErr, sandboxErr := verdicts(t, s, r)
 		if (specErr == nil) != c.ok || (sandboxErr == nil) != c.ok {
 			t.Errorf("name %.80q: spec error %v, sandbox error %v; want ok %t", c.name, specErr, sandboxErr, c.ok)

@@ -319,43 +319,63 @@ type availableJSON struct {
 	BillingMethods []string `json:"billing_methods"`
 }
 
+// tnSearch is the filters of GET /available-tns/tns/, each "" when not given.
+type tnSearch struct {
+	npa, nxx, rc, state, tn string
+}
+
+// readTNSearch reads and checks the filters of a search; a bad one is a 422.
+func readTNSearch(q url.Values) (tnSearch, *response) {
+	f := tnSearch{q.Get("npa"), q.Get("nxx"), q.Get("ratecenter"), q.Get("state"), q.Get("tn")}
+	msg := ""
+	switch {
+	case f.npa != "" && (len(f.npa) != 3 || !allDigits(f.npa)):
+		msg = "npa must be 3 digits."
+	case f.nxx != "" && (len(f.nxx) != 3 || !allDigits(f.nxx)):
+		msg = "nxx must be 3 digits."
+	case f.nxx != "" && f.npa == "":
+		msg = "nxx requires npa."
+	case f.state != "" && (len(f.state) != 2 || !isLetter(f.state[0]) || !isLetter(f.state[1])):
+		msg = "state must be 2 letters."
+	case f.rc != "" && f.state == "":
+		msg = "ratecenter requires state."
+	case f.tn != "" && !digitsUpTo(f.tn, 11):
+		msg = "tn must be 1 to 11 digits."
+	default:
+		return f, nil
+	}
+	resp := apiError(http.StatusUnprocessableEntity, msg)
+	return f, &resp
+}
+
+// matches reports whether a number for sale passes the filters.
+func (f tnSearch) matches(a *available) bool {
+	c := &rateCenters[a.center]
+	return (f.npa == "" || a.tn[1:4] == f.npa) &&
+		(f.nxx == "" || a.tn[4:7] == f.nxx) &&
+		(f.state == "" || strings.EqualFold(c.state, f.state)) &&
+		(f.rc == "" || strings.EqualFold(c.name, f.rc)) &&
+		(f.tn == "" || strings.Contains(a.tn, f.tn))
+}
+
 // searchTNs answers GET /available-tns/tns/.
 func (s *Server) searchTNs(q url.Values) response {
 	p, bad := newPager(q, "/v1/available-tns/tns/")
 	if bad != nil {
 		return *bad
 	}
-	npa, nxx, rc, state, tn := q.Get("npa"), q.Get("nxx"), q.Get("ratecenter"), q.Get("state"), q.Get("tn")
-	switch {
-	case npa != "" && (len(npa) != 3 || !allDigits(npa)):
-		return apiError(http.StatusUnprocessableEntity, "npa must be 3 digits.")
-	case nxx != "" && (len(nxx) != 3 || !allDigits(nxx)):
-		return apiError(http.StatusUnprocessableEntity, "nxx must be 3 digits.")
-	case nxx != "" && npa == "":
-		return apiError(http.StatusUnprocessableEntity, "nxx requires npa.")
-	case state != "" && (len(state) != 2 || !isLetter(state[0]) || !isLetter(state[1])):
-		return apiError(http.StatusUnprocessableEntity, "state must be 2 letters.")
-	case rc != "" && state == "":
-		return apiError(http.StatusUnprocessableEntity, "ratecenter requires state.")
-	case tn != "" && !digitsUpTo(tn, 11):
-		return apiError(http.StatusUnprocessableEntity, "tn must be 1 to 11 digits.")
+	f, bad := readTNSearch(q)
+	if bad != nil {
+		return *bad
 	}
-	for _, f := range [][2]string{{"npa", npa}, {"nxx", nxx}, {"ratecenter", rc}, {"state", state}, {"tn", tn}} {
-		p.filter(f[0], f[1])
+	for _, kv := range [][2]string{{"npa", f.npa}, {"nxx", f.nxx}, {"ratecenter", f.rc}, {"state", f.state}, {"tn", f.tn}} {
+		p.filter(kv[0], kv[1])
 	}
 	var found []int
 	for i := range s.st.inventory {
-		a := &s.st.inventory[i]
-		c := &rateCenters[a.center]
-		if a.sold ||
-			npa != "" && a.tn[1:4] != npa ||
-			nxx != "" && a.tn[4:7] != nxx ||
-			state != "" && !strings.EqualFold(c.state, state) ||
-			rc != "" && !strings.EqualFold(c.name, rc) ||
-			tn != "" && !strings.Contains(a.tn, tn) {
-			continue
+		if a := &s.st.inventory[i]; !a.sold && f.matches(a) {
+			found = append(found, i)
 		}
-		found = append(found, i)
 	}
 	start, end, ok := p.window(len(found))
 	if !ok {
@@ -483,9 +503,8 @@ func (s *Server) setRoutes(tn string, body []byte) (response, func()) {
 		}
 		ids[i] = r.id
 	}
-	before := *o
-	o.primary, o.failover = ids[0], ids[1]
-	return response{status: http.StatusNoContent}, func() { *o = before }
+	undo := s.st.changeNumber(tn, o, func(n *owned) { n.primary, n.failover = ids[0], ids[1] })
+	return response{status: http.StatusNoContent}, undo
 }
 
 // listRoutes answers GET /routes/: the account's routes and sip-reg, by name.

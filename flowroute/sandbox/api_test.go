@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 func TestLimitAndPageChecks(t *testing.T) {
@@ -186,7 +184,7 @@ func TestNumberListPagination(t *testing.T) {
 	t.Parallel()
 	s, c := start(t, Options{Seed: 1})
 	for _, tn := range []string{"13125550100", "12065550100", "12065550102", "12065550101"} {
-		if err := s.AddOwnedNumber(v1.Number{TN: tn}); err != nil {
+		if err := s.AddOwnedNumber(Number{TN: tn}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -401,11 +399,10 @@ func TestBodyTooLarge(t *testing.T) {
 func TestAddOwnedNumber(t *testing.T) {
 	t.Parallel()
 	s, c := start(t, Options{Seed: 1})
-	if err := s.AddRoute(v1.Route{Name: "pbx", Type: "HOST", Value: "10.0.0.1"}); err != nil {
+	if err := s.AddRoute(Route{Name: "pbx", Type: "HOST", Value: "10.0.0.1"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddOwnedNumber(v1.Number{TN: "12067439178", BillingMethod: "VPRI",
-		Routes: []v1.RouteRef{{Name: "pbx"}, {Name: "sip-reg"}}}); err != nil {
+	if err := s.AddOwnedNumber(Number{TN: "12067439178", BillingMethod: "VPRI", Primary: "pbx", Failover: "sip-reg"}); err != nil {
 		t.Fatal(err)
 	}
 	c.do("GET", "/v1/available-tns/tns/?tn=12067439178", "").want(t, 200, `{}`)
@@ -416,14 +413,14 @@ func TestAddOwnedNumber(t *testing.T) {
 		name string
 		err  error
 	}{
-		{"duplicate route", s.AddRoute(v1.Route{Name: "pbx", Type: "HOST", Value: "10.0.0.2"})},
-		{"sip-reg route", s.AddRoute(v1.Route{Name: "sip-reg", Type: "HOST", Value: "10.0.0.2"})},
-		{"bad route value", s.AddRoute(v1.Route{Name: "x", Type: "PSTN", Value: "12"})},
-		{"owned twice", s.AddOwnedNumber(v1.Number{TN: "12067439178"})},
-		{"malformed", s.AddOwnedNumber(v1.Number{TN: "2067439178"})},
-		{"unknown route", s.AddOwnedNumber(v1.Number{TN: "12065550100", Routes: []v1.RouteRef{{Name: "a"}, {Name: "sip-reg"}}})},
-		{"one route", s.AddOwnedNumber(v1.Number{TN: "12065550100", Routes: []v1.RouteRef{{Name: "pbx"}}})},
-		{"billing", s.AddOwnedNumber(v1.Number{TN: "12065550100", BillingMethod: "FREE"})},
+		{"duplicate route", s.AddRoute(Route{Name: "pbx", Type: "HOST", Value: "10.0.0.2"})},
+		{"sip-reg route", s.AddRoute(Route{Name: "sip-reg", Type: "HOST", Value: "10.0.0.2"})},
+		{"bad route value", s.AddRoute(Route{Name: "x", Type: "PSTN", Value: "12"})},
+		{"owned twice", s.AddOwnedNumber(Number{TN: "12067439178"})},
+		{"malformed", s.AddOwnedNumber(Number{TN: "2067439178"})},
+		{"unknown route", s.AddOwnedNumber(Number{TN: "12065550100", Primary: "a", Failover: "sip-reg"})},
+		{"unknown failover", s.AddOwnedNumber(Number{TN: "12065550100", Primary: "pbx", Failover: "b"})},
+		{"billing", s.AddOwnedNumber(Number{TN: "12065550100", BillingMethod: "FREE"})},
 	} {
 		if tt.err == nil {
 			t.Errorf("%s: no error", tt.name)

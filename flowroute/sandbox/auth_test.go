@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ type signingVector struct {
 	Method            string `json:"method"`
 	URL               string `json:"url"`
 	Body              string `json:"body"`
+	Message           string `json:"message"`
 	BasicAuthPassword string `json:"basic_auth_password"`
 }
 
@@ -67,6 +69,51 @@ func TestVerifySignatureAcceptsEveryVector(t *testing.T) {
 		}
 		if !VerifySignature(v.SecretKey, v.Timestamp, v.Method, &shuffled, []byte(v.Body), v.BasicAuthPassword) {
 			t.Errorf("%s %s: refused with the query reordered", v.Method, v.URL)
+		}
+	}
+}
+
+// TestSignedMessageIsTheVectors checks the sandbox's own canonical message, line by line,
+// against the message each vector was signed over: a difference names the part that is wrong.
+func TestSignedMessageIsTheVectors(t *testing.T) {
+	t.Parallel()
+	for _, v := range loadVectors(t) {
+		u, err := url.Parse(v.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := signedMessage(v.Timestamp, v.Method, u.Host, u, []byte(v.Body)); got != v.Message {
+			t.Errorf("%s %s: message\n%q\nwant\n%q", v.Method, v.URL, got, v.Message)
+		}
+	}
+}
+
+// TestVerifySignatureAgreesWithTheClient: where the vectors are silent (escaped paths, spaces,
+// '+', '&' and non-ASCII in the query, repeated keys, methods in lower case), the sandbox
+// accepts what the client signs, and only that. The two are written apart, each from the doc.
+func TestVerifySignatureAgreesWithTheClient(t *testing.T) {
+	t.Parallel()
+	ts := "2016-02-09T19:45:20"
+	for _, raw := range []string{
+		"https://api.flowroute.com/v1/routes/a%20b",
+		"https://api.flowroute.com/v1/available-tns/tns/?ratecenter=new+york&state=ny",
+		"https://api.flowroute.com/v1/available-tns/tns/?ratecenter=a%26b%3Dc&state=%C3%A9",
+		"https://api.flowroute.com/v1/tns/?pattern=206&pattern=&pattern=312&limit=5",
+		"http://[::1]:8155/v1/tns/?b=2&a=1&c=",
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, method := range []string{"GET", "put", "PATCH"} {
+			body := []byte(`{"billing_method":"METERED"}`)
+			sig := v1.Signature("sk", ts, method, u, body)
+			if !VerifySignature("sk", ts, method, u, body, sig) {
+				t.Errorf("%s %s: the client's signature is refused", method, raw)
+			}
+			if VerifySignature("sk", ts, method, u, body, strings.ToUpper(sig)) {
+				t.Errorf("%s %s: an upper-case signature is accepted", method, raw)
+			}
 		}
 	}
 }

@@ -1229,7 +1229,10 @@ func randomWalk(t *testing.T, seed int64, steps int) *harness {
 
 // TestV2BackendAfterAnotherWriter: a v2 backend that has read the routes, and then another
 // writer (here the v1 face and the v2 client) renames a route and creates another under the
-// old name, sets a number's routes by name to the route that has the name now.
+// old name, sets a number's routes by name by what it read, without reading them back: the
+// number ends on the renamed route, and the backend's next read of the number (the plan after
+// apply) names that route "old-office", so the difference is reported there. Once the backend
+// reads the routes again, the name goes to the route that has it now.
 func TestV2BackendAfterAnotherWriter(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, 2, 1)
@@ -1244,6 +1247,15 @@ func TestV2BackendAfterAnotherWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := h.v1.CreateRoute(h.ctx, v1.Route{Name: "office", Type: "HOST", Value: "10.0.0.2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.b2.SetRoutes(h.ctx, tn, "office", ""); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := h.b2.Number(h.ctx, tn); err != nil || n.PrimaryRoute != "old-office" {
+		t.Errorf("after SetRoutes(%q) by a stale view: %+v, %v; want the number on old-office, as the backend reads it", "office", n, err)
+	}
+	if _, err := h.b2.Routes(h.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.b2.SetRoutes(h.ctx, tn, "office", ""); err != nil {

@@ -41,9 +41,10 @@ func FuzzStateFile(f *testing.F) {
 	s, _ := New(Options{Seed: 1, InventorySize: 10})
 	good, _ := s.st.marshal()
 	f.Add(good)
+	f.Add(append(slices.Clone(good), `{"next_ids":{"route":100001,"cnam":100000,"e911":100000},"routes":[{"id":100000,"name":"a","type":"host","value":"1.2.3.4"}],"numbers":[{"billing_method":"METERED","primary":100000,"tns":["12065550100"]}],"audit":[{"time":"2016-02-09T19:45:18Z","method":"POST","path":"/v2/routes","body":"","status":201}]}`+"\n"+`{"deleted":{"numbers":["12065550100"]}}`+"\n"+`{"rou`...))
 	f.Add([]byte(`{"format":1,"seed":1,"inventory_size":10,"inventory_version":1,"routes":[{"name":"a","type":"HOST","value":"1.2.3.4"}],"numbers":[{"billing_method":"METERED","routes":["a","sip-reg"],"tns":["12065550100"]}],"audit":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st, err := unmarshalState(data)
+		st, _, _, err := unmarshalState(data)
 		if err != nil {
 			return
 		}

@@ -7,9 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
@@ -19,8 +22,9 @@ var clock = time.Date(2016, 2, 9, 19, 45, 18, 0, time.UTC)
 
 func fixedNow() time.Time { return clock }
 
-// tc is a test client that signs requests itself with flowroute.Signature, so the sandbox's
-// tests do not depend on the API client.
+// tc is a test client that signs requests with the client's v1.Signature and nothing else of
+// the client, so that every test also checks that the sandbox's own signature check agrees
+// with the client's signing.
 type tc struct {
 	t          *testing.T
 	base       string // "http://127.0.0.1:PORT"
@@ -50,15 +54,64 @@ func start(t *testing.T, opts Options) (*Server, *tc) {
 // newTestServer serves a new sandbox on a loopback httptest server closed at the end of the
 // test and returns it and its base URL, "http://127.0.0.1:PORT". (sandboxtest does this for
 // other packages; this package's tests cannot import it.)
+//
+// A sandbox without a state file gets one, and at the end of the test the file must load
+// into the account the server has in memory: so every test also checks that each change it
+// makes reaches the journal.
 func newTestServer(tb testing.TB, opts Options) (*Server, string) {
 	tb.Helper()
+	check := opts.StatePath == ""
+	if check {
+		opts.StatePath = filepath.Join(tb.TempDir(), "state.json")
+	}
 	s, err := New(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	if check {
+		tb.Cleanup(func() { checkStateFile(tb, s, opts) })
+	}
 	ts := httptest.NewServer(s)
-	tb.Cleanup(ts.Close)
+	tb.Cleanup(ts.Close) // before checkStateFile: cleanups run last first
 	return s, ts.URL
+}
+
+// checkStateFile checks that s's state file loads into the account s has: a second server
+// started on the file with the same options must agree with s, once both settle their CNAM
+// records (which a read does without saving). What AddRoute and AddOwnedNumber added since
+// the last save is only in memory, by design: it is flushed first.
+func checkStateFile(tb testing.TB, s *Server, opts Options) {
+	tb.Helper()
+	if tb.Failed() {
+		return
+	}
+	s.mu.Lock()
+	pending := s.file.compact
+	s.mu.Unlock()
+	if pending {
+		if err := s.Flush(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	reloaded, err := New(opts)
+	if err != nil {
+		tb.Errorf("the state file does not load: %v", err)
+		return
+	}
+	var snapshots [2]string
+	for i, srv := range []*Server{s, reloaded} {
+		srv.mu.Lock()
+		srv.settleCNAMs()
+		data, err := srv.st.marshal()
+		srv.mu.Unlock()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		snapshots[i] = string(data)
+	}
+	if diff := cmp.Diff(snapshots[0], snapshots[1]); diff != "" {
+		tb.Errorf("the state file does not hold the account in memory (-memory +file):\n%s", diff)
+	}
 }
 
 // do sends a signed request; pathQuery begins with /v1/.

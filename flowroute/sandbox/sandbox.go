@@ -6,9 +6,9 @@
 // run against; README.md lists where it differs from the v2 reference.
 //
 // The account (routes, owned numbers, CNAM records, E911 addresses) and an audit log of every
-// write request persist to a JSON file, replaced atomically after each write. The inventory
-// of purchasable numbers is generated from a seed, so the file stores only the seed and what
-// the account owns.
+// write request persist to a file: a snapshot and a journal that each write appends to
+// before it is answered (journal.go). The inventory of purchasable numbers is generated from
+// a seed, so the file stores only the seed and what the account owns.
 //
 // Faults (latency, errors, rate limiting, dropped connections, lost responses) can be
 // injected, drawn from the seed so that a sequential run is reproducible.
@@ -24,9 +24,6 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
-
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
-	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
 )
 
 // The sandbox's fixed, documented key pair, used when Options leaves the keys empty.
@@ -116,7 +113,6 @@ type AuditEntry struct {
 // Server serves the v1 API under /v1/. It is safe for concurrent use.
 type Server struct {
 	accessKey, secretKey string
-	path                 string
 	now                  func() time.Time
 	cnamApproval         CNAMApproval
 	cnamDelay            time.Duration
@@ -125,8 +121,9 @@ type Server struct {
 
 	mux *http.ServeMux // dispatches authenticated requests to endpoints
 
-	mu sync.Mutex // guards st and the state file
-	st *state
+	mu   sync.Mutex // guards st and file
+	st   *state
+	file store
 
 	faultMu sync.Mutex // guards faults, rng and limiter
 	faults  Faults
@@ -154,7 +151,6 @@ func New(opts Options) (*Server, error) {
 	s := &Server{
 		accessKey: opts.AccessKey,
 		secretKey: opts.SecretKey,
-		path:      opts.StatePath,
 		now:       opts.Now,
 		rng:       rand.New(rand.NewPCG(uint64(opts.Seed), 0xfa017)),
 
@@ -180,9 +176,10 @@ func New(opts Options) (*Server, error) {
 		size = DefaultInventorySize
 	}
 	var err error
-	if s.path != "" {
-		s.st, err = loadState(s.path)
+	if opts.StatePath != "" {
+		s.st, s.file, err = loadState(opts.StatePath)
 		if err == nil {
+			s.st.trackChanges()
 			return s, nil
 		}
 		if !isNotExist(err) {
@@ -191,6 +188,10 @@ func New(opts Options) (*Server, error) {
 	}
 	if s.st, err = newState(opts.Seed, size); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	if opts.StatePath != "" {
+		s.file = store{path: opts.StatePath, compact: true}
+		s.st.trackChanges()
 	}
 	if err := s.saveLocked(); err != nil {
 		return nil, err
@@ -230,13 +231,27 @@ func (s *Server) Audit() []AuditEntry {
 	return append([]AuditEntry(nil), s.st.audit...)
 }
 
+// Route is a route AddRoute puts on the account, as v1 spells it: Type is HOST, PSTN or URI.
+type Route struct {
+	Name, Type, Value string
+}
+
+// Number is a number AddOwnedNumber puts on the account.
+type Number struct {
+	TN            string // 1NPANXXXXXX
+	BillingMethod string // VPRI or METERED; "" means METERED
+	// Primary and Failover name existing routes (sip-reg included); "" leaves the route a
+	// purchase gives: route 0 (sip-reg) as primary, no failover (which v1 shows as sip-reg).
+	Primary, Failover string
+}
+
 // AddRoute and AddOwnedNumber seed an account directly, without HTTP or faults, for tests and
 // benchmarks. They check what the API would check and change memory only, so that adding
 // 100,000 numbers takes milliseconds: call Flush to write the state file (the next write
-// request writes it too).
+// request writes it too, as a new snapshot).
 //
 // AddRoute refuses a name that exists and a type or value the API would refuse.
-func (s *Server) AddRoute(r v1.Route) error {
+func (s *Server) AddRoute(r Route) error {
 	if err := validateNewRoute(r); err != nil {
 		return fmt.Errorf("sandbox: route %q: %w", r.Name, err)
 	}
@@ -246,14 +261,13 @@ func (s *Server) AddRoute(r v1.Route) error {
 		return fmt.Errorf("sandbox: route %q already exists", r.Name)
 	}
 	s.st.putRoute(&route{id: s.st.newRouteID(), alias: r.Name, typ: fromV1Type(r.Type), value: r.Value})
+	s.file.compact = true
 	return nil
 }
 
 // AddOwnedNumber puts n on the account, taking it out of the inventory if it is there; it does
-// not need to be. An empty BillingMethod means METERED; empty Routes mean those of a
-// purchase (primary sip-reg, no failover, which v1 shows as sip-reg), otherwise exactly two
-// existing routes are required.
-func (s *Server) AddOwnedNumber(n v1.Number) error {
+// not need to be.
+func (s *Server) AddOwnedNumber(n Number) error {
 	if !validTN(n.TN) {
 		return fmt.Errorf("sandbox: %q is not a number 1NPANXXXXXX", n.TN)
 	}
@@ -264,48 +278,34 @@ func (s *Server) AddOwnedNumber(n v1.Number) error {
 	if !validBillingMethod(o.billingMethod) {
 		return fmt.Errorf("sandbox: number %s: unknown billing method %q", n.TN, n.BillingMethod)
 	}
-	if len(n.Routes) != 0 && len(n.Routes) != 2 {
-		return fmt.Errorf("sandbox: number %s: %d routes, want 2 (primary, failover) or none", n.TN, len(n.Routes))
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, ref := range n.Routes {
-		r := s.st.routeNamed(ref.Name)
+	for _, ref := range []struct {
+		name string
+		id   *int
+	}{{n.Primary, &o.primary}, {n.Failover, &o.failover}} {
+		if ref.name == "" {
+			continue
+		}
+		r := s.st.routeNamed(ref.name)
 		if r == nil {
-			return fmt.Errorf("sandbox: number %s: no route %q", n.TN, ref.Name)
+			return fmt.Errorf("sandbox: number %s: no route %q", n.TN, ref.name)
 		}
-		if i == 0 {
-			o.primary = r.id
-		} else {
-			o.failover = r.id
-		}
+		*ref.id = r.id
 	}
 	if s.st.numbers[n.TN] != nil {
 		return fmt.Errorf("sandbox: number %s is already on the account", n.TN)
 	}
 	s.st.addNumber(n.TN, o)
+	s.file.compact = true
 	return nil
 }
 
-// Flush writes the state file, e.g. after AddRoute and AddOwnedNumber. It does nothing for a
-// memory-only server.
+// Flush writes the state file as a new snapshot, e.g. after AddRoute and AddOwnedNumber. It
+// does nothing for a memory-only server.
 func (s *Server) Flush() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.file.compact = true
 	return s.saveLocked()
-}
-
-// saveLocked writes the state file atomically; s.mu must be held.
-func (s *Server) saveLocked() error {
-	if s.path == "" {
-		return nil
-	}
-	data, err := s.st.marshal()
-	if err != nil {
-		return fmt.Errorf("sandbox: encoding the state: %w", err)
-	}
-	if err := atomicfile.Write(s.path, data, 0o644); err != nil {
-		return fmt.Errorf("sandbox: writing state file %s: %w", s.path, err)
-	}
-	return nil
 }

@@ -688,15 +688,20 @@ func TestSDKClientAgainstSandboxServe(t *testing.T) {
 		t.Errorf("%s: detail is not the field object: %s", c.step, a.raw)
 	}
 
-	// §7.5 create: PY's body without address_type, twice with one label (PY-DEMO); PHP's "id": null.
+	// §7.5 create: PY's body without address_type, then one label twice for two addresses
+	// (PY-DEMO's Suite 600 and 700); the same address again is NODE's expected 403; PHP's
+	// "id": null.
 	c.step = "§7.5 POST /e911s (PY)"
 	pyBody := `{"data":{"type":"e911","attributes":{"label":"E911 Test","first_name":"Chris","last_name":"Smith","street_number":"1218","street_name":"3rd Ave","city":"Seattle","state":"WA","country":"US","zip":"98101"}}}`
 	a = c.want(c.send(python, "POST", "/v2/e911s", pyBody), 201)
 	e1 := c.str(a, "data.id")
 	c.is(a, "data.type", "e911", "data.id", digits, "data.attributes.label", "E911 Test", "data.attributes.street_number", "1218",
 		"data.attributes.address_type", absent, "data.attributes.address_type_number", absent, "data.links.self", c.base+"/e911s/"+e1)
-	a = c.want(c.send(python, "POST", "/v2/e911s", pyBody), 201)
+	suite := strings.Replace(pyBody, `"city"`, `"address_type":"Suite","address_type_number":"700","city"`, 1)
+	a = c.want(c.send(python, "POST", "/v2/e911s", suite), 201)
 	e2 := c.str(a, "data.id")
+	c.step = "§7.5 POST /e911s, an address the account has (NODE)"
+	c.isError(c.send(node, "POST", "/v2/e911s", suite), 403, "Forbidden", "Duplicate address.")
 	c.step = "§7.5 POST /e911s (PHP)"
 	a = c.want(c.send(php, "POST", "/v2/e911s", e911("Office", "US", "98101", `"id": null,`)), 201)
 	e3 := c.str(a, "data.id")

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // sipReg is the built-in route every account has: v1 names it sip-reg, v2 gives it id 0.
@@ -153,8 +151,12 @@ type state struct {
 	inventory []available    // every seeded number, in numerical order; sold ones are marked
 	invIndex  map[string]int // tn -> index in inventory
 	numbers   map[string]*owned
-	tns       []string // the keys of numbers; in numerical order when tnsSorted
-	tnsSorted bool
+	// tns are the keys of numbers, tns[:sorted] in numerical order; once stale, since a
+	// removal, they may also hold numbers no longer owned, and a number twice. sortedTNs
+	// puts them in order when asked, so that a write costs the same whatever the account.
+	tns    []string
+	sorted int
+	stale  bool
 
 	routes  map[int]*route // with route 0
 	ids     []int          // the keys of routes, ascending
@@ -164,9 +166,18 @@ type state struct {
 	cnams map[int]*cnamRecord
 	e911s map[int]*e911Address
 
+	// What numbers refer to, so that a write need not look at every number.
+	routeUses map[int]int             // route id -> references as primary or failover
+	e911Uses  map[int]int             // E911 address id -> numbers using it
+	cnamUsers map[int]map[string]bool // CNAM id -> the numbers using it
+
 	nextRoute, nextCNAM, nextE911 int // the next id to give; ids are never reused
 
 	audit []AuditEntry
+
+	// changes are what the state file does not have yet (see journal.go); nil for a
+	// memory-only server.
+	changes *changes
 }
 
 // newState seeds a fresh account: an inventory, route 0 and nothing else.
@@ -181,11 +192,13 @@ func newState(seed int64, size int) (*state, error) {
 		inventory:     inv,
 		invIndex:      make(map[string]int, len(inv)),
 		numbers:       map[string]*owned{},
-		tnsSorted:     true,
 		routes:        map[int]*route{},
 		byAlias:       map[string]int{},
 		cnams:         map[int]*cnamRecord{},
 		e911s:         map[int]*e911Address{},
+		routeUses:     map[int]int{},
+		e911Uses:      map[int]int{},
+		cnamUsers:     map[int]map[string]bool{},
 		nextRoute:     firstID,
 		nextCNAM:      firstID,
 		nextE911:      firstID,
@@ -195,93 +208,6 @@ func newState(seed int64, size int) (*state, error) {
 	}
 	st.putRoute(&route{id: sipRegID, alias: sipReg, typ: typeSIPReg})
 	return st, nil
-}
-
-// sortedTNs returns the owned numbers in numerical order, sorting them first if numbers were
-// added out of order since the last call.
-func (st *state) sortedTNs() []string {
-	if !st.tnsSorted {
-		slices.SortFunc(st.tns, compareTN)
-		st.tnsSorted = true
-	}
-	return st.tns
-}
-
-// addNumber puts tn on the account and takes it out of the inventory.
-func (st *state) addNumber(tn string, n *owned) {
-	st.numbers[tn] = n
-	if len(st.tns) > 0 && compareTN(st.tns[len(st.tns)-1], tn) >= 0 {
-		st.tnsSorted = false
-	}
-	st.tns = append(st.tns, tn)
-	if i, ok := st.invIndex[tn]; ok {
-		st.inventory[i].sold = true
-	}
-}
-
-// removeNumber takes tn off the account and puts it back in the inventory, if it came from
-// there: a release, or the undoing of a purchase.
-func (st *state) removeNumber(tn string) {
-	delete(st.numbers, tn)
-	if i, ok := slices.BinarySearchFunc(st.sortedTNs(), tn, compareTN); ok {
-		st.tns = slices.Delete(st.tns, i, i+1)
-	}
-	if i, ok := st.invIndex[tn]; ok {
-		st.inventory[i].sold = false
-	}
-}
-
-// newRouteID gives the next route id.
-func (st *state) newRouteID() int {
-	id := st.nextRoute
-	st.nextRoute++
-	return id
-}
-
-// putRoute adds a route; the caller checked that its id and alias are free.
-func (st *state) putRoute(r *route) {
-	st.routes[r.id] = r
-	i, _ := slices.BinarySearch(st.ids, r.id)
-	st.ids = slices.Insert(st.ids, i, r.id)
-	st.indexAlias(r)
-}
-
-func (st *state) indexAlias(r *route) {
-	st.byAlias[r.alias] = r.id
-	if r.id != sipRegID {
-		i, _ := slices.BinarySearch(st.names, r.alias)
-		st.names = slices.Insert(st.names, i, r.alias)
-	}
-}
-
-func (st *state) unindexAlias(r *route) {
-	delete(st.byAlias, r.alias)
-	if i, ok := slices.BinarySearch(st.names, r.alias); ok && r.id != sipRegID {
-		st.names = slices.Delete(st.names, i, i+1)
-	}
-}
-
-// dropRoute removes a route (a delete, or the undoing of a creation).
-func (st *state) dropRoute(id int) {
-	r := st.routes[id]
-	if r == nil {
-		return
-	}
-	st.unindexAlias(r)
-	delete(st.routes, id)
-	if i, ok := slices.BinarySearch(st.ids, id); ok {
-		st.ids = slices.Delete(st.ids, i, i+1)
-	}
-}
-
-// setRoute replaces a route's fields, keeping the alias index right; it returns the route as
-// it was, for undo.
-func (st *state) setRoute(r *route, to route) route {
-	before := *r
-	st.unindexAlias(r)
-	*r = to
-	st.indexAlias(r)
-	return before
 }
 
 // routeNamed is the route with the alias, nil when the account has none.
@@ -309,23 +235,10 @@ func (st *state) alias(id int) string {
 	return sipReg
 }
 
-// routeInUse reports whether a number has the route as primary or failover.
-func (st *state) routeInUse(id int) bool {
-	for _, o := range st.numbers {
-		if o.primary == id || o.failover == id {
-			return true
-		}
-	}
-	return false
-}
-
-// stateFormat is the version of the state file layout. Format 1 (v1 routes by name, numbers
-// with two route names) is still read, and migrated: its routes get ids in name order.
-const stateFormat = 2
-
-// stateFile is the JSON layout of the state file. The inventory is not stored: it is
-// regenerated from the seed and size, less the numbers the account owns, so a write stays
-// small and fast whatever the inventory size.
+// stateFile is the JSON layout of the state file's snapshot (see journal.go), and of the whole
+// file in formats 1 and 2. The inventory is not stored: it is regenerated from the seed and
+// size, less the numbers the account owns, so a snapshot stays small whatever the inventory
+// size.
 type stateFile struct {
 	Format           int           `json:"format"`
 	Seed             int64         `json:"seed"`
@@ -385,7 +298,22 @@ func group(n owned) numberGroup {
 	return g
 }
 
-// marshal encodes the state as the file's bytes.
+// owned is the number the group's fields describe, the inverse of group.
+func (g numberGroup) owned() owned {
+	o := owned{billingMethod: g.BillingMethod, primary: g.Primary, failover: noRoute, cnamLookups: !g.NoCNAMLookups, cnam: g.CNAM, e911: g.E911}
+	if g.Failover != nil {
+		o.failover = *g.Failover
+	}
+	if g.Alias != nil {
+		o.alias, o.hasAlias = *g.Alias, true
+	}
+	if g.Callbacks != nil {
+		o.callbacks = *g.Callbacks
+	}
+	return o
+}
+
+// marshal encodes the state as a snapshot: one line of JSON.
 func (st *state) marshal() ([]byte, error) {
 	f := stateFile{
 		Format:           stateFormat,
@@ -411,23 +339,11 @@ func (st *state) marshal() ([]byte, error) {
 	for _, id := range sortedKeys(st.e911s) {
 		f.E911s = append(f.E911s, *st.e911s[id])
 	}
-	groups := map[owned]int{}
-	last, g := owned{}, -1 // neighbours mostly share a group: skip the map for them
-	for _, tn := range st.sortedTNs() {
-		n := *st.numbers[tn]
-		if g < 0 || n != last {
-			var ok bool
-			if g, ok = groups[n]; !ok {
-				g = len(f.Numbers)
-				groups[n] = g
-				f.Numbers = append(f.Numbers, group(n))
-			}
-			last = n
-		}
-		f.Numbers[g].TNs = append(f.Numbers[g].TNs, tn)
+	if g := groupNumbers(st.sortedTNs(), func(tn string) owned { return *st.numbers[tn] }); g != nil {
+		f.Numbers = g
 	}
 	var buf bytes.Buffer
-	buf.Grow(64 + 14*len(st.tns) + 200*len(st.audit))
+	buf.Grow(64 + 14*len(st.numbers) + 200*len(st.audit))
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(f); err != nil {
@@ -446,31 +362,39 @@ func sortedKeys[V any](m map[int]V) []int {
 	return ids
 }
 
-// unmarshalState rebuilds a state from the file's bytes, checking everything in it.
-func unmarshalState(data []byte) (*state, error) {
+// unmarshalState rebuilds a state from the file's bytes, checking everything in it. It
+// reports the size of the snapshot and whether the next save must write a new one: the file
+// is of an older format, or its last journal record was cut short.
+func unmarshalState(data []byte) (st *state, snapshot int64, compact bool, err error) {
 	var f stateFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		return nil, err
+		return nil, 0, false, err
 	}
-	if dec.More() {
-		return nil, errors.New("unexpected data after the JSON object")
-	}
+	snapshot = dec.InputOffset()
+	rest := data[snapshot:]
 	switch {
-	case f.Format != 1 && f.Format != stateFormat:
-		return nil, fmt.Errorf("format %d, want %d", f.Format, stateFormat)
-	case f.Format == stateFormat && f.NextIDs == nil:
-		return nil, fmt.Errorf("format %d without next_ids", f.Format)
+	case f.Format != 1 && f.Format != 2 && f.Format != stateFormat:
+		return nil, 0, false, fmt.Errorf("format %d, want %d (or 1 or 2, which are migrated)", f.Format, stateFormat)
+	case f.Format != 1 && f.NextIDs == nil:
+		return nil, 0, false, fmt.Errorf("format %d without next_ids", f.Format)
 	case f.Format == 1 && (f.NextIDs != nil || f.CNAMs != nil || f.E911s != nil):
-		return nil, errors.New("format 1 with the fields of format 2")
+		return nil, 0, false, errors.New("format 1 with the fields of format 2")
+	case f.Format != stateFormat && len(bytes.TrimSpace(rest)) > 0:
+		return nil, 0, false, errors.New("unexpected data after the JSON object")
 	}
 	if f.InventoryVersion != inventoryVersion {
-		return nil, fmt.Errorf("inventory version %d, want %d (delete the file to start a new sandbox account)", f.InventoryVersion, inventoryVersion)
+		return nil, 0, false, fmt.Errorf("inventory version %d, want %d (delete the file to start a new sandbox account)", f.InventoryVersion, inventoryVersion)
 	}
-	st, err := newState(f.Seed, f.InventorySize)
-	if err != nil {
-		return nil, err
+	compact = f.Format != stateFormat
+	if f.Format == stateFormat {
+		if compact, err = replayJournal(&f, rest); err != nil {
+			return nil, 0, false, err
+		}
+	}
+	if st, err = newState(f.Seed, f.InventorySize); err != nil {
+		return nil, 0, false, err
 	}
 	if f.Format == 1 {
 		err = st.loadFormat1(&f)
@@ -478,10 +402,10 @@ func unmarshalState(data []byte) (*state, error) {
 		err = st.loadFormat2(&f)
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, false, err
 	}
 	st.audit = f.Audit
-	return st, nil
+	return st, snapshot + 1, compact, nil
 }
 
 // loadFormat1 migrates a format 1 file: routes get ids in name order, and a failover of
@@ -493,7 +417,7 @@ func (st *state) loadFormat1(f *stateFile) error {
 		if r.ID != 0 || r.Edge != 0 {
 			return fmt.Errorf("route %q: format 1 has no ids", r.Name)
 		}
-		if err := validateNewRoute(v1.Route{Name: r.Name, Type: r.Type, Value: r.Value}); err != nil {
+		if err := validateNewRoute(Route{Name: r.Name, Type: r.Type, Value: r.Value}); err != nil {
 			return fmt.Errorf("route %q: %w", r.Name, err)
 		}
 		if st.routeNamed(r.Name) != nil {
@@ -524,7 +448,7 @@ func (st *state) loadFormat1(f *stateFile) error {
 	return nil
 }
 
-// loadFormat2 reads a format 2 file.
+// loadFormat2 reads a file of format 2, or 3 once its journal is played.
 func (st *state) loadFormat2(f *stateFile) error {
 	n := f.NextIDs
 	if n.Route < firstID || n.CNAM < firstID || n.E911 < firstID {
@@ -532,64 +456,84 @@ func (st *state) loadFormat2(f *stateFile) error {
 	}
 	st.nextRoute, st.nextCNAM, st.nextE911 = n.Route, n.CNAM, n.E911
 	for _, r := range f.Routes {
-		if r.ID < firstID || r.ID >= n.Route || st.routes[r.ID] != nil {
-			return fmt.Errorf("route %q: id %d out of range or listed twice", r.Name, r.ID)
+		if err := st.loadRoute(r); err != nil {
+			return err
 		}
-		if err := validateStoredRoute(r.Name, r.Type, r.Value); err != nil {
-			return fmt.Errorf("route %q: %w", r.Name, err)
-		}
-		if st.routeNamed(r.Name) != nil {
-			return fmt.Errorf("route %q listed twice", r.Name)
-		}
-		if r.Edge != 0 && edgeStrategy(r.Edge) == nil {
-			return fmt.Errorf("route %q: unknown edge strategy %d", r.Name, r.Edge)
-		}
-		st.putRoute(&route{id: r.ID, alias: r.Name, typ: r.Type, value: r.Value, edge: r.Edge})
 	}
 	for _, c := range f.CNAMs {
-		if c.ID < firstID || c.ID >= n.CNAM || st.cnams[c.ID] != nil {
-			return fmt.Errorf("CNAM %d out of range or listed twice", c.ID)
+		if err := st.loadCNAM(c); err != nil {
+			return err
 		}
-		if c.State != cnamPending && c.State != cnamApproved && c.State != cnamRejected {
-			return fmt.Errorf("CNAM %d: unknown state %q", c.ID, c.State)
-		}
-		c := c
-		st.cnams[c.ID] = &c
 	}
 	for _, e := range f.E911s {
-		if e.ID < firstID || e.ID >= n.E911 || st.e911s[e.ID] != nil {
-			return fmt.Errorf("E911 address %d out of range or listed twice", e.ID)
+		if err := st.loadE911(e); err != nil {
+			return err
 		}
-		e := e
-		st.e911s[e.ID] = &e
 	}
 	for _, g := range f.Numbers {
-		if g.Routes != ([2]string{}) {
-			return errors.New("format 2 numbers with the route names of format 1")
-		}
-		o := owned{billingMethod: g.BillingMethod, primary: g.Primary, failover: noRoute, cnamLookups: !g.NoCNAMLookups, cnam: g.CNAM, e911: g.E911}
-		if g.Failover != nil {
-			o.failover = *g.Failover
-		}
-		if g.Alias != nil {
-			o.alias, o.hasAlias = *g.Alias, true
-		}
-		if g.Callbacks != nil {
-			o.callbacks = *g.Callbacks
-		}
-		for _, id := range []int{o.primary, o.failover} {
-			if st.routes[id] == nil && id != noRoute || o.primary == noRoute {
-				return fmt.Errorf("numbers refer to unknown route %d", id)
-			}
-		}
-		if o.cnam != 0 && st.cnams[o.cnam] == nil || o.e911 != 0 && st.e911s[o.e911] == nil {
-			return fmt.Errorf("numbers refer to unknown CNAM %d or E911 address %d", o.cnam, o.e911)
-		}
-		if err := st.loadNumbers(o, g.TNs); err != nil {
+		if err := st.loadGroup(g); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// loadRoute puts a route of the file on the account: an id below the next, a value either
+// face may create, an alias and an id not seen yet, a known edge strategy.
+func (st *state) loadRoute(r routeFile) error {
+	if r.ID < firstID || r.ID >= st.nextRoute || st.routes[r.ID] != nil {
+		return fmt.Errorf("route %q: id %d out of range or listed twice", r.Name, r.ID)
+	}
+	if err := validateStoredRoute(r.Name, r.Type, r.Value); err != nil {
+		return fmt.Errorf("route %q: %w", r.Name, err)
+	}
+	if st.routeNamed(r.Name) != nil {
+		return fmt.Errorf("route %q listed twice", r.Name)
+	}
+	if r.Edge != 0 && edgeStrategy(r.Edge) == nil {
+		return fmt.Errorf("route %q: unknown edge strategy %d", r.Name, r.Edge)
+	}
+	st.putRoute(&route{id: r.ID, alias: r.Name, typ: r.Type, value: r.Value, edge: r.Edge})
+	return nil
+}
+
+// loadCNAM puts a CNAM record of the file on the account.
+func (st *state) loadCNAM(c cnamRecord) error {
+	if c.ID < firstID || c.ID >= st.nextCNAM || st.cnams[c.ID] != nil {
+		return fmt.Errorf("CNAM %d out of range or listed twice", c.ID)
+	}
+	if c.State != cnamPending && c.State != cnamApproved && c.State != cnamRejected {
+		return fmt.Errorf("CNAM %d: unknown state %q", c.ID, c.State)
+	}
+	st.cnams[c.ID] = &c
+	return nil
+}
+
+// loadE911 puts an E911 address of the file on the account.
+func (st *state) loadE911(e e911Address) error {
+	if e.ID < firstID || e.ID >= st.nextE911 || st.e911s[e.ID] != nil {
+		return fmt.Errorf("E911 address %d out of range or listed twice", e.ID)
+	}
+	st.e911s[e.ID] = &e
+	return nil
+}
+
+// loadGroup puts a group of numbers of a format 2 file on the account, once the routes, CNAM
+// records and E911 addresses they refer to are loaded.
+func (st *state) loadGroup(g numberGroup) error {
+	if g.Routes != ([2]string{}) {
+		return errors.New("numbers with the route names of format 1")
+	}
+	o := g.owned()
+	for _, id := range []int{o.primary, o.failover} {
+		if st.routes[id] == nil && id != noRoute || o.primary == noRoute {
+			return fmt.Errorf("numbers refer to unknown route %d", id)
+		}
+	}
+	if o.cnam != 0 && st.cnams[o.cnam] == nil || o.e911 != 0 && st.e911s[o.e911] == nil {
+		return fmt.Errorf("numbers refer to unknown CNAM %d or E911 address %d", o.cnam, o.e911)
+	}
+	return st.loadNumbers(o, g.TNs)
 }
 
 // loadNumbers puts the numbers of a group on the account.
@@ -610,17 +554,18 @@ func (st *state) loadNumbers(n owned, tns []string) error {
 	return nil
 }
 
-// loadState reads the state file; it reports fs.ErrNotExist when there is none.
-func loadState(path string) (*state, error) {
+// loadState reads the state file into a state, and the store that goes on writing it; it
+// reports fs.ErrNotExist when there is none.
+func loadState(path string) (*state, store, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, store{}, err
 	}
-	st, err := unmarshalState(data)
+	st, snapshot, compact, err := unmarshalState(data)
 	if err != nil {
-		return nil, fmt.Errorf("sandbox state file %s is not valid (fix or delete it): %w", path, err)
+		return nil, store{}, fmt.Errorf("sandbox state file %s is not valid (fix or delete it): %w", path, err)
 	}
-	return st, nil
+	return st, store{path: path, size: int64(len(data)), snapshot: snapshot, compact: compact}, nil
 }
 
 // isNotExist reports whether err says the state file does not exist.

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 func TestStatePersists(t *testing.T) {
@@ -126,11 +124,11 @@ func TestFlushWritesDirectlyAddedState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddRoute(v1.Route{Name: "pbx", Type: "URI", Value: "sip:a@example.com"}); err != nil {
+	if err := s.AddRoute(Route{Name: "pbx", Type: "URI", Value: "sip:a@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tn := range []string{"13125550199", "13125550100"} {
-		if err := s.AddOwnedNumber(v1.Number{TN: tn, Routes: []v1.RouteRef{{Name: "pbx"}, {Name: "pbx"}}}); err != nil {
+		if err := s.AddOwnedNumber(Number{TN: tn, Primary: "pbx", Failover: "pbx"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -144,7 +142,7 @@ func TestFlushWritesDirectlyAddedState(t *testing.T) {
 	if got := s2.st.sortedTNs(); !cmp.Equal(got, []string{"13125550100", "13125550199"}) {
 		t.Errorf("reloaded numbers %v", got)
 	}
-	if r := s2.st.routeNamed("pbx"); r == nil || (v1.Route{Name: r.alias, Type: v1Type(r.typ), Value: r.value}) != (v1.Route{Name: "pbx", Type: "URI", Value: "sip:a@example.com"}) {
+	if r := s2.st.routeNamed("pbx"); r == nil || (Route{Name: r.alias, Type: v1Type(r.typ), Value: r.value}) != (Route{Name: "pbx", Type: "URI", Value: "sip:a@example.com"}) {
 		t.Errorf("reloaded route %+v", r)
 	}
 }

@@ -20,11 +20,11 @@ import (
 // mediaType is the content type of every v2 answer with a body.
 const mediaType = "application/vnd.api+json"
 
-// isV2Path reports whether a path belongs to the v2 face (v2, v2.1 and the sandbox's own
-// endpoints), which answers in JSON:API and authenticates with plain Basic auth. Every
-// other path is v1's.
+// isV2Path reports whether a path belongs to the v2 face (v2, v2.1, v2.2 and the sandbox's
+// own endpoints), which answers in JSON:API and authenticates with plain Basic auth, so that
+// a path it does not serve there is v2's 404. Every other path is v1's.
 func isV2Path(p string) bool {
-	for _, prefix := range []string{"/v2", "/v2.1", "/sandbox"} {
+	for _, prefix := range []string{"/v2", "/v2.1", "/v2.2", "/sandbox"} {
 		if p == prefix || strings.HasPrefix(p, prefix+"/") {
 			return true
 		}
@@ -44,6 +44,7 @@ const (
 	titleE911InUse   = "This E911 address has numbers still associated to it."
 	detailGeocode    = "Could not geocode this address. Please check the validity of your address."
 	detailCNAMAbsent = "CNAM record not found. Nothing to delete."
+	detailDuplicate  = "Duplicate address."
 )
 
 // v2Error is a response with the v2 error envelope: one error whose status is the HTTP
@@ -104,11 +105,16 @@ func (s *Server) authenticateBasic(r *http.Request) bool {
 // obj is a JSON object of a request body, numbers kept as json.Number.
 type obj = map[string]any
 
-// body reads the request body as a JSON object, as leniently as the SDKs need (§9.3): the
-// content type application/vnd.api+json, application/json (any parameters) or none; with
-// form, also application/x-www-form-urlencoded, read as an object of strings. Any other
-// type with a body is 415. An empty body is an empty object; malformed JSON is 400 and JSON
-// that is not an object is 422.
+// formType is the content type of a form body.
+const formType = "application/x-www-form-urlencoded"
+
+// object reads the request body as a JSON object, as leniently as the SDKs need (§9.3): the
+// content type application/vnd.api+json, application/json (any parameters) or none. A body
+// labelled formType is read as JSON too when it begins as JSON does, with { or [, as the real
+// API reads it: PHP's curl labels a JSON body so when the SDK sets no type. Otherwise, with
+// form, a formType body is read as an object of strings. Any other type with a body is 415.
+// An empty body is an empty object; malformed JSON is 400 and JSON that is not an object is
+// 422.
 func (c *call) object(form bool) (obj, *response) {
 	if len(bytes.TrimSpace(c.body)) == 0 {
 		return obj{}, nil
@@ -124,7 +130,8 @@ func (c *call) object(form bool) (obj, *response) {
 	}
 	switch {
 	case mt == "" || mt == mediaType || mt == "application/json":
-	case form && mt == "application/x-www-form-urlencoded":
+	case mt == formType && looksLikeJSON(c.body):
+	case form && mt == formType:
 		q, err := url.ParseQuery(string(c.body))
 		if err != nil {
 			resp := v2Error(http.StatusBadRequest, "Bad Request", "The form-encoded body cannot be parsed.")
@@ -153,6 +160,13 @@ func (c *call) object(form bool) (obj, *response) {
 		return nil, &resp
 	}
 	return o, nil
+}
+
+// looksLikeJSON reports whether body begins, after white space, as a JSON object or array
+// does; a form body never does.
+func looksLikeJSON(body []byte) bool {
+	b := bytes.TrimLeft(body, " \t\r\n")
+	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
 }
 
 // member returns o[key] as an object, nil when absent or not an object.

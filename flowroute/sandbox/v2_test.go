@@ -93,7 +93,8 @@ func TestV2ContentTypes(t *testing.T) {
 			t.Errorf("Content-Type %q: %d %s", ct, r.status, r.body)
 		}
 	}
-	for _, ct := range []string{"text/plain; charset=utf-8", "application/x-www-form-urlencoded", "application/vnd+api.json", "multipart/form-data; boundary=x", ";;"} {
+	// A JSON body labelled application/x-www-form-urlencoded is JSON (TestJSONLabelledFormIsJSON).
+	for _, ct := range []string{"text/plain; charset=utf-8", "application/vnd+api.json", "multipart/form-data; boundary=x", ";;"} {
 		r := c.send("POST", "/v2/routes", ct, route("x"), nil)
 		if r.status != 415 || r.field(t, "errors.0.title") != "Unsupported Media Type" {
 			t.Errorf("Content-Type %q: %d %s, want 415", ct, r.status, r.body)
@@ -120,7 +121,7 @@ func TestV2Pagination(t *testing.T) {
 	t.Parallel()
 	s, c := startV2(t, Options{})
 	for i := range 5 {
-		if err := s.AddRoute(v1.Route{Name: fmt.Sprint("r", i), Type: "HOST", Value: "10.0.0.1"}); err != nil {
+		if err := s.AddRoute(Route{Name: fmt.Sprint("r", i), Type: "HOST", Value: "10.0.0.1"}); err != nil {
 			t.Fatal(err)
 		}
 	}

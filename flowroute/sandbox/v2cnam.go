@@ -24,11 +24,13 @@ func (s *Server) settleCNAMs() {
 		if c.State != cnamPending || now.Before(c.Created.Add(s.cnamDelay)) {
 			continue
 		}
-		c.Decided = c.Created.Add(s.cnamDelay)
-		c.State = cnamApproved
+		next := *c
+		next.Decided = c.Created.Add(s.cnamDelay)
+		next.State = cnamApproved
 		if s.cnamApproval == CNAMReject {
-			c.State, c.Reason = cnamRejected, "Rejected by the sandbox (CNAM approval policy reject)."
+			next.State, next.Reason = cnamRejected, "Rejected by the sandbox (CNAM approval policy reject)."
 		}
+		s.st.setCNAM(c, next)
 	}
 }
 
@@ -93,9 +95,9 @@ func (s *Server) v2ListCNAMs(c *call) (response, func()) {
 		return *bad, nil
 	}
 	q := c.r.URL.Query()
-	approved := q.Get("is_approved")
-	if approved != "" && approved != "true" && approved != "false" {
-		return v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", "is_approved must be true or false."), nil
+	approved, ok := queryBool(q.Get("is_approved"))
+	if !ok {
+		return v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", "is_approved must be true or false (or 1 or 0)."), nil
 	}
 	p.filter("is_approved", approved)
 	match := map[string]string{}
@@ -121,6 +123,20 @@ func (s *Server) v2ListCNAMs(c *call) (response, func()) {
 		data = append(data, s.cnamObject(c.r, rec))
 	}
 	return p.list(data, len(found)), nil
+}
+
+// queryBool reads a boolean query parameter as "true" or "false", "" when absent: true and
+// false in any case, or 1 and 0, as PHP sends booleans.
+func queryBool(v string) (string, bool) {
+	switch strings.ToLower(v) {
+	case "":
+		return "", true
+	case "true", "1":
+		return "true", true
+	case "false", "0":
+		return "false", true
+	}
+	return "", false
 }
 
 // pathCNAM is the record of the path's {id}, or §6.6's 404.
@@ -173,10 +189,8 @@ func (s *Server) v2CreateCNAM(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	rec := &cnamRecord{ID: s.st.nextCNAM, Value: v, State: cnamPending, Created: s.now().UTC()}
-	s.st.nextCNAM++
-	s.st.cnams[rec.ID] = rec
-	return v2OK(http.StatusCreated, map[string]any{"data": s.cnamObject(c.r, rec)}), func() { delete(s.st.cnams, rec.ID) }
+	rec := s.st.newCNAM(cnamRecord{Value: v, State: cnamPending, Created: s.now().UTC()})
+	return v2OK(http.StatusCreated, map[string]any{"data": s.cnamObject(c.r, rec)}), func() { s.st.deleteCNAM(rec.ID) }
 }
 
 // v2UpdateCNAM answers PATCH /v2/cnams/{id} (§6.5, §9.29): only while pending, else 403.
@@ -202,10 +216,11 @@ func (s *Server) v2UpdateCNAM(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	before := *rec
-	rec.Value = v
+	next := *rec
+	next.Value = v
+	before := s.st.setCNAM(rec, next)
 	obj := s.cnamObject(c.r, rec)
-	return v2OK(http.StatusOK, map[string]any{"data": obj, "links": obj["links"]}), func() { *rec = before }
+	return v2OK(http.StatusOK, map[string]any{"data": obj, "links": obj["links"]}), func() { s.st.setCNAM(rec, before) }
 }
 
 // v2DeleteCNAM answers DELETE /v2/cnams/{id} (§6.6): every number using it loses it.
@@ -214,19 +229,11 @@ func (s *Server) v2DeleteCNAM(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	var cleared []*owned
-	for _, o := range s.st.numbers {
-		if o.cnam == rec.ID {
-			o.cnam = 0
-			cleared = append(cleared, o)
-		}
-	}
-	delete(s.st.cnams, rec.ID)
+	restore := s.st.clearCNAM(rec.ID)
+	s.st.deleteCNAM(rec.ID)
 	return noContent(), func() {
-		s.st.cnams[rec.ID] = rec
-		for _, o := range cleared {
-			o.cnam = rec.ID
-		}
+		s.st.putCNAM(rec)
+		restore()
 	}
 }
 
@@ -247,29 +254,21 @@ func (s *Server) sandboxDecideCNAM(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	before := *rec
-	rec.Decided = s.now().UTC()
-	rec.State, rec.Reason = cnamApproved, ""
+	next := *rec
+	next.Decided = s.now().UTC()
+	next.State, next.Reason = cnamApproved, ""
+	restore := func() {}
 	if decision == "reject" {
 		reason, _, _ := str(body, "reason")
 		if reason == "" {
 			reason = "Rejected through the sandbox."
 		}
-		rec.State, rec.Reason = cnamRejected, reason
+		next.State, next.Reason = cnamRejected, reason
+		restore = s.st.clearCNAM(rec.ID)
 	}
-	var cleared []*owned
-	if rec.State != cnamApproved {
-		for _, o := range s.st.numbers {
-			if o.cnam == rec.ID {
-				o.cnam = 0
-				cleared = append(cleared, o)
-			}
-		}
-	}
+	before := s.st.setCNAM(rec, next)
 	return v2OK(http.StatusOK, map[string]any{"data": s.cnamObject(c.r, rec)}), func() {
-		*rec = before
-		for _, o := range cleared {
-			o.cnam = rec.ID
-		}
+		s.st.setCNAM(rec, before)
+		restore()
 	}
 }

@@ -115,7 +115,7 @@ func TestV2StatePersistsAndFormat1Migrates(t *testing.T) {
 	}
 	c2o.do("PATCH", "/v2/numbers/12065550100", `{"type":"number","alias":"x"}`).wantStatus(t, 200)
 	data, _ := os.ReadFile(old)
-	if !strings.Contains(string(data), `"format":2`) {
-		t.Errorf("the migrated file was not written in format 2: %s", data)
+	if !strings.HasPrefix(string(data), `{"format":3,`) {
+		t.Errorf("the migrated file was not written in format 3: %s", data)
 	}
 }

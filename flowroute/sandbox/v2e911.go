@@ -80,6 +80,25 @@ func readE911(body obj, f *e911Fields) *response {
 // state is not in its country, or its street_name contains GeocodeTrigger) is 400.
 func checkE911(f *e911Fields) *response {
 	problems := map[string][]string{}
+	checkE911Required(f, problems)
+	checkAddressType(f, problems)
+	country, st := checkE911Place(f, problems)
+	if len(problems) > 0 {
+		resp := fieldErrors(problems)
+		return &resp
+	}
+	f.State = st
+	if country == "US" && !usStates[st] || country == "CA" && !caProvinces[st] ||
+		strings.Contains(strings.ToUpper(f.StreetName), GeocodeTrigger) {
+		resp := v2Error(http.StatusBadRequest, "Client Error", detailGeocode)
+		return &resp
+	}
+	return nil
+}
+
+// checkE911Required notes the required fields that are empty and the fields that are longer
+// than 100 characters.
+func checkE911Required(f *e911Fields, problems map[string][]string) {
 	for _, req := range []struct{ key, v string }{
 		{"label", f.Label}, {"first_name", f.FirstName}, {"last_name", f.LastName},
 		{"street_number", f.StreetNumber}, {"street_name", f.StreetName}, {"city", f.City},
@@ -92,31 +111,42 @@ func checkE911(f *e911Fields) *response {
 			problems[req.key] = []string{"Must be at most 100 characters."}
 		}
 	}
-	if f.AddressType != "" {
-		i := slices.IndexFunc(addressTypes, func(t string) bool { return strings.EqualFold(t, f.AddressType) })
-		if i < 0 {
-			problems["address_type"] = []string{"Must be one of " + strings.Join(addressTypes, ", ") + "."}
-		} else {
-			f.AddressType = addressTypes[i]
-		}
-		if f.AddressTypeNumber == "" {
-			problems["address_type_number"] = []string{"Required with an address_type."}
-		}
+}
+
+// checkAddressType checks address_type against the list, spelling it as the list does, and
+// requires an address_type_number with it.
+func checkAddressType(f *e911Fields, problems map[string][]string) {
+	if f.AddressType == "" {
+		return
 	}
-	country := strings.ToUpper(f.Country)
+	i := slices.IndexFunc(addressTypes, func(t string) bool { return strings.EqualFold(t, f.AddressType) })
+	if i < 0 {
+		problems["address_type"] = []string{"Must be one of " + strings.Join(addressTypes, ", ") + "."}
+	} else {
+		f.AddressType = addressTypes[i]
+	}
+	if f.AddressTypeNumber == "" {
+		problems["address_type_number"] = []string{"Required with an address_type."}
+	}
+}
+
+// checkE911Place checks the country (US or CA, USA read as US), the form of the state and the
+// zip of the country, and returns the country and the state upper-cased.
+func checkE911Place(f *e911Fields, problems map[string][]string) (country, st string) {
+	country = strings.ToUpper(f.Country)
 	if country == "USA" {
 		country = "US"
 	}
 	if f.Country != "" && country != "US" && country != "CA" {
 		problems["country"] = []string{"Must be US or CA."}
 	}
-	st := strings.ToUpper(f.State)
+	st = strings.ToUpper(f.State)
 	if f.State != "" && (len(st) != 2 || !isLetter(st[0]) || !isLetter(st[1])) {
 		problems["state"] = []string{"Must be a two-letter state or province code."}
 	}
 	// A state of the other country (the doc's Seattle, WA address sent with country CA) is an
-	// address that cannot be geocoded, the 400 below, whatever the zip looks like: the zip's
-	// form depends on a country the address is not in.
+	// address that cannot be geocoded, the 400 of checkE911, whatever the zip looks like: the
+	// zip's form depends on a country the address is not in.
 	elsewhere := country == "CA" && usStates[st] || country == "US" && caProvinces[st]
 	if f.Zip != "" && !elsewhere {
 		if country == "CA" && !validPostalCode(f.Zip) {
@@ -125,17 +155,7 @@ func checkE911(f *e911Fields) *response {
 			problems["zip"] = []string{"ZIP code must be 5 or 9 digits long."}
 		}
 	}
-	if len(problems) > 0 {
-		resp := fieldErrors(problems)
-		return &resp
-	}
-	f.State = st
-	if country == "US" && !usStates[st] || country == "CA" && !caProvinces[st] ||
-		strings.Contains(strings.ToUpper(f.StreetName), GeocodeTrigger) {
-		resp := v2Error(http.StatusBadRequest, "Client Error", detailGeocode)
-		return &resp
-	}
-	return nil
+	return country, st
 }
 
 // validZIP: 5 digits, or 9 with or without a hyphen after the fifth.
@@ -196,6 +216,16 @@ func (s *Server) v2ListE911s(c *call) (response, func()) {
 	return p.list(data, len(found)), nil
 }
 
+// hasE911 reports whether the account has an address with exactly the fields f.
+func (st *state) hasE911(f e911Fields) bool {
+	for _, e := range st.e911s {
+		if e.e911Fields == f {
+			return true
+		}
+	}
+	return false
+}
+
 // pathE911 is the address of the path's {id}, or 404.
 func (s *Server) pathE911(c *call) (*e911Address, *response) {
 	id, _ := parseID(c.r.PathValue("id"))
@@ -231,7 +261,9 @@ func (s *Server) v2ValidateE911(c *call) (response, func()) {
 	return noContent(), nil
 }
 
-// v2CreateE911 answers POST /v2/e911s (§7.5): validated as validate does, 201.
+// v2CreateE911 answers POST /v2/e911s (§7.5): validated as validate does, 201; an address
+// identical to one the account has (once both are checked and normalised) is 403 "Duplicate
+// address.", the answer Flowroute's Node SDK takes as the expected one.
 func (s *Server) v2CreateE911(c *call) (response, func()) {
 	body, bad := c.object(false)
 	if bad != nil {
@@ -244,10 +276,11 @@ func (s *Server) v2CreateE911(c *call) (response, func()) {
 	if bad := checkE911(&f); bad != nil {
 		return *bad, nil
 	}
-	e := &e911Address{ID: s.st.nextE911, e911Fields: f}
-	s.st.nextE911++
-	s.st.e911s[e.ID] = e
-	return v2OK(http.StatusCreated, map[string]any{"data": s.e911Object(c.r, e)}), func() { delete(s.st.e911s, e.ID) }
+	if s.st.hasE911(f) {
+		return v2Error(http.StatusForbidden, "", detailDuplicate), nil
+	}
+	e := s.st.newE911(f)
+	return v2OK(http.StatusCreated, map[string]any{"data": s.e911Object(c.r, e)}), func() { s.st.deleteE911(e.ID) }
 }
 
 // v2UpdateE911 answers PATCH /v2/e911s/{id} (§7.6): the fields sent replace the record's,
@@ -268,9 +301,8 @@ func (s *Server) v2UpdateE911(c *call) (response, func()) {
 	if bad := checkE911(&f); bad != nil {
 		return *bad, nil
 	}
-	before := e.e911Fields
-	e.e911Fields = f
-	return v2OK(http.StatusOK, map[string]any{"data": s.e911Object(c.r, e)}), func() { e.e911Fields = before }
+	before := s.st.setE911(e, f)
+	return v2OK(http.StatusOK, map[string]any{"data": s.e911Object(c.r, e)}), func() { s.st.setE911(e, before) }
 }
 
 // v2DeleteE911 answers DELETE /v2/e911s/{id} (§7.7, §9.32): 403 while a number uses it.
@@ -279,13 +311,11 @@ func (s *Server) v2DeleteE911(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	for _, o := range s.st.numbers {
-		if o.e911 == e.ID {
-			return v2Error(http.StatusForbidden, titleE911InUse, detailInUse), nil
-		}
+	if s.st.e911InUse(e.ID) {
+		return v2Error(http.StatusForbidden, titleE911InUse, detailInUse), nil
 	}
-	delete(s.st.e911s, e.ID)
-	return noContent(), func() { s.st.e911s[e.ID] = e }
+	s.st.deleteE911(e.ID)
+	return noContent(), func() { s.st.putE911(e) }
 }
 
 // v2E911Numbers answers GET /v2/e911s/{id}/relationships/numbers (§7.10, §9.33): the

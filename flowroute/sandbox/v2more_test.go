@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // routeBody is a POST /v2/routes body.
@@ -188,7 +186,7 @@ func TestV2Callbacks(t *testing.T) {
 func TestV2CNAMLifecycle(t *testing.T) {
 	t.Parallel()
 	s, c := startV2(t, Options{CNAMApproval: CNAMPending})
-	if err := s.AddOwnedNumber(v1.Number{TN: "18005550100"}); err != nil { // toll-free
+	if err := s.AddOwnedNumber(Number{TN: "18005550100"}); err != nil { // toll-free
 		t.Fatal(err)
 	}
 	c.do("POST", "/v2/numbers/"+tnA, "").wantStatus(t, 201)

@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -239,45 +241,126 @@ func costNumber(s string) float64 {
 	return f
 }
 
+// availableSearch is the filters of GET /v2/numbers/available, each "" when not given, and
+// the order of its answer.
+type availableSearch struct {
+	starts, contains, ends string // digits, starts normalized (§9.10)
+	rc, state, typ, iso    string
+	order                  func(a, b *available) int // nil: by number, ascending
+}
+
+// availableOrder is a field order_by may name, and how it orders two numbers for sale.
+type availableOrder struct {
+	name string
+	cmp  func(a, b *available) int
+}
+
+// availableOrders are the fields order_by sorts numbers for sale by (§2.1), in the order the
+// error lists them; number, value and tn are the number.
+var availableOrders = []availableOrder{
+	{"monthly_cost", func(a, b *available) int { return cmp.Compare(costNumber(a.monthlyCost), costNumber(b.monthlyCost)) }},
+	{"iso_country", func(a, b *available) int {
+		return strings.Compare(isoCountry(rateCenters[a.center].state), isoCountry(rateCenters[b.center].state))
+	}},
+	{"number_type", func(a, b *available) int { return strings.Compare(numberType(a.tn), numberType(b.tn)) }},
+	{"state", func(a, b *available) int {
+		return strings.Compare(rateCenters[a.center].state, rateCenters[b.center].state)
+	}},
+	{"rate_center", func(a, b *available) int {
+		return strings.Compare(v2RateCenter(rateCenters[a.center].name), v2RateCenter(rateCenters[b.center].name))
+	}},
+	{"number", byTN}, {"value", byTN}, {"tn", byTN},
+}
+
+func byTN(a, b *available) int { return compareTN(a.tn, b.tn) }
+
+// readOrder reads order_by: a field of availableOrders, then ",asc" (the default) or ",desc",
+// as GO-CJ sends it. It returns nil when order_by is absent.
+func readOrder(v string) (func(a, b *available) int, *response) {
+	if v == "" {
+		return nil, nil
+	}
+	field, dir, _ := strings.Cut(v, ",")
+	i := slices.IndexFunc(availableOrders, func(o availableOrder) bool { return strings.EqualFold(o.name, field) })
+	dir = strings.ToLower(dir)
+	if i < 0 || dir != "" && dir != "asc" && dir != "desc" {
+		names := make([]string, len(availableOrders))
+		for i, o := range availableOrders {
+			names[i] = o.name
+		}
+		resp := v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity",
+			"order_by must be one of "+strings.Join(names, ", ")+", with an optional ,asc or ,desc.")
+		return nil, &resp
+	}
+	by := availableOrders[i].cmp
+	if dir == "desc" {
+		return func(a, b *available) int { return by(b, a) }, nil
+	}
+	return by, nil
+}
+
+// readAvailableSearch reads and checks the filters of a search and adds them to the page's
+// links; a bad one is a 422.
+func readAvailableSearch(c *call, p *v2page) (availableSearch, *response) {
+	var f availableSearch
+	var bad *response
+	if f.starts, f.contains, f.ends, bad = digitFilters(c, p); bad != nil {
+		return f, bad
+	}
+	q := c.r.URL.Query()
+	f.rc, f.state, f.typ, f.iso = q.Get("rate_center"), q.Get("state"), q.Get("number_type"), q.Get("iso_country")
+	msg := ""
+	switch {
+	case f.state != "" && (len(f.state) != 2 || !isLetter(f.state[0]) || !isLetter(f.state[1])):
+		msg = "state must be 2 letters."
+	case f.rc != "" && f.state == "":
+		msg = "rate_center requires state."
+	case f.typ != "" && f.typ != "longcode" && f.typ != "toll-free" && f.typ != "standard":
+		msg = "number_type must be longcode or toll-free."
+	}
+	if msg != "" {
+		resp := v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", msg)
+		return f, &resp
+	}
+	if f.order, bad = readOrder(q.Get("order_by")); bad != nil {
+		return f, bad
+	}
+	p.filter("order_by", q.Get("order_by"))
+	p.filter("iso_country", f.iso)
+	p.filter("number_type", f.typ)
+	p.filter("rate_center", strings.ToLower(f.rc))
+	p.filter("state", strings.ToLower(f.state))
+	return f, nil
+}
+
+// matches reports whether a number for sale passes the filters. None is toll-free.
+func (f availableSearch) matches(a *available) bool {
+	ctr := &rateCenters[a.center]
+	return matchDigits(a.tn, f.starts, f.contains, f.ends) &&
+		(f.state == "" || strings.EqualFold(ctr.state, f.state)) &&
+		(f.rc == "" || strings.EqualFold(v2RateCenter(ctr.name), v2RateCenter(f.rc))) &&
+		f.typ != "toll-free" &&
+		(f.iso == "" || strings.EqualFold(f.iso, isoCountry(ctr.state)))
+}
+
 // v2Available answers GET /v2/numbers/available (§2.1).
 func (s *Server) v2Available(c *call) (response, func()) {
 	p, bad := s.newV2Page(c, 200)
 	if bad != nil {
 		return *bad, nil
 	}
-	starts, contains, ends, bad := digitFilters(c, &p)
+	f, bad := readAvailableSearch(c, &p)
 	if bad != nil {
 		return *bad, nil
 	}
-	q := c.r.URL.Query()
-	rc, state, typ, iso := q.Get("rate_center"), q.Get("state"), q.Get("number_type"), q.Get("iso_country")
-	if state != "" && (len(state) != 2 || !isLetter(state[0]) || !isLetter(state[1])) {
-		return v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", "state must be 2 letters."), nil
-	}
-	if rc != "" && state == "" {
-		return v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", "rate_center requires state."), nil
-	}
-	switch typ {
-	case "", "longcode", "toll-free", "standard":
-	default:
-		return v2Error(http.StatusUnprocessableEntity, "Unprocessable Entity", "number_type must be longcode or toll-free."), nil
-	}
-	p.filter("iso_country", iso)
-	p.filter("number_type", typ)
-	p.filter("rate_center", strings.ToLower(rc))
-	p.filter("state", strings.ToLower(state))
 	var found []int
 	for i := range s.st.inventory {
-		a := &s.st.inventory[i]
-		ctr := &rateCenters[a.center]
-		if a.sold || !matchDigits(a.tn, starts, contains, ends) ||
-			state != "" && !strings.EqualFold(ctr.state, state) ||
-			rc != "" && !strings.EqualFold(v2RateCenter(ctr.name), v2RateCenter(rc)) ||
-			typ == "toll-free" ||
-			iso != "" && !strings.EqualFold(iso, isoCountry(ctr.state)) {
-			continue
+		if a := &s.st.inventory[i]; !a.sold && f.matches(a) {
+			found = append(found, i)
 		}
-		found = append(found, i)
+	}
+	if f.order != nil { // stable: numbers that tie stay in ascending order
+		slices.SortStableFunc(found, func(i, j int) int { return f.order(&s.st.inventory[i], &s.st.inventory[j]) })
 	}
 	start, end := p.window(len(found))
 	data := make([]any, 0, end-start)
@@ -561,13 +644,12 @@ func (s *Server) v2PatchNumber(c *call) (response, func()) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	before := *o
-	*o = next
+	before := s.st.setNumber(tn, o, next)
 	doc := s.numberDoc(c.r, tn, o, included...)
 	if asked {
 		doc = messagingAsked(doc)
 	}
-	return v2OK(status, doc), func() { *o = before }
+	return v2OK(status, doc), func() { s.st.setNumber(tn, o, before) }
 }
 
 // v2Details answers POST /v2/numbers/details and /v2.1/numbers/details (§3.6, §9.34):
@@ -629,7 +711,7 @@ func (s *Server) v2SetRelationship(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	_, o, bad := s.ownedNumber(c)
+	tn, o, bad := s.ownedNumber(c)
 	if bad != nil {
 		return *bad, nil
 	}
@@ -644,13 +726,13 @@ func (s *Server) v2SetRelationship(c *call) (response, func()) {
 	if s.st.routes[id] == nil {
 		return v2Error(http.StatusNotFound, "Not Found", "Invalid Route Id"), nil
 	}
-	before := *o
-	if which == "primary_route" {
-		o.primary = id
-	} else {
-		o.failover = id
-	}
-	return noContent(), func() { *o = before }
+	return noContent(), s.st.changeNumber(tn, o, func(n *owned) {
+		if which == "primary_route" {
+			n.primary = id
+		} else {
+			n.failover = id
+		}
+	})
 }
 
 // v2DeleteRelationship answers DELETE /v2/numbers/{id}/relationships/{rel}: primary_route
@@ -666,25 +748,27 @@ func (s *Server) v2DeleteRelationship(c *call) (response, func()) {
 			return v2Error(http.StatusNotFound, "Not Found", detailNoURL), nil
 		}
 	}
-	_, o, bad := s.ownedNumber(c)
+	tn, o, bad := s.ownedNumber(c)
 	if bad != nil {
 		return *bad, nil
 	}
-	before := *o
-	undo := func() { *o = before }
-	switch which {
-	case "primary_route":
-		o.primary = sipRegID
-	case "failover_route":
-		o.failover = noRoute
-	case "cnam", "cnams":
-		o.cnam = 0
+	undo := s.st.changeNumber(tn, o, func(n *owned) {
+		switch which {
+		case "primary_route":
+			n.primary = sipRegID
+		case "failover_route":
+			n.failover = noRoute
+		case "cnam", "cnams":
+			n.cnam = 0
+		case "e911s":
+			n.e911 = 0
+		default:
+			*n.callbacks.field(which) = ""
+		}
+	})
+	if which == "cnam" || which == "cnams" {
 		return v2OK(http.StatusAccepted, map[string]any{"data": map[string]any{"id": nil, "type": "cnam",
 			"attributes": map[string]any{"date_created": s.now().UTC().Format(http.TimeFormat)}}}), undo
-	case "e911s":
-		o.e911 = 0
-	default:
-		*o.callbacks.field(which) = ""
 	}
 	return noContent(), undo
 }
@@ -719,7 +803,7 @@ func (s *Server) v2SetCallback(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	_, o, bad := s.ownedNumber(c)
+	tn, o, bad := s.ownedNumber(c)
 	if bad != nil {
 		return *bad, nil
 	}
@@ -727,9 +811,7 @@ func (s *Server) v2SetCallback(c *call) (response, func()) {
 	if bad != nil {
 		return *bad, nil
 	}
-	before := *o
-	*o.callbacks.field(which) = u
-	return noContent(), func() { *o = before }
+	return noContent(), s.st.changeNumber(tn, o, func(n *owned) { *n.callbacks.field(which) = u })
 }
 
 // v2GetCallback answers GET /v2/numbers/{id}/relationships/{callback type}, an extension
@@ -768,14 +850,11 @@ func (s *Server) v2Associate(c *call) (response, func()) {
 		return *bad, nil
 	}
 	id, _ := parseID(c.r.PathValue("target"))
-	before := *o
-	undo := func() { *o = before }
 	if which == "e911s" {
 		if s.st.e911s[id] == nil {
 			return notOnAccount(), nil
 		}
-		o.e911 = id
-		return noContent(), undo
+		return noContent(), s.st.changeNumber(tn, o, func(n *owned) { n.e911 = id })
 	}
 	rec := s.st.cnams[id]
 	switch {
@@ -786,7 +865,7 @@ func (s *Server) v2Associate(c *call) (response, func()) {
 	case numberType(tn) != "longcode":
 		return unprocessable("A CNAM record can be associated with a long code number only."), nil
 	}
-	o.cnam = id
+	undo := s.st.changeNumber(tn, o, func(n *owned) { n.cnam = id })
 	return v2OK(http.StatusAccepted, map[string]any{"data": map[string]any{"id": id, "type": "cnam",
 		"attributes": map[string]any{"date_created": s.now().UTC().Format(http.TimeFormat)}}}), undo
 }

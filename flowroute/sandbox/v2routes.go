@@ -96,19 +96,31 @@ func (s *Server) v2ListRoutes(c *call) (response, func()) {
 // requires alias, route_type and value; update takes any of them. Field problems are one 422.
 func (s *Server) routeFields(body obj, to *route, create bool) *response {
 	data := member(body, "data")
-	if t, _, _ := str(data, "type"); t != "route" {
-		resp := unprocessable(`The body must be {"data": {"type": "route", "attributes": {...}}}.`)
-		return &resp
-	}
 	attrs := member(data, "attributes")
-	if attrs == nil && create {
+	if t, _, _ := str(data, "type"); t != "route" || attrs == nil && create {
 		resp := unprocessable(`The body must be {"data": {"type": "route", "attributes": {...}}}.`)
 		return &resp
 	}
 	problems := map[string][]string{}
-	_, aliasSent := attrs["alias"]
-	_, typeSent := attrs["route_type"]
-	_, valueSent := attrs["value"]
+	readRouteStrings(attrs, to, create, problems)
+	readEdgeStrategy(attrs, to, problems)
+	if len(problems) == 0 {
+		checkRoute(attrs, to, create, problems)
+	}
+	if len(problems) > 0 {
+		resp := fieldErrors(problems)
+		return &resp
+	}
+	if other := s.st.routeNamed(to.alias); other != nil && other.id != to.id {
+		resp := unprocessable("Route alias already exists.")
+		return &resp
+	}
+	return nil
+}
+
+// readRouteStrings reads alias, route_type and value into to, noting a missing (on create)
+// or non-string one in problems.
+func readRouteStrings(attrs obj, to *route, create bool, problems map[string][]string) {
 	for _, f := range []struct {
 		key string
 		dst *string
@@ -123,45 +135,53 @@ func (s *Server) routeFields(body obj, to *route, create bool) *response {
 			*f.dst = v
 		}
 	}
-	if x, present := attrs["edge_strategy_id"]; present && x != nil {
+}
+
+// readEdgeStrategy reads edge_strategy_id (an integer id, or null for none) into to, or
+// PY-DEMO's edge_strategy (an id as an integer or a string) when edge_strategy_id is absent.
+func readEdgeStrategy(attrs obj, to *route, problems map[string][]string) {
+	const notAnEdge = "Must be the id of an edge strategy of GET /routes/edge_strategies."
+	if x, present := attrs["edge_strategy_id"]; present {
 		if _, isString := x.(string); isString {
 			problems["edge_strategy_id"] = []string{"Must be an integer edge strategy id."}
-		} else if id, ok := intish(x); !ok || edgeStrategy(id) == nil {
-			problems["edge_strategy_id"] = []string{"Must be the id of an edge strategy of GET /routes/edge_strategies."}
-		} else {
+			return
+		}
+		if x == nil {
+			to.edge = 0
+			return
+		}
+		if id, ok := intish(x); ok && edgeStrategy(id) != nil {
 			to.edge = id
-		}
-	} else if present {
-		to.edge = 0
-	} else if x, present := attrs["edge_strategy"]; present && x != nil { // PY-DEMO's spelling
-		if id, ok := intish(x); !ok || edgeStrategy(id) == nil {
-			problems["edge_strategy"] = []string{"Must be the id of an edge strategy of GET /routes/edge_strategies."}
 		} else {
+			problems["edge_strategy_id"] = []string{notAnEdge}
+		}
+		return
+	}
+	if x, present := attrs["edge_strategy"]; present && x != nil {
+		if id, ok := intish(x); ok && edgeStrategy(id) != nil {
 			to.edge = id
+		} else {
+			problems["edge_strategy"] = []string{notAnEdge}
 		}
 	}
-	if len(problems) == 0 {
-		if err := validateAlias(to.alias); err != nil && (create || aliasSent) {
-			problems["alias"] = []string{err.Error()}
+}
+
+// checkRoute checks the route's alias and its value against its type, where the request sets
+// them: a route v1 made (a bare IPv6 host) keeps its value through a v2 change of alias.
+func checkRoute(attrs obj, to *route, create bool, problems map[string][]string) {
+	_, aliasSent := attrs["alias"]
+	_, typeSent := attrs["route_type"]
+	_, valueSent := attrs["value"]
+	if err := validateAlias(to.alias); err != nil && (create || aliasSent) {
+		problems["alias"] = []string{err.Error()}
+	}
+	if err := validateV2RouteValue(to.typ, to.value); err != nil && (create || typeSent || valueSent) {
+		key := "value"
+		if to.typ != typeHost && to.typ != typeNumber && to.typ != typeURI {
+			key = "route_type"
 		}
-		// A route v1 made (a bare IPv6 host) keeps its value through a v2 change of alias.
-		if err := validateV2RouteValue(to.typ, to.value); err != nil && (create || typeSent || valueSent) {
-			key := "value"
-			if to.typ != typeHost && to.typ != typeNumber && to.typ != typeURI {
-				key = "route_type"
-			}
-			problems[key] = []string{err.Error()}
-		}
+		problems[key] = []string{err.Error()}
 	}
-	if len(problems) > 0 {
-		resp := fieldErrors(problems)
-		return &resp
-	}
-	if other := s.st.routeNamed(to.alias); other != nil && other.id != to.id {
-		resp := unprocessable("Route alias already exists.")
-		return &resp
-	}
-	return nil
 }
 
 // v2CreateRoute answers POST /v2/routes (§4.3): 201 with the route, whose links.self lacks

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // validateRouteName checks a route name: one or more of [A-Za-z0-9._-] (the docs say
@@ -31,7 +29,7 @@ func validateRouteName(name string) error {
 }
 
 // validateNewRoute checks the name, type and value of a route to create.
-func validateNewRoute(r v1.Route) error {
+func validateNewRoute(r Route) error {
 	if err := validateRouteName(r.Name); err != nil {
 		return err
 	}

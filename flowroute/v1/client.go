@@ -123,7 +123,13 @@ func errorMessage(status int, body []byte) string {
 }
 
 // WithWalkLimits bounds a walk (AllNumbers, …) to pages pages and items items; values below 1
-// keep the defaults, 10,000 pages and 2,000,000 items. Beyond them the walk fails with an
-// error naming the endpoint, so that a server that keeps producing pages cannot exhaust
-// memory.
+// keep the defaults, 10,000 pages and 250,000 items, an account far larger than real ones. A
+// walk also reads at most ceil(items ÷ 200) + 1 pages. Beyond them the walk fails with an
+// error naming the endpoint, so that a server that keeps producing pages cannot exhaust memory
+// or keep the client busy: at the default rate the default bounds stop it within about a
+// minute.
 func WithWalkLimits(pages, items int) Option { return engine.WithWalkLimits(pages, items) }
+
+// WithWalkLimitHint sets what the error of a walk stopped by its bounds says to do when the
+// account really is that large, such as "raise --max-account-numbers".
+func WithWalkLimitHint(hint string) Option { return engine.WithWalkLimitHint(hint) }

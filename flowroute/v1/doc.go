@@ -44,7 +44,8 @@
 // Each list call has a page method (ListNumbers, ...) that keeps the server's order, and a
 // walker (AllNumbers, ...) that fetches every page, several at once, and returns the items
 // sorted by key without duplicates. The same key on two pages with different data is an
-// error. A walk is bounded (WithWalkLimits: 10,000 pages and 2,000,000 items by default).
+// error. A walk is bounded (WithWalkLimits: 250,000 items, and the pages they need, by
+// default), so that a server whose pages never end is stopped with an error.
 //
 // The secret key appears only inside request signatures: never in errors, logs, or the
 // client's printed form.

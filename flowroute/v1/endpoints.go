@@ -2,7 +2,6 @@ package v1
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -14,44 +13,59 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
-// listBody is the envelope of every v1 list answer. Each list is a JSON object keyed by the
-// item's name, in the server's order; "{}" (no key at all) is an empty page.
-type listBody struct {
-	NPAs    json.RawMessage `json:"npas"`
-	NPANXXs json.RawMessage `json:"npanxxs"`
-	TNs     json.RawMessage `json:"tns"`
-	Routes  json.RawMessage `json:"routes"`
+// listAnswer is a v1 list answer. Each list is a JSON object keyed by the item's name, in the
+// server's order; "{}" (no key at all) is an empty page. An answer holds one list: TNs, of V,
+// for the two lists of numbers (N is Number or AvailableNumber), and the member of its kind for
+// each other list. It is decoded
+// in one pass, straight into typed values.
+type listAnswer[N any] struct {
+	NPAs    map[string]ignored `json:"npas"`
+	NPANXXs map[string]ignored `json:"npanxxs"`
+	TNs     map[string]N       `json:"tns"`
+	Routes  map[string]Route   `json:"routes"`
 	Links   struct {
 		Next string `json:"next"`
 		Prev string `json:"prev"`
 	} `json:"links"`
-	endpoint string // "GET /v1/tns/", for errors
 }
 
-// page decodes the list in raw into a Page, its items in key order: the order v1 documents for
-// every list (numbers and NPAs numerically, as their keys have fixed widths; routes by name),
-// whatever order the JSON object happens to have. item makes one T from a key and its decoded
-// value; what names the items in errors. null or an absent list is an empty page.
-func page[T, V any](lb *listBody, raw json.RawMessage, what string, item func(key string, v V) (T, error)) (*Page[T], error) {
-	p := &Page[T]{Next: lb.Links.Next, Prev: lb.Links.Prev}
-	var members map[string]V
-	if err := json.Unmarshal(raw, &members); len(raw) > 0 && err != nil {
-		// The error may quote a value from the server, of any size.
-		return nil, fmt.Errorf("flowroute: %s: decoding %s: want a JSON object of %s: %s", lb.endpoint, what, what, engine.Snippet(err.Error()))
-	}
-	p.Items = make([]T, 0, len(members))
+// ignored is a value the client does not read (an NPA's links); any JSON is accepted.
+type ignored struct{}
+
+// UnmarshalJSON accepts any value.
+func (*ignored) UnmarshalJSON([]byte) error { return nil }
+
+// listPage is one list answer as the engine decodes it, turned into a Page by Check (see
+// engine.Checked): its items in key order, the order v1 documents for every list (numbers and
+// NPAs numerically, as their keys have fixed widths; routes by name), whatever order the JSON
+// object has. An item that item refuses fails the page, and the engine cleans the error of
+// secrets, as it does decoding errors.
+type listPage[N, V, T any] struct {
+	listAnswer[N]
+	members func(*listAnswer[N]) map[string]V // the list of this answer
+	item    func(key string, v V) (T, error)  // one item from its key and value
+	page    *Page[T]
+}
+
+// Check builds the page.
+func (l *listPage[N, V, T]) Check() error {
+	members := l.members(&l.listAnswer)
+	p := &Page[T]{Next: l.Links.Next, Prev: l.Links.Prev, Items: make([]T, 0, len(members))}
 	for _, key := range slices.Sorted(maps.Keys(members)) {
-		it, err := item(key, members[key])
+		it, err := l.item(key, members[key])
 		if err != nil {
-			return nil, fmt.Errorf("flowroute: %s: %w", lb.endpoint, err)
+			return err
 		}
 		p.Items = append(p.Items, it)
 	}
-	return p, nil
+	l.page = p
+	return nil
 }
 
-// list sends a GET for a list and decodes its envelope.
-func (c *Client) list(ctx context.Context, path string, q url.Values, opt PageOptions) (*listBody, error) {
+// getPage sends a GET for one page of a list and decodes it: members picks the answer's list,
+// item makes one T of each of its members.
+func getPage[N, V, T any](ctx context.Context, c *Client, path string, q url.Values, opt PageOptions,
+	members func(*listAnswer[N]) map[string]V, item func(key string, v V) (T, error)) (*Page[T], error) {
 	if err := opt.validate(); err != nil {
 		return nil, err
 	}
@@ -61,20 +75,22 @@ func (c *Client) list(ctx context.Context, path string, q url.Values, opt PageOp
 	if opt.Page > 0 {
 		q.Set("page", strconv.Itoa(opt.Page))
 	}
-	lb := listBody{endpoint: "GET " + c.eng.RequestPath(path)}
-	if err := c.eng.Do(ctx, engine.Request{Method: http.MethodGet, Path: path, Query: q}, &lb); err != nil {
+	lp := listPage[N, V, T]{members: members, item: item}
+	if err := c.eng.Do(ctx, engine.Request{Method: http.MethodGet, Path: path, Query: q}, &lp); err != nil {
 		return nil, err
 	}
-	return &lb, nil
+	return lp.page, nil
 }
+
+// The lists of the answers.
+func tns[N any](a *listAnswer[N]) map[string]N          { return a.TNs }
+func npas(a *listAnswer[ignored]) map[string]ignored    { return a.NPAs }
+func npanxxs(a *listAnswer[ignored]) map[string]ignored { return a.NPANXXs }
+func routes(a *listAnswer[ignored]) map[string]Route    { return a.Routes }
 
 // ListNPAs returns one page of the NPAs (area codes) that have numbers for sale, lowest first.
 func (c *Client) ListNPAs(ctx context.Context, opt PageOptions) (*Page[string], error) {
-	lb, err := c.list(ctx, "available-tns/npas/", url.Values{}, opt)
-	if err != nil {
-		return nil, err
-	}
-	return page(lb, lb.NPAs, "NPAs", func(npa string, _ json.RawMessage) (string, error) {
+	return getPage(ctx, c, "available-tns/npas/", url.Values{}, opt, npas, func(npa string, _ ignored) (string, error) {
 		if len(npa) != 3 || !isDigits(npa) {
 			return "", badKey("NPA", npa, "3 digits")
 		}
@@ -88,11 +104,7 @@ func (c *Client) ListNPANXXs(ctx context.Context, npa string, opt PageOptions) (
 	if npa != "" && (len(npa) > 3 || !isDigits(npa)) {
 		return nil, fmt.Errorf("flowroute: NPA %q: want up to 3 digits", npa)
 	}
-	lb, err := c.list(ctx, "available-tns/npanxxs/", url.Values{"npa": {npa}}, opt)
-	if err != nil {
-		return nil, err
-	}
-	return page(lb, lb.NPANXXs, "NPA-NXXs", func(key string, _ json.RawMessage) (NPANXX, error) {
+	return getPage(ctx, c, "available-tns/npanxxs/", url.Values{"npa": {npa}}, opt, npanxxs, func(key string, _ ignored) (NPANXX, error) {
 		if len(key) != 6 || !isDigits(key) {
 			return NPANXX{}, badKey("NPA-NXX", key, "6 digits")
 		}
@@ -106,11 +118,7 @@ func (c *Client) SearchNumbers(ctx context.Context, q SearchQuery, opt PageOptio
 		return nil, err
 	}
 	v := url.Values{"npa": {q.NPA}, "nxx": {q.NXX}, "state": {q.State}, "ratecenter": {q.RateCenter}, "tn": {q.TN}}
-	lb, err := c.list(ctx, "available-tns/tns/", v, opt)
-	if err != nil {
-		return nil, err
-	}
-	return page(lb, lb.TNs, "available numbers", func(tn string, n AvailableNumber) (AvailableNumber, error) {
+	return getPage(ctx, c, "available-tns/tns/", v, opt, tns, func(tn string, n AvailableNumber) (AvailableNumber, error) {
 		if validateTN(tn) != nil {
 			return n, badKey("number", tn, "11 digits, 1NPANXXXXXX")
 		}
@@ -125,11 +133,7 @@ func (c *Client) ListNumbers(ctx context.Context, pattern string, opt PageOption
 	if pattern != "" && (len(pattern) > 11 || !isDigits(pattern)) {
 		return nil, fmt.Errorf("flowroute: number pattern %q: want up to 11 digits", pattern)
 	}
-	lb, err := c.list(ctx, "tns/", url.Values{"pattern": {pattern}}, opt)
-	if err != nil {
-		return nil, err
-	}
-	return page(lb, lb.TNs, "numbers", func(tn string, n Number) (Number, error) {
+	return getPage(ctx, c, "tns/", url.Values{"pattern": {pattern}}, opt, tns, func(tn string, n Number) (Number, error) {
 		if validateTN(tn) != nil {
 			return n, badKey("number", tn, "11 digits, 1NPANXXXXXX")
 		}
@@ -189,11 +193,7 @@ func (c *Client) SetRoutes(ctx context.Context, tn, primary, failover string) er
 
 // ListRoutes returns one page of the account's inbound routes, by name.
 func (c *Client) ListRoutes(ctx context.Context, opt PageOptions) (*Page[Route], error) {
-	lb, err := c.list(ctx, "routes/", url.Values{}, opt)
-	if err != nil {
-		return nil, err
-	}
-	return page(lb, lb.Routes, "routes", func(name string, r Route) (Route, error) {
+	return getPage(ctx, c, "routes/", url.Values{}, opt, routes, func(name string, r Route) (Route, error) {
 		if !validRouteName(name) {
 			return r, badKey("route name", name, "a name of printable characters")
 		}

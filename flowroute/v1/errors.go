@@ -21,3 +21,7 @@ type RateLimitError = engine.RateLimitError
 // was lost (a timeout, a connection closed after sending, a 5xx). The caller must read the
 // account to learn what happened; the client never repeats such a write by itself.
 type OutcomeUnknownError = engine.OutcomeUnknownError
+
+// ErrListTooLong matches (errors.Is) the error of a walk stopped by its bounds
+// (WithWalkLimits): a server that keeps announcing pages.
+var ErrListTooLong = engine.ErrListTooLong

@@ -22,13 +22,17 @@ func FuzzDecodeAnswers(f *testing.F) {
 		if msg := errorMessage(500, body); !utf8.ValidString(msg) || utf8.RuneCountInString(msg) > 201 {
 			t.Errorf("errorMessage = %q", msg)
 		}
-		var lb listBody
-		if json.Unmarshal(body, &lb) != nil {
-			return
-		}
-		page(&lb, lb.NPAs, "NPAs", func(k string, _ json.RawMessage) (string, error) { return k, nil })
-		page(&lb, lb.TNs, "available numbers", func(k string, n AvailableNumber) (AvailableNumber, error) { return n, nil })
-		page(&lb, lb.TNs, "numbers", func(k string, n Number) (Number, error) { return n, nil })
-		page(&lb, lb.Routes, "routes", func(k string, r Route) (Route, error) { return r, nil })
+		decode(body, npas, func(k string, _ ignored) (string, error) { return k, nil })
+		decode(body, tns, func(k string, n AvailableNumber) (AvailableNumber, error) { return n, nil })
+		decode(body, tns, func(k string, n Number) (Number, error) { return n, nil })
+		decode(body, routes, func(k string, r Route) (Route, error) { return r, nil })
 	})
+}
+
+// decode reads body as the engine reads a list page: decoded, then checked.
+func decode[N, V, T any](body []byte, members func(*listAnswer[N]) map[string]V, item func(string, V) (T, error)) {
+	lp := listPage[N, V, T]{members: members, item: item}
+	if json.Unmarshal(body, &lp) == nil {
+		lp.Check()
+	}
 }

@@ -147,6 +147,33 @@ func TestEndlessPages(t *testing.T) {
 	}
 }
 
+// TestEndlessTinyPagesDefaultBounds: a server whose pages never end, each holding one new
+// number, is stopped by the default bounds after the pages that 250,000 numbers need at 200 a
+// page, 1,251: at the default 20 requests a second, about a minute, well within two. The
+// error names the endpoint, the next link the server sent and how to raise the bound.
+func TestEndlessTinyPagesDefaultBounds(t *testing.T) {
+	t.Parallel()
+	e := setup(t, v1.WithWalkLimitHint("raise --max-account-numbers"))
+	e.mux.HandleFunc("GET /v1/tns/", func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		reply(w, 200, fmt.Sprintf(`{"tns":{%s},"links":{"next":"/v1/tns/?limit=200&page=%d"}}`,
+			numberMember(fmt.Sprintf("1%010d", 2_000_000_000+page)), page+1))
+	})
+	_, err := e.client.AllNumbers(context.Background(), "")
+	if !errors.Is(err, v1.ErrListTooLong) {
+		t.Fatalf("error = %v, want ErrListTooLong", err)
+	}
+	for _, want := range []string{"GET /v1/tns/", "1251 pages", `next "/v1/tns/?limit=200&page=1252"`, "raise --max-account-numbers"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %v, want it to say %q", err, want)
+		}
+	}
+	const atDefaultRate = 2 * 60 * v1.DefaultRateLimit // the requests of two minutes
+	if n := len(e.requests()); n > 1251+2*v1.DefaultParallelism || n > atDefaultRate {
+		t.Errorf("%d requests before stopping, want at most %d", n, 1251+2*v1.DefaultParallelism)
+	}
+}
+
 // TestHugeAnswer: an answer longer than the bound is an error saying so, not a silent cut.
 func TestHugeAnswer(t *testing.T) {
 	t.Parallel()

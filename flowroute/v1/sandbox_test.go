@@ -153,7 +153,7 @@ func seedNumbers(tb testing.TB, sb *sandbox.Server, n int) []v1.Number {
 	want := make([]v1.Number, 0, n)
 	for i := range n {
 		num := v1.Number{TN: fmt.Sprintf("1206%07d", 2_000_000+i*7)}
-		if err := sb.AddOwnedNumber(num); err != nil {
+		if err := sb.AddOwnedNumber(sandbox.Number{TN: num.TN}); err != nil {
 			tb.Fatal(err)
 		}
 		want = append(want, v1.Number{TN: num.TN, BillingMethod: "METERED",

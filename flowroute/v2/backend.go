@@ -41,6 +41,8 @@ var (
 	_ account.MessagingEditor = (*Backend)(nil)
 	_ account.CallbackReader  = (*Backend)(nil)
 	_ account.CallbackRemover = (*Backend)(nil)
+
+	_ account.EdgeStrategyLister = (*Backend)(nil)
 )
 
 // NewBackend returns the contract's view of c.
@@ -368,12 +370,17 @@ func (b *Backend) CreateRoute(ctx context.Context, r account.Route) (account.Rou
 }
 
 // UpdateRoute changes the route's type, value and edge strategy, and its alias to r.Name when
-// r.ID names it; r.ID, or else r.Name (looked up in a fresh read of the routes), names it. The
-// cache learns the route as the answer shows it, so a renamed route loses its old alias.
+// r.ID names it; r.ID, or else r.Name (through the cache), names it. The cache learns the
+// route as the answer shows it, so a renamed route loses its old alias. A cache made stale by
+// another writer (the route renamed since it was read) is not noticed here: the plan made after
+// apply shows what differs.
 func (b *Backend) UpdateRoute(ctx context.Context, r account.Route) error {
-	id, err := b.idOf(ctx, r)
-	if err != nil {
-		return err
+	id := r.ID
+	if id == "" {
+		var err error
+		if id, err = b.routeID(ctx, r.Name); err != nil {
+			return err
+		}
 	}
 	nr, err := b.c.UpdateRoute(ctx, id, RouteInput{Alias: r.Name, Type: v2Type(r.Type), Value: r.Value, EdgeStrategyID: r.EdgeStrategy})
 	if err != nil {
@@ -383,11 +390,20 @@ func (b *Backend) UpdateRoute(ctx context.Context, r account.Route) error {
 	return nil
 }
 
-// DeleteRoute deletes the route (named as for UpdateRoute); one still in use is an error matching account.ErrConflict.
+// DeleteRoute deletes the route: r.ID, or else the route a fresh read of the routes shows
+// named r.Name. Unlike a change, a deletion does not trust the cache: deleting a route another
+// writer has renamed since could not be undone. One still in use is an error matching
+// account.ErrConflict.
 func (b *Backend) DeleteRoute(ctx context.Context, r account.Route) error {
-	id, err := b.idOf(ctx, r)
-	if err != nil {
-		return err
+	id := r.ID
+	if id == "" {
+		if err := b.refresh(ctx); err != nil {
+			return err
+		}
+		var err error
+		if id, err = b.routeID(ctx, r.Name); err != nil {
+			return err
+		}
 	}
 	if err := b.c.DeleteRoute(ctx, id); err != nil {
 		return err
@@ -396,17 +412,18 @@ func (b *Backend) DeleteRoute(ctx context.Context, r account.Route) error {
 	return nil
 }
 
-// idOf is the id of the route r to change or delete: r.ID, or else the id that a fresh read
-// of the routes shows for r.Name (another writer may have renamed the route the cache names;
-// a route is changed rarely, so a read per change is cheap).
-func (b *Backend) idOf(ctx context.Context, r account.Route) (string, error) {
-	if r.ID != "" {
-		return r.ID, nil
+// EdgeStrategies lists the edge strategies (PoPs) a route may name, by id
+// (account.EdgeStrategyLister).
+func (b *Backend) EdgeStrategies(ctx context.Context) ([]account.EdgeStrategy, error) {
+	es, err := b.c.EdgeStrategies(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if err := b.refresh(ctx); err != nil {
-		return "", err
+	out := make([]account.EdgeStrategy, len(es))
+	for i, e := range es {
+		out[i] = account.EdgeStrategy{ID: e.ID, Name: e.Name}
 	}
-	return b.routeID(ctx, r.Name)
+	return out, nil
 }
 
 // Purchase buys tn. v2 has no billing methods, so billingMethod must be "". A purchase that
@@ -426,43 +443,13 @@ func (b *Backend) Purchase(ctx context.Context, tn, billingMethod string) error 
 }
 
 // SetRoutes sets the number's primary route (""/sip-reg: route "0") and failover route (""
-// removes it: v2 numbers have none by default). The names become ids through the cache, which
-// another writer may have made stale (a route renamed, another created under its old alias),
-// so when a name other than sip-reg is given the number is read back after the write: the
-// routes its document includes must carry the names asked for. On a mismatch the routes are
-// read again and the write is sent once more; a second mismatch is an error matching
-// account.ErrConflict that names the number and the route. That is one read per call, not a
-// listing of the routes, and only a stale cache costs a listing.
+// removes it: v2 numbers have none by default), by the ids the cache has for the names. The two
+// are separate requests, sent at once. The number is not read back: a cache made stale by
+// another writer (a route renamed, another created under its old alias) shows in the plan made
+// after apply, which reads the number's routes by their names then. When one of the two fails
+// the error is its error (both when both fail), and one whose answer is lost makes the error
+// match account.ErrOutcomeUnknown.
 func (b *Backend) SetRoutes(ctx context.Context, tn, primary, failover string) error {
-	for attempt := 1; ; attempt++ {
-		if err := b.writeRoutes(ctx, tn, primary, failover); err != nil {
-			return err
-		}
-		if builtin(primary) && failover == "" {
-			return nil
-		}
-		n, err := b.c.GetNumber(ctx, tn)
-		if err != nil {
-			return fmt.Errorf("flowroute v2: %s: the routes were set, but reading the number back to check them failed: %w", tn, err)
-		}
-		b.remember(false, n.Routes...)
-		bad, err := b.routeMismatch(ctx, *n, primary, failover)
-		if err != nil || bad == "" {
-			return err
-		}
-		if attempt == 2 {
-			return fmt.Errorf("flowroute v2: %s: %s, even after reading the routes again and setting them once more; "+
-				"another writer is changing the account's routes: run plan again: %w", tn, bad, account.ErrConflict)
-		}
-		if err := b.refresh(ctx); err != nil {
-			return fmt.Errorf("flowroute v2: %s: %s; reading the routes again failed: %w", tn, bad, err)
-		}
-	}
-}
-
-// writeRoutes sends the number's primary and failover routes, by the ids the cache has for
-// the names.
-func (b *Backend) writeRoutes(ctx context.Context, tn, primary, failover string) error {
 	pid, err := b.routeID(ctx, primary)
 	if err != nil {
 		return err
@@ -473,63 +460,22 @@ func (b *Backend) writeRoutes(ctx context.Context, tn, primary, failover string)
 			return err
 		}
 	}
-	if err := b.c.SetPrimaryRoute(ctx, tn, pid); err != nil {
-		return err
-	}
+	var perr, ferr error
+	var wg sync.WaitGroup
+	wg.Go(func() { perr = b.c.SetPrimaryRoute(ctx, tn, pid) })
 	if fid == "" {
-		return b.c.RemoveFailoverRoute(ctx, tn)
+		ferr = b.c.RemoveFailoverRoute(ctx, tn)
+	} else {
+		ferr = b.c.SetFailoverRoute(ctx, tn, fid)
 	}
-	return b.c.SetFailoverRoute(ctx, tn, fid)
-}
-
-// builtin reports whether name is the built-in route, which needs no lookup.
-func builtin(name string) bool { return name == "" || name == spec.BuiltinRoute }
-
-// routeMismatch says how n's routes differ from the names primary and failover ("" when they
-// do not). A route's name is its alias as n's included routes show it, or else as a fresh
-// read of the routes does.
-func (b *Backend) routeMismatch(ctx context.Context, n Number, primary, failover string) (string, error) {
-	if builtin(primary) {
-		primary = spec.BuiltinRoute
+	wg.Wait()
+	switch {
+	case perr != nil && ferr != nil:
+		return fmt.Errorf("%w; %w", perr, ferr)
+	case perr != nil:
+		return perr
 	}
-	for _, c := range []struct{ rel, want, id string }{{"primary", primary, n.PrimaryRouteID}, {"failover", failover, n.FailoverRouteID}} {
-		if c.id == "" {
-			if c.want != "" {
-				return fmt.Sprintf("it has no %s route, not route %q", c.rel, c.want), nil
-			}
-			continue
-		}
-		alias, err := b.aliasNow(ctx, n, c.id)
-		if err != nil {
-			return "", err
-		}
-		switch {
-		case alias == c.want:
-		case alias == "":
-			return fmt.Sprintf("its %s route is route id %s, which the account does not list under an alias, not route %q", c.rel, c.id, c.want), nil
-		default:
-			return fmt.Sprintf("its %s route is route id %s, which is named %q now, not route %q", c.rel, c.id, alias, c.want), nil
-		}
-	}
-	return "", nil
-}
-
-// aliasNow is the alias of route id as n's included routes show it, or else as a fresh read of
-// the routes does ("" for a route the account does not list).
-func (b *Backend) aliasNow(ctx context.Context, n Number, id string) (string, error) {
-	if id == BuiltinRouteID {
-		return spec.BuiltinRoute, nil
-	}
-	for _, r := range n.Routes {
-		if r.ID == id {
-			return r.Alias, nil
-		}
-	}
-	if err := b.refresh(ctx); err != nil {
-		return "", err
-	}
-	r, _ := b.cached(id, true)
-	return r.Alias, nil
+	return ferr
 }
 
 // Release releases tn.

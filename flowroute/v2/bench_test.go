@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flowroute-numbers/flowroute-numbers/internal/measure"
 )
 
 // benchLatency is the round trip the benchmarks add to every request, about what a client far
@@ -14,7 +16,8 @@ const benchLatency = 20 * time.Millisecond
 // BenchmarkWalk100k reads every number of a 100,000-number account (500 pages of 200) from a
 // fake server that answers each request after 20 ms, one page at a time and with the default
 // parallelism. The client-side rate limit is off, so that the figures show what the walk
-// itself costs (with the default 20 requests a second it alone would take 25 s).
+// itself costs (with the default 20 requests a second it alone would take 25 s). The bound
+// (measure.Bound) is the 500 pages the job needs, whatever the walk sends past the end.
 func BenchmarkWalk100k(b *testing.B) {
 	for _, bc := range []struct {
 		name string
@@ -37,9 +40,8 @@ func BenchmarkWalk100k(b *testing.B) {
 			}
 			elapsed := time.Since(start)
 			b.StopTimer()
-			b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/walk")
-			b.ReportMetric(float64(len(e.requests()))/float64(b.N), "requests/walk")
-			b.ReportMetric(float64(bc.par), "in-flight")
+			bound := measure.Bound{Requests: 100_000 / MaxLimit, Parallelism: bc.par, Latency: benchLatency}
+			bound.Report(b, elapsed/time.Duration(b.N), float64(len(e.requests()))/float64(b.N))
 		})
 	}
 }
@@ -47,7 +49,8 @@ func BenchmarkWalk100k(b *testing.B) {
 // BenchmarkDetails10k reads the details of 10,000 numbers at 20 ms a request: in bulk (POST
 // /v2.1/numbers/details, 100 numbers a request) and number by number (GET /numbers/{tn}, a
 // server without the bulk details), both with the default parallelism and no client-side rate
-// limit.
+// limit. The bound (measure.Bound) is the requests the job needs: 100 in bulk, 10,000 number
+// by number (the bulk request a server without it refuses is the client's probe).
 func BenchmarkDetails10k(b *testing.B) {
 	const n = 10_000
 	tns := make([]string, n)
@@ -57,7 +60,8 @@ func BenchmarkDetails10k(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		bulk bool
-	}{{"bulk", true}, {"per-number", false}} {
+		need int
+	}{{"bulk", true, n / DefaultBulkSize}, {"per-number", false, n}} {
 		b.Run(bc.name, func(b *testing.B) {
 			e := setup(b, WithPageSize(MaxLimit))
 			e.fake.addNumbers(12060000000, n)
@@ -76,8 +80,8 @@ func BenchmarkDetails10k(b *testing.B) {
 			}
 			elapsed := time.Since(start)
 			b.StopTimer()
-			b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/op")
-			b.ReportMetric(float64(len(e.requests()))/float64(b.N), "requests/op")
+			bound := measure.Bound{Requests: bc.need, Parallelism: DefaultParallelism, Latency: benchLatency}
+			bound.Report(b, elapsed/time.Duration(b.N), float64(len(e.requests()))/float64(b.N))
 		})
 	}
 }

@@ -47,16 +47,16 @@ type (
 	// RateLimitError is a 429 that outlasted the retries; it matches account.ErrRateLimited.
 	RateLimitError = engine.RateLimitError
 	// OutcomeUnknownError is a write whose answer was lost; it matches
-	// account.ErrOutcomeUnknown. The client settles such writes by reading the account where
-	// it can, and returns this error only when the reading does not settle it.
+	// account.ErrOutcomeUnknown. The client never sends such a write again: only reading the
+	// account tells whether it was carried out, which is the caller's to do (apply does).
 	OutcomeUnknownError = engine.OutcomeUnknownError
 )
 
 // Client calls the Flowroute numbers API v2, one method per endpoint. It is safe for
 // concurrent use. Every request goes through the shared engine, which authenticates with HTTP
 // Basic, rate-limits, caps the requests in flight, retries reads, and never repeats a write
-// that may have been carried out; the client then settles such writes by reading the account
-// (see the package documentation).
+// that may have been carried out: each write is sent once, and one whose answer is lost is an
+// error matching account.ErrOutcomeUnknown (see the package documentation).
 //
 // The secret key never leaves the client but in the Authorization header: String, GoString
 // and every fmt verb print the endpoint and a shortened access key only.
@@ -132,6 +132,10 @@ func WithWalkLimits(maxPages, maxItems int) Option {
 	return engineOption(engine.WithWalkLimits(maxPages, maxItems))
 }
 
+// WithWalkLimitHint sets what the error of a walk stopped by its bounds says to do when the
+// list really is that long, such as "raise --max-account-numbers".
+func WithWalkLimitHint(hint string) Option { return engineOption(engine.WithWalkLimitHint(hint)) }
+
 // WithBulkSize sets the numbers asked for in one bulk details request (default
 // DefaultBulkSize).
 func WithBulkSize(n int) Option { return func(c *config) { c.bulkSize = max(n, 1) } }
@@ -194,8 +198,9 @@ func (c *Client) Format(f fmt.State, verb rune) {
 }
 
 // call sends one request whose answer is a document through the engine and returns the
-// answer's body. A write that succeeded with an empty or undecodable body returns a nil body
-// and no error: it was carried out, and the caller reads the account for what it made.
+// answer's body, which the caller decodes (the engine does not look into it). A write that
+// succeeded with an empty body returns a nil body and no error: it was carried out, and the
+// caller reads the account for what it made.
 func (c *Client) call(ctx context.Context, method, path string, query url.Values, body any) ([]byte, error) {
 	var raw json.RawMessage
 	err := c.eng.Do(ctx, engine.Request{Method: method, Path: path, Query: query, Body: body}, &raw)
@@ -215,16 +220,15 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 }
 
 // answeredWithoutDocument reports whether err is the engine's complaint about a success
-// (2xx) whose body is empty or not JSON, rather than a failure: no *APIError, no unknown
-// outcome, no rate limit. The engine exports no sentinel for it, so the wording is matched;
+// (2xx) with an empty body, rather than a failure: no *APIError, no unknown outcome, no rate
+// limit. The engine exports no sentinel for it, so the wording is matched;
 // TestEngineNoDocumentWording pins it.
 func answeredWithoutDocument(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) || errors.Is(err, account.ErrOutcomeUnknown) || errors.Is(err, account.ErrRateLimited) {
 		return false
 	}
-	msg := err.Error()
-	return strings.Contains(msg, " with an empty body, not the JSON document") || strings.Contains(msg, ": decoding the answer: ")
+	return strings.Contains(err.Error(), " with an empty body, not the JSON document")
 }
 
 // decodeErr wraps a decoding failure with the request it answered.
@@ -247,7 +251,7 @@ func pageQuery(q url.Values, opt PageOptions) url.Values {
 }
 
 // getPage reads one page of a list.
-func getPage[T any](ctx context.Context, c *Client, path string, q url.Values, opt PageOptions, conv func(*resource) (T, error)) (*Page[T], error) {
+func getPage[A, T any](ctx context.Context, c *Client, path string, q url.Values, opt PageOptions, conv func(*resource[A]) (T, error)) (*Page[T], error) {
 	if opt.Limit < 0 || opt.Offset < 0 {
 		return nil, fmt.Errorf("flowroute v2: page limit %d, offset %d: want 0 or more", opt.Limit, opt.Offset)
 	}
@@ -308,98 +312,26 @@ func status(err error) int {
 	return 0
 }
 
-// settleResends is how many times a write whose outcome was unknown is sent again after
-// reading the account showed that it was not carried out.
-const settleResends = 1
-
-// settle sends a write and, when its outcome is unknown, reads the account to learn whether it
-// was carried out (done). Only when the reading says it was not is the write sent again, up to
-// settleResends times; a resend that fails is checked the same way, since the first send may
-// have landed meanwhile. confirmed reports that the write was found done by reading. When the
-// reading itself fails, the error still matches account.ErrOutcomeUnknown.
-func settle(ctx context.Context, send func(ctx context.Context) error, done func(ctx context.Context) (bool, error)) (confirmed bool, err error) {
-	var unknown error
-	for round := 0; ; round++ {
-		err := send(ctx)
-		if err == nil {
-			return false, nil
-		}
-		if !errors.Is(err, account.ErrOutcomeUnknown) && round == 0 {
-			return false, err
-		}
-		if errors.Is(err, account.ErrOutcomeUnknown) {
-			unknown = err
-		}
-		ok, rerr := done(ctx)
-		switch {
-		case rerr != nil:
-			if unknown == nil {
-				return false, err
-			}
-			return false, fmt.Errorf("%w; reading the account to settle it failed: %v", unknown, rerr)
-		case ok:
-			return true, nil
-		case !errors.Is(err, account.ErrOutcomeUnknown):
-			return false, err // a resend refused, and the account shows the write not done
-		case round >= settleResends:
-			return false, fmt.Errorf("%w (sent %d times; the account shows it not carried out, run again)", err, round+1)
-		}
-	}
-}
-
-// confirm reads the account after a change the server acknowledged without the document it
-// should have answered with: done must find the change made.
-func confirm(ctx context.Context, done func(context.Context) (bool, error), what string) error {
-	ok, err := done(ctx)
-	switch {
-	case err != nil:
-		return fmt.Errorf("flowroute v2: %s: the server acknowledged the change without the document it returns, and reading it back failed: %w", what, err)
-	case !ok:
-		return fmt.Errorf("flowroute v2: %s: the server acknowledged the change without the document it returns, but the account does not show it", what)
-	}
-	return nil
-}
-
-// patchSettled sends PATCH path with body and returns the object the server answers. A PATCH
-// cannot double, so a lost answer is settled by read, which reads the object back and says
-// whether it already holds the change; what read returns stands in for an answer that came
-// without its document. decode reads the answer (false: not a usable document); mapErr, when
-// set, turns the server's refusal into the caller's error. what names the object in errors.
-func patchSettled[T any](ctx context.Context, c *Client, path string, body any, what string,
-	decode func([]byte) (T, bool), read func(context.Context) (*T, bool, error), mapErr func(error) error) (*T, error) {
-	var out *T
-	done := func(ctx context.Context) (bool, error) {
-		r, ok, err := read(ctx)
-		if err != nil {
-			return false, err
-		}
-		if r != nil {
-			out = r
-		}
-		return ok, nil
-	}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		raw, err := c.call(ctx, http.MethodPatch, path, nil, body)
-		if err != nil {
-			if mapErr != nil {
-				return mapErr(err)
-			}
-			return err
-		}
-		if r, ok := decode(raw); ok {
-			out = &r
-		}
-		return nil
-	}, done)
-	if err == nil && out == nil {
-		err = confirm(ctx, done, what)
-	}
+// writeDoc sends a write whose answer is the object written, once, and returns that object
+// (decode reads it; false: not a usable document). A success without the document is read back
+// with readBack: the write was carried out, and the caller gets the object as the account has
+// it. what names the object in errors. A write whose answer is lost is an error matching
+// account.ErrOutcomeUnknown, never sent again: the caller reads the account to settle it.
+func writeDoc[T any](ctx context.Context, c *Client, method, path string, body any, what string,
+	decode func([]byte) (T, bool), readBack func(context.Context) (*T, error)) (*T, error) {
+	raw, err := c.call(ctx, method, path, nil, body)
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	if v, ok := decode(raw); ok {
+		return &v, nil
+	}
+	v, err := readBack(ctx)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("flowroute v2: %s: the server acknowledged the write without the document it returns, and reading it back failed: %w", what, err)
+	case v == nil:
+		return nil, fmt.Errorf("flowroute v2: %s: the server acknowledged the write without the document it returns, and the account does not show it", what)
+	}
+	return v, nil
 }
-
-// resend is a done for writes that setting twice cannot double (a callback URL, a
-// validation): it never finds the write done, so settle sends it again.
-func resend(context.Context) (bool, error) { return false, nil }

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 )
 
 // ListCNAMs reads one page of the account's CNAM records (GET /cnams).
@@ -55,34 +53,16 @@ func (c *Client) cnamLike(ctx context.Context, value string) (*CNAM, error) {
 }
 
 // CreateCNAM creates a CNAM record (POST /cnams, a flat body); it is pending until Flowroute
-// approves it. A value already on the account is an error matching account.ErrConflict. When
-// the answer is lost the client looks for the value among the records, and sends the create
-// again, once, only when it is not there.
+// approves it. A value already on the account is an error matching account.ErrConflict. A
+// record created with an answer that names none is looked for among the records.
 func (c *Client) CreateCNAM(ctx context.Context, value string) (*CNAM, error) {
 	if value == "" {
 		return nil, errors.New("flowroute v2: a CNAM record needs a value")
 	}
-	var out *CNAM
-	_, err := settle(ctx, func(ctx context.Context) error {
-		raw, err := c.call(ctx, http.MethodPost, "cnams", nil, map[string]any{"value": value})
-		if err != nil {
-			return existsConflict(err)
-		}
-		if r, derr := decodeCNAM(raw); derr == nil && r.ID != "" {
-			out = &r
-		}
-		return nil
-	}, func(ctx context.Context) (bool, error) {
-		r, err := c.cnamLike(ctx, value)
-		out = r
-		return r != nil, err
-	})
-	if err == nil && out == nil {
-		if out, err = c.cnamLike(ctx, value); err == nil && out == nil {
-			err = fmt.Errorf("flowroute v2: CNAM %q was created, but the list of records does not show it", value)
-		}
-	}
-	return out, err
+	r, err := writeDoc(ctx, c, http.MethodPost, "cnams", map[string]any{"value": value}, fmt.Sprintf("CNAM %q", value),
+		func(raw []byte) (CNAM, bool) { r, err := decodeCNAM(raw); return r, err == nil && r.ID != "" },
+		func(ctx context.Context) (*CNAM, error) { return c.cnamLike(ctx, value) })
+	return r, existsConflict(err)
 }
 
 // UpdateCNAM changes a pending record's value (PATCH /cnams/{id}). An approved or rejected
@@ -92,40 +72,23 @@ func (c *Client) UpdateCNAM(ctx context.Context, id, value string) (*CNAM, error
 		return nil, err
 	}
 	body := map[string]any{"data": map[string]any{"type": "cnam", "attributes": map[string]any{"value": value}}}
-	return patchSettled(ctx, c, "cnams/"+id, body, "CNAM record "+id,
+	r, err := writeDoc(ctx, c, http.MethodPatch, "cnams/"+id, body, "CNAM record "+id,
 		func(raw []byte) (CNAM, bool) { r, err := decodeCNAM(raw); return r, err == nil && r.ID != "" },
-		func(ctx context.Context) (*CNAM, bool, error) {
-			r, err := c.GetCNAM(ctx, id)
-			if err != nil {
-				return nil, false, err
-			}
-			return r, strings.EqualFold(r.Value, value), nil
-		}, existsConflict)
+		func(ctx context.Context) (*CNAM, error) { return c.GetCNAM(ctx, id) })
+	return r, existsConflict(err)
 }
 
 // DeleteCNAM deletes a record (DELETE /cnams/{id}); the server disassociates every number
-// from it. When the answer is lost the client reads the record: gone means deleted.
+// from it.
 func (c *Client) DeleteCNAM(ctx context.Context, id string) error {
 	if err := checkID("cnam", id); err != nil {
 		return err
 	}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		err := c.send(ctx, http.MethodDelete, "cnams/"+id, nil, nil)
-		return err
-	}, func(ctx context.Context) (bool, error) {
-		_, err := c.GetCNAM(ctx, id)
-		if errors.Is(err, account.ErrNotFound) {
-			return true, nil
-		}
-		return false, err
-	})
-	return err
+	return c.send(ctx, http.MethodDelete, "cnams/"+id, nil, nil)
 }
 
 // AssociateCNAM presents record id on the number (PATCH
-// /numbers/{tn}/relationships/cnams/{id}, 202). The record must be approved. When the answer
-// is lost the client reads the number and sends again, once, only if the number does not show
-// the record.
+// /numbers/{tn}/relationships/cnams/{id}, 202). The record must be approved.
 func (c *Client) AssociateCNAM(ctx context.Context, tn, id string) (*CNAMAssociation, error) {
 	if err := checkTN(tn); err != nil {
 		return nil, err
@@ -133,7 +96,7 @@ func (c *Client) AssociateCNAM(ctx context.Context, tn, id string) (*CNAMAssocia
 	if err := checkID("cnam", id); err != nil {
 		return nil, err
 	}
-	return c.cnamRel(ctx, tn, http.MethodPatch, "numbers/"+tn+"/relationships/cnams/"+id, id)
+	return c.cnamRel(ctx, http.MethodPatch, "numbers/"+tn+"/relationships/cnams/"+id, id)
 }
 
 // UnassociateCNAM removes the number's CNAM record (DELETE /numbers/{tn}/relationships/cnams,
@@ -142,33 +105,23 @@ func (c *Client) UnassociateCNAM(ctx context.Context, tn string) error {
 	if err := checkTN(tn); err != nil {
 		return err
 	}
-	_, err := c.cnamRel(ctx, tn, http.MethodDelete, "numbers/"+tn+"/relationships/cnams", "")
+	_, err := c.cnamRel(ctx, http.MethodDelete, "numbers/"+tn+"/relationships/cnams", "")
 	return err
 }
 
-func (c *Client) cnamRel(ctx context.Context, tn, method, path, want string) (*CNAMAssociation, error) {
-	out := &CNAMAssociation{ID: want}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		raw, err := c.call(ctx, method, path, nil, nil)
-		if err != nil {
-			return err
-		}
-		if a, derr := decodeCNAMAssociation(raw); derr == nil {
-			out.DateCreated = a.DateCreated
-			if a.ID != "" {
-				out.ID = a.ID
-			}
-		}
-		return nil
-	}, func(ctx context.Context) (bool, error) {
-		n, err := c.GetNumber(ctx, tn)
-		if err != nil {
-			return false, err
-		}
-		return n.CNAMID == want, nil
-	})
+// cnamRel sends an association (id the record's) or an unassociation (id "") and reads its
+// answer, which may be empty.
+func (c *Client) cnamRel(ctx context.Context, method, path, id string) (*CNAMAssociation, error) {
+	raw, err := c.call(ctx, method, path, nil, nil)
 	if err != nil {
 		return nil, err
+	}
+	out := &CNAMAssociation{ID: id}
+	if a, derr := decodeCNAMAssociation(raw); derr == nil {
+		out.DateCreated = a.DateCreated
+		if a.ID != "" {
+			out.ID = a.ID
+		}
 	}
 	return out, nil
 }

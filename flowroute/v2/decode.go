@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/url"
 	"path"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +22,11 @@ import (
 // numbers, booleans sometimes as "true", any value may be null, links.self may lack "/v2", a
 // list may be null, and members a resource should have may be missing. Unknown members are
 // ignored.
+//
+// A document is read by one json.Unmarshal into typed structs: document, resource and the
+// attributes of its kind, whose flexible scalars (flexString, flexBool, flexMoney) read the
+// quirks. The included objects of a number, of several kinds in one list, share one struct of
+// attributes (includedAttrs).
 
 // flexString is a JSON string, number or boolean, kept as its text; null is "".
 type flexString string
@@ -44,7 +50,7 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 		}
 		*s = flexString(v)
 	case b[0] == '{' || b[0] == '[':
-		return fmt.Errorf("want a string, got %s", kind(b))
+		return typeError(b, reflect.TypeFor[string]())
 	default: // a number, true or false: keep it as written
 		*s = flexString(b)
 	}
@@ -70,7 +76,7 @@ func (v *flexBool) UnmarshalJSON(b []byte) error {
 	case "false", "0", "", "null":
 		*v = false
 	default:
-		return fmt.Errorf("want a boolean, got %s", kind(b))
+		return typeError(b, reflect.TypeFor[bool]())
 	}
 	return nil
 }
@@ -98,10 +104,17 @@ func (m *flexMoney) UnmarshalJSON(b []byte) error {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e12 {
-		return fmt.Errorf("want a cost, got %q", s)
+		return typeError(b, reflect.TypeFor[money.Amount]())
 	}
 	*m = flexMoney(math.Round(f * money.Scale))
 	return nil
+}
+
+// typeError is the error of a flexible scalar that cannot read b: an *json.UnmarshalTypeError,
+// to which json.Unmarshal adds where in the document b was. It names b's JSON type, never b
+// (which could echo anything the server was sent).
+func typeError(b []byte, want reflect.Type) error {
+	return &json.UnmarshalTypeError{Value: kind(b), Type: want}
 }
 
 // kind names the JSON type of b for errors.
@@ -128,24 +141,85 @@ func kind(b []byte) string {
 type links struct {
 	Self    flexString `json:"self"`
 	Next    flexString `json:"next"`
+	Last    flexString `json:"last"`
 	Related flexString `json:"related"`
 }
 
-// resource is one JSON:API resource object.
-type resource struct {
-	Type          flexString                 `json:"type"`
-	ID            flexString                 `json:"id"`
-	Attributes    json.RawMessage            `json:"attributes"`
-	Relationships map[string]json.RawMessage `json:"relationships"`
-	Links         links                      `json:"links"`
+// linkage is the data of a relationship, the ids it names: null, one resource identifier, or
+// a list of them.
+type linkage []string
 
-	// members are the attributes' members when the fast path read the resource (not nil
-	// then, even for no members), for a memberSetter.
-	members []member
+func (l *linkage) UnmarshalJSON(b []byte) error {
+	type identifier struct {
+		ID flexString `json:"id"`
+	}
+	b = bytes.TrimSpace(b)
+	var ids []*identifier
+	switch {
+	case len(b) == 0 || string(b) == "null":
+	case b[0] == '[':
+		if err := json.Unmarshal(b, &ids); err != nil {
+			return err
+		}
+	default:
+		var id identifier
+		if err := json.Unmarshal(b, &id); err != nil {
+			return err
+		}
+		ids = append(ids, &id)
+	}
+	*l = nil
+	for _, id := range ids {
+		if id != nil && id.ID != "" {
+			*l = append(*l, string(id.ID))
+		}
+	}
+	return nil
+}
+
+// relationship is one relationship of a resource.
+type relationship struct {
+	Data linkage `json:"data"`
+}
+
+// relationships are those of a resource that the client reads: a number's routes (by v2.0's
+// and v2.1's names), CNAM record and E911 address, and a CNAM record's numbers. A null or
+// absent one names nothing.
+type relationships struct {
+	PrimaryRoute       *relationship `json:"primary_route"`
+	VoicePrimaryRoute  *relationship `json:"voice_primary_route"`
+	FailoverRoute      *relationship `json:"failover_route"`
+	VoiceFailoverRoute *relationship `json:"voice_failover_route"`
+	CNAMPreset         *relationship `json:"cnam_preset"`
+	E911Address        *relationship `json:"e911_address"`
+	Numbers            *relationship `json:"numbers"`
+}
+
+// first is the first id of the first of rels that the document has (a to-one relationship:
+// v2.0's name, then v2.1's); "" when none names one.
+func first(rels ...*relationship) string {
+	for _, r := range rels {
+		if r != nil {
+			if len(r.Data) == 0 {
+				return ""
+			}
+			return r.Data[0]
+		}
+	}
+	return ""
+}
+
+// resource is one JSON:API resource object, with the attributes of its kind.
+type resource[A any] struct {
+	Type          flexString     `json:"type"`
+	ID            flexString     `json:"id"`
+	Attributes    A              `json:"attributes"`
+	Relationships *relationships `json:"relationships"`
+	Links         links          `json:"links"`
 }
 
 // id is the resource's id, or, when the server left it out, the last segment of its self link.
-func (r *resource) id() string {
+func (r *resource[A]) id() string {
 	if r.ID != "" {
 		return string(r.ID)
 	}
@@ -157,198 +231,89 @@ func (r *resource) id() string {
 	return ""
 }
 
-// attrs decodes the resource's attributes into v; absent or null attributes leave v zero.
-func (r *resource) attrs(v any) error {
-	if len(r.Attributes) == 0 || string(bytes.TrimSpace(r.Attributes)) == "null" {
-		return nil
-	}
-	if ms, ok := v.(memberSetter); ok && r.members != nil {
-		for _, m := range r.members {
-			if err := ms.set(m); err != nil {
-				return fmt.Errorf("%s %q: attributes: %w", r.Type, r.id(), err)
-			}
-		}
-		return nil
-	}
-	if err := json.Unmarshal(r.Attributes, v); err != nil {
-		return fmt.Errorf("%s %q: attributes: %w", r.Type, r.id(), err)
-	}
-	return nil
-}
-
-// related is the id a to-one relationship names: "" when absent or null. A to-many
-// relationship gives its ids in relatedAll.
-func (r *resource) related(name string) (string, error) {
-	ids, err := r.relatedAll(name)
-	if err != nil || len(ids) == 0 {
-		return "", err
-	}
-	return ids[0], nil
-}
-
-// relatedAll is the ids a relationship names, whether its data is null, one linkage object or
-// an array of them.
-func (r *resource) relatedAll(name string) ([]string, error) {
-	raw, ok := r.Relationships[name]
-	if !ok {
-		return nil, nil
-	}
-	if ids, ok := fastLinkage(raw); ok {
-		return ids, nil
-	}
-	return slowLinkage(name, raw)
-}
-
-// slowLinkage reads the ids of relationship name with encoding/json: what fastLinkage
-// cannot read.
-func slowLinkage(name string, raw []byte) ([]string, error) {
-	var rel struct {
-		Data json.RawMessage `json:"data"`
-	}
-	if err := json.Unmarshal(raw, &rel); err != nil {
-		return nil, fmt.Errorf("relationship %s: %w", name, err)
-	}
-	data := bytes.TrimSpace(rel.Data)
-	if len(data) == 0 || string(data) == "null" {
-		return nil, nil
-	}
-	type linkage struct {
-		ID flexString `json:"id"`
-	}
-	if data[0] == '[' {
-		var ls []*linkage
-		if err := json.Unmarshal(data, &ls); err != nil {
-			return nil, fmt.Errorf("relationship %s: %w", name, err)
-		}
-		var ids []string
-		for _, l := range ls {
-			if l != nil && l.ID != "" {
-				ids = append(ids, string(l.ID))
-			}
-		}
-		return ids, nil
-	}
-	var l linkage
-	if err := json.Unmarshal(data, &l); err != nil {
-		return nil, fmt.Errorf("relationship %s: %w", name, err)
-	}
-	if l.ID == "" {
-		return nil, nil
-	}
-	return []string{string(l.ID)}, nil
-}
-
-// document is a JSON:API top-level document; Data is one resource or a list of them.
-type document struct {
-	Data     json.RawMessage `json:"data"`
-	Included []*resource     `json:"included"`
-	Links    links           `json:"links"`
-
-	// fast is set when fastDocument read the document: Data's resources are then in list or
-	// single already.
-	fast   bool
-	list   []*resource
-	single *resource
+// document is a JSON:API top-level document; D is the data: one resource, or a list of them.
+type document[D any] struct {
+	Data     D                          `json:"data"`
+	Included []*resource[includedAttrs] `json:"included"`
+	Links    links                      `json:"links"`
 }
 
 // errNoData is a document without the resource the call answers with.
 var errNoData = errors.New("the answer holds no data")
 
-// parseDocument reads a top-level document. An empty body is errNoData.
-func parseDocument(body []byte) (*document, error) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || string(body) == "null" {
-		return nil, errNoData
+// unmarshal reads a document into d, in one pass. An empty body is errNoData; a member of the
+// wrong type is an error naming it: "data is a string, want a list".
+func unmarshal[D any](body []byte, d *document[D]) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errNoData
 	}
-	if d, ok := fastDocument(body); ok {
-		return d, nil
+	err := json.Unmarshal(body, d)
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return err
 	}
-	return slowDocument(body)
+	got := te.Value // json's "string" or "number 1e999", or typeError's "a string"
+	if word, _, _ := strings.Cut(got, " "); articled[word] != "" {
+		got = articled[word]
+	}
+	field := te.Field
+	if field == "" {
+		field = "the document"
+	}
+	return fmt.Errorf("%s is %s, want %s", field, got, want(te.Type))
 }
 
-// slowDocument reads a document with encoding/json: what fastDocument cannot read.
-func slowDocument(body []byte) (*document, error) {
-	var d document
-	if err := json.Unmarshal(body, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
+// articled are json's names of JSON types, as kind says them.
+var articled = map[string]string{"object": "an object", "array": "an array", "string": "a string", "number": "a number", "bool": "a boolean"}
 
-// one is the document's single resource.
-func (d *document) one() (*resource, error) {
-	data := bytes.TrimSpace(d.Data)
-	if len(data) == 0 || string(data) == "null" {
-		return nil, errNoData
+// want says what a member of type t must be, for errors.
+func want(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Struct, reflect.Map, reflect.Pointer:
+		return "an object"
 	}
-	if data[0] != '{' {
-		return nil, fmt.Errorf("data is %s, want an object", kind(data))
-	}
-	if d.fast {
-		return d.single, nil
-	}
-	var r resource
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
-}
-
-// many is the document's list of resources; null or absent data is an empty list, and null
-// items are skipped.
-func (d *document) many() ([]*resource, error) {
-	data := bytes.TrimSpace(d.Data)
-	if len(data) == 0 || string(data) == "null" {
-		return nil, nil
-	}
-	if data[0] != '[' {
-		return nil, fmt.Errorf("data is %s, want a list", kind(data))
-	}
-	rs := d.list
-	if !d.fast {
-		if err := json.Unmarshal(data, &rs); err != nil {
-			return nil, err
-		}
-	}
-	out := rs[:0]
-	for _, r := range rs {
-		if r != nil {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return "a number"
 }
 
 // decodeOne reads a single-resource document, converting its resource with conv (which also
 // sees the document, for its included objects and links).
-func decodeOne[T any](body []byte, conv func(*document, *resource) (T, error)) (T, error) {
+func decodeOne[A, T any](body []byte, conv func(*document[*resource[A]], *resource[A]) (T, error)) (T, error) {
 	var zero T
-	d, err := parseDocument(body)
-	if err != nil {
+	var d document[*resource[A]]
+	if err := unmarshal(body, &d); err != nil {
 		return zero, err
 	}
-	r, err := d.one()
-	if err != nil {
-		return zero, err
+	if d.Data == nil {
+		return zero, errNoData
 	}
-	return conv(d, r)
+	return conv(&d, d.Data)
 }
 
-// decodePage reads a list document, converting each resource with conv.
-func decodePage[T any](body []byte, conv func(*resource) (T, error)) (*Page[T], error) {
-	d, err := parseDocument(body)
-	if err != nil {
+// decodePage reads a list document, converting each resource with conv. Null or absent data
+// is an empty list, and null items are skipped.
+func decodePage[A, T any](body []byte, conv func(*resource[A]) (T, error)) (*Page[T], error) {
+	var d document[[]*resource[A]]
+	if err := unmarshal(body, &d); err != nil {
 		return nil, err
 	}
-	rs, err := d.many()
-	if err != nil {
-		return nil, err
-	}
-	p := &Page[T]{Self: string(d.Links.Self), Next: string(d.Links.Next), NextOffset: -1, Items: make([]T, 0, len(rs))}
+	p := &Page[T]{Self: string(d.Links.Self), Next: string(d.Links.Next), NextOffset: -1,
+		Last: string(d.Links.Last), LastOffset: -1, Items: make([]T, 0, len(d.Data))}
 	if p.Next != "" {
 		p.NextOffset = linkOffset(p.Next)
 	}
-	for _, r := range rs {
+	if p.Last != "" {
+		p.LastOffset = linkOffset(p.Last)
+	}
+	for _, r := range d.Data {
+		if r == nil {
+			continue
+		}
 		it, err := conv(r)
 		if err != nil {
 			return nil, err
@@ -373,7 +338,8 @@ func linkOffset(link string) int {
 	return o
 }
 
-// numberAttrs are the attributes of a number, available or owned.
+// numberAttrs are the attributes of a number, available or owned, and of a number associated
+// with an E911 address.
 type numberAttrs struct {
 	Value            flexString `json:"value"`
 	Alias            flexString `json:"alias"`
@@ -417,61 +383,39 @@ func isTN(s string) bool {
 	return true
 }
 
-func toAvailable(r *resource) (AvailableNumber, error) {
-	var a numberAttrs
-	if err := r.attrs(&a); err != nil {
-		return AvailableNumber{}, err
-	}
+func toAvailable(r *resource[numberAttrs]) (AvailableNumber, error) {
+	a := &r.Attributes
 	return AvailableNumber{
 		TN: tn(string(a.Value), r.id()), RateCenter: string(a.RateCenter), State: string(a.State),
 		NumberType: string(a.NumberType), MonthlyCost: a.monthly(), SetupCost: money.Amount(a.SetupCost),
 	}, nil
 }
 
-// toCode reads an area code or exchange: its id.
-func toCode(r *resource) (string, error) { return r.id(), nil }
+// noAttrs are the attributes of a resource that is all in its id (an area code, an exchange).
+type noAttrs struct{}
 
-// numberRelationships are the relationship names of a number's primary and failover routes:
-// v2.0's, then v2.1's.
-var (
-	primaryNames  = []string{"primary_route", "voice_primary_route"}
-	failoverNames = []string{"failover_route", "voice_failover_route"}
-)
+// toCode reads an area code or exchange: its id.
+func toCode(r *resource[noAttrs]) (string, error) { return r.id(), nil }
 
 // toNumber reads a number resource; included, when not nil, holds the document's included
 // objects, which fill Routes, CNAM, E911 and Provisioning.
-func toNumber(r *resource, included []*resource) (Number, error) {
-	var a numberAttrs
-	if err := r.attrs(&a); err != nil {
-		return Number{}, err
-	}
+func toNumber(r *resource[numberAttrs], included []*resource[includedAttrs]) (Number, error) {
+	a := &r.Attributes
 	n := Number{
 		TN: tn(string(a.Value), r.id()), Alias: string(a.Alias), CNAMLookups: bool(a.CNAMLookups),
 		NumberType: string(a.NumberType), RateCenter: string(a.RateCenter), State: string(a.State),
 		MessagingEnabled: bool(a.MessagingEnabled),
-		Detailed:         len(r.Relationships) > 0,
+		Detailed:         r.Relationships != nil,
 	}
 	if a.MonthlyCost != nil {
 		m := money.Amount(*a.MonthlyCost)
 		n.MonthlyCost = &m
 	}
-	var err error
-	pick := func(names []string) string {
-		for _, name := range names {
-			if _, ok := r.Relationships[name]; ok && err == nil {
-				var id string
-				id, err = r.related(name)
-				return id
-			}
-		}
-		return ""
-	}
-	n.PrimaryRouteID = pick(primaryNames)
-	n.FailoverRouteID = pick(failoverNames)
-	n.CNAMID = pick([]string{"cnam_preset"})
-	n.E911ID = pick([]string{"e911_address"})
-	if err != nil {
-		return Number{}, fmt.Errorf("number %s: %w", n.TN, err)
+	if rel := r.Relationships; rel != nil {
+		n.PrimaryRouteID = first(rel.PrimaryRoute, rel.VoicePrimaryRoute)
+		n.FailoverRouteID = first(rel.FailoverRoute, rel.VoiceFailoverRoute)
+		n.CNAMID = first(rel.CNAMPreset)
+		n.E911ID = first(rel.E911Address)
 	}
 	if err := addIncluded(&n, included); err != nil {
 		return Number{}, err
@@ -479,15 +423,32 @@ func toNumber(r *resource, included []*resource) (Number, error) {
 	return n, nil
 }
 
+// includedAttrs are the attributes of an included object of any kind the client reads: a
+// route, a CNAM record, an E911 address or a messaging provisioning status. The kinds share
+// "value" (a route's and a CNAM record's); no member means two things.
+type includedAttrs struct {
+	routeAttrs // with the value of a CNAM record
+	cnamState
+	e911Attrs
+	Status flexString `json:"status"`
+	TN     flexString `json:"tn"`
+}
+
+// as is the included object r read as a resource of the kind whose attributes are a.
+func as[A any](r *resource[includedAttrs], a A) *resource[A] {
+	return &resource[A]{Type: r.Type, ID: r.ID, Attributes: a, Relationships: r.Relationships, Links: r.Links}
+}
+
 // addIncluded fills n's Routes, CNAM, E911 and Provisioning from included objects.
-func addIncluded(n *Number, included []*resource) error {
+func addIncluded(n *Number, included []*resource[includedAttrs]) error {
 	for _, inc := range included {
 		if inc == nil {
 			continue
 		}
+		a := &inc.Attributes
 		switch inc.Type {
 		case "route":
-			rt, err := toRoute(inc)
+			rt, err := toRoute(as(inc, a.routeAttrs))
 			if err != nil {
 				return err
 			}
@@ -495,7 +456,7 @@ func addIncluded(n *Number, included []*resource) error {
 				n.Routes = append(n.Routes, rt)
 			}
 		case "cnam":
-			c, err := toCNAM(inc)
+			c, err := toCNAM(as(inc, cnamAttrs{Value: a.Value, cnamState: a.cnamState}))
 			if err != nil {
 				return err
 			}
@@ -503,7 +464,7 @@ func addIncluded(n *Number, included []*resource) error {
 				n.CNAM = &c
 			}
 		case "e911":
-			e, err := toE911(inc)
+			e, err := toE911(as(inc, a.e911Attrs))
 			if err != nil {
 				return err
 			}
@@ -511,45 +472,39 @@ func addIncluded(n *Number, included []*resource) error {
 				n.E911 = &e
 			}
 		case "message_provisioning_status", "messaging-provision":
-			var pa struct {
-				Status flexString `json:"status"`
-				TN     flexString `json:"tn"`
-			}
-			if err := inc.attrs(&pa); err != nil {
-				return err
-			}
-			n.Provisioning = &Provisioning{ID: inc.id(), Status: string(pa.Status), TN: string(pa.TN)}
+			n.Provisioning = &Provisioning{ID: inc.id(), Status: string(a.Status), TN: string(a.TN)}
 		}
 	}
 	return nil
 }
 
 // toListedNumber reads an item of the numbers list, which has no included objects.
-func toListedNumber(r *resource) (Number, error) { return toNumber(r, nil) }
+func toListedNumber(r *resource[numberAttrs]) (Number, error) { return toNumber(r, nil) }
 
 // decodeNumber reads a number document (details, purchase, PATCH).
 func decodeNumber(body []byte) (Number, error) {
-	return decodeOne(body, func(d *document, r *resource) (Number, error) { return toNumber(r, d.Included) })
+	return decodeOne(body, func(d *document[*resource[numberAttrs]], r *resource[numberAttrs]) (Number, error) {
+		return toNumber(r, d.Included)
+	})
 }
 
 // decodeDetails reads the answer of the bulk details: a list of number resources, with the
 // document's included objects shared among them (each number keeps those it names).
 func decodeDetails(body []byte) ([]Number, error) {
-	d, err := parseDocument(body)
-	if err != nil {
+	var d document[[]*resource[numberAttrs]]
+	if err := unmarshal(body, &d); err != nil {
 		return nil, err
 	}
-	rs, err := d.many()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Number, 0, len(rs))
-	for _, r := range rs {
+	out := make([]Number, 0, len(d.Data))
+	for _, r := range d.Data {
+		if r == nil {
+			continue
+		}
 		n, err := toNumber(r, nil)
 		if err != nil {
 			return nil, err
 		}
-		var mine []*resource
+		var mine []*resource[includedAttrs]
 		for _, inc := range d.Included {
 			if inc == nil {
 				continue
@@ -585,11 +540,8 @@ type routeAttrs struct {
 	EdgeStrategy   flexString `json:"edge_strategy"` // PY-DEMO's spelling
 }
 
-func toRoute(r *resource) (Route, error) {
-	var a routeAttrs
-	if err := r.attrs(&a); err != nil {
-		return Route{}, err
-	}
+func toRoute(r *resource[routeAttrs]) (Route, error) {
+	a := &r.Attributes
 	edge := a.EdgeStrategyID
 	if edge == "" {
 		edge = a.EdgeStrategy
@@ -600,7 +552,7 @@ func toRoute(r *resource) (Route, error) {
 // decodeRoute reads a route document (create, update). Its links may lack "/v2"; nothing is
 // read from them but, when data has no id, the id.
 func decodeRoute(body []byte) (Route, error) {
-	return decodeOne(body, func(d *document, r *resource) (Route, error) {
+	return decodeOne(body, func(d *document[*resource[routeAttrs]], r *resource[routeAttrs]) (Route, error) {
 		if r.ID == "" && r.Links.Self == "" {
 			r.Links.Self = d.Links.Self
 		}
@@ -608,33 +560,36 @@ func decodeRoute(body []byte) (Route, error) {
 	})
 }
 
-func toEdgeStrategy(r *resource) (EdgeStrategy, error) {
-	var a struct {
-		Name          flexString `json:"name"`
-		Description   flexString `json:"description"`
-		FirewallRules flexString `json:"firewall_rules"`
-		NAPTR         flexString `json:"naptr"`
-	}
-	if err := r.attrs(&a); err != nil {
-		return EdgeStrategy{}, err
-	}
+type edgeStrategyAttrs struct {
+	Name          flexString `json:"name"`
+	Description   flexString `json:"description"`
+	FirewallRules flexString `json:"firewall_rules"`
+	NAPTR         flexString `json:"naptr"`
+}
+
+func toEdgeStrategy(r *resource[edgeStrategyAttrs]) (EdgeStrategy, error) {
+	a := &r.Attributes
 	return EdgeStrategy{ID: r.id(), Name: string(a.Name), Description: string(a.Description), FirewallRules: string(a.FirewallRules), NAPTR: string(a.NAPTR)}, nil
 }
 
-func toCNAM(r *resource) (CNAM, error) {
-	var a struct {
-		Value           flexString `json:"value"`
-		IsApproved      flexBool   `json:"is_approved"`
-		RejectionReason flexString `json:"rejection_reason"`
-		CreationTime    flexString `json:"creation_datetime"`
-		ApprovalTime    flexString `json:"approval_datetime"`
-	}
-	if err := r.attrs(&a); err != nil {
-		return CNAM{}, err
-	}
-	nums, err := r.relatedAll("numbers")
-	if err != nil {
-		return CNAM{}, fmt.Errorf("cnam %s: %w", r.id(), err)
+type cnamAttrs struct {
+	Value flexString `json:"value"`
+	cnamState
+}
+
+// cnamState are the attributes of a CNAM record but its value.
+type cnamState struct {
+	IsApproved      flexBool   `json:"is_approved"`
+	RejectionReason flexString `json:"rejection_reason"`
+	CreationTime    flexString `json:"creation_datetime"`
+	ApprovalTime    flexString `json:"approval_datetime"`
+}
+
+func toCNAM(r *resource[cnamAttrs]) (CNAM, error) {
+	a := &r.Attributes
+	var nums []string
+	if r.Relationships != nil && r.Relationships.Numbers != nil {
+		nums = r.Relationships.Numbers.Data
 	}
 	return CNAM{
 		ID: r.id(), Value: string(a.Value), IsApproved: bool(a.IsApproved), RejectionReason: string(a.RejectionReason),
@@ -644,33 +599,24 @@ func toCNAM(r *resource) (CNAM, error) {
 
 // decodeCNAM reads a CNAM document (get, create, update).
 func decodeCNAM(body []byte) (CNAM, error) {
-	return decodeOne(body, func(_ *document, r *resource) (CNAM, error) { return toCNAM(r) })
+	return decodeOne(body, func(_ *document[*resource[cnamAttrs]], r *resource[cnamAttrs]) (CNAM, error) { return toCNAM(r) })
+}
+
+// assocAttrs are the attributes of a CNAM association's answer.
+type assocAttrs struct {
+	DateCreated flexString `json:"date_created"`
 }
 
 // decodeCNAMAssociation reads the 202 answer of an association (id a JSON integer) or an
 // unassociation (id null). An empty body is an empty association.
 func decodeCNAMAssociation(body []byte) (CNAMAssociation, error) {
-	d, err := parseDocument(body)
+	a, err := decodeOne(body, func(_ *document[*resource[assocAttrs]], r *resource[assocAttrs]) (CNAMAssociation, error) {
+		return CNAMAssociation{ID: string(r.ID), DateCreated: string(r.Attributes.DateCreated)}, nil
+	})
 	if errors.Is(err, errNoData) {
 		return CNAMAssociation{}, nil
 	}
-	if err != nil {
-		return CNAMAssociation{}, err
-	}
-	r, err := d.one()
-	if errors.Is(err, errNoData) {
-		return CNAMAssociation{}, nil
-	}
-	if err != nil {
-		return CNAMAssociation{}, err
-	}
-	var a struct {
-		DateCreated flexString `json:"date_created"`
-	}
-	if err := r.attrs(&a); err != nil {
-		return CNAMAssociation{}, err
-	}
-	return CNAMAssociation{ID: string(r.ID), DateCreated: string(a.DateCreated)}, nil
+	return a, err
 }
 
 type e911Attrs struct {
@@ -687,11 +633,8 @@ type e911Attrs struct {
 	Zip               flexString `json:"zip"`
 }
 
-func toE911(r *resource) (E911Address, error) {
-	var a e911Attrs
-	if err := r.attrs(&a); err != nil {
-		return E911Address{}, err
-	}
+func toE911(r *resource[e911Attrs]) (E911Address, error) {
+	a := &r.Attributes
 	return E911Address{ID: r.id(), E911Fields: E911Fields{
 		Label: string(a.Label), FirstName: string(a.FirstName), LastName: string(a.LastName),
 		StreetNumber: string(a.StreetNumber), StreetName: string(a.StreetName),
@@ -702,18 +645,26 @@ func toE911(r *resource) (E911Address, error) {
 
 // decodeE911 reads an E911 document (get, create, update).
 func decodeE911(body []byte) (E911Address, error) {
-	return decodeOne(body, func(_ *document, r *resource) (E911Address, error) { return toE911(r) })
+	return decodeOne(body, func(_ *document[*resource[e911Attrs]], r *resource[e911Attrs]) (E911Address, error) { return toE911(r) })
 }
 
 // toE911Number reads an item of an E911 address's numbers. The number is attributes.value:
 // one doc example gives each item an id that is a relationship id, not the number.
-func toE911Number(r *resource) (E911Number, error) {
-	var a struct {
-		Alias flexString `json:"alias"`
-		Value flexString `json:"value"`
-	}
-	if err := r.attrs(&a); err != nil {
-		return E911Number{}, err
-	}
-	return E911Number{TN: tn(string(a.Value), r.id()), Alias: string(a.Alias)}, nil
+func toE911Number(r *resource[numberAttrs]) (E911Number, error) {
+	return E911Number{TN: tn(string(r.Attributes.Value), r.id()), Alias: string(r.Attributes.Alias)}, nil
+}
+
+// callbackAttrs are the attributes of a number's messaging callback (pre-release GET).
+type callbackAttrs struct {
+	CallbackURL flexString `json:"callback_url"`
+	Product     flexString `json:"product"`
+	APIVersion  flexString `json:"api_version"`
+}
+
+// decodeCallback reads a callback document.
+func decodeCallback(body []byte) (Callback, error) {
+	return decodeOne(body, func(_ *document[*resource[callbackAttrs]], r *resource[callbackAttrs]) (Callback, error) {
+		a := &r.Attributes
+		return Callback{URL: string(a.CallbackURL), Product: strings.TrimSpace(string(a.Product)), APIVersion: string(a.APIVersion)}, nil
+	})
 }

@@ -19,15 +19,6 @@ func readDoc(t testing.TB, name string) []byte {
 	return b
 }
 
-// readDocFile is readDoc for the fake server, which has no testing.TB at hand.
-func readDocFile(name string) []byte {
-	b, err := os.ReadFile(filepath.Join("testdata", "docs", name))
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
 func TestDecodeAvailable(t *testing.T) {
 	p, err := decodePage(readDoc(t, "available.json"), toAvailable)
 	if err != nil {
@@ -124,6 +115,29 @@ func TestDecodeDetails(t *testing.T) {
 		{TN: "12064201234", CNAMLookups: true, NumberType: "longcode", RateCenter: "seattle", State: "wa",
 			Detailed: true, PrimaryRouteID: "0", FailoverRouteID: "48112", CNAMID: "6272"},
 		{TN: "12064621234", Alias: "x", Detailed: true, PrimaryRouteID: "0"},
+	}
+	if diff := cmp.Diff(want, ns); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestDecodeDetailsIncluded: the included objects of a bulk answer are shared among its
+// numbers; each number keeps the routes, CNAM record and E911 address it names.
+func TestDecodeDetailsIncluded(t *testing.T) {
+	ns, err := decodeDetails([]byte(`{"data":[
+	 {"type":"number","id":"12065550100","attributes":{"value":"12065550100"},"relationships":{"voice_primary_route":{"data":{"type":"route","id":"0"}},"voice_failover_route":{"data":{"type":"route","id":"7"}},"cnam_preset":{"data":{"type":"cnam","id":9}}}},
+	 {"type":"number","id":"12065550101","attributes":{"value":"12065550101"},"relationships":{"voice_primary_route":{"data":{"type":"route","id":"7"}},"voice_failover_route":{"data":null},"e911_address":{"data":{"type":"e911","id":"5"}}}}],
+	 "included":[{"type":"route","id":"0","attributes":{"alias":"sip-reg","route_type":"sip-reg","value":null}},
+	  {"type":"route","id":"7","attributes":{"alias":"pbx","route_type":"host","value":"pbx.example.com"}},
+	  {"type":"cnam","id":"9","attributes":{"value":"ACME","is_approved":true}},
+	  {"type":"e911","id":"5","attributes":{"label":"hq","city":"Seattle"}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pbx := Route{ID: "7", Alias: "pbx", Type: "host", Value: "pbx.example.com"}
+	want := []Number{
+		{TN: "12065550100", Detailed: true, PrimaryRouteID: "0", FailoverRouteID: "7", CNAMID: "9", Routes: []Route{sipReg, pbx}, CNAM: &CNAM{ID: "9", Value: "ACME", IsApproved: true}},
+		{TN: "12065550101", Detailed: true, PrimaryRouteID: "7", E911ID: "5", Routes: []Route{pbx}, E911: &E911Address{ID: "5", E911Fields: E911Fields{Label: "hq", City: "Seattle"}}},
 	}
 	if diff := cmp.Diff(want, ns); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -252,6 +266,29 @@ func TestDecodeNulls(t *testing.T) {
 	for _, body := range []string{``, `null`, `{"data":null}`} {
 		if _, err := decodeNumber([]byte(body)); err == nil {
 			t.Errorf("%q: no error", body)
+		}
+	}
+}
+
+// TestDecodeErrors: a member of the wrong type is an error that names it and says what it
+// should be, without quoting the server's value.
+func TestDecodeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		body, want string
+		decode     func([]byte) error
+	}{
+		{`{"data":"nope"}`, "data is a string, want a list", func(b []byte) error { _, err := decodePage(b, toRoute); return err }},
+		{`{"data":[1]}`, "data is an array, want an object", func(b []byte) error { _, err := decodeNumber(b); return err }},
+		{`{"data":{"attributes":{"cnam_lookups_enabled":"secret-ish"}}}`, "data.attributes.cnam_lookups_enabled is a string, want a boolean",
+			func(b []byte) error { _, err := decodeNumber(b); return err }},
+		{`{"data":[{"attributes":{"alias":{"x":1}}}]}`, "data.attributes.alias is an object, want a string",
+			func(b []byte) error { _, err := decodePage(b, toListedNumber); return err }},
+		{`{"data":[{"attributes":{"monthly_cost":"1e400"}}]}`, "data.attributes.monthly_cost is a string, want a number",
+			func(b []byte) error { _, err := decodePage(b, toAvailable); return err }},
+	} {
+		err := tc.decode([]byte(tc.body))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: %v, want %q", tc.body, err, tc.want)
 		}
 	}
 }

@@ -13,21 +13,16 @@
 //
 // # Writes whose answer is lost
 //
-// The engine never repeats a write that may have been carried out; it returns an
-// *OutcomeUnknownError. The client then settles the write by reading the account:
+// The client sends every write once. The engine retries a write only where that cannot double
+// it (the request never reached the server, or a 429), and returns an *OutcomeUnknownError,
+// matching account.ErrOutcomeUnknown, when a write may have been carried out and its answer
+// was lost (a timeout, a connection closed after sending, a 5xx). The client neither reads the
+// account to settle such a write nor sends it again: only the caller knows what it needs to
+// read, and apply does it, once, for every backend.
 //
-//   - a purchase: GET the number; owned means bought;
-//   - a release: GET the number; gone means released (a release is never sent again
-//     before a read has shown the number still owned);
-//   - a route creation: list the routes and look for the alias, type and value;
-//   - an association (primary/failover route, CNAM, E911) and every PATCH: GET the number,
-//     the route list, the record or the address, and compare;
-//   - a CNAM record or E911 address creation: list them and look for the value or fields.
-//
-// Only when the reading shows the write not carried out is it sent again, once; a resend
-// that fails is read the same way. When the reading fails too, the error still matches
-// account.ErrOutcomeUnknown. Setting a callback URL and validating an address cannot double
-// anything and are simply sent again once.
+// A write the server acknowledged without the document it returns was carried out: the client
+// reads the object back (a created route, CNAM record or E911 address is looked for by its
+// fields), so that the caller gets it with its id.
 //
 // # Decoding
 //
@@ -35,7 +30,10 @@
 // integers, costs as JSON numbers, booleans as "true", null anywhere, a detail that is an
 // object, links.self without "/v2" (create route), v2.1 relationship names
 // (voice_primary_route), a 10-digit value beside an 11-digit id, a purchase answered 200, 201
-// or 207 (bought; messaging provisioning failed: success with a warning).
+// or 207 (bought; messaging provisioning failed: success with a warning). Each answer is read
+// by one json.Unmarshal into typed structs, whose flexible scalars take the quirks; a member of
+// the wrong type is an error that names it ("data.attributes.alias is an object, want a
+// string").
 //
 // # Pages
 //

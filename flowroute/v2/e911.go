@@ -2,13 +2,10 @@ package v2
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 )
 
 // ListE911s reads one page of the account's E911 addresses (GET /e911s).
@@ -68,40 +65,19 @@ func sameE911(a E911Fields, f E911Fields) bool {
 
 // ValidateE911 asks the server whether it would accept the address (POST /e911s/validate,
 // 204). A field problem is a 422 naming the field, an address that cannot be geocoded a 400.
-// It changes nothing, so a lost answer is asked again, once.
 func (c *Client) ValidateE911(ctx context.Context, f E911Fields) error {
-	_, err := settle(ctx, func(ctx context.Context) error {
-		err := c.send(ctx, http.MethodPost, "e911s/validate", nil, e911Body(f))
-		return err
-	}, resend)
-	return err
+	return c.send(ctx, http.MethodPost, "e911s/validate", nil, e911Body(f))
 }
 
-// CreateE911 validates and creates an address (POST /e911s). Labels need not be unique. When
-// the answer is lost the client looks for an address with every field as asked, and sends the
-// create again, once, only when there is none.
+// CreateE911 validates and creates an address (POST /e911s). Labels need not be unique. An
+// address created with an answer that names none is looked for among the addresses.
+// The same address created twice is answered 403 "Duplicate address." (the Node SDK treats it as
+// the expected answer): a conflict, which a caller settles by reading the addresses.
 func (c *Client) CreateE911(ctx context.Context, f E911Fields) (*E911Address, error) {
-	var out *E911Address
-	_, err := settle(ctx, func(ctx context.Context) error {
-		raw, err := c.call(ctx, http.MethodPost, "e911s", nil, e911Body(f))
-		if err != nil {
-			return err
-		}
-		if a, derr := decodeE911(raw); derr == nil && a.ID != "" {
-			out = &a
-		}
-		return nil
-	}, func(ctx context.Context) (bool, error) {
-		a, err := c.e911Like(ctx, f)
-		out = a
-		return a != nil, err
-	})
-	if err == nil && out == nil {
-		if out, err = c.e911Like(ctx, f); err == nil && out == nil {
-			err = fmt.Errorf("flowroute v2: E911 address %q was created, but the list of addresses does not show it", f.Label)
-		}
-	}
-	return out, err
+	a, err := writeDoc(ctx, c, http.MethodPost, "e911s", e911Body(f), fmt.Sprintf("E911 address %q", f.Label),
+		func(raw []byte) (E911Address, bool) { a, err := decodeE911(raw); return a, err == nil && a.ID != "" },
+		func(ctx context.Context) (*E911Address, error) { return c.e911Like(ctx, f) })
+	return a, asConflict(err, http.StatusForbidden)
 }
 
 // e911Like is the newest address with every field of f, nil when there is none.
@@ -119,21 +95,13 @@ func (c *Client) e911Like(ctx context.Context, f E911Fields) (*E911Address, erro
 }
 
 // UpdateE911 validates and changes an address (PATCH /e911s/{id}); empty fields are not sent.
-// The PATCH cannot double: when its answer is lost the client reads the address and sends it
-// again, once, only if it differs.
 func (c *Client) UpdateE911(ctx context.Context, id string, f E911Fields) (*E911Address, error) {
 	if err := checkID("e911", id); err != nil {
 		return nil, err
 	}
-	return patchSettled(ctx, c, "e911s/"+id, e911Body(f), "E911 address "+id,
+	return writeDoc(ctx, c, http.MethodPatch, "e911s/"+id, e911Body(f), "E911 address "+id,
 		func(raw []byte) (E911Address, bool) { a, err := decodeE911(raw); return a, err == nil && a.ID != "" },
-		func(ctx context.Context) (*E911Address, bool, error) {
-			a, err := c.GetE911(ctx, id)
-			if err != nil {
-				return nil, false, err
-			}
-			return a, sameE911(a.E911Fields, f), nil
-		}, nil)
+		func(ctx context.Context) (*E911Address, error) { return c.GetE911(ctx, id) })
 }
 
 // DeleteE911 deletes an address no number uses (DELETE /e911s/{id}); one still associated is
@@ -142,23 +110,11 @@ func (c *Client) DeleteE911(ctx context.Context, id string) error {
 	if err := checkID("e911", id); err != nil {
 		return err
 	}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		err := c.send(ctx, http.MethodDelete, "e911s/"+id, nil, nil)
-		return asConflict(err, http.StatusForbidden)
-	}, func(ctx context.Context) (bool, error) {
-		_, err := c.GetE911(ctx, id)
-		if errors.Is(err, account.ErrNotFound) {
-			return true, nil
-		}
-		return false, err
-	})
-	return err
+	return asConflict(c.send(ctx, http.MethodDelete, "e911s/"+id, nil, nil), http.StatusForbidden)
 }
 
 // AssociateE911 sets the number's E911 address (PATCH /numbers/{tn}/relationships/e911s/{id},
-// 204), replacing any other. The server charges only the first success, so repeating cannot
-// double; still, when the answer is lost the client reads the number first and sends again,
-// once, only if it does not show the address.
+// 204), replacing any other. The server charges only the first success.
 func (c *Client) AssociateE911(ctx context.Context, tn, id string) error {
 	if err := checkTN(tn); err != nil {
 		return err
@@ -166,7 +122,7 @@ func (c *Client) AssociateE911(ctx context.Context, tn, id string) error {
 	if err := checkID("e911", id); err != nil {
 		return err
 	}
-	return c.e911Rel(ctx, tn, http.MethodPatch, "numbers/"+tn+"/relationships/e911s/"+id, id)
+	return c.send(ctx, http.MethodPatch, "numbers/"+tn+"/relationships/e911s/"+id, nil, nil)
 }
 
 // DisconnectE911 removes the number's E911 address (DELETE /numbers/{tn}/relationships/e911s).
@@ -174,21 +130,7 @@ func (c *Client) DisconnectE911(ctx context.Context, tn string) error {
 	if err := checkTN(tn); err != nil {
 		return err
 	}
-	return c.e911Rel(ctx, tn, http.MethodDelete, "numbers/"+tn+"/relationships/e911s", "")
-}
-
-func (c *Client) e911Rel(ctx context.Context, tn, method, path, want string) error {
-	_, err := settle(ctx, func(ctx context.Context) error {
-		err := c.send(ctx, method, path, nil, nil)
-		return err
-	}, func(ctx context.Context) (bool, error) {
-		n, err := c.GetNumber(ctx, tn)
-		if err != nil {
-			return false, err
-		}
-		return n.E911ID == want, nil
-	})
-	return err
+	return c.send(ctx, http.MethodDelete, "numbers/"+tn+"/relationships/e911s", nil, nil)
 }
 
 // E911Numbers reads one page of the numbers associated with an address (GET

@@ -87,7 +87,7 @@ func FuzzDecodeV2(f *testing.F) {
 }
 
 // checkPage decodes body as a page twice, and checks the page's links.
-func checkPage[T any](t *testing.T, body []byte, conv func(*resource) (T, error)) {
+func checkPage[A, T any](t *testing.T, body []byte, conv func(*resource[A]) (T, error)) {
 	t.Helper()
 	p, err := decodePage(body, conv)
 	q, err2 := decodePage(body, conv)

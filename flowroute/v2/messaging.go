@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // Callback is a number's messaging callback as the pre-release GET answers it.
@@ -25,8 +24,7 @@ func checkCallback(t CallbackType) error {
 }
 
 // SetCallback sets one of the number's messaging callback URLs (POST
-// /numbers/{tn}/relationships/{type}, the SDKs' nested body, 204). Setting a URL twice cannot
-// double anything, so a lost answer is sent again, once.
+// /numbers/{tn}/relationships/{type}, the SDKs' nested body, 204).
 func (c *Client) SetCallback(ctx context.Context, tn string, t CallbackType, callbackURL string) error {
 	if err := checkTN(tn); err != nil {
 		return err
@@ -38,11 +36,7 @@ func (c *Client) SetCallback(ctx context.Context, tn string, t CallbackType, cal
 		return fmt.Errorf("flowroute v2: callback URL %q: want an absolute http or https URL", callbackURL)
 	}
 	body := map[string]any{"data": map[string]any{"attributes": map[string]any{"callback_url": callbackURL}}}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		err := c.send(ctx, http.MethodPost, "numbers/"+tn+"/relationships/"+string(t), nil, body)
-		return err
-	}, resend)
-	return err
+	return c.send(ctx, http.MethodPost, "numbers/"+tn+"/relationships/"+string(t), nil, body)
 }
 
 // GetCallback reads one of the number's callbacks (GET /numbers/{tn}/relationships/{type}).
@@ -60,23 +54,11 @@ func (c *Client) GetCallback(ctx context.Context, tn string, t CallbackType) (*C
 	if err != nil {
 		return nil, err
 	}
-	d, err := parseDocument(body)
+	cb, err := decodeCallback(body)
 	if err != nil {
 		return nil, decodeErr(http.MethodGet, path, err)
 	}
-	r, err := d.one()
-	if err != nil {
-		return nil, decodeErr(http.MethodGet, path, err)
-	}
-	var a struct {
-		CallbackURL flexString `json:"callback_url"`
-		Product     flexString `json:"product"`
-		APIVersion  flexString `json:"api_version"`
-	}
-	if err := r.attrs(&a); err != nil {
-		return nil, decodeErr(http.MethodGet, path, err)
-	}
-	return &Callback{URL: string(a.CallbackURL), Product: strings.TrimSpace(string(a.Product)), APIVersion: string(a.APIVersion)}, nil
+	return &cb, nil
 }
 
 // RemoveCallback removes one of the number's callbacks (DELETE
@@ -88,9 +70,5 @@ func (c *Client) RemoveCallback(ctx context.Context, tn string, t CallbackType) 
 	if err := checkCallback(t); err != nil {
 		return err
 	}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		err := c.send(ctx, http.MethodDelete, "numbers/"+tn+"/relationships/"+string(t), nil, nil)
-		return err
-	}, resend)
-	return err
+	return c.send(ctx, http.MethodDelete, "numbers/"+tn+"/relationships/"+string(t), nil, nil)
 }

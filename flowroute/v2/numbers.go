@@ -83,13 +83,12 @@ func (c *Client) owned(ctx context.Context, tn string) (*Number, bool, error) {
 	return nil, false, err
 }
 
-// PurchaseNumber buys tn (POST /numbers/{tn}). Success is 200 or 201 (the docs disagree); a
-// 207 means bought, with messaging provisioning failed: the purchase succeeds with a Warning.
-//
-// When the answer is lost the client reads the number: owned means bought (Confirmed); not
-// owned means not bought, and only then is the purchase sent again, once. A number that is not
-// for sale is an error matching account.ErrNotFound, one the account already owns
-// account.ErrConflict.
+// PurchaseNumber buys tn (POST /numbers/{tn}), sending the purchase once. Success is 200 or 201
+// (the docs disagree); a 207 means bought, with messaging provisioning failed: the purchase
+// succeeds with a Warning. A number that is not for sale is an error matching
+// account.ErrNotFound, one the account already owns account.ErrConflict (the server answers
+// 404 for both: the number is read to tell them apart). A lost answer is an error matching
+// account.ErrOutcomeUnknown.
 func (c *Client) PurchaseNumber(ctx context.Context, tn string, opt PurchaseOptions) (*PurchaseResult, error) {
 	if err := checkTN(tn); err != nil {
 		return nil, err
@@ -112,71 +111,45 @@ func (c *Client) PurchaseNumber(ctx context.Context, tn string, opt PurchaseOpti
 		}
 		body = m
 	}
-	var res *PurchaseResult
-	var partial error
-	confirmed, err := settle(ctx, func(ctx context.Context) error {
-		raw, err := c.call(ctx, http.MethodPost, path, nil, body)
-		if status(err) == http.StatusMultiStatus {
-			partial = err
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if n, derr := decodeNumber(raw); derr == nil {
-			res = &PurchaseResult{Number: n}
-		}
-		return nil
-	}, func(ctx context.Context) (bool, error) {
-		n, ok, err := c.owned(ctx, tn)
-		if ok {
-			res = &PurchaseResult{Number: *n}
-		}
-		return ok, err
-	})
-	if status(err) == http.StatusNotFound {
+	raw, err := c.call(ctx, http.MethodPost, path, nil, body)
+	partial := status(err) == http.StatusMultiStatus
+	switch {
+	case status(err) == http.StatusNotFound:
 		if _, ok, rerr := c.owned(ctx, tn); rerr == nil && ok {
 			return nil, conflictError{fmt.Errorf("flowroute v2: the account already owns %s: %w", tn, err)}
 		}
 		return nil, fmt.Errorf("flowroute v2: %s is not for sale: %w", tn, err)
-	}
-	if err != nil {
+	case err != nil && !partial:
 		return nil, err
 	}
-	if res == nil { // 207, or a success whose body did not decode: read what was bought
-		n, err := c.GetNumber(ctx, tn)
-		if err != nil {
-			return nil, fmt.Errorf("flowroute v2: bought %s, but reading it back failed: %w", tn, err)
-		}
-		res = &PurchaseResult{Number: *n}
+	res := &PurchaseResult{}
+	if partial {
+		res.Warning = fmt.Sprintf("bought %s, but messaging provisioning failed (207): %v", tn, err)
+	} else if n, derr := decodeNumber(raw); derr == nil {
+		res.Number = n
+		return res, nil
 	}
-	res.Confirmed = confirmed
-	if partial != nil {
-		res.Warning = fmt.Sprintf("bought %s, but messaging provisioning failed (207): %v", tn, partial)
+	// 207, or a success whose body did not decode: read what was bought
+	n, err := c.GetNumber(ctx, tn)
+	if err != nil {
+		return nil, fmt.Errorf("flowroute v2: bought %s, but reading it back failed: %w", tn, err)
 	}
+	res.Number = *n
 	return res, nil
 }
 
-// ReleaseNumber gives tn back (DELETE /numbers/{tn}). When the answer is lost the client reads
-// the number: gone means released; still owned, and only then, the release is sent again,
-// once. A number the account does not own is an error matching account.ErrNotFound.
+// ReleaseNumber gives tn back (DELETE /numbers/{tn}), sent once. A number the account does not
+// own is an error matching account.ErrNotFound; a lost answer one matching
+// account.ErrOutcomeUnknown.
 func (c *Client) ReleaseNumber(ctx context.Context, tn string) error {
 	if err := checkTN(tn); err != nil {
 		return err
 	}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		err := c.send(ctx, http.MethodDelete, "numbers/"+tn, nil, nil)
-		return err
-	}, func(ctx context.Context) (bool, error) {
-		_, ok, err := c.owned(ctx, tn)
-		return !ok, err
-	})
-	return err
+	return c.send(ctx, http.MethodDelete, "numbers/"+tn, nil, nil)
 }
 
 // UpdateNumber changes a number's alias and CNAM lookups (PATCH /numbers/{tn}, a flat body)
-// and returns the number as it is then. The PATCH cannot double, so when its answer is lost
-// the client reads the number and sends it again, once, only if the fields differ.
+// and returns the number as it is then.
 func (c *Client) UpdateNumber(ctx context.Context, tn string, u NumberUpdate) (*Number, error) {
 	if err := checkTN(tn); err != nil {
 		return nil, err
@@ -188,15 +161,9 @@ func (c *Client) UpdateNumber(ctx context.Context, tn string, u NumberUpdate) (*
 	if u.CNAMLookups != nil {
 		body["cnam_lookups_enabled"] = *u.CNAMLookups
 	}
-	return patchSettled(ctx, c, "numbers/"+tn, body, "number "+tn,
+	return writeDoc(ctx, c, http.MethodPatch, "numbers/"+tn, body, "number "+tn,
 		func(raw []byte) (Number, bool) { n, err := decodeNumber(raw); return n, err == nil },
-		func(ctx context.Context) (*Number, bool, error) {
-			n, err := c.GetNumber(ctx, tn)
-			if err != nil {
-				return nil, false, err
-			}
-			return n, (u.Alias == nil || n.Alias == *u.Alias) && (u.CNAMLookups == nil || n.CNAMLookups == *u.CNAMLookups), nil
-		}, nil)
+		func(ctx context.Context) (*Number, error) { return c.GetNumber(ctx, tn) })
 }
 
 // NumberDetails reads the details of many numbers. Where the server has the v2.1 bulk

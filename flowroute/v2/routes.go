@@ -56,10 +56,10 @@ func sameRoute(r Route, in RouteInput) bool {
 		(in.EdgeStrategyID == "" || r.EdgeStrategyID == in.EdgeStrategyID)
 }
 
-// CreateRoute creates a route (POST /routes) and returns it with its id. Alias, Type (host,
-// number or uri) and Value are required. When the answer is lost the client lists the routes
-// and looks for one with the alias, type and value; only when there is none is the route sent
-// again, once. An alias already taken is an error matching account.ErrConflict.
+// CreateRoute creates a route (POST /routes), sent once, and returns it with its id. Alias,
+// Type (host, number or uri) and Value are required. An alias already taken is an error
+// matching account.ErrConflict; a lost answer one matching account.ErrOutcomeUnknown. A route
+// created with an answer that names none is looked for among the routes.
 func (c *Client) CreateRoute(ctx context.Context, in RouteInput) (*Route, error) {
 	if in.Alias == "" || in.Type == "" || in.Value == "" {
 		return nil, fmt.Errorf("flowroute v2: a route needs an alias, a type and a value (got %q, %q, %q)", in.Alias, in.Type, in.Value)
@@ -68,30 +68,10 @@ func (c *Client) CreateRoute(ctx context.Context, in RouteInput) (*Route, error)
 	if err != nil {
 		return nil, err
 	}
-	var out *Route
-	_, err = settle(ctx, func(ctx context.Context) error {
-		raw, err := c.call(ctx, http.MethodPost, "routes", nil, body)
-		if err != nil {
-			return existsConflict(err)
-		}
-		if r, derr := decodeRoute(raw); derr == nil && r.ID != "" {
-			out = &r
-		}
-		return nil
-	}, func(ctx context.Context) (bool, error) {
-		r, err := c.routeLike(ctx, in)
-		out = r
-		return r != nil, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if out == nil { // created, but the answer names no route: find it
-		if out, err = c.routeLike(ctx, in); err == nil && out == nil {
-			err = fmt.Errorf("flowroute v2: route %q was created, but the list of routes does not show it", in.Alias)
-		}
-	}
-	return out, err
+	r, err := writeDoc(ctx, c, http.MethodPost, "routes", body, fmt.Sprintf("route %q", in.Alias),
+		func(raw []byte) (Route, bool) { r, err := decodeRoute(raw); return r, err == nil && r.ID != "" },
+		func(ctx context.Context) (*Route, error) { return c.routeLike(ctx, in) })
+	return r, existsConflict(err)
 }
 
 // routeLike is the route with in's alias, type and value, nil when there is none.
@@ -108,9 +88,8 @@ func (c *Client) routeLike(ctx context.Context, in RouteInput) (*Route, error) {
 	return nil, nil
 }
 
-// UpdateRoute changes a route (PATCH /routes/{id}); empty fields of in are not sent. The PATCH
-// cannot double, so when its answer is lost the client lists the routes and sends it again,
-// once, only if the route differs. Route "0" cannot be changed.
+// UpdateRoute changes a route (PATCH /routes/{id}); empty fields of in are not sent. Route
+// "0" cannot be changed.
 func (c *Client) UpdateRoute(ctx context.Context, id string, in RouteInput) (*Route, error) {
 	if err := checkRouteID(id); err != nil {
 		return nil, err
@@ -119,15 +98,10 @@ func (c *Client) UpdateRoute(ctx context.Context, id string, in RouteInput) (*Ro
 	if err != nil {
 		return nil, err
 	}
-	return patchSettled(ctx, c, "routes/"+id, body, "route "+id,
+	r, err := writeDoc(ctx, c, http.MethodPatch, "routes/"+id, body, "route "+id,
 		func(raw []byte) (Route, bool) { r, err := decodeRoute(raw); return r, err == nil && r.ID != "" },
-		func(ctx context.Context) (*Route, bool, error) {
-			r, err := c.findRoute(ctx, id)
-			if err != nil || r == nil {
-				return nil, false, err
-			}
-			return r, sameRoute(*r, in), nil
-		}, existsConflict)
+		func(ctx context.Context) (*Route, error) { return c.findRoute(ctx, id) })
+	return r, existsConflict(err)
 }
 
 // findRoute is the route with id, nil when the account has none.
@@ -145,20 +119,12 @@ func (c *Client) findRoute(ctx context.Context, id string) (*Route, error) {
 }
 
 // DeleteRoute deletes a route no number uses (DELETE /routes/{id}). A route still in use is an
-// error matching account.ErrConflict (the server's 403). When the answer is lost the client
-// lists the routes: gone means deleted, else the delete is sent again, once.
+// error matching account.ErrConflict (the server's 403).
 func (c *Client) DeleteRoute(ctx context.Context, id string) error {
 	if err := checkRouteID(id); err != nil {
 		return err
 	}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		err := c.send(ctx, http.MethodDelete, "routes/"+id, nil, nil)
-		return asConflict(err, http.StatusForbidden)
-	}, func(ctx context.Context) (bool, error) {
-		r, err := c.findRoute(ctx, id)
-		return r == nil, err
-	})
-	return err
+	return asConflict(c.send(ctx, http.MethodDelete, "routes/"+id, nil, nil), http.StatusForbidden)
 }
 
 // checkRouteID checks the id of a route to change: digits, not the built-in route "0".
@@ -205,9 +171,7 @@ func (c *Client) RemoveFailoverRoute(ctx context.Context, tn string) error {
 	return c.setRouteRel(ctx, tn, "failover_route", "")
 }
 
-// setRouteRel sets (routeID != "") or removes a number's route relationship. Both cannot
-// double; when the answer is lost the client reads the number and sends again, once, only if
-// the relationship is not yet what was asked.
+// setRouteRel sets (routeID != "") or removes a number's route relationship.
 func (c *Client) setRouteRel(ctx context.Context, tn, rel, routeID string) error {
 	if err := checkTN(tn); err != nil {
 		return err
@@ -219,23 +183,5 @@ func (c *Client) setRouteRel(ctx context.Context, tn, rel, routeID string) error
 		}
 		method, body = http.MethodPatch, map[string]any{"data": map[string]any{"type": "route", "id": routeID}}
 	}
-	want := routeID
-	if routeID == "" && rel == "primary_route" {
-		want = BuiltinRouteID
-	}
-	_, err := settle(ctx, func(ctx context.Context) error {
-		err := c.send(ctx, method, "numbers/"+tn+"/relationships/"+rel, nil, body)
-		return err
-	}, func(ctx context.Context) (bool, error) {
-		n, err := c.GetNumber(ctx, tn)
-		if err != nil {
-			return false, err
-		}
-		have := n.PrimaryRouteID
-		if rel == "failover_route" {
-			have = n.FailoverRouteID
-		}
-		return have == want, nil
-	})
-	return err
+	return c.send(ctx, method, "numbers/"+tn+"/relationships/"+rel, nil, body)
 }

@@ -54,6 +54,10 @@ type Page[T any] struct {
 	// NextOffset is the offset links.next asks for, or -1 when there is no next page (or its
 	// link carries no readable offset).
 	NextOffset int
+	// Last is links.last as sent, when the server declares the list's last page; LastOffset
+	// is the offset it asks for, or -1 when there is none (or it carries no readable offset).
+	Last       string
+	LastOffset int
 }
 
 // HasNext reports whether the server announced another page.
@@ -151,9 +155,6 @@ type PurchaseOptions struct {
 type PurchaseResult struct {
 	Number  Number
 	Warning string // "" unless the purchase succeeded only in part (207)
-	// Confirmed reports that the answer was lost and reading the account showed the number
-	// bought.
-	Confirmed bool
 }
 
 // NumberUpdate is a PATCH of a number's own fields. Nil fields are not sent.

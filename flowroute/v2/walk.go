@@ -24,8 +24,13 @@ var ErrListTooLong = engine.ErrListTooLong
 // there), and hands the engine's page walker a fetch of page n at offset (n-1)·size, which
 // keeps Parallelism() pages in flight and stops at the first page without links.next. Each
 // page's links.next must ask for the offset after it; one that skips ahead is an error, since
-// items would be lost. The engine bounds the pages and items (WithWalkLimits). path names the
-// list in errors.
+// items would be lost.
+//
+// The walk stops where the server says the list ends: a links.last on the first page caps the
+// pages read, and a page at or past the last one declared that still links to a next one is
+// an error. Without links.last, the engine's bounds (WithWalkLimits) stop a list that never
+// ends, its pages counted at the size asked for, so that a server of tiny pages is stopped as
+// soon as one of full pages. path names the list in errors.
 func walk[T any](ctx context.Context, c *Client, path string, max int, list func(context.Context, PageOptions) (*Page[T], error), key func(T) string, progress func(pages, items int)) ([]T, error) {
 	if max < 0 {
 		return nil, fmt.Errorf("flowroute v2: max %d: want 0 (all) or more", max)
@@ -47,9 +52,17 @@ func walk[T any](ctx context.Context, c *Client, path string, max int, list func
 			return nil, fmt.Errorf("%w: the first page of %d asks next for offset %d: items %d..%d would be skipped", ErrPagination, limit, o, limit, o-1)
 		}
 	}
+	// lastPage is the page number of the list's last page as p declares it (links.last),
+	// 0 when it declares none.
+	lastPage := func(p *Page[T]) int {
+		if p.Last == "" || p.LastOffset < 0 {
+			return 0
+		}
+		return p.LastOffset/size + 1
+	}
 	fetch := func(ctx context.Context, n int) (*engine.Page[T], error) {
 		if n == 1 {
-			return &engine.Page[T]{Items: first.Items, Next: first.Next}, nil
+			return &engine.Page[T]{Items: first.Items, Next: first.Next, Last: lastPage(first)}, nil
 		}
 		offset := (n - 1) * size
 		p, err := list(ctx, PageOptions{Limit: size, Offset: offset})
@@ -59,7 +72,7 @@ func walk[T any](ctx context.Context, c *Client, path string, max int, list func
 		if p.HasNext() && p.NextOffset > offset+size {
 			return nil, fmt.Errorf("%w: the page at offset %d asks next for offset %d, skipping items", ErrPagination, offset, p.NextOffset)
 		}
-		return &engine.Page[T]{Items: p.Items, Next: p.Next}, nil
+		return &engine.Page[T]{Items: p.Items, Next: p.Next, Last: lastPage(p)}, nil
 	}
 	report := progress
 	if progress != nil {
@@ -73,8 +86,8 @@ func walk[T any](ctx context.Context, c *Client, path string, max int, list func
 			}
 		}
 	}
-	return engine.Walk(ctx, c.eng, engine.WalkSpec[T]{Fetch: fetch, PageSize: size, Key: key, Max: max, Progress: report,
-		Endpoint: "GET " + c.eng.RequestPath(path)})
+	return engine.Walk(ctx, c.eng, engine.WalkSpec[T]{Fetch: fetch, PageSize: size, AskedSize: limit, Key: key, Max: max,
+		Progress: report, Endpoint: "GET " + c.eng.RequestPath(path)})
 }
 
 // idKey sorts integer-looking ids numerically: "0" < "83834" < "100000".

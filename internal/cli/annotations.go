@@ -4,9 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 
+	"github.com/flowroute-numbers/flowroute-numbers/internal/views"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -42,15 +41,10 @@ func renderSpecErrors(g *Globals, format string, err error) error {
 	if err := planStepSummary(p); err != nil {
 		fmt.Fprintf(g.stderr, "Warning: writing the GitHub step summary: %v\n", err)
 	}
-	var rerr error
-	switch format {
-	case "markdown":
-		rerr = plan.RenderMarkdown(g.stdout, p)
-	case "json":
-		rerr = plan.RenderJSON(g.stdout, p)
-	}
-	if rerr != nil {
-		fmt.Fprintf(g.stderr, "Error: %v\n", rerr)
+	if format == views.FormatMarkdown || format == views.FormatJSON {
+		if rerr := views.Plan(g.stdout, p, format, false); rerr != nil {
+			fmt.Fprintf(g.stderr, "Error: %v\n", rerr)
+		}
 	}
 	return err
 }
@@ -61,57 +55,14 @@ func inGitHubActions() bool { return os.Getenv("GITHUB_ACTIONS") == "true" }
 
 // annotateSpecErrors prints each spec problem as a GitHub error annotation, under GitHub Actions.
 func annotateSpecErrors(g *Globals, errs spec.Errors) {
-	if !inGitHubActions() {
-		return
-	}
-	for _, e := range errs {
-		fmt.Fprintln(g.stderr, annotation(plan.Error, e.Pos, withHint(e.Message, e.Hint)))
+	if inGitHubActions() {
+		views.Annotations(g.stderr, specErrorPlan(errs).Diagnostics)
 	}
 }
 
 // annotatePlan prints each diagnostic of the plan as a GitHub annotation, under GitHub Actions.
 func annotatePlan(g *Globals, p *plan.Plan) {
-	if !inGitHubActions() {
-		return
-	}
-	for _, d := range p.Diagnostics {
-		fmt.Fprintln(g.stderr, annotation(d.Severity, d.Pos, withHint(d.Message, d.Hint)))
+	if inGitHubActions() {
+		views.Annotations(g.stderr, p.Diagnostics)
 	}
 }
-
-func withHint(message, hint string) string {
-	if hint == "" {
-		return message
-	}
-	return message + " (" + hint + ")"
-}
-
-// annotation is the workflow command "::error file=F,line=L,col=C::message" (or ::warning),
-// leaving out the position's unknown parts, escaped as the runner expects: %, CR and LF in
-// the message; those and ":" and "," in a property value.
-func annotation(sev plan.Severity, pos spec.Pos, message string) string {
-	cmd := "warning"
-	if sev == plan.Error {
-		cmd = "error"
-	}
-	var props []string
-	if pos.File != "" {
-		props = append(props, "file="+escapeProperty(pos.File))
-		if pos.Line > 0 {
-			props = append(props, "line="+strconv.Itoa(pos.Line))
-			if pos.Col > 0 {
-				props = append(props, "col="+strconv.Itoa(pos.Col))
-			}
-		}
-	}
-	props = append(props, "title=flowroute-numbers")
-	return "::" + cmd + " " + strings.Join(props, ",") + "::" + escapeData(message)
-}
-
-var (
-	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
-	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
-)
-
-func escapeData(s string) string     { return dataEscaper.Replace(s) }
-func escapeProperty(s string) string { return propertyEscaper.Replace(s) }

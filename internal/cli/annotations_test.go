@@ -10,7 +10,6 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
-	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // badSpec has two problems, at known lines and columns.
@@ -81,26 +80,5 @@ func TestGitHubActionsAnnotations(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "::warning title=flowroute-numbers::the account has 1 number that the spec does not name (") || strings.Contains(stdout, "::warning") {
 		t.Errorf("plan's warning is not annotated on stderr only:\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
-	}
-}
-
-// TestAnnotationEscaping checks GitHub's escapes: %, CR and LF in the message, and ":" and ","
-// too in a property value; unknown parts of a position are left out.
-func TestAnnotationEscaping(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		sev  plan.Severity
-		pos  spec.Pos
-		msg  string
-		want string
-	}{
-		{plan.Error, spec.Pos{File: "a,b:c%.yaml", Line: 3, Col: 4}, "50% off\r\nnext: line, here",
-			"::error file=a%2Cb%3Ac%25.yaml,line=3,col=4,title=flowroute-numbers::50%25 off%0D%0Anext: line, here"},
-		{plan.Warning, spec.Pos{File: "n.yaml", Line: 2}, "w", "::warning file=n.yaml,line=2,title=flowroute-numbers::w"},
-		{plan.Warning, spec.Pos{}, "w", "::warning title=flowroute-numbers::w"},
-	} {
-		if got := annotation(c.sev, c.pos, c.msg); got != c.want {
-			t.Errorf("annotation(%v, %v, %q) = %q, want %q", c.sev, c.pos, c.msg, got, c.want)
-		}
 	}
 }

@@ -5,18 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/apply"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
-	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
@@ -175,32 +177,80 @@ func (a *answerAfter) Read(b []byte) (int, error) {
 	return a.answer.Read(b)
 }
 
-func TestApplyPlanFileStaleWhileAsking(t *testing.T) {
+// The account changes while apply asks, whether about a saved plan or the plan of a spec: the
+// answer "yes" approves a plan of an account that is gone, so apply refuses it as stale and
+// writes nothing.
+func TestApplyStaleWhileAsking(t *testing.T) {
 	t.Parallel()
-	state, specPath := applySandbox(t, 10)
-	planPath := filepath.Join(t.TempDir(), "plan.json")
-	sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{StatePath: state})
-	keys := []string{"--endpoint", endpoint, "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey}
-	var pout, perr bytes.Buffer
-	if code := runIO(append(keys, "plan", "-f", specPath, "--out", planPath), strings.NewReader(""), &pout, &perr); code != 0 {
-		t.Fatalf("plan exit %d\n%s\n%s", code, pout.String(), perr.String())
-	}
-	stdin := applyTerminal{&answerAfter{
-		change: func() {
-			if err := sb.AddRoute(v1.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {
-				t.Error(err)
+	for _, saved := range []bool{true, false} {
+		t.Run(fmt.Sprintf("plan file %v", saved), func(t *testing.T) {
+			t.Parallel()
+			state, specPath := applySandbox(t, 10)
+			sb, endpoint := sandboxtest.NewServer(t, sandbox.Options{StatePath: state})
+			keys := []string{"--endpoint", endpoint, "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey}
+			args := slices.Concat(keys, []string{"apply", "-f", specPath})
+			if saved {
+				planPath := filepath.Join(t.TempDir(), "plan.json")
+				var pout, perr bytes.Buffer
+				if code := runIO(append(keys, "plan", "-f", specPath, "--out", planPath), strings.NewReader(""), &pout, &perr); code != 0 {
+					t.Fatalf("plan exit %d\n%s\n%s", code, pout.String(), perr.String())
+				}
+				args = slices.Concat(keys, []string{"apply", planPath})
 			}
-		},
-		answer: strings.NewReader("yes\n"),
-	}}
-	var out, errb bytes.Buffer
-	code := runIO([]string{"--endpoint", endpoint, "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey,
-		"apply", planPath}, stdin, &out, &errb)
-	if code != 1 || !strings.Contains(errb.String(), "stale") {
-		t.Errorf("the account changed while apply asked: exit %d, want 1 and a word about staleness\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+			stdin := applyTerminal{&answerAfter{
+				change: func() {
+					if err := sb.AddRoute(sandbox.Route{Name: "elsewhere", Type: "HOST", Value: "192.0.2.1"}); err != nil {
+						t.Error(err)
+					}
+				},
+				answer: strings.NewReader("yes\n"),
+			}}
+			var out, errb bytes.Buffer
+			code := runIO(args, stdin, &out, &errb)
+			if code != 1 || !strings.Contains(out.String(), applyQuestion) || !strings.Contains(errb.String(), "stale") || !strings.Contains(errb.String(), "run plan again") {
+				t.Errorf("the account changed while apply asked: exit %d, want 1 and a word about staleness after the question\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+			}
+			if writes := sb.Audit(); len(writes) != 0 {
+				t.Errorf("writes to an account that changed while apply asked: %+v", writes)
+			}
+		})
 	}
-	if writes := sb.Audit(); len(writes) != 0 {
-		t.Errorf("writes to an account that changed after the plan was checked: %+v", writes)
+}
+
+// A server that answers a release with 204 and changes nothing, as one that only pretends to:
+// the report must not claim what the verification contradicts. apply reports each release
+// not done, with what the account shows, and exits 1.
+func TestApplyReportsWhatTheAccountShows(t *testing.T) {
+	t.Parallel()
+	state, _ := seedSandbox(t, 7, nil, []v1.Number{{TN: "12065550100"}, {TN: "12065550101"}}, 0)
+	sb, err := sandbox.New(sandbox.Options{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pretend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/v2/numbers/") {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	t.Cleanup(pretend.Close)
+	specPath := writeSpec(t, "version: 1\npolicy:\n  unmanaged: release\n  max_releases: 2\n")
+	var out, errb bytes.Buffer
+	code := run([]string{"--api", "v2", "--endpoint", pretend.URL + "/v2", "--access-key", sandbox.DefaultAccessKey, "--secret-key", sandbox.DefaultSecretKey,
+		"apply", "-f", specPath, "--auto-approve"}, &out, &errb)
+	if code != 1 || strings.Contains(out.String(), "Apply complete") {
+		t.Fatalf("exit %d, want 1 and no claim of a complete apply\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{
+		"Apply incomplete: 0 changes applied, 2 not done, 0 failed, 0 skipped.\nNot done:\n",
+		"  release 12065550100: the server answered success, but the account still owns the number\n",
+		"  release 12065550101: the server answered success, but the account still owns the number\n",
+		"Verification: the account still differs from the spec:",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out.String())
+		}
 	}
 }
 
@@ -276,68 +326,120 @@ func TestApplyBuysEachNumberOnce(t *testing.T) {
 	}
 }
 
-func TestApplyReportRendering(t *testing.T) {
-	t.Parallel()
-	route := plan.Change{Action: plan.CreateRoute, Key: "pbx-backup", After: map[string]string{"type": "URI", "value": "sip:x@example.com"}}
-	cost := &plan.Cost{Initial: money.MustParse("1.00"), Monthly: money.MustParse("1.25")}
-	buy := plan.Change{Action: plan.Purchase, Key: "12067439178", After: map[string]string{"billing_method": "METERED"}, Cost: cost}
-	set := plan.Change{Action: plan.SetRoutes, Key: "12067439178", After: map[string]string{"primary_route": "pbx-backup", "failover_route": "sip-reg"}}
-	set2 := plan.Change{Action: plan.SetRoutes, Key: "12062092844", After: map[string]string{"primary_route": "sip-reg", "failover_route": "sip-reg"}}
-	set3 := plan.Change{Action: plan.SetRoutes, Key: "12062090122", After: map[string]string{"primary_route": "pbx-backup", "failover_route": ""}} // v2: no failover
-	rep := &apply.Report{Results: []apply.Result{
-		{Change: route, Status: apply.Failed, Error: "PUT /v1/routes/pbx-backup: 422 Invalid value.", Attempts: 1},
-		{Change: buy, Status: apply.Applied, Note: "confirmed by reading the account after the answer was lost", Attempts: 1},
-		{Change: set, Status: apply.Skipped, Reason: "depends on failed create_route pbx-backup"},
-		{Change: set2, Status: apply.Applied, Attempts: 1},
-		{Change: set3, Status: apply.Applied, Attempts: 1},
-	}}
-	var b bytes.Buffer
-	for _, r := range rep.Results {
-		fmt.Fprintln(&b, applyLine(r))
-	}
-	applyReport(&b, rep, false)
-	golden.Check(t, "testdata/golden/apply/report-incomplete.txt", b.Bytes())
-
-	// On a terminal the progress bar stood in for those lines: the report names what was
-	// applied too, or the user would learn only how many.
-	b.Reset()
-	applyReport(&b, rep, true)
-	golden.Check(t, "testdata/golden/apply/report-incomplete-terminal.txt", b.Bytes())
+// terminal is one terminal that standard output and standard error both write to.
+type terminal struct {
+	mu sync.Mutex
+	b  strings.Builder
 }
 
-// The report after a complete apply counts what the plan's summary line counted: every kind
-// of change, and a number bought with its fields once, as a purchase.
-func TestAppliedSummaryCountsEveryKind(t *testing.T) {
-	t.Parallel()
-	applied := func(changes ...plan.Change) []apply.Result {
-		var rs []apply.Result
-		for _, c := range changes {
-			rs = append(rs, apply.Result{Change: c, Status: apply.Applied})
+func (t *terminal) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.b.Write(p)
+}
+
+func (t *terminal) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.b.String()
+}
+
+// screen is what a terminal shows once out is written to it: a carriage return goes back to
+// the start of the line, "\x1b[K" clears the rest of the line, other escape sequences
+// (colours) show nothing; trailing blanks are left out.
+func screen(out string) []string {
+	var lines []string
+	var line []rune
+	col := 0
+	rs := []rune(out)
+	for i := 0; i < len(rs); i++ {
+		switch r := rs[i]; {
+		case r == '\n':
+			lines = append(lines, strings.TrimRight(string(line), " "))
+			line, col = nil, 0
+		case r == '\r':
+			col = 0
+		case r == '\x1b' && i+1 < len(rs) && rs[i+1] == '[':
+			j := i + 2
+			for j < len(rs) && (rs[j] < '@' || rs[j] > '~') {
+				j++
+			}
+			if j < len(rs) && rs[j] == 'K' {
+				line = line[:col]
+			}
+			i = j
+		case col < len(line):
+			line[col] = r
+			col++
+		default:
+			line = append(line, r)
+			col++
 		}
-		return rs
+	}
+	return append(lines, strings.TrimRight(string(line), " "))
+}
+
+// Every finished change prints its line on standard output, whatever it is written to; the
+// progress bar is drawn only when standard output and standard error are both terminals, the
+// lines above it, so that they stay on screen once the bar is gone.
+func TestApplyProgress(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"+ route backup created",
+		"~ number 12065550100 updated (primary pbx, failover backup)",
+		"Apply complete: 1 route created, 2 numbers purchased, 1 number updated.",
+		"Verified: the account matches the spec.",
 	}
 	for _, tc := range []struct {
-		results []apply.Result
-		want    string
+		name                     string
+		outTerminal, errTerminal bool
 	}{
-		{applied(
-			plan.Change{Action: plan.UpdateRoute, Key: "pbx"},
-			plan.Change{Action: plan.SetAlias, Key: "12062090105"},
-			plan.Change{Action: plan.SetCNAM, Key: "12062090105"},
-		), "Apply complete: 0 routes created, 1 route updated, 0 numbers purchased, 1 number updated."},
-		{applied(
-			plan.Change{Action: plan.CreateRoute, Key: "pbx"},
-			plan.Change{Action: plan.CreateCNAM, Key: "ACME"},
-			plan.Change{Action: plan.CreateE911, Key: "hq"},
-			plan.Change{Action: plan.CreateE911, Key: "branch"},
-			plan.Change{Action: plan.Purchase, Key: "12062090105"},
-			plan.Change{Action: plan.SetRoutes, Key: "12062090105"},
-			plan.Change{Action: plan.SetE911, Key: "12062090105"},
-			plan.Change{Action: plan.SetRoutes, Key: "12062090122"},
-		), "Apply complete: 1 route created, 1 number purchased, 1 number updated, 1 CNAM record created, 2 E911 addresses created."},
+		{"apply | tee log, on a terminal", false, true},
+		{"apply 2> log, on a terminal", true, false},
+		{"apply in CI", false, false},
 	} {
-		if got := appliedSummary(tc.results); got != tc.want {
-			t.Errorf("appliedSummary = %q\nwant             %q", got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			state, specPath := applySandbox(t, 10)
+			var out, errb bytes.Buffer
+			code := Main([]string{"--sandbox", "--sandbox-state", state, "apply", "-f", specPath, "--auto-approve"},
+				Streams{In: strings.NewReader(""), Out: &out, Err: &errb, OutTerminal: tc.outTerminal, ErrTerminal: tc.errTerminal})
+			if code != 0 {
+				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+			}
+			shown := screen(out.String())
+			for _, l := range lines {
+				if !slices.Contains(shown, l) {
+					t.Errorf("stdout lacks the line %q:\n%s", l, out.String())
+				}
+			}
+			if strings.Contains(errb.String(), "Applying") {
+				t.Errorf("a progress bar while standard output is not a terminal too:\n%q", errb.String())
+			}
+		})
 	}
+	t.Run("on a terminal", func(t *testing.T) {
+		t.Parallel()
+		state, specPath := applySandbox(t, 10)
+		var tty terminal
+		code := Main([]string{"--sandbox", "--sandbox-state", state, "apply", "-f", specPath, "--auto-approve"},
+			Streams{In: strings.NewReader(""), Out: &tty, Err: &tty, OutTerminal: true, ErrTerminal: true})
+		shown := screen(tty.String())
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, strings.Join(shown, "\n"))
+		}
+		if !strings.Contains(tty.String(), "Applying") {
+			t.Errorf("no progress bar on a terminal:\n%q", tty.String())
+		}
+		for _, l := range lines {
+			if !slices.Contains(shown, l) {
+				t.Errorf("the screen lacks the line %q:\n%s", l, strings.Join(shown, "\n"))
+			}
+		}
+		for _, l := range shown {
+			if strings.Contains(l, "Applying") || strings.Contains(l, "Reading the account") {
+				t.Errorf("a progress line stays on the screen: %q\n%s", l, strings.Join(shown, "\n"))
+			}
+		}
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,20 +28,21 @@ type cli struct {
 	Globals
 	VersionFlag kong.VersionFlag `name:"version" help:"Print the version and exit."`
 
-	Validate   validateCmd   `cmd:"" help:"Check spec files offline."`
-	Plan       planCmd       `cmd:"" help:"Read the account and show what apply would change."`
-	Apply      applyCmd      `cmd:"" help:"Apply a spec or a saved plan to the account."`
-	Export     exportCmd     `cmd:"" help:"Write the account as a spec."`
-	Search     searchCmd     `cmd:"" help:"Search purchasable numbers."`
-	Areas      areasCmd      `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
-	Add        addCmd        `cmd:"" help:"Pick numbers for sale by area, price and route, and pin them in a spec file."`
-	Retire     retireCmd     `cmd:"" help:"Let numbers go: move them from numbers: to retired:, to be held, then released."`
-	Sandbox    sandboxCmd    `cmd:"" help:"Run the built-in Flowroute sandbox (v1 and v2 on one address)."`
-	Show       showCmd       `cmd:"" help:"Render a plan saved by 'plan --out'."`
-	Fmt        fmtCmd        `cmd:"" help:"Rewrite spec files in the canonical layout, keeping comments."`
-	Schema     schemaCmd     `cmd:"" help:"Print the JSON Schema of the spec, or write it with --out."`
-	Version    versionCmd    `cmd:"" help:"Print the version."`
-	Completion completionCmd `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`
+	Validate       validateCmd       `cmd:"" help:"Check spec files offline."`
+	Plan           planCmd           `cmd:"" help:"Read the account and show what apply would change."`
+	Apply          applyCmd          `cmd:"" help:"Apply a spec or a saved plan to the account."`
+	Export         exportCmd         `cmd:"" help:"Write the account as a spec."`
+	Search         searchCmd         `cmd:"" help:"Search purchasable numbers."`
+	Areas          areasCmd          `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
+	EdgeStrategies edgeStrategiesCmd `cmd:"" name:"edge-strategies" help:"v2: list the edge strategies (PoPs) a route's edge_strategy may name."`
+	Add            addCmd            `cmd:"" help:"Pick numbers for sale by area, price and route, and pin them in a spec file."`
+	Retire         retireCmd         `cmd:"" help:"Let numbers go: move them from numbers: to retired:, to be held, then released."`
+	Sandbox        sandboxCmd        `cmd:"" help:"Run the built-in Flowroute sandbox (v1 and v2 on one address)."`
+	Show           showCmd           `cmd:"" help:"Render a plan saved by 'plan --out'."`
+	Fmt            fmtCmd            `cmd:"" help:"Rewrite spec files in the canonical layout, keeping comments."`
+	Schema         schemaCmd         `cmd:"" help:"Print the JSON Schema of the spec, or write it with --out."`
+	Version        versionCmd        `cmd:"" help:"Print the version."`
+	Completion     completionCmd     `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`
 }
 
 // exitError ends a command whose output is already printed with an exit status: 2 for
@@ -105,6 +107,23 @@ func usageCommand(ctx *kong.Context) string {
 	return strings.Join(words, " ")
 }
 
+// serverFlags are the global flags of the client, which sandbox serve, a server, does not
+// read: its help leaves them out (--sandbox-state beside its own --state confused).
+var serverFlags = []string{"api", "endpoint", "sandbox", "sandbox-state", "client-rate-limit", "parallelism", "max-account-numbers"}
+
+// helpPrinter is kong's help, without the client's global flags in sandbox serve's.
+func helpPrinter(options kong.HelpOptions, ctx *kong.Context) error {
+	if n := ctx.Selected(); n != nil && n.FullPath() == "flowroute-numbers sandbox serve" {
+		for _, f := range ctx.Model.Flags {
+			if slices.Contains(serverFlags, f.Name) && !f.Hidden {
+				f.Hidden = true
+				defer func() { f.Hidden = false }()
+			}
+		}
+	}
+	return kong.DefaultHelpPrinter(options, ctx)
+}
+
 // Main parses args, runs the command with the streams and returns the exit status.
 func Main(args []string, streams Streams) (status int) {
 	stdout, stderr := streams.Out, streams.Err
@@ -115,6 +134,7 @@ func Main(args []string, streams Streams) (status int) {
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited, status = true, code }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Help(helpPrinter),
 	)...)
 	if err != nil {
 		fmt.Fprintf(stderr, "flowroute-numbers: %v\n", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/views"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -35,7 +36,7 @@ func (c *exportCmd) Run(g *Globals, sess *session) error {
 		return err
 	}
 
-	progress, done := planFetchProgress(g.stderr, g.streams.ErrTerminal)
+	progress, done := views.FetchProgress(g.stderr, g.streams.ErrTerminal)
 	current, err := plan.Fetch(ctx, acct, progress)
 	done()
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/views"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
@@ -29,13 +30,7 @@ func (c *showCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	switch c.Format {
-	case "json":
-		return plan.RenderJSON(g.stdout, f.Plan)
-	case "markdown":
-		return plan.RenderMarkdown(g.stdout, f.Plan)
-	}
-	return plan.RenderText(g.stdout, f.Plan, plan.TextOptions{Color: g.color()})
+	return views.Plan(g.stdout, f.Plan, c.Format, g.color())
 }
 
 // fmtCmd rewrites spec files in the canonical layout, keeping their comments, so that diffs in

@@ -42,8 +42,12 @@ type Globals struct {
 	SandboxState    string  `help:"State file of the --sandbox account." env:"FLOWROUTE_SANDBOX_STATE" default:".flowroute-sandbox.json" type:"path"`
 	ClientRateLimit float64 `help:"Most API requests per second this tool sends (0: no limit)." env:"FLOWROUTE_RATE_LIMIT" default:"20"`
 	Parallelism     int     `help:"Requests (and apply's changes) in flight at once, 1 to 64." env:"FLOWROUTE_PARALLELISM" default:"8"`
-	NoColor         bool    `help:"Never colour the output (also when NO_COLOR is set)."`
-	Today           string  `hidden:"" placeholder:"YYYY-MM-DD" env:"FLOWROUTE_TODAY" help:"The day to take as today, when retired numbers are released (for tests and a dry look ahead)."`
+	// MaxAccountNumbers bounds every list the tool reads, so that a server whose pages never
+	// end is stopped with an error rather than read for hours; 0 (a Globals built in code)
+	// means the clients' default, the flag's.
+	MaxAccountNumbers int    `help:"Most numbers (or routes, or other objects) a list of the account may hold: a server that lists more is stopped as faulty." env:"FLOWROUTE_MAX_ACCOUNT_NUMBERS" default:"250000"`
+	NoColor           bool   `help:"Never colour the output (also when NO_COLOR is set)."`
+	Today             string `hidden:"" placeholder:"YYYY-MM-DD" env:"FLOWROUTE_TODAY" help:"The day to take as today, when retired numbers are released (for tests and a dry look ahead)."`
 
 	streams        Streams
 	stdin          io.Reader
@@ -229,6 +233,9 @@ func (g *Globals) connect() (*conn, error) {
 	if g.ClientRateLimit < 0 {
 		return nil, fmt.Errorf("--client-rate-limit %g: want 0 (no limit) or more requests per second", g.ClientRateLimit)
 	}
+	if g.MaxAccountNumbers < 0 {
+		return nil, fmt.Errorf("--max-account-numbers %d: want 1 or more", g.MaxAccountNumbers)
+	}
 	access, secret := g.AccessKey, g.SecretKey
 	c := &conn{stop: func() {}}
 	var endpoint string
@@ -261,7 +268,8 @@ func (g *Globals) connect() (*conn, error) {
 	var err error
 	if g.api() == APIv2 {
 		c.v2, err = v2.New(endpoint, access, secret,
-			v2.WithUserAgent(ua), v2.WithRateLimit(g.ClientRateLimit, v2.DefaultBurst), v2.WithParallelism(g.Parallelism))
+			v2.WithUserAgent(ua), v2.WithRateLimit(g.ClientRateLimit, v2.DefaultBurst), v2.WithParallelism(g.Parallelism),
+			v2.WithWalkLimits(0, g.MaxAccountNumbers), v2.WithWalkLimitHint(raiseMaxAccountNumbers))
 		if err == nil {
 			b := v2.NewBackend(c.v2)
 			b.Warn = g.warn
@@ -269,7 +277,8 @@ func (g *Globals) connect() (*conn, error) {
 		}
 	} else {
 		c.v1, err = v1.New(endpoint, access, secret,
-			v1.WithUserAgent(ua), v1.WithRateLimit(g.ClientRateLimit, v1.DefaultBurst), v1.WithParallelism(g.Parallelism))
+			v1.WithUserAgent(ua), v1.WithRateLimit(g.ClientRateLimit, v1.DefaultBurst), v1.WithParallelism(g.Parallelism),
+			v1.WithWalkLimits(0, g.MaxAccountNumbers), v1.WithWalkLimitHint(raiseMaxAccountNumbers))
 		if err == nil {
 			c.backend = v1.Backend(c.v1)
 		}
@@ -280,6 +289,9 @@ func (g *Globals) connect() (*conn, error) {
 	}
 	return c, nil
 }
+
+// raiseMaxAccountNumbers ends the error of a list read stopped by --max-account-numbers.
+const raiseMaxAccountNumbers = "if the account really is that large, raise --max-account-numbers (FLOWROUTE_MAX_ACCOUNT_NUMBERS)"
 
 // warnMu keeps the warnings of concurrent writes whole on standard error.
 var warnMu sync.Mutex

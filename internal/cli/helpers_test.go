@@ -48,12 +48,12 @@ func seedSandbox(t *testing.T, seed int64, routes []v1.Route, numbers []v1.Numbe
 		t.Fatal(err)
 	}
 	for _, r := range routes {
-		if err := sb.AddRoute(r); err != nil {
+		if err := sb.AddRoute(sandbox.Route(r)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, n := range numbers {
-		if err := sb.AddOwnedNumber(n); err != nil {
+		if err := sb.AddOwnedNumber(sandbox.Number{TN: n.TN, BillingMethod: n.BillingMethod, Primary: n.PrimaryRoute(), Failover: n.FailoverRoute()}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -3,11 +3,10 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"strings"
-	"sync"
 
+	"github.com/flowroute-numbers/flowroute-numbers/internal/views"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
@@ -66,22 +65,14 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 	if err != nil {
 		return err
 	}
-	progress, done := planFetchProgress(g.stderr, g.streams.ErrTerminal)
+	progress, done := views.FetchProgress(g.stderr, g.streams.ErrTerminal)
 	p, _, err := plan.Make(ctx, acct, desired, plan.Options{Progress: progress, Limits: limits, Account: &id, Today: today})
 	done()
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)
 	}
 
-	switch c.Format {
-	case "json":
-		err = plan.RenderJSON(g.stdout, p)
-	case "markdown":
-		err = plan.RenderMarkdown(g.stdout, p)
-	default:
-		err = plan.RenderText(g.stdout, p, plan.TextOptions{Color: g.color()})
-	}
-	if err != nil {
+	if err := views.Plan(g.stdout, p, c.Format, g.color()); err != nil {
 		return err
 	}
 	annotatePlan(g, p)
@@ -107,38 +98,6 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 	return nil
 }
 
-// planFetchProgress returns the progress callback for reading the account, and a function to
-// call when reading ends. It reports on stderr only when stderr is a terminal, on one line
-// that it rewrites; elsewhere (CI logs, pipes) both do nothing.
-func planFetchProgress(stderr io.Writer, terminal bool) (plan.Progress, func()) {
-	if !terminal {
-		return nil, func() {}
-	}
-	var (
-		mu     sync.Mutex
-		active = true
-	)
-	fmt.Fprint(stderr, "Reading the account…")
-	progress := func(pages, numbers int) {
-		mu.Lock()
-		defer mu.Unlock()
-		if pages > 0 {
-			fmt.Fprintf(stderr, "\r\x1b[KReading the account: %d pages, %d numbers…", pages, numbers)
-		} else {
-			fmt.Fprintf(stderr, "\r\x1b[KReading the account: %d numbers…", numbers)
-		}
-	}
-	done := func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if active {
-			fmt.Fprint(stderr, "\r\x1b[K") // the plan that follows says what was read
-			active = false
-		}
-	}
-	return progress, done
-}
-
 // planStepSummary appends the plan as Markdown to the file named by $GITHUB_STEP_SUMMARY, when
 // it is set, so that a GitHub Actions run shows the plan on its summary page.
 func planStepSummary(p *plan.Plan) error {
@@ -147,7 +106,7 @@ func planStepSummary(p *plan.Plan) error {
 		return nil
 	}
 	var b bytes.Buffer
-	if err := plan.RenderMarkdown(&b, p); err != nil {
+	if err := views.PlanMarkdown(&b, p); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)

@@ -4,15 +4,21 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
@@ -189,5 +195,195 @@ func TestHelpPlaceholdersAreNotGoTypes(t *testing.T) {
 				t.Errorf("%v shows a flag's value as %s:\n%s", args, goType, out.String())
 			}
 		}
+	}
+}
+
+// TestSandboxServeKeepsAcknowledgedWritesThroughSIGKILL starts the built binary's sandbox
+// serve, sends it writes from several clients at once, kills it with SIGKILL while they are
+// in flight, and starts it again on the same state file, three times over: every write that
+// was answered is there. The writes are large, so that the journal is compacted into new
+// snapshots along the way, and kills can land in any of it.
+func TestSandboxServeKeepsAcknowledgedWritesThroughSIGKILL(t *testing.T) {
+	t.Parallel()
+	bin := filepath.Join(testBinary(t), "flowroute-numbers")
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	var routes, numbers []string // acknowledged: route aliases created, numbers bought
+	for round := range 3 {
+		base, stop := startServe(t, bin, state)
+		checkAcknowledged(t, base, routes, numbers)
+		r, n := writeUntilKilled(t, base, round, stop)
+		routes, numbers = append(routes, r...), append(numbers, n...)
+	}
+	base, stop := startServe(t, bin, state)
+	defer stop()
+	checkAcknowledged(t, base, routes, numbers)
+	if len(routes) < 300 || len(numbers) < 30 {
+		t.Errorf("only %d routes and %d numbers acknowledged: the test did not write enough", len(routes), len(numbers))
+	}
+}
+
+// startServe runs sandbox serve on state and returns its base URL and the function that
+// kills it with SIGKILL and waits for it.
+func startServe(t *testing.T, bin, state string) (base string, kill func()) {
+	t.Helper()
+	cmd := exec.Command(bin, "sandbox", "serve", "--addr", "127.0.0.1:0", "--state", state, "--inventory-size", "3000")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	kill = func() {
+		cmd.Process.Kill() // SIGKILL
+		cmd.Wait()
+	}
+	first, err := bufio.NewReader(out).ReadString('\n')
+	m := regexp.MustCompile(`v2 at (http://\S+)/v2 `).FindStringSubmatch(first)
+	if err != nil || m == nil {
+		kill()
+		t.Fatalf("sandbox serve printed %q (%v), stderr %s", first, err, stderr.String())
+	}
+	go io.Copy(io.Discard, out)
+	return m[1], kill
+}
+
+// v2Call sends a v2 request with the sandbox's default keys; err is a transport error.
+func v2Call(client *http.Client, method, u, body string) (status int, answer []byte, err error) {
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.SetBasicAuth(sandbox.DefaultAccessKey, sandbox.DefaultSecretKey)
+	req.Header.Set("Content-Type", "application/vnd.api+json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	answer, err = io.ReadAll(resp.Body)
+	return resp.StatusCode, answer, err
+}
+
+// writeUntilKilled creates routes from four clients and buys numbers from a fifth, kills the
+// server once 120 routes are acknowledged, and returns what was acknowledged.
+func writeUntilKilled(t *testing.T, base string, round int, kill func()) (routes, numbers []string) {
+	client := &http.Client{Timeout: 30 * time.Second}
+	status, page, err := v2Call(client, "GET", base+"/v2/numbers/available?limit=200", "")
+	var avail struct {
+		Data []struct{ ID string } `json:"data"`
+	}
+	if err != nil || status != 200 || json.Unmarshal(page, &avail) != nil {
+		kill()
+		t.Fatalf("GET /v2/numbers/available: %d %s %v", status, page, err)
+	}
+	var (
+		mu     sync.Mutex
+		wg     sync.WaitGroup
+		killed = make(chan struct{})
+		once   sync.Once
+	)
+	padding := strings.Repeat("p", 8000)
+	for w := range 4 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				alias := fmt.Sprintf("r%d-w%d-%d-%s", round, w, i, padding)
+				body := `{"data":{"type":"route","attributes":{"alias":"` + alias + `","route_type":"host","value":"10.0.0.1:5060"}}}`
+				status, answer, err := v2Call(client, "POST", base+"/v2/routes", body)
+				if err != nil {
+					return // killed
+				}
+				if status != 201 {
+					t.Errorf("POST /v2/routes: %d %.200s", status, answer)
+					return
+				}
+				mu.Lock()
+				routes = append(routes, alias)
+				if len(routes) == 120 {
+					once.Do(func() { close(killed) })
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Go(func() {
+		for _, n := range avail.Data {
+			status, answer, err := v2Call(client, "POST", base+"/v2/numbers/"+n.ID, "")
+			if err != nil {
+				return
+			}
+			if status != 201 {
+				t.Errorf("POST /v2/numbers/%s: %d %.200s", n.ID, status, answer)
+				return
+			}
+			mu.Lock()
+			numbers = append(numbers, n.ID)
+			mu.Unlock()
+		}
+	})
+	select {
+	case <-killed:
+	case <-time.After(2 * time.Minute):
+		t.Error("120 routes were not acknowledged within 2 minutes")
+	}
+	kill()
+	wg.Wait()
+	return routes, numbers
+}
+
+// checkAcknowledged checks that the served account has every route and number given.
+func checkAcknowledged(t *testing.T, base string, routes, numbers []string) {
+	t.Helper()
+	client := &http.Client{Timeout: 30 * time.Second}
+	have := map[string]bool{}
+	for offset := 0; ; offset += 200 {
+		status, page, err := v2Call(client, "GET", fmt.Sprintf("%s/v2/routes?limit=200&offset=%d", base, offset), "")
+		var list struct {
+			Data []struct {
+				Attributes struct{ Alias string } `json:"attributes"`
+			} `json:"data"`
+		}
+		if err != nil || status != 200 || json.Unmarshal(page, &list) != nil {
+			t.Fatalf("GET /v2/routes: %d %.200s %v", status, page, err)
+		}
+		for _, r := range list.Data {
+			have[r.Attributes.Alias] = true
+		}
+		if len(list.Data) < 200 {
+			break
+		}
+	}
+	lost := 0
+	for _, alias := range routes {
+		if !have[alias] {
+			lost++
+		}
+	}
+	if lost > 0 {
+		t.Errorf("%d of %d acknowledged route creations are lost", lost, len(routes))
+	}
+	for _, tn := range numbers {
+		if status, answer, err := v2Call(client, "GET", base+"/v2/numbers/"+tn, ""); err != nil || status != 200 {
+			t.Errorf("acknowledged purchase of %s is lost: %d %.200s (%v)", tn, status, bytes.TrimSpace(answer), err)
+		}
+	}
+}
+
+// sandbox serve's help shows its own --state, not the client's --sandbox-state and the other
+// flags a server does not read; plan's help still shows them.
+func TestSandboxServeHelpLeavesOutClientFlags(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	runIO([]string{"sandbox", "serve", "--help"}, strings.NewReader(""), &out, &errb)
+	help := out.String()
+	if !strings.Contains(help, "--state=") || strings.Contains(help, "--sandbox-state") || strings.Contains(help, "--client-rate-limit") {
+		t.Errorf("sandbox serve --help:\n%s", help)
+	}
+	out.Reset()
+	runIO([]string{"plan", "--help"}, strings.NewReader(""), &out, &errb)
+	if !strings.Contains(out.String(), "--sandbox-state") {
+		t.Errorf("plan --help lost --sandbox-state:\n%s", out.String())
 	}
 }

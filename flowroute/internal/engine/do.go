@@ -148,10 +148,10 @@ func (e *Engine) decode(req Request, path string, a attempt, out any) error {
 	if len(bytes.TrimSpace(a.body)) == 0 {
 		return fmt.Errorf("%s %s: the server answered %d with an empty body, not the JSON document this endpoint returns", req.Method, path, a.status)
 	}
-	// A raw document (the v2 client's) needs only the check that it is JSON: json.Unmarshal
-	// would check it, then scan it again to copy it. The value is the body without the white
-	// space around it, as json.Unmarshal gives it; an invalid body goes on to its error.
-	if raw, ok := out.(*json.RawMessage); ok && json.Valid(a.body) {
+	// A raw document (the v2 client's) is the body as it came, without the white space around
+	// it: the caller decodes it into its types in one pass, which checks that it is JSON (a
+	// check here would be a second pass over every answer).
+	if raw, ok := out.(*json.RawMessage); ok {
 		*raw = bytes.TrimSpace(a.body)
 		return nil
 	}
@@ -159,7 +159,20 @@ func (e *Engine) decode(req Request, path string, a attempt, out any) error {
 		// The decoder's error may quote a value from the server: of any size, or an echo.
 		return fmt.Errorf("%s %s: decoding the answer: %s", req.Method, path, a.red.clean(err.Error()))
 	}
+	if c, ok := out.(Checked); ok {
+		if err := c.Check(); err != nil {
+			return fmt.Errorf("%s %s: %s", req.Method, path, a.red.clean(err.Error()))
+		}
+	}
 	return nil
+}
+
+// Checked is an answer that checks itself once decoded: Do calls Check after decoding into
+// it, and an error it returns fails the request. Such an error may quote the server's values
+// (a key the client refuses), so Do cleans it of secrets and cuts it, as it does the
+// decoder's errors.
+type Checked interface {
+	Check() error
 }
 
 // RequestPath is the path a request to rel (relative to the endpoint) goes to, as errors show
@@ -278,7 +291,7 @@ func (e *Engine) send(ctx context.Context, method string, u *url.URL, body []byt
 		return attempt{err: err, sent: wrote.Load() && !neverSent(err), red: red}
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	b, err := readBody(resp)
 	if err != nil {
 		return attempt{err: fmt.Errorf("reading the answer (status %d): %w", resp.StatusCode, err), sent: true, red: red}
 	}
@@ -287,6 +300,30 @@ func (e *Engine) send(ctx context.Context, method string, u *url.URL, body []byt
 			sent: true, final: true, red: red}
 	}
 	return attempt{status: resp.StatusCode, body: b, header: resp.Header, sent: true, red: red}
+}
+
+// readBody reads an answer, up to one byte beyond MaxBody, into a buffer of the size the
+// Content-Length header announces (when it fits), so that a page is not copied as it grows.
+func readBody(resp *http.Response) ([]byte, error) {
+	r := io.LimitReader(resp.Body, MaxBody+1)
+	n := resp.ContentLength
+	if n <= 0 || n > MaxBody {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, n+1) // +1: room for the read that finds the end
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // a longer answer than announced: grow as ReadAll does
+		}
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // neverSent reports whether err proves that the request never left the client: the

@@ -33,11 +33,14 @@ const DefaultRateLimitWait = 5 * time.Minute
 // a huge value must not overflow the walker's arithmetic.
 const MaxParallelism = 64
 
-// Default bounds of a walk (WithWalkLimits): far beyond any real account, low enough that a
-// server announcing pages without end is stopped with a clear error while memory lasts.
+// Default bounds of a walk (WithWalkLimits). DefaultMaxItems is the size of an account the
+// client reads without being told it may be larger: well beyond a real account, low enough
+// that a server announcing pages without end is stopped, with a clear error, within a minute
+// or so at the default rate (1,251 pages of 200) and while memory lasts. The pages of a walk
+// are bounded by what its items need, ceil(items ÷ page size) + 1, and by DefaultMaxPages.
 const (
 	DefaultMaxPages = 10_000
-	DefaultMaxItems = 2_000_000
+	DefaultMaxItems = 250_000
 )
 
 // maxRetryAfter is the longest Retry-After the engine waits out by itself; beyond it the
@@ -75,6 +78,7 @@ type Config struct {
 	ContentType string // Content-Type of a request with a body
 	MaxPages    int    // a walk fails beyond this many pages
 	MaxItems    int    // a walk fails beyond this many items
+	LimitHint   string // ends the error of a walk stopped by its bounds
 }
 
 // Option configures an Engine.
@@ -95,10 +99,15 @@ func WithParallelism(n int) Option { return func(c *Config) { c.Parallelism = n 
 
 // WithWalkLimits bounds a Walk to pages pages and items items (values below 1 keep the
 // defaults, DefaultMaxPages and DefaultMaxItems), so that a server that keeps producing pages
-// cannot exhaust memory: beyond them the walk fails with an error naming the endpoint.
+// cannot exhaust memory or keep the client busy for hours: beyond them the walk fails with an
+// error naming the endpoint. A walk reads at most ceil(items ÷ page size) + 1 pages, too.
 func WithWalkLimits(pages, items int) Option {
 	return func(c *Config) { c.MaxPages, c.MaxItems = pages, items }
 }
+
+// WithWalkLimitHint sets what the error of a walk stopped by its bounds says to do when the
+// list is really that long, such as "raise --max-account-numbers".
+func WithWalkLimitHint(hint string) Option { return func(c *Config) { c.LimitHint = hint } }
 
 // WithRateLimit limits the requests the engine starts to rps a second, with bursts of up to
 // burst. rps <= 0 turns the client-side limit off. The default is DefaultRateLimit, DefaultBurst.
@@ -148,6 +157,7 @@ type Engine struct {
 	rate       *adaptiveRate // nil: no client-side rate limit
 	maxPages   int
 	maxItems   int
+	limitHint  string
 	inFlight   chan struct{} // semaphore: one token per request in flight
 	retry      RetryPolicy
 	now        func() time.Time
@@ -191,6 +201,7 @@ func New(endpoint string, auth Auth, opts ...Option) (*Engine, error) {
 		par:       min(max(cfg.Parallelism, 1), MaxParallelism),
 		maxPages:  cfg.MaxPages,
 		maxItems:  cfg.MaxItems,
+		limitHint: cfg.LimitHint,
 		retry:     cfg.Retry,
 		now:       cfg.Now,
 		sleep:     cfg.Sleep,

@@ -5,7 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"sort"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -213,47 +214,108 @@ func Quote(s string) string {
 func cutNote(n int) string { return "… (" + strconv.Itoa(n) + " bytes cut)" }
 
 // redactor replaces the secrets of one attempt in server text with "[redacted]": the secret
-// key, and the Authorization header sent, which a server or proxy may echo in an error.
-type redactor []string
+// keys, and the Authorization header sent, which a server or proxy may echo in an error. It
+// only keeps what was sent; the forms to look for are worked out in clean, which runs for
+// errors only, so that a successful request pays nothing for them.
+type redactor struct {
+	secrets       []string
+	authorization string
+}
 
-// newRedactor gathers the values to redact: secrets, and from an Authorization header its
-// whole value, its credentials and, for Basic, the decoded user:password and the password.
 func newRedactor(secrets []string, authorization string) redactor {
-	var r redactor
-	add := func(v string) {
-		if len(v) >= 6 { // shorter values would redact ordinary words
-			r = append(r, v)
-		}
-	}
-	for _, s := range secrets {
-		add(s)
-	}
-	if authorization != "" {
-		add(authorization)
-		if _, cred, ok := strings.Cut(authorization, " "); ok {
-			add(cred)
+	return redactor{secrets: secrets, authorization: authorization}
+}
+
+// minSecret is the shortest value redacted: shorter ones would redact ordinary words.
+const minSecret = 6
+
+// forms lists every value to redact, in every form a server could echo it: as sent; from an
+// Authorization header its whole value, its credentials, the decoded user:password and the
+// password; and of each secret and each user:password, base64 (standard and URL alphabets,
+// with and without padding) and URL escaping (query and path). Case variants are caught by
+// redact, which compares ASCII letters without case, and by the upper and lower case forms
+// of a value that is not ASCII.
+func (r redactor) forms() []string {
+	var plain []string // values as sent or decoded, whose encodings are wanted too
+	plain = append(plain, r.secrets...)
+	var out []string
+	if r.authorization != "" {
+		out = append(out, r.authorization)
+		if _, cred, ok := strings.Cut(r.authorization, " "); ok {
+			out = append(out, cred)
 			if dec, err := base64.StdEncoding.DecodeString(cred); err == nil {
-				add(string(dec))
+				plain = append(plain, string(dec))
 				if _, pass, ok := strings.Cut(string(dec), ":"); ok {
-					add(pass)
-					add(strings.ToUpper(pass))
+					plain = append(plain, pass)
 				}
 			}
 		}
 	}
-	// Longest first, so that a whole header goes before the part of it that is also listed.
-	sort.Slice(r, func(i, j int) bool { return len(r[i]) > len(r[j]) })
-	return r
-}
-
-// redact replaces every secret in s.
-func (r redactor) redact(s string) string {
-	for _, v := range r {
-		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, "[redacted]")
+	for _, v := range plain {
+		out = append(out, v, strings.ToUpper(v), strings.ToLower(v), url.QueryEscape(v), url.PathEscape(v))
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			out = append(out, enc.EncodeToString([]byte(v)))
 		}
 	}
-	return s
+	out = slices.DeleteFunc(out, func(v string) bool { return len(v) < minSecret })
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// redact replaces every secret in s, in every form (see forms), by "[redacted]". Overlapping
+// matches, such as a header and the password inside it, become one "[redacted]".
+func (r redactor) redact(s string) string {
+	forms := r.forms()
+	if len(forms) == 0 || len(s) < minSecret {
+		return s
+	}
+	folded := foldASCII(s)
+	var hide []bool // hide[i]: byte i of s is part of a secret; nil while none is found
+	for _, v := range forms {
+		v = foldASCII(v)
+		for from := 0; ; {
+			i := strings.Index(folded[from:], v)
+			if i < 0 {
+				break
+			}
+			i += from
+			if hide == nil {
+				hide = make([]bool, len(s))
+			}
+			for j := i; j < i+len(v); j++ {
+				hide[j] = true
+			}
+			from = i + 1
+		}
+	}
+	if hide == nil {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if !hide[i] {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		b.WriteString("[redacted]")
+		for i < len(s) && hide[i] {
+			i++
+		}
+	}
+	return b.String()
+}
+
+// foldASCII lowers the ASCII letters of s and leaves every other byte as it is, so that an
+// offset in the result is the same offset in s.
+func foldASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // clean is server text made fit for an error: secrets redacted, then cut.

@@ -42,6 +42,12 @@ type env struct {
 // backoffs recorded instead of waited. opts come last, so they override these.
 func setup(t *testing.T, opts ...engine.Option) *env {
 	t.Helper()
+	return setupKeys(t, testAccess, testSecret, opts...)
+}
+
+// setupKeys is setup with the given key pair.
+func setupKeys(t *testing.T, access, secret string, opts ...engine.Option) *env {
+	t.Helper()
 	e := &env{mux: http.NewServeMux()}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -63,7 +69,7 @@ func setup(t *testing.T, opts ...engine.Option) *env {
 			return ctx.Err()
 		}),
 	}
-	eng, err := engine.New(e.endpoint, engine.BasicAuth{AccessKey: testAccess, SecretKey: testSecret}, append(base, opts...)...)
+	eng, err := engine.New(e.endpoint, engine.BasicAuth{AccessKey: access, SecretKey: engine.Secret(secret)}, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,10 @@ type Page[T any] struct {
 	Items []T
 	Next  string // the next page's link as sent by the server; empty on the last page
 	Prev  string // the previous page's link; empty on page 1
+	// Last is the number of the list's last page when the server declares it (v2's
+	// links.last), else 0. A walk reads no page past the first one declared, and fails when
+	// that page announces a next one.
+	Last int
 }
 
 // HasNext reports whether the server announced another page.
@@ -33,6 +37,11 @@ type WalkSpec[T any] struct {
 	Fetch func(ctx context.Context, n int) (*Page[T], error)
 	// PageSize is the number of items of a full page.
 	PageSize int
+	// AskedSize, when > 0, is the page size the client asked for, when the server may send
+	// pages shorter than it (PageSize then): the walk's bound on pages, from its bound on
+	// items, counts pages of AskedSize, so that a server of tiny pages is stopped as soon as
+	// one of full pages.
+	AskedSize int
 	// Key names an item; the result is sorted by it, without duplicates.
 	Key func(T) string
 	// Equal reports whether two items with the same key are the same; nil means
@@ -56,12 +65,27 @@ type WalkSpec[T any] struct {
 // arrive in, and a key already seen is dropped, so items that shift between pages while the
 // account changes under the walk cannot make the result depend on timing. The engine's cap on
 // requests in flight applies to every page.
+//
+// A walk is bounded by what the server declared and by the client's bounds: no page is read
+// past the last one the first page declares (Page.Last), and a declared last page that links
+// to a next one fails the walk; beyond the engine's bounds on items and pages
+// (WithWalkLimits) the walk fails too, with an error that names the endpoint, the next link
+// the server sent and how to raise the bounds (WithWalkLimitHint). Each error matches
+// ErrListTooLong.
 func Walk[T any](ctx context.Context, e *Engine, s WalkSpec[T]) ([]T, error) {
 	first, err := s.Fetch(ctx, 1)
 	if err != nil {
 		return nil, err
 	}
-	m := merger[T]{spec: &s, seen: make(map[string]seenAt), maxPages: e.maxPages, maxItems: e.maxItems}
+	asked := s.AskedSize
+	if asked < 1 {
+		asked = max(s.PageSize, 1)
+	}
+	maxPages := e.maxPages
+	if e.maxItems <= math.MaxInt-asked {
+		maxPages = min(maxPages, (e.maxItems+asked-1)/asked+1) // ceil(items ÷ size) + 1
+	}
+	m := merger[T]{spec: &s, seen: make(map[string]seenAt), maxPages: maxPages, maxItems: e.maxItems, hint: e.limitHint}
 	if s.Equal == nil {
 		s.Equal = func(a, b T) bool { return reflect.DeepEqual(a, b) }
 	}
@@ -88,8 +112,10 @@ type merger[T any] struct {
 	items []T
 	pages int
 	stale int // pages in a row, in page order, that added nothing new
+	last  int // the last page the server declared (Page.Last), 0 while none
 
 	maxPages, maxItems int
+	hint               string // how to raise the bounds, for their error
 }
 
 // seenAt is where a key was first seen: its index in items and its page.
@@ -121,15 +147,31 @@ func (m *merger[T]) add(p *Page[T]) error {
 	if m.spec.Progress != nil {
 		m.spec.Progress(m.pages, len(m.items))
 	}
-	if len(m.items) > m.maxItems {
-		return fmt.Errorf("flowroute: %s: more than %d items in %d pages, and the server announces more: %w; stopping",
-			m.spec.Endpoint, m.maxItems, m.pages, ErrListTooLong)
+	if m.last == 0 && p.Last > 0 {
+		m.last = p.Last
 	}
-	if m.pages >= m.maxPages && len(p.Items) > 0 && p.HasNext() {
-		return fmt.Errorf("flowroute: %s: %d pages (%d items) read, and the server announces more: %w; stopping",
-			m.spec.Endpoint, m.pages, len(m.items), ErrListTooLong)
+	more := len(p.Items) > 0 && p.HasNext()
+	switch {
+	case m.last > 0 && m.pages >= m.last && more:
+		return fmt.Errorf("flowroute: %s: the server declared %d pages (its last link), and page %d links to a next one, %s: %w; the list changed during the read, or the server is inconsistent: read it again",
+			m.spec.Endpoint, m.last, m.pages, Quote(p.Next), ErrListTooLong)
+	case len(m.items) > m.maxItems:
+		return fmt.Errorf("flowroute: %s: more than %d items in %d pages, and the server announces more (next %s): %w%s",
+			m.spec.Endpoint, m.maxItems, m.pages, Quote(p.Next), ErrListTooLong, m.raise())
+	case m.pages >= m.maxPages && more:
+		return fmt.Errorf("flowroute: %s: %d pages (%d items) read, the most the client reads, and the server announces more (next %s): %w%s",
+			m.spec.Endpoint, m.pages, len(m.items), Quote(p.Next), ErrListTooLong, m.raise())
 	}
 	return nil
+}
+
+// raise ends the error of a walk stopped by its bounds with the hint that says how to raise
+// them.
+func (m *merger[T]) raise() string {
+	if m.hint == "" {
+		return "; stopping"
+	}
+	return "; stopping: " + m.hint
 }
 
 // fetchRest fetches pages 2, 3, … until the last page is known, then merges every page up to
@@ -149,6 +191,9 @@ func (m *merger[T]) fetchRest(ctx context.Context, parallelism, limit, max int, 
 	}
 	results := make(chan result)
 	next, last, merged := 2, math.MaxInt, 1
+	if m.last > 0 {
+		last = m.last // no page past the last one the first page declared
+	}
 	underway := make(map[int]context.CancelFunc) // page → cancels its request
 	arrived := make(map[int]*Page[T])
 	var firstErr error
@@ -175,6 +220,7 @@ func (m *merger[T]) fetchRest(ctx context.Context, parallelism, limit, max int, 
 		if r.n > last {
 			continue // cancelled or not, a page past the end is not wanted
 		}
+
 		if r.err != nil {
 			if firstErr == nil {
 				firstErr = r.err

@@ -1,4 +1,4 @@
-package plan
+package views
 
 import (
 	"bytes"
@@ -9,18 +9,18 @@ import (
 )
 
 // The text and Markdown plans name the account they were made for, when it is known.
-func TestRenderNamesTheAccount(t *testing.T) {
+func TestPlanNamesTheAccount(t *testing.T) {
 	t.Parallel()
-	p := samplePlan()
+	p := loadPlan(t, "sample")
 	p.Account = &account.Identity{API: "v1", Endpoint: "https://api.flowroute.com/v1/", KeyFingerprint: account.Fingerprint("key")}
 	var text, md bytes.Buffer
-	if err := RenderText(&text, p, TextOptions{}); err != nil {
+	if err := PlanText(&text, p, TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if want := "Account: v1 https://api.flowroute.com/v1/, access key " + account.Fingerprint("key") + "\n"; !strings.HasPrefix(text.String(), want) {
 		t.Errorf("text plan starts %q, want %q", text.String()[:min(80, text.Len())], want)
 	}
-	if err := RenderMarkdown(&md, p); err != nil {
+	if err := PlanMarkdown(&md, p); err != nil {
 		t.Fatal(err)
 	}
 	if want := "Account: v1 `https://api.flowroute.com/v1/`, access key `" + account.Fingerprint("key") + "`"; !strings.Contains(md.String(), want) {

@@ -1,4 +1,4 @@
-package plan
+package views
 
 import (
 	"bytes"
@@ -11,11 +11,11 @@ import (
 // apply runs them.
 func TestNewNumberShownOnce(t *testing.T) {
 	t.Parallel()
-	p := samplePlan()
+	p := loadPlan(t, "sample")
 	const tn = "12067439178" // purchased, then routed to pbx-seattle and pbx-backup
-	text := string(render(t, func(b *bytes.Buffer) error { return RenderText(b, p, TextOptions{}) }))
-	md := string(render(t, func(b *bytes.Buffer) error { return RenderMarkdown(b, p) }))
-	js := string(render(t, func(b *bytes.Buffer) error { return RenderJSON(b, p) }))
+	text := string(render(t, func(b *bytes.Buffer) error { return PlanText(b, p, TextOptions{}) }))
+	md := string(render(t, func(b *bytes.Buffer) error { return PlanMarkdown(b, p) }))
+	js := string(render(t, func(b *bytes.Buffer) error { return PlanJSON(b, p) }))
 	for name, out := range map[string]string{"text": text, "markdown": md} {
 		if n := strings.Count(out, tn); n != 1 {
 			t.Errorf("the %s plan names %s %d times, want once:\n%s", name, tn, n, out)
