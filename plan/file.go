@@ -5,13 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/userfile"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
@@ -53,68 +52,24 @@ func (f *File) Save(path string, k SigningKey) error {
 // beyond the bound is refused before it is read.
 const MaxFileSize = 64 << 20
 
-// readFile reads a plan file: a regular file of at most MaxFileSize bytes. A FIFO, a device
-// (/dev/zero) or a directory is refused before it is opened, so that apply neither blocks nor
-// runs out of memory on one.
+// readFile reads a plan file: a regular file of at most MaxFileSize bytes, read as userfile
+// reads one, so that apply neither blocks on a FIFO nor runs out of memory on a device
+// (/dev/zero), even one swapped in after the file was looked at.
 func readFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
+	data, err := userfile.Read(path, MaxFileSize)
+	var (
+		notRegular *userfile.NotRegularError
+		large      *userfile.TooLargeError
+	)
+	switch {
+	case errors.As(err, &notRegular):
+		return nil, fmt.Errorf("reading the plan file %s: %v: give the file that 'plan --out' wrote", path, notRegular)
+	case errors.As(err, &large):
+		return nil, fmt.Errorf("reading the plan file %s: larger than %d MiB, which no plan file is: give the file that 'plan --out' wrote", path, MaxFileSize>>20)
+	case err != nil:
 		return nil, fmt.Errorf("reading the plan file: %w", err)
-	}
-	if err := planFileKind(path, fi); err != nil {
-		return nil, err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the plan file: %w", err)
-	}
-	defer f.Close()
-	if fi, err = f.Stat(); err != nil {
-		return nil, fmt.Errorf("reading the plan file: %w", err)
-	}
-	if err := planFileKind(path, fi); err != nil { // replaced since the first look
-		return nil, err
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the plan file %s: %w", path, err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, planFileTooLarge(path)
 	}
 	return data, nil
-}
-
-// planFileKind refuses what is not a regular file of at most MaxFileSize bytes.
-func planFileKind(path string, fi os.FileInfo) error {
-	switch {
-	case !fi.Mode().IsRegular():
-		return fmt.Errorf("reading the plan file %s: not a regular file (%s): give the file that 'plan --out' wrote", path, kindOf(fi.Mode()))
-	case fi.Size() > MaxFileSize:
-		return planFileTooLarge(path)
-	}
-	return nil
-}
-
-func planFileTooLarge(path string) error {
-	return fmt.Errorf("reading the plan file %s: larger than %d MiB, which no plan file is: give the file that 'plan --out' wrote", path, MaxFileSize>>20)
-}
-
-// kindOf names a file's type for a message.
-func kindOf(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&os.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&os.ModeCharDevice != 0:
-		return "a character device"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	}
-	return "a special file"
 }
 
 // LoadFile reads a plan file written by Save, refusing another format version, a file that

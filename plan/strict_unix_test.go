@@ -30,9 +30,9 @@ func TestLoadFileRefusesWhatIsNotAPlanFile(t *testing.T) {
 	}
 	for path, want := range map[string]string{
 		big:         "larger than 64 MiB",
-		dir:         "not a regular file (a directory)",
-		fifo:        "not a regular file (a named pipe)",
-		"/dev/zero": "not a regular file (a character device)",
+		dir:         "a directory, not a regular file",
+		fifo:        "a named pipe (FIFO), not a regular file",
+		"/dev/zero": "a character device, not a regular file",
 	} {
 		if _, err := LoadFile(path); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("LoadFile(%s) = %v, want an error saying %q", path, err, want)

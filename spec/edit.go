@@ -28,7 +28,7 @@ type Entry struct {
 	// Number holds the fields to write; empty fields are left out, so defaults apply.
 	Number Number
 	// Comment is one line, without the "# ", written above the entry when the mapping is in
-	// block style; "" writes none. Flow mappings get no comments.
+	// block style (as an empty one becomes); "" writes none. Flow mappings get no comments.
 	Comment string
 }
 
@@ -142,7 +142,8 @@ func (e *Edit) entry(tn string) *yaml.Node {
 // AddNumbers returns the file with the entries added at the end of its numbers mapping, in
 // the file's style: a block mapping gets new lines at the indentation, key quoting and value
 // style (flow {…} or nested lines) of its last entry; a flow mapping gets new entries before
-// its closing brace. A file without a numbers key, or with an empty one, gets a block mapping.
+// its closing brace. A file without a numbers key, or with an empty one (numbers:, ~ or {}),
+// gets a block mapping.
 // text is what was inserted, to show; at is the line it starts on.
 //
 // The result is parsed again before it is returned: when its numbers mapping is not the old
@@ -188,8 +189,8 @@ func (e *Edit) addNumbers(entries []Entry) (out []byte, text string, at int, err
 		return e.addSection(entries)
 	case n.Kind == yaml.AliasNode:
 		return nil, "", 0, e.errorf(e.pos(n), "write the numbers out in the file, or add them by hand", "cannot add to numbers: it is an alias of another mapping")
-	case n.Kind == yaml.ScalarNode && isNull(n):
-		return e.addToNull(entries)
+	case n.Kind == yaml.ScalarNode && isNull(n), n.Kind == yaml.MappingNode && len(n.Content) == 0 && n.Style&yaml.FlowStyle != 0:
+		return e.addToEmpty(entries)
 	case n.Kind != yaml.MappingNode:
 		return nil, "", 0, e.errorf(e.pos(n), "", "cannot add to numbers: it is %s, not a mapping", describe(n))
 	case n.Style&yaml.FlowStyle != 0:
@@ -219,8 +220,10 @@ func (e *Edit) addBlock(entries []Entry) ([]byte, string, int, error) {
 	return out, text, at, nil
 }
 
-// addToNull turns "numbers:" (or "numbers: ~") into a block mapping holding the entries.
-func (e *Edit) addToNull(entries []Entry) ([]byte, string, int, error) {
+// addToEmpty turns an empty numbers mapping ("numbers:", "numbers: ~", "numbers: {}") into a
+// block mapping holding the entries, one a line under its comment, as in a block mapping
+// written out: the null or {} goes, an anchor or tag before it and a comment after it stay.
+func (e *Edit) addToEmpty(entries []Entry) ([]byte, string, int, error) {
 	keyIndent, err := e.indentOf(e.numKey)
 	if err != nil {
 		return nil, "", 0, err
@@ -229,25 +232,40 @@ func (e *Edit) addToNull(entries []Entry) ([]byte, string, int, error) {
 	if err != nil {
 		return nil, "", 0, err
 	}
-	data := e.data
-	if v := e.numbers; v.Value != "" { // "~" or "null": drop the token, keep any comment after it
-		off, err := e.offset(v)
-		if err != nil {
-			return nil, "", 0, err
-		}
-		tokEnd := off + len(v.Value)
-		if tokEnd > ins || string(data[off:tokEnd]) != v.Value {
-			return nil, "", 0, e.errorf(e.pos(v), "write numbers: with no value", "cannot add to numbers: cannot find its null value")
-		}
-		for off > 0 && data[off-1] == ' ' {
-			off--
-		}
-		data = append(append(append([]byte{}, data[:off]...), data[tokEnd:ins]...), data[ins:]...)
-		ins -= tokEnd - off
+	from, to, err := e.emptyValue()
+	if err != nil {
+		return nil, "", 0, err
 	}
+	for from > 0 && (e.data[from-1] == ' ' || e.data[from-1] == '\t') {
+		from--
+	}
+	data := append(append(append([]byte{}, e.data[:from]...), e.data[to:ins]...), e.data[ins:]...)
+	ins -= to - from
 	text := e.format(strings.Repeat(" ", len(keyIndent)+e.step()), style{quote: yaml.DoubleQuotedStyle, eol: e.eol}, entries)
 	out, at := e.insert(data, ins, text)
 	return out, text, at, nil
+}
+
+// emptyValue returns where the empty numbers value is written: its null (~, null) or its {},
+// after any anchor or tag; from == to when nothing is written ("numbers:").
+func (e *Edit) emptyValue() (from, to int, err error) {
+	v := e.numbers
+	if v.Kind == yaml.ScalarNode && v.Value == "" {
+		return 0, 0, nil
+	}
+	off, err := e.offset(v)
+	if err != nil {
+		return 0, 0, err
+	}
+	off = e.skipProps(off, v)
+	if v.Kind == yaml.MappingNode {
+		end, _, err := e.scanFlow(off)
+		return off, end, err
+	}
+	if end := off + len(v.Value); end > len(e.data) || string(e.data[off:end]) != v.Value {
+		return 0, 0, e.errorf(e.pos(v), "write numbers: with no value", "cannot add to numbers: cannot find its null value")
+	}
+	return off, off + len(v.Value), nil
 }
 
 // addSection writes a numbers mapping after the last entry of the file's top level.
@@ -580,24 +598,9 @@ func (e *Edit) nodeEnd(n *yaml.Node) (int, error) {
 		return e.nodeEnd(last)
 	}
 	switch {
-	case n.Style&yaml.DoubleQuotedStyle != 0 && off < len(d) && d[off] == '"':
-		for i := off + 1; i < len(d); i++ {
-			switch d[i] {
-			case '\\':
-				i++
-			case '"':
-				return i + 1, nil
-			}
-		}
-	case n.Style&yaml.SingleQuotedStyle != 0 && off < len(d) && d[off] == '\'':
-		for i := off + 1; i < len(d); i++ {
-			if d[i] == '\'' {
-				if i+1 < len(d) && d[i+1] == '\'' {
-					i++
-					continue
-				}
-				return i + 1, nil
-			}
+	case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 && off < len(d) && (d[off] == '"' || d[off] == '\''):
+		if end := quoteEnd(d, off); end < len(d) {
+			return end + 1, nil
 		}
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
 		return off + 1, nil // past the indicator; its lines, deeper than its key, entryEnd takes
@@ -641,33 +644,19 @@ func (e *Edit) scanFlow(off int) (end, last int, err error) {
 	for i := off; i < len(d); i++ {
 		c := d[i]
 		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+		case isBlankByte(c):
 			continue
-		case c == '#' && (boundary || d[i-1] == ' ' || d[i-1] == '\t' || d[i-1] == '\n' || d[i-1] == '\r'):
-			for i+1 < len(d) && d[i+1] != '\n' {
-				i++
-			}
+		case c == '#' && (boundary || isBlankByte(d[i-1])):
+			i = commentEnd(d, i)
 			continue
 		case (c == '"' || c == '\'') && strings.IndexByte("{[,:?", prev) >= 0:
-			j := i + 1
-			for ; j < len(d); j++ {
-				if c == '"' && d[j] == '\\' {
-					j++
-				} else if d[j] == c {
-					if c == '\'' && j+1 < len(d) && d[j+1] == '\'' {
-						j++
-						continue
-					}
-					break
-				}
-			}
-			i, prev, last, boundary = j, c, min(j+1, len(d)), true
+			i = quoteEnd(d, i)
+			prev, last, boundary = c, min(i+1, len(d)), true
 			continue
 		case c == '{' || c == '[':
 			depth++
 		case c == '}' || c == ']':
-			depth--
-			if depth == 0 {
+			if depth--; depth == 0 {
 				return i + 1, last, nil
 			}
 		}
@@ -676,6 +665,15 @@ func (e *Edit) scanFlow(off int) (end, last int, err error) {
 		last = min(i+1, len(d))
 	}
 	return 0, 0, e.errorf(Pos{Line: e.lineOf(off) + 1}, "", "cannot find the end of a flow collection")
+}
+
+// commentEnd returns the offset of the last character of the comment that starts at offset i
+// of d: the one before the line break.
+func commentEnd(d []byte, i int) int {
+	for i+1 < len(d) && d[i+1] != '\n' {
+		i++
+	}
+	return i
 }
 
 // offset returns the byte offset of n's line and column (columns count characters).

@@ -7,19 +7,16 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	yamlv4 "go.yaml.in/yaml/v4"
 	"gopkg.in/yaml.v3"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/userfile"
 )
 
 // MaxFileSize is the largest spec file Load reads, and MaxTotalSize the most all the files of
@@ -57,89 +54,30 @@ func Parse(name string, data []byte) (*Spec, error) {
 	return l.finish()
 }
 
-// osFS is the operating system's file system with paths as the user gave them (relative or
-// absolute), so that positions name files the way the user wrote them.
-type osFS struct{}
-
-func (osFS) Open(name string) (fs.File, error)          { return openFile(name) }
-func (osFS) Stat(name string) (fs.FileInfo, error)      { return os.Stat(name) }
-func (osFS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
-
 // load is Load on any file system; tests use it with os.DirFS so that goldens name short paths.
 func load(fsys fs.FS, join func(...string) string, paths []string) (*Spec, error) {
 	l := newLoader()
-	if len(paths) == 0 {
-		l.errorf(Pos{}, "", "no spec files given")
-	}
-	r := reader{fsys: fsys, seen: map[string]bool{}, bySize: map[int64][]fs.FileInfo{}}
-	for _, p := range paths {
-		fi, err := fs.Stat(fsys, p)
-		if err != nil {
-			l.errorf(Pos{File: p}, "", "cannot read: %s", ioProblem(err))
-			continue
-		}
-		if !fi.IsDir() {
-			r.add(l, p, join(p), fi)
-			continue
-		}
-		entries, err := fs.ReadDir(fsys, p)
-		if err != nil {
-			l.errorf(Pos{File: p}, "", "cannot read the directory: %s", ioProblem(err))
-			continue
-		}
-		n := 0
-		for _, e := range entries {
-			if ext := strings.ToLower(path.Ext(e.Name())); e.IsDir() || ext != ".yaml" && ext != ".yml" {
-				continue
-			}
-			f := join(p, e.Name())
-			fi, err := fs.Stat(fsys, f) // follows a symbolic link, which the entry does not
-			switch {
-			case err != nil:
-				l.errorf(Pos{File: f}, "", "cannot read: %s", ioProblem(err))
-			case fi.IsDir():
-				continue // a directory named *.yaml is not a spec file
-			default:
-				r.add(l, f, f, fi)
-			}
-			n++
-		}
-		if n == 0 {
-			l.errorf(Pos{File: p}, "", "the directory holds no .yaml or .yml files")
-		}
-	}
+	r := reader{fsys: fsys}
+	eachFile(fsys, join, paths, l, func(name string, fi fs.FileInfo) { r.add(l, name, fi) })
 	r.readAll(l)
 	return l.finish()
 }
 
-// reader reads the files of one spec, each once however it is named, within MaxTotalSize.
+// reader reads the files of one spec within MaxTotalSize.
 type reader struct {
-	fsys   fs.FS
-	seen   map[string]bool         // cleaned paths: -f dir -f ./dir/a.yaml name one file
-	bySize map[int64][]fs.FileInfo // files to read, by size: a link to one is the same file
-	files  []string                // the files to read, in order
-	sizes  int64                   // their sizes as Stat gave them
-	total  int64                   // bytes read so far
+	fsys  fs.FS
+	files []string // the files to read, in order
+	sizes int64    // their sizes as Stat gave them
+	total int64    // bytes read so far
 }
 
-// add adds the file name (clean is its cleaned path; fi its Stat) to the files to read,
-// unless it is a file added already under another name. Anything but a regular file is
-// refused, before it is opened: opening a FIFO would wait for a writer.
-func (r *reader) add(l *loader, name, clean string, fi fs.FileInfo) {
-	if r.seen[clean] {
-		return
-	}
-	r.seen[clean] = true
+// add adds the file name (fi its Stat) to the files to read. Anything but a regular file is
+// refused before it is opened.
+func (r *reader) add(l *loader, name string, fi fs.FileInfo) {
 	if !fi.Mode().IsRegular() {
-		l.errorf(Pos{File: name}, "give a spec file, or a directory of them", "cannot read: %s, not a regular file", kind(fi.Mode()))
+		l.errorf(Pos{File: name}, "give a spec file, or a directory of them", "cannot read: %s", &userfile.NotRegularError{Mode: fi.Mode()})
 		return
 	}
-	for _, other := range r.bySize[fi.Size()] {
-		if os.SameFile(fi, other) {
-			return // a symbolic or hard link to a file already added
-		}
-	}
-	r.bySize[fi.Size()] = append(r.bySize[fi.Size()], fi)
 	switch r.sizes += fi.Size(); {
 	case fi.Size() > MaxFileSize:
 		l.errorf(Pos{File: name}, "", "%s", errFileSize)
@@ -166,82 +104,31 @@ func (r *reader) readAll(l *loader) {
 	}
 }
 
-// kind names a file mode that is not a regular file's.
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m.IsDir():
-		return "a directory"
-	}
-	return "a special file"
-}
-
 var (
 	errFileSize  = errors.New("the file is larger than 32 MiB, the most a spec file may be")
 	errTotalSize = errors.New("the spec files together are larger than 64 MiB, the most a spec may be")
 )
 
-// readFile reads name, at most MaxFileSize bytes and no more than MaxTotalSize in all. The
-// file is checked again once open, as it may have been replaced since it was looked at.
+// readFile reads name, at most MaxFileSize bytes and no more than MaxTotalSize in all, as
+// userfile reads a file: a regular file only, checked again once open.
 func (r *reader) readFile(name string) ([]byte, error) {
 	f, err := r.fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("cannot read: %s, not a regular file", kind(fi.Mode()))
-	}
-	limit := min(MaxFileSize, MaxTotalSize-r.total)
+	data, err := userfile.ReadOpen(f, min(MaxFileSize, MaxTotalSize-r.total))
+	var large *userfile.TooLargeError
 	switch {
-	case fi.Size() > MaxFileSize:
+	case errors.As(err, &large) && large.Size > MaxFileSize:
 		return nil, errFileSize
-	case fi.Size() > limit:
+	case errors.As(err, &large):
 		return nil, errTotalSize
-	}
-	// The size may have changed since Stat: read no more than the limit in any case.
-	data := make([]byte, 0, fi.Size()+1)
-	data, err = readInto(io.LimitReader(f, limit+1), data)
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("cannot read: %s", ioProblem(err))
-	}
-	switch {
-	case len(data) > MaxFileSize:
-		return nil, errFileSize
-	case int64(len(data)) > limit:
-		return nil, errTotalSize
 	}
 	r.total += int64(len(data))
 	return data, nil
-}
-
-// readInto reads rd to its end into buf, which has room for what is expected: io.ReadAll would
-// grow a buffer from nothing, copying a 32 MiB file many times over.
-func readInto(rd io.Reader, buf []byte) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := rd.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
 }
 
 // ioProblem is the reason of a file system error without the path, which the position names.
@@ -257,6 +144,7 @@ func ioProblem(err error) string {
 type loader struct {
 	s            *Spec
 	errs         Errors
+	warns        Errors         // problems that do not stop the spec from loading
 	budget       int            // mapping entries left to visit in this file: stops alias bombs
 	bomb         Pos            // where the budget ran out
 	routes       map[string]Pos // where each route was declared, to report duplicates
@@ -295,10 +183,11 @@ func (l *loader) errorf(p Pos, hint, format string, args ...any) {
 	l.errs = append(l.errs, &Error{Pos: p, Message: fmt.Sprintf(format, args...), Hint: hint})
 }
 
-func at(file string, n *yaml.Node) Pos { return Pos{File: file, Line: n.Line, Col: n.Column} }
+func (l *loader) warnf(p Pos, hint, format string, args ...any) {
+	l.warns = append(l.warns, &Error{Pos: p, Message: fmt.Sprintf(format, args...), Hint: hint})
+}
 
-// yamlLine finds the line number that yaml.v3 puts into its syntax errors.
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+func at(file string, n *yaml.Node) Pos { return Pos{File: file, Line: n.Line, Col: n.Column} }
 
 // parseFile decodes one file into the loader's spec.
 func (l *loader) parseFile(name string, data []byte) {
@@ -317,11 +206,12 @@ func (l *loader) parseFile(name string, data []byte) {
 	if l.parseInPieces(name, data) {
 		return
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	r := &countingReader{r: bytes.NewReader(data)}
+	dec := yaml.NewDecoder(r)
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if err != io.EOF { // io.EOF: no document, an empty file
-			l.syntaxError(name, data, err)
+			l.syntaxError(name, data, r.n, err)
 		}
 		return
 	}
@@ -329,7 +219,7 @@ func (l *loader) parseFile(name string, data []byte) {
 	switch err := dec.Decode(&next); {
 	case err == io.EOF:
 	case err != nil:
-		l.syntaxError(name, data, err)
+		l.syntaxError(name, data, r.n, err)
 		return
 	default:
 		l.errorf(at(name, &next), "put each document in a file of its own", "a spec file holds one YAML document, this is a second one")
@@ -342,10 +232,10 @@ func (l *loader) parseFile(name string, data []byte) {
 	// more entries than the file could hold written out (two bytes or more each). Past that
 	// the spec is an alias bomb, reported alone rather than with the problems it multiplied.
 	l.budget = len(data) + 100_000
-	start := len(l.errs)
+	start, warns := len(l.errs), len(l.warns)
 	l.top(name, doc.Content[0])
 	if l.budget < 0 {
-		l.errs = l.errs[:start]
+		l.errs, l.warns = l.errs[:start], l.warns[:warns]
 		l.errorf(l.bomb, "", "the spec expands too many aliases or merge keys (an alias bomb?)")
 	}
 }
@@ -366,117 +256,6 @@ func doubleBOM(data []byte) bool {
 		}
 	}
 	return false
-}
-
-// syntaxError turns a yaml.v3 error into an Error with the line it names, or, for a
-// character that YAML does not allow, the line and column of that character.
-func (l *loader) syntaxError(file string, data []byte, err error) {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		for _, msg := range te.Errors {
-			l.errorf(Pos{File: file}, "", "%s", msg)
-		}
-		return
-	}
-	if p, msg, hint, ok := problemAt(data); ok {
-		p.File = file
-		l.errorf(p, hint, "invalid YAML: %s", msg)
-		return
-	}
-	msg := err.Error()
-	p := Pos{File: file}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		p.Line, _ = strconv.Atoi(m[1])
-		msg = msg[len(m[0]):]
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	hint := ""
-	if p.Line == 0 {
-		// yaml.v3 names no line when a character is not allowed: find it.
-		var valid bool
-		p.Line, p.Col, valid = badChar(data)
-		if !valid {
-			hint = "save the file as UTF-8"
-		}
-	}
-	l.errorf(p, hint, "invalid YAML: %s", msg)
-}
-
-// problemAt finds where the syntax error in data is. yaml.v3 names the line, counted from 0,
-// where the construct the error is in starts (a mapping begun lines above), and no column;
-// go.yaml.in/yaml/v4, its successor, keeps both the place of the problem and that of the
-// construct. The hint says where an unclosed construct starts, or that a tab is the cause.
-// ok is false when v4 finds no error with a position.
-func problemAt(data []byte) (p Pos, msg, hint string, ok bool) {
-	var n yamlv4.Node
-	var le *yamlv4.LoadError
-	if err := yamlv4.Unmarshal(data, &n); !errors.As(err, &le) || le.Mark.Line == 0 {
-		return Pos{}, "", "", false
-	}
-	p = Pos{Line: le.Mark.Line, Col: le.Mark.Column}
-	if tabIndent(data, le.Mark.Line, le.Mark.Column) {
-		return p, le.Message, "tabs are not allowed for indentation: indent with spaces", true
-	}
-	if le.Message == "did not find expected key" {
-		hint = "check the indentation: the keys of one mapping line up"
-	}
-	c := le.ContextMark
-	for _, what := range []string{"flow mapping", "flow sequence", "quoted scalar"} {
-		if strings.HasSuffix(le.ContextMsg, " a "+what) && c.Line > 0 && (c.Line != p.Line || c.Column != p.Col) {
-			if what == "quoted scalar" {
-				what = "quoted string"
-			}
-			hint = fmt.Sprintf("in the %s that starts at line %d, column %d", what, c.Line, c.Column)
-		}
-	}
-	return p, le.Message, hint, true
-}
-
-// tabIndent reports whether a tab is in the indentation of line (from 1) of data, up to col.
-func tabIndent(data []byte, line, col int) bool {
-	for ; line > 1; line-- {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			return false
-		}
-		data = data[i+1:]
-	}
-	for i := 0; i < len(data) && i < col; i++ {
-		switch data[i] {
-		case '\t':
-			return true
-		case ' ':
-		default:
-			return false
-		}
-	}
-	return false
-}
-
-// badChar returns where the first character that YAML does not allow is in data, and whether
-// that character is valid UTF-8; line 0 when there is none or data is UTF-16, which yaml.v3
-// also reads. The characters allowed are those of the YAML 1.2 spec, as yaml.v3 has them.
-func badChar(data []byte) (line, col int, valid bool) {
-	if bytes.HasPrefix(data, bomUTF16BE) || bytes.HasPrefix(data, bomUTF16LE) {
-		return 0, 0, true
-	}
-	line, col = 1, 1
-	for len(data) > 0 {
-		r, size := utf8.DecodeRune(data)
-		switch {
-		case r == utf8.RuneError && size == 1:
-			return line, col, false
-		case r == '\n':
-			line, col = line+1, 0
-		case r == '\t', r == '\r', r >= 0x20 && r <= 0x7e, r == 0x85, r >= 0xa0 && r <= 0xd7ff,
-			r >= 0xe000 && r <= 0xfffd, r >= 0x10000:
-		default:
-			return line, col, true
-		}
-		data = data[size:]
-		col++
-	}
-	return 0, 0, true
 }
 
 // label names a part of the spec in messages, such as "number 12065550100 billing_method". It
@@ -1040,6 +819,9 @@ func (l *loader) finish() (*Spec, error) {
 		return nil, l.errs.sorted()
 	}
 	l.fillFromPools()
+	if len(l.warns) > 0 {
+		s.Warnings = l.warns.sorted()
+	}
 	for _, f := range l.fileStates {
 		f.Numbers = len(f.numbers)
 		if f.Defaults != (Defaults{}) {

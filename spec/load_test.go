@@ -67,7 +67,7 @@ func amount(s string) *money.Amount {
 
 func ptr[T any](v T) *T { return &v }
 
-var ignorePositions = cmpopts.IgnoreFields(Spec{}, "Positions", "Files")
+var ignorePositions = cmpopts.IgnoreFields(Spec{}, "Positions", "Files", "Warnings") // Warnings carry positions too
 
 func TestGoodSpecs(t *testing.T) {
 	t.Parallel()
@@ -536,5 +536,60 @@ func TestDefaultsOf(t *testing.T) {
 	}
 	if got := s.DefaultsOf("defaults-per-file/chicago.yaml"); got != (Defaults{}) {
 		t.Errorf("DefaultsOf(chicago) = %+v, want none", got)
+	}
+}
+
+// TestCallbackWarnings: a callback URL that Flowroute's servers cannot reach, or that holds a
+// password, loads with a warning naming the field and why, never quoting the password.
+func TestCallbackWarnings(t *testing.T) {
+	t.Parallel()
+	data := `defaults:
+  messaging: {sms_dlr_callback: "http://localhost:8080/dlr"}
+numbers:
+  "12065550100":
+    messaging:
+      sms_callback: "https://hooks:s3cret@hooks.example.com/sms"
+      mms_callback: "http://127.0.0.1/mms"
+      mms_dlr_callback: "http://[fe80::1]:80/dlr"
+  "12065550101": {messaging: {sms_callback: "http://10.1.2.3/sms", mms_callback: "http://172.16.0.1/mms", sms_dlr_callback: "http://192.168.1.1/x", mms_dlr_callback: "http://[fd00::1]/x"}}
+  "12065550102": {messaging: {sms_callback: "http://169.254.169.254/sms", mms_callback: "http://[::ffff:192.168.0.1]/x", sms_dlr_callback: "http://api.localhost./x"}}
+  "12065550103": {messaging: {sms_callback: "https://hooks.example.com/sms", mms_callback: "http://8.8.8.8/mms", sms_dlr_callback: "https://user@hooks.example.com/x"}}
+`
+	s, err := Parse("cb.yaml", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		unreachable = ", which Flowroute's servers cannot reach (give a public address or host name of the endpoint)"
+		password    = " has a password (user:password@), which Flowroute stores and shows in plain text (leave the password out of the URL)"
+	)
+	want := []string{
+		"cb.yaml:2:33: defaults.messaging.sms_dlr_callback points at localhost, the name of this machine" + unreachable,
+		"cb.yaml:6:21: number 12065550100 messaging.sms_callback" + password,
+		"cb.yaml:7:21: number 12065550100 messaging.mms_callback points at 127.0.0.1, a loopback address" + unreachable,
+		"cb.yaml:8:25: number 12065550100 messaging.mms_dlr_callback points at fe80::1, a link-local address" + unreachable,
+		"cb.yaml:9:45: number 12065550101 messaging.sms_callback points at 10.1.2.3, a private address" + unreachable,
+		"cb.yaml:9:82: number 12065550101 messaging.mms_callback points at 172.16.0.1, a private address" + unreachable,
+		"cb.yaml:9:125: number 12065550101 messaging.sms_dlr_callback points at 192.168.1.1, a private address" + unreachable,
+		"cb.yaml:9:167: number 12065550101 messaging.mms_dlr_callback points at fd00::1, a private address" + unreachable,
+		"cb.yaml:10:45: number 12065550102 messaging.sms_callback points at 169.254.169.254, a link-local address" + unreachable,
+		"cb.yaml:10:89: number 12065550102 messaging.mms_callback points at ::ffff:192.168.0.1, a private address" + unreachable,
+		"cb.yaml:10:140: number 12065550102 messaging.sms_dlr_callback points at api.localhost., the name of this machine" + unreachable,
+	}
+	var got []string
+	for _, w := range s.Warnings {
+		got = append(got, w.Error())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	if strings.Contains(strings.Join(got, "\n"), "s3cret") {
+		t.Error("a warning quotes the password")
+	}
+
+	// An invalid callback's error quotes it without its password.
+	_, err = Parse("bad.yaml", []byte("numbers:\n  \"12065550100\": {messaging: {sms_callback: \"https://u:s3cret@hooks.example.com/a b\"}}\n"))
+	if want := `number 12065550100 messaging.sms_callback "https://u:xxxxx@hooks.example.com/a b" has a space`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want one saying %s", err, want)
 	}
 }

@@ -119,7 +119,7 @@ func (l *loader) parseInPieces(name string, data []byte) bool {
 		len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return false
 	}
-	errs, declared := len(l.errs), len(l.cur.numbers)
+	errs, warns, declared := len(l.errs), len(l.warns), len(l.cur.numbers)
 	l.budget = len(data) + 100_000
 	l.undo = &undo{}
 	defer func() { l.undo = nil }()
@@ -136,7 +136,7 @@ func (l *loader) parseInPieces(name string, data []byte) bool {
 					delete(l.s.Positions, "numbers."+tn+"."+k)
 				}
 			}
-			l.errs, l.cur.numbers = l.errs[:errs], l.cur.numbers[:declared]
+			l.errs, l.warns, l.cur.numbers = l.errs[:errs], l.warns[:warns], l.cur.numbers[:declared]
 			return false
 		}
 		shiftLines(root.Content[0], p.line-1)

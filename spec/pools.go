@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"bufio"
 	"fmt"
 	"maps"
 	"slices"
@@ -281,29 +280,22 @@ func (l *loader) fillFromPools() {
 // sortedKeysOf returns the keys of m in order.
 func sortedKeysOf[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
-// writePools writes the pools sorted by name, each a block of its count, search and fields.
-func writePools(w *bufio.Writer, s *Spec) {
-	if len(s.Pools) == 0 {
-		return
-	}
-	w.WriteString("pools:\n")
-	for _, name := range sortedKeysOf(s.Pools) {
-		p := s.Pools[name]
-		fmt.Fprintf(w, "  %s:\n    count: %d\n", quote(name), p.Count)
-		var search []string
-		for _, key := range poolSearchKeys {
-			q := p.Search
-			if t := q.text(key); t != nil && *t != "" {
-				search = append(search, key+": "+doubleQuote(*t))
-			} else if c := q.cost(key); c != nil && *c != nil {
-				search = append(search, key+": "+doubleQuote((*c).String()))
-			}
-		}
-		fmt.Fprintf(w, "    search: {%s}\n", strings.Join(search, ", "))
-		if fields := numberFieldsOf(p.Number); len(fields) > 0 {
-			fmt.Fprintf(w, "    number: {%s}\n", strings.Join(fields, ", "))
+// poolFieldsOf is the fields of pool p: its count, search and, when any, its members' fields,
+// each a flow mapping.
+func poolFieldsOf(_ string, p Pool) []string {
+	var search []string
+	for _, key := range poolSearchKeys {
+		if t := p.Search.text(key); t != nil && *t != "" {
+			search = append(search, key+": "+doubleQuote(*t))
+		} else if c := p.Search.cost(key); c != nil && *c != nil {
+			search = append(search, key+": "+doubleQuote((*c).String()))
 		}
 	}
+	fields := []string{fmt.Sprintf("count: %d", p.Count), "search: {" + strings.Join(search, ", ") + "}"}
+	if n := numberFieldsOf(p.Number); len(n) > 0 {
+		fields = append(fields, "number: {"+strings.Join(n, ", ")+"}")
+	}
+	return fields
 }
 
 // poolSchemas adds to the schema s what pools and retirement add to a spec: the pools and

@@ -1,10 +1,8 @@
 package spec
 
 import (
-	"bufio"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -136,18 +134,6 @@ func (l *loader) checkRetired() {
 			}
 			l.errorf(s.Positions["policy.parking_route"], hint, "policy.parking_route %q is not a declared route", r)
 		}
-	}
-}
-
-// writeRetired writes the retired numbers sorted, one line each.
-func writeRetired(w *bufio.Writer, s *Spec) {
-	if len(s.Retired) == 0 {
-		return
-	}
-	w.WriteString("retired:\n")
-	for _, tn := range sortedKeysOf(s.Retired) {
-		r := s.Retired[tn]
-		fmt.Fprintf(w, "  %s: {%s}\n", doubleQuote(tn), strings.Join(retiredFields(r), ", "))
 	}
 }
 

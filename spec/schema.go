@@ -88,8 +88,9 @@ func Schema() []byte {
 			"primary_route":  routeRef("Name of the route that receives " + what + " calls: a route declared under routes, or sip-reg."),
 			"failover_route": routeRef("Name of the route used when the primary route fails: a route declared under routes, or sip-reg."),
 			"alias": object{
-				"description": "A friendly name for the number (v2).",
+				"description": fmt.Sprintf("A friendly name for the number (v2), of at most %d characters.", MaxAlias),
 				"type":        "string",
+				"maxLength":   MaxAlias,
 				"pattern":     printablePattern,
 			},
 			"cnam_lookups": object{
@@ -152,9 +153,9 @@ func Schema() []byte {
 				"additionalProperties": object{"$ref": "#/$defs/number"},
 			},
 			"e911_addresses": object{
-				"description":          "Emergency (E911) addresses, keyed by a name that numbers and defaults refer to with e911 (v2).",
+				"description":          fmt.Sprintf("Emergency (E911) addresses, keyed by a name that numbers and defaults refer to with e911 (v2) and that is the address's label at Flowroute, of at most %d characters.", MaxE911Field),
 				"type":                 []string{"object", "null"},
-				"propertyNames":        object{"pattern": printablePattern},
+				"propertyNames":        object{"pattern": printablePattern, "maxLength": MaxE911Field},
 				"additionalProperties": object{"$ref": "#/$defs/e911"},
 			},
 			"policy": object{
@@ -258,12 +259,15 @@ func callback(what string) object {
 
 // e911Schema is an E911 address, checked as far as checkE911 does.
 func e911Schema() object {
+	// Flowroute takes at most MaxE911Field characters in a field of free text.
 	text := func(desc string) object {
-		return object{"description": desc, "type": "string", "pattern": `\S`}
+		return object{"description": desc, "type": "string", "pattern": `\S`, "maxLength": MaxE911Field}
 	}
 	number := func(desc string) object {
 		return object{"description": desc, "type": []string{"string", "integer"}, "pattern": `\S`}
 	}
+	streetNumber := number("Street number, such as 1218.")
+	streetNumber["maxLength"] = MaxE911Field
 	var types []string
 	for _, t := range AddressTypes { // any case, without (?i), which ECMA-262 editors may not read
 		var b strings.Builder
@@ -287,13 +291,13 @@ func e911Schema() object {
 	}
 	slices.Sort(all)
 	return object{
-		"description": "An emergency address, validated offline as far as possible; Flowroute validates it when it is created.",
+		"description": fmt.Sprintf("An emergency address, validated offline as far as possible (fields of text of at most %d characters); Flowroute validates it when it is created.", MaxE911Field),
 		"type":        "object",
 		"required":    e911Required,
 		"properties": object{
 			"first_name":          text("First name of the caller to send help to."),
 			"last_name":           text("Last name."),
-			"street_number":       number("Street number, such as 1218."),
+			"street_number":       streetNumber,
 			"street_name":         text("Street name, such as 3rd Ave."),
 			"address_type":        object{"description": "Apartment, Suite, Floor, ... (any case); needs address_type_number.", "type": "string", "pattern": "^(?:" + strings.Join(types, "|") + ")$"},
 			"address_type_number": number("The apartment, suite or unit number, such as 600 or A-1; needs address_type."),

@@ -72,6 +72,11 @@ type Spec struct {
 	// as validate's. It is empty for a state read from the account.
 	Files []FileSummary `json:"-"`
 
+	// Warnings are the problems Load found that do not stop the spec from loading, such as a
+	// callback URL that Flowroute's servers cannot reach, sorted as Errors are. A spec that
+	// fails to load returns its errors alone.
+	Warnings Errors `json:"-"`
+
 	// Positions maps a path such as "routes.pbx", "numbers.12065550100",
 	// "numbers.12065550100.billing_method" or "policy.max_purchases" to where it was written.
 	// It is empty for a state read from the account. Use PosOf to read it.

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -145,7 +146,10 @@ func (l *loader) numberFields(file string, n *yaml.Node, tn string, num *Number)
 				cp := at(file, c.val)
 				pos(key+"."+c.key.Value, cp)
 				if problem, hint := checkCallback(v); problem != "" {
-					l.errorf(cp, hint, "%s %q %s", label, v, problem)
+					l.errorf(cp, hint, "%s %q %s", label, redactURL(v), problem)
+				}
+				for _, w := range callbackWarnings(v) {
+					l.warnf(cp, w.hint, "%s %s", label, w.problem)
 				}
 				*field = v
 			}
@@ -178,8 +182,13 @@ func (l *loader) checkField(p Pos, what label, key, v string) {
 		}
 	case key == "alias" && !printable(v):
 		l.errorf(p, "", "%s %q has a control character", what, v)
+	case key == "alias" && utf8.RuneCountInString(v) > MaxAlias:
+		l.errorf(p, fmt.Sprintf("shorten it to %d characters", MaxAlias), "%s has %d characters; Flowroute accepts an alias of at most %d", what, utf8.RuneCountInString(v), MaxAlias)
 	}
 }
+
+// MaxAlias is the most characters a number's alias may have (v2 API §3.5 and §9.18).
+const MaxAlias = 64
 
 // MaxCNAM is the most characters a caller-ID name (CNAM) may have.
 const MaxCNAM = 15
@@ -248,6 +257,62 @@ func checkCallback(v string) (problem, hint string) {
 	return "", ""
 }
 
+// warning is a problem that does not stop a spec from loading, and what to do about it.
+type warning struct{ problem, hint string }
+
+// callbackWarnings says what makes a valid callback URL a likely mistake: a password in it
+// (user:password@), which Flowroute stores and shows in plain text, and a host that Flowroute's
+// servers cannot reach: localhost, or a loopback, link-local or private address. The problems
+// never quote the URL, which may hold a password.
+func callbackWarnings(v string) []warning {
+	u, err := url.Parse(v)
+	if err != nil {
+		return nil
+	}
+	var ws []warning
+	if _, set := u.User.Password(); set {
+		ws = append(ws, warning{"has a password (user:password@), which Flowroute stores and shows in plain text",
+			"leave the password out of the URL"})
+	}
+	host, what := u.Hostname(), ""
+	if h := strings.ToLower(strings.TrimSuffix(host, ".")); h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		what = "the name of this machine"
+	} else if a, err := netip.ParseAddr(host); err == nil {
+		switch a = a.Unmap(); {
+		case a.IsLoopback():
+			what = "a loopback address"
+		case a.IsLinkLocalUnicast():
+			what = "a link-local address"
+		case a.IsPrivate():
+			what = "a private address"
+		}
+	}
+	if what != "" {
+		ws = append(ws, warning{fmt.Sprintf("points at %s, %s, which Flowroute's servers cannot reach", host, what),
+			"give a public address or host name of the endpoint"})
+	}
+	return ws
+}
+
+// redactURL returns the URL v with the password of its user:password@, if any, replaced by
+// xxxxx, for messages.
+func redactURL(v string) string {
+	scheme, rest, ok := strings.Cut(v, "://")
+	if !ok {
+		return v
+	}
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	at := strings.LastIndexByte(authority, '@')
+	colon := strings.IndexByte(authority[:max(at, 0)], ':')
+	if at < 0 || colon < 0 {
+		return v
+	}
+	return scheme + "://" + rest[:colon+1] + "xxxxx" + rest[at:]
+}
+
 // printable reports whether s holds no control character.
 func printable(s string) bool {
 	for _, r := range s {
@@ -272,11 +337,17 @@ func (l *loader) edgeStrategy(file string, f entry, name string) (string, bool) 
 	return "", false
 }
 
-// The keys of an E911 address, and those it must have.
+// The keys of an E911 address, those it must have, and those of free text, which Flowroute
+// takes up to MaxE911Field characters long (state, country and zip have shorter forms).
 var (
 	e911Keys     = []string{"first_name", "last_name", "street_number", "street_name", "address_type", "address_type_number", "city", "state", "country", "zip"}
 	e911Required = []string{"first_name", "last_name", "street_number", "street_name", "city", "state", "country", "zip"}
+	e911Text     = []string{"first_name", "last_name", "street_number", "street_name", "city"}
 )
+
+// MaxE911Field is the most characters Flowroute accepts in a field of an E911 address, and in
+// its label, which is the name of the address in a spec.
+const MaxE911Field = 100
 
 // AddressTypes are the values of an E911 address's address_type, which Flowroute reads in any
 // case.
@@ -341,6 +412,8 @@ func (l *loader) e911Map(file string, n *yaml.Node) {
 		l.s.Positions[prefix] = kp
 		if name == "" || !printable(name) {
 			l.errorf(kp, "", "E911 address name %q is not allowed", name)
+		} else if n := utf8.RuneCountInString(name); n > MaxE911Field {
+			l.errorf(kp, fmt.Sprintf("shorten it to %d characters: the name is the address's label at Flowroute", MaxE911Field), "E911 address name has %d characters; Flowroute accepts a label of at most %d", n, MaxE911Field)
 		}
 		what := "E911 address " + strconv.Quote(name)
 		var a E911Address
@@ -370,6 +443,9 @@ func (l *loader) e911Map(file string, n *yaml.Node) {
 				l.errorf(vp, "", "%s %s is empty", what, key)
 				delete(written, key)
 				continue
+			}
+			if n := utf8.RuneCountInString(v); n > MaxE911Field && slices.Contains(e911Text, key) {
+				l.errorf(vp, fmt.Sprintf("shorten it to %d characters", MaxE911Field), "%s %s has %d characters; Flowroute accepts at most %d", what, key, n, MaxE911Field)
 			}
 			*field = v
 		}

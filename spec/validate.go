@@ -225,18 +225,38 @@ func checkURI(v string) (problem, hint string) {
 	}
 	rest, params, hasParams := strings.Cut(rest, ";")
 	if hasParams {
-		t, ok := strings.CutPrefix(params, "transport=")
-		if !ok || (t != "udp" && t != "tcp" && t != "tls") {
-			if l := strings.ToLower(params); l != params && (l == "transport=udp" || l == "transport=tcp" || l == "transport=tls") {
-				hint = "write " + l
-			}
-			return fmt.Sprintf("has parameter %q, not transport=udp, tcp or tls", params), hint
+		if problem, hint := checkURIParams(params); problem != "" {
+			return problem, hint
 		}
 	}
 	user, hostport, ok := strings.Cut(rest, "@")
 	if !ok || user == "" {
 		return "has no user@ before the host", example
 	}
+	if problem, hint := checkURIUser(user); problem != "" {
+		return problem, hint
+	}
+	if !strings.HasPrefix(hostport, "[") && strings.Count(hostport, ":") > 1 {
+		return "has an IPv6 host without [ ]", "write sip:user@[2001:db8::1]:5060"
+	}
+	return checkHost(hostport)
+}
+
+// checkURIParams says what is wrong with the parameters of a URI value (after its ";"): the
+// one allowed is transport=udp, tcp or tls.
+func checkURIParams(params string) (problem, hint string) {
+	if t, ok := strings.CutPrefix(params, "transport="); ok && (t == "udp" || t == "tcp" || t == "tls") {
+		return "", ""
+	}
+	if l := strings.ToLower(params); l != params && (l == "transport=udp" || l == "transport=tcp" || l == "transport=tls") {
+		hint = "write " + l
+	}
+	return fmt.Sprintf("has parameter %q, not transport=udp, tcp or tls", params), hint
+}
+
+// checkURIUser says what is wrong with the user part of a URI value: the characters RFC 3261
+// allows there, % escapes, and no password.
+func checkURIUser(user string) (problem, hint string) {
 	for i := 0; i < len(user); i++ {
 		c := user[i]
 		switch {
@@ -250,12 +270,6 @@ func checkURI(v string) (problem, hint string) {
 		default:
 			return fmt.Sprintf("has a user part %q with a character not allowed in a SIP URI", user), ""
 		}
-	}
-	if !strings.HasPrefix(hostport, "[") && strings.Count(hostport, ":") > 1 {
-		return "has an IPv6 host without [ ]", "write sip:user@[2001:db8::1]:5060"
-	}
-	if problem, hint := checkHost(hostport); problem != "" {
-		return problem, hint
 	}
 	return "", ""
 }

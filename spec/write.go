@@ -4,17 +4,19 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
-	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
 )
 
-// Write writes s as tidy, deterministic YAML that Load reads back to the same spec: header as
-// comment lines at the top, then version (when set), defaults (when any), routes, numbers and
-// E911 addresses sorted, one line each in flow style, number keys quoted. The built-in route is left out, as
-// it cannot be declared. Policy is written only when it differs from the defaults, and then
-// only the fields that differ; a zero Policy (as in a state read from the account) counts as
-// the defaults.
+// Write writes s as tidy, deterministic YAML that Load reads back to the same spec, in the
+// canonical layout that `fmt` keeps: header as comment lines at the top, then version (when
+// set), defaults (when any), routes, numbers and E911 addresses sorted, one line each in flow
+// style, number keys quoted, no padding. The built-in route is left out, as it cannot be
+// declared. Policy is written only when it differs from the defaults, and then only the fields
+// that differ; a zero Policy (as in a state read from the account) counts as the defaults.
 func Write(w io.Writer, s *Spec, header string) error {
 	bw := bufio.NewWriter(w)
 	if header != "" {
@@ -35,70 +37,53 @@ func Write(w io.Writer, s *Spec, header string) error {
 			bw.WriteString("  " + f + "\n")
 		}
 	}
-
-	names := make([]string, 0, len(s.Routes))
-	width := 0
-	for name := range s.Routes {
-		if name != BuiltinRoute {
-			names = append(names, name)
-			width = max(width, len(quote(name)))
-		}
-	}
-	if len(names) > 0 {
-		slices.Sort(names)
-		bw.WriteString("routes:\n")
-		for _, name := range names {
-			r := s.Routes[name]
-			key := quote(name) + ":"
-			edge := ""
-			if r.EdgeStrategy != "" {
-				edge = ", edge_strategy: " + quote(r.EdgeStrategy)
-				if allDigits(r.EdgeStrategy) {
-					edge = ", edge_strategy: " + r.EdgeStrategy
-				}
-			}
-			fmt.Fprintf(bw, "  %-*s {type: %s, value: %s%s}\n", width+1, key, quote(r.Type), quote(r.Value), edge)
-		}
-	}
-
-	if len(s.Numbers) > 0 {
-		tns := make([]string, 0, len(s.Numbers))
-		for tn := range s.Numbers {
-			tns = append(tns, tn)
-		}
-		slices.Sort(tns)
-		bw.WriteString("numbers:\n")
-		for _, tn := range tns {
-			fmt.Fprintf(bw, "  %s: {%s}\n", doubleQuote(tn), strings.Join(numberFieldsOf(s.Numbers[tn]), ", "))
-		}
-	}
-
-	if len(s.E911Addresses) > 0 {
-		names := make([]string, 0, len(s.E911Addresses))
-		for name := range s.E911Addresses {
-			names = append(names, name)
-		}
-		slices.Sort(names)
-		bw.WriteString("e911_addresses:\n")
-		for _, name := range names {
-			a := s.E911Addresses[name]
-			var fields []string
-			for _, key := range e911Keys {
-				if v := *a.field(key); v != "" {
-					fields = append(fields, key+": "+quote(v))
-				}
-			}
-			fmt.Fprintf(bw, "  %s: {%s}\n", quote(name), strings.Join(fields, ", "))
-		}
-	}
-
-	writePools(bw, s)
-	writeRetired(bw, s)
-	if !writePolicy(bw, s.Policy) && s.Version == 0 && s.Defaults == (Defaults{}) && len(names) == 0 && len(s.Numbers) == 0 &&
-		len(s.E911Addresses) == 0 && len(s.Pools) == 0 && len(s.Retired) == 0 {
+	routes := maps.Clone(s.Routes)
+	delete(routes, BuiltinRoute)
+	entries := writeSection(bw, "routes", routes, quote, routeFieldsOf) +
+		writeSection(bw, "pools", s.Pools, quote, poolFieldsOf) +
+		writeSection(bw, "numbers", s.Numbers, doubleQuote, func(_ string, n Number) []string { return numberFieldsOf(n) }) +
+		writeSection(bw, "retired", s.Retired, doubleQuote, func(_ string, r Retired) []string { return retiredFields(r) }) +
+		writeSection(bw, "e911_addresses", s.E911Addresses, quote, e911FieldsOf)
+	if !writePolicy(bw, s.Policy) && s.Version == 0 && s.Defaults == (Defaults{}) && entries == 0 {
 		bw.WriteString("numbers: {}\n") // a spec that declares nothing is empty, and not loaded
 	}
 	return bw.Flush()
+}
+
+// writeSection writes the section name, when m has entries, with a line for each, sorted by
+// key: its key as keyOf writes it and the flow mapping of the fields that fields gives ("key:
+// value"). It returns how many entries it wrote.
+func writeSection[V any](w *bufio.Writer, name string, m map[string]V, keyOf func(string) string, fields func(string, V) []string) int {
+	if len(m) == 0 {
+		return 0
+	}
+	w.WriteString(name + ":\n")
+	for _, key := range slices.Sorted(maps.Keys(m)) {
+		fmt.Fprintf(w, "  %s: {%s}\n", keyOf(key), strings.Join(fields(key, m[key]), ", "))
+	}
+	return len(m)
+}
+
+// routeFieldsOf is the fields of route r.
+func routeFieldsOf(_ string, r Route) []string {
+	fields := []string{"type: " + quote(r.Type), "value: " + quote(r.Value)}
+	if allDigits(r.EdgeStrategy) {
+		fields = append(fields, "edge_strategy: "+r.EdgeStrategy)
+	} else if r.EdgeStrategy != "" {
+		fields = append(fields, "edge_strategy: "+quote(r.EdgeStrategy))
+	}
+	return fields
+}
+
+// e911FieldsOf is the fields of the E911 address a that are set, in e911Keys order.
+func e911FieldsOf(_ string, a E911Address) []string {
+	var fields []string
+	for _, key := range e911Keys {
+		if v := *a.field(key); v != "" {
+			fields = append(fields, key+": "+quote(v))
+		}
+	}
+	return fields
 }
 
 // writePolicy writes the fields of p that differ from the defaults, and nothing when none
@@ -203,28 +188,34 @@ func plain(s string) bool {
 	return true
 }
 
-// doubleQuote writes s as a YAML double-quoted scalar. YAML's escapes differ from Go's, so
-// every character outside printable ASCII is written as \uXXXX or \UXXXXXXXX; invalid UTF-8
-// becomes U+FFFD, as YAML text cannot hold it.
+// doubleQuote writes s as a YAML double-quoted scalar, escaped as yaml.v3 escapes it, so that
+// fmt, which writes through yaml.v3, leaves it as it is: printable ASCII as itself but " and \
+// escaped, printable Unicode as itself, the rest as \t, \xXX, \uXXXX and the like. Invalid
+// UTF-8 becomes U+FFFD, as YAML text cannot hold it.
 func doubleQuote(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return yamlDoubleQuote(strings.ToValidUTF8(s, "\uFFFD"))
+		}
+	}
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' || s[i] == '\\' {
 			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r >= 0x20 && r < 0x7f:
-			b.WriteRune(r)
-		case r == utf8.RuneError:
-			b.WriteString(`\ufffd`)
-		case r <= 0xffff:
-			b.WriteString(`\u` + fmt.Sprintf("%04x", r))
-		default:
-			b.WriteString(`\U` + fmt.Sprintf("%08x", r))
 		}
+		b.WriteByte(s[i])
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// yamlDoubleQuote is doubleQuote by yaml.v3 itself, for a string that is not all printable ASCII.
+func yamlDoubleQuote(s string) string {
+	out, err := yaml.Marshal(&yaml.Node{Kind: yaml.ScalarNode, Style: yaml.DoubleQuotedStyle, Value: s})
+	if err != nil { // yaml.v3 writes any valid UTF-8
+		panic(err)
+	}
+	return strings.TrimSuffix(string(out), "\n")
 }

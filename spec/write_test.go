@@ -59,7 +59,7 @@ func TestWriteAccountState(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `routes:
-  a:      {type: URI, value: "sip:a@b.example.com;transport=tls"}
+  a: {type: URI, value: "sip:a@b.example.com;transport=tls"}
   "true": {type: HOST, value: "10.0.0.1"}
 numbers:
   "12065550100": {billing_method: METERED, primary_route: "true"}

@@ -22,11 +22,7 @@ func (e *specErrors) Unwrap() error { return exitCode(1) }
 // an error diagnostic with its position. The Markdown and JSON renderers show it like any
 // plan, so that a pull-request comment shows the errors instead of the last green plan.
 func specErrorPlan(errs spec.Errors) *plan.Plan {
-	p := &plan.Plan{FormatVersion: plan.FormatVersion}
-	for _, e := range errs {
-		p.Diagnostics = append(p.Diagnostics, plan.Diagnostic{Severity: plan.Error, Pos: e.Pos, Message: e.Message, Hint: e.Hint})
-	}
-	return p
+	return &plan.Plan{FormatVersion: plan.FormatVersion, Diagnostics: specDiagnostics(plan.Error, errs)}
 }
 
 // renderSpecErrors writes the document of a spec that failed to load when format is markdown

@@ -22,7 +22,7 @@ type exportCmd struct {
 
 func (c *exportCmd) Run(g *Globals, sess *session) error {
 	if c.Out != "" {
-		if err := refuseOverwrite(c.Out, c.Force); err != nil {
+		if err := checkOut(c.Out, c.Force); err != nil {
 			return err
 		}
 	}

@@ -99,3 +99,29 @@ func TestExportToStdoutSaysHowToWriteTheSchema(t *testing.T) {
 		t.Errorf("the header does not say how to write the schema:\n%s", stdout)
 	}
 }
+
+// TestExportOutIntoAMissingDirectory: export --out into a directory that does not exist says
+// so, naming it, before it reads the account, and writes nothing.
+func TestExportOutIntoAMissingDirectory(t *testing.T) {
+	t.Parallel()
+	state, _ := seedSandbox(t, 0, nil, []v1.Number{{TN: "12065550100"}}, 0)
+	root := t.TempDir()
+	missing := filepath.Join(root, "specs")
+	out := filepath.Join(missing, "n.yaml")
+	_, stderr, code := sandboxCLI(t, state, nil, "export", "--out", out)
+	want := "--out " + out + ": the directory " + missing + " does not exist: create it first, or give another --out"
+	if code != 1 || !strings.Contains(stderr, want) || strings.Contains(stderr, ".tmp") {
+		t.Errorf("export --out into a missing directory: exit %d, stderr %q, want %q", code, stderr, want)
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("export wrote %d entries into %s", len(entries), root)
+	}
+
+	file := filepath.Join(root, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := sandboxCLI(t, state, nil, "export", "--out", filepath.Join(file, "n.yaml"), "--force"); code != 1 || !strings.Contains(stderr, file+" is not a directory") {
+		t.Errorf("export --out under a file: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -22,6 +23,8 @@ const schemaModeline = "yaml-language-server: $schema=./" + SchemaFile
 // exportPolicy is the policy block of an exported spec: the defaults written out, so that a
 // reviewer sees the limits in force and changes them in one place. spec.Write leaves out a
 // policy equal to the defaults (the exported spec has a zero one), so the block is written once.
+// Each line's comment follows it after one space, as fmt keeps comments: the export is in the
+// canonical layout.
 var exportPolicy = policyBlock([][2]string{
 	{"policy:", "the defaults, written out: change them here"},
 	{"  unmanaged: " + spec.UnmanagedWarn, "ignore | warn | error | release: what plan does with what the spec does not list (release: v2, up to max_releases)"},
@@ -32,22 +35,28 @@ var exportPolicy = policyBlock([][2]string{
 	{fmt.Sprintf("  max_update_percent: %d", spec.DefaultMaxUpdatePercent), fmt.Sprintf("plan refuses to update a larger share of the managed numbers (once %d are managed)", spec.UpdatePercentFloor)},
 })
 
-// policyBlock writes each line with its comment, the comments aligned.
+// policyBlock writes each line with its comment.
 func policyBlock(lines [][2]string) string {
-	width := 0
-	for _, l := range lines {
-		width = max(width, len(l[0]))
-	}
 	var b strings.Builder
 	for _, l := range lines {
-		fmt.Fprintf(&b, "%-*s  # %s\n", width, l[0], l[1])
+		fmt.Fprintf(&b, "%s # %s\n", l[0], l[1])
 	}
 	return b.String()
 }
 
-// refuseOverwrite returns an error when path exists and force is false, so that export never
-// replaces a spec someone wrote by hand.
-func refuseOverwrite(path string, force bool) error {
+// checkOut returns an error when export cannot write path, before anything is read or written:
+// its directory does not exist or is not one, or path exists and force is false, so that export
+// never replaces a spec someone wrote by hand.
+func checkOut(path string, force bool) error {
+	dir := filepath.Dir(path)
+	switch fi, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("--out %s: the directory %s does not exist: create it first, or give another --out", path, dir)
+	case err != nil:
+		return fmt.Errorf("checking --out %s: %w", path, err)
+	case !fi.IsDir():
+		return fmt.Errorf("--out %s: %s is not a directory", path, dir)
+	}
 	if force {
 		return nil
 	}

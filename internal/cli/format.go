@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -15,8 +14,10 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/userfile"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/views"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // showCmd renders a plan saved by 'plan --out', as plan prints one.
@@ -47,7 +48,7 @@ func (c *fmtCmd) Run(g *Globals) error {
 	}
 	changed, failed := 0, false
 	for _, name := range files {
-		data, err := os.ReadFile(name)
+		data, err := userfile.Read(name, spec.MaxFileSize)
 		if err != nil {
 			fmt.Fprintf(g.stderr, "Error: %v\n", err)
 			failed = true
@@ -86,31 +87,9 @@ func (c *fmtCmd) Run(g *Globals) error {
 	return nil
 }
 
-// specFiles expands the arguments as Load does: a directory stands for its *.yaml and *.yml
-// files, in name order.
-func specFiles(args []string) ([]string, error) {
-	var files []string
-	for _, a := range args {
-		fi, err := os.Stat(a)
-		if err != nil {
-			return nil, err
-		}
-		if !fi.IsDir() {
-			files = append(files, a)
-			continue
-		}
-		entries, err := os.ReadDir(a)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range entries {
-			if ext := strings.ToLower(filepath.Ext(e.Name())); !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
-				files = append(files, filepath.Join(a, e.Name()))
-			}
-		}
-	}
-	return files, nil
-}
+// specFiles lists the spec files that the arguments name, as Load reads them (spec.Files):
+// a directory stands for its *.yaml and *.yml files, in name order.
+func specFiles(args []string) ([]string, error) { return spec.Files(args...) }
 
 // The canonical order of keys, as the spec's reference lists them. A key not listed (a typo,
 // a key of a newer version) keeps its place after the known ones; a merge key (<<) comes first.
@@ -120,7 +99,7 @@ var (
 	numberOrder    = []string{"pool", "billing_method", "primary_route", "failover_route", "alias", "cnam_lookups", "cnam", "e911", "messaging"}
 	messagingOrder = []string{"sms_callback", "mms_callback", "sms_dlr_callback", "mms_dlr_callback"}
 	e911Order      = []string{"first_name", "last_name", "street_number", "street_name", "address_type", "address_type_number", "city", "state", "country", "zip"}
-	policyOrder    = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent", "retire_days", "parking_route"}
+	policyOrder    = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent", "max_route_deletes", "acknowledge", "retire_days", "parking_route"}
 )
 
 // formatSpec returns the spec file data in the canonical layout: top-level keys, and the keys

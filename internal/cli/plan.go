@@ -71,6 +71,7 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)
 	}
+	withSpecWarnings(p, desired)
 
 	if err := views.Plan(g.stdout, p, c.Format, g.color()); err != nil {
 		return err

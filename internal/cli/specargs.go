@@ -2,9 +2,14 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // specInput is the spec of a command, given with -f SPEC (repeatable) or as arguments:
@@ -52,4 +57,33 @@ func (c *applyCmd) Validate() error {
 	}
 	c.Args = nil
 	return nil
+}
+
+// specDiagnostics are the problems of a spec as diagnostics of severity sev, the form a plan
+// and validate --format json give them.
+func specDiagnostics(sev plan.Severity, problems spec.Errors) []plan.Diagnostic {
+	var ds []plan.Diagnostic
+	for _, e := range problems {
+		ds = append(ds, plan.Diagnostic{Severity: sev, Pos: e.Pos, Message: e.Message, Hint: e.Hint})
+	}
+	return ds
+}
+
+// withSpecWarnings adds the warnings of the spec a plan was made for to its diagnostics, in
+// their order by place in the spec, so that every rendering of the plan shows them.
+func withSpecWarnings(p *plan.Plan, s *spec.Spec) {
+	if len(s.Warnings) == 0 {
+		return
+	}
+	p.Diagnostics = append(p.Diagnostics, specDiagnostics(plan.Warning, s.Warnings)...)
+	slices.SortStableFunc(p.Diagnostics, func(a, b plan.Diagnostic) int { return a.Pos.Compare(b.Pos) })
+}
+
+// printSpecWarnings prints the warnings of a spec that loads on stderr, one per line, and,
+// under GitHub Actions, as annotations.
+func printSpecWarnings(g *Globals, s *spec.Spec) {
+	for _, w := range s.Warnings {
+		fmt.Fprintf(g.stderr, "Warning: %v\n", w)
+	}
+	annotatePlan(g, &plan.Plan{Diagnostics: specDiagnostics(plan.Warning, s.Warnings)})
 }

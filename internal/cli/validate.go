@@ -37,6 +37,7 @@ func (c *validateCmd) Run(g *Globals) error {
 	}
 	fmt.Fprintf(g.stdout, "%s: valid, %s, %s.\n", strings.Join(c.Files, ", "),
 		nounCount(len(s.Routes), "route"), nounCount(len(s.Numbers), "number"))
+	printSpecWarnings(g, s)
 	if len(s.Files) > 1 {
 		for _, f := range s.Files {
 			if line := defaultsLine(f); line != "" {
@@ -95,6 +96,7 @@ func (c *validateCmd) json(g *Globals) error {
 	}
 	if s != nil && err == nil {
 		rep.Routes, rep.Numbers = len(s.Routes), len(s.Numbers)
+		rep.Diagnostics = append(rep.Diagnostics, specDiagnostics(plan.Warning, s.Warnings)...)
 	}
 	data, merr := json.MarshalIndent(&rep, "", "  ")
 	if merr != nil {

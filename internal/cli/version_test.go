@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -70,5 +71,58 @@ func TestMakeReleaseStampsVersionAndChecksums(t *testing.T) {
 	}
 	if want := hex.EncodeToString(sum[:]) + "  " + name + "\n"; string(sums) != want {
 		t.Errorf("SHA256SUMS is %q, want %q", sums, want)
+	}
+}
+
+// TestDescribeBuild checks what --version says about binaries built each way: the stamped
+// version and revision win; otherwise the module version, and the commit from the VCS
+// settings, from a pseudo-version, or else the module checksum of a tagged release.
+func TestDescribeBuild(t *testing.T) {
+	t.Parallel()
+	vcs := []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef0123456789abcdef01234567"}, {Key: "vcs.modified", Value: "true"}}
+	for _, tc := range []struct {
+		name       string
+		stamp, rev string
+		bi         *debug.BuildInfo
+		want       string
+	}{
+		{"make release", "v1.2.3", "fedcba9876543210", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "v1.2.3 (fedcba987654)"},
+		{"go install @tag", "", "", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3", Sum: "h1:abc="}}, "v1.2.3 (module h1:abc=)"},
+		{"go install @commit", "", "", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20260102150405-0123456789ab", Sum: "h1:abc="}}, "v0.0.0-20260102150405-0123456789ab (0123456789ab)"},
+		{"go install @commit after a tag", "", "", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.4-0.20260102150405-abcdefabcdef"}}, "v1.2.4-0.20260102150405-abcdefabcdef (abcdefabcdef)"},
+		{"go install @commit after a pre-release", "", "", &debug.BuildInfo{Main: debug.Module{Version: "v1.3.0-rc.1.0.20260102150405-abcdefabcdef"}}, "v1.3.0-rc.1.0.20260102150405-abcdefabcdef (abcdefabcdef)"},
+		{"go build in a modified checkout", "", "", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs}, "(devel) (0123456789ab-dirty)"},
+		{"go build with -buildvcs=false", "", "", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "(devel)"},
+		{"a pre-release tag is no pseudo-version", "", "", &debug.BuildInfo{Main: debug.Module{Version: "v1.0.0-rc.1", Sum: "h1:x="}}, "v1.0.0-rc.1 (module h1:x=)"},
+		{"no build info", "", "", nil, "(devel)"},
+	} {
+		if got := describeBuild(tc.stamp, tc.rev, tc.bi); got != tc.want {
+			t.Errorf("%s: describeBuild = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestVersionAfterGoInstall installs the working tree with `go install MODULE@v0.1.0` from a
+// module proxy of files, as a user installs a release, and checks that --version names the
+// version and the module checksum that pins its source, the checksum go records for it.
+func TestVersionAfterGoInstall(t *testing.T) {
+	t.Parallel()
+	bin := goInstall(t)
+	out, err := exec.Command(bin, "--version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s --version: %v\n%s", bin, err, out)
+	}
+	info, err := exec.Command("go", "version", "-m", bin).Output()
+	if err != nil {
+		t.Fatalf("go version -m: %v", err)
+	}
+	var sum string
+	for line := range strings.SplitSeq(string(info), "\n") {
+		if f := strings.Fields(line); len(f) == 4 && f[0] == "mod" && f[1] == modulePath {
+			sum = f[3]
+		}
+	}
+	if want := "flowroute-numbers " + proxyVersion + " (module " + sum + ")\n"; sum == "" || string(out) != want {
+		t.Errorf("--version after go install printed %q, want %q\ngo version -m:\n%s", out, want, info)
 	}
 }
