@@ -42,6 +42,9 @@ type Capabilities struct {
 	// none (v2). Otherwise a number always has one, sip-reg unless set (v1), and a spec that
 	// leaves failover_route out means sip-reg for a new number.
 	FailoverOptional bool
+	// SearchStartsWith: the inventory can be searched by the digits a number starts with
+	// (SearchQuery.StartsWith, v2).
+	SearchStartsWith bool
 }
 
 // Route is a route on the account: its name (v1's name, v2's alias), the backend's id for it
@@ -227,6 +230,14 @@ type E911Editor interface {
 type MessagingEditor interface {
 	// SetCallbacks sets the callback URLs m names; an empty URL is left as it is.
 	SetCallbacks(ctx context.Context, tn string, m spec.Messaging) error
+}
+
+// CallbackRemover removes a number's messaging callbacks, where the server can (v2's
+// pre-release DELETE, docs/flowroute-v2-api.md §5.2): plan clears a held number's callbacks.
+type CallbackRemover interface {
+	// RemoveCallbacks removes the callbacks named by their spec names ("sms_callback",
+	// "mms_callback", "sms_dlr_callback", "mms_dlr_callback"); one not set is no error.
+	RemoveCallbacks(ctx context.Context, tn string, names []string) error
 }
 
 // CallbackReader reads a number's messaging callbacks, where the server can tell (v2's list

@@ -496,6 +496,15 @@ func (x *executor) setCNAM(ctx context.Context, c plan.Change) Result {
 		return failed(0, "%s cannot set a CNAM", x.api())
 	}
 	tn, value := c.Key, c.After["cnam"]
+	if value == "" { // a held number's CNAM removed
+		return x.send(ctx, write{
+			what: "remove CNAM",
+			send: func(ctx context.Context) error { return ed.AssociateCNAM(ctx, tn, "") },
+			check: x.numberShows(tn, func(n *account.Number) (bool, string) {
+				return n.CNAM == "", fmt.Sprintf("the number presents CNAM %q", n.CNAM)
+			}),
+		})
+	}
 	rec, found, err := x.cnamRecord(ctx, ed, value)
 	switch {
 	case err != nil:
@@ -699,6 +708,9 @@ func (x *executor) setCallback(ctx context.Context, c plan.Change) Result {
 	}
 	tn, a := c.Key, c.After
 	m := spec.Messaging{SMSCallback: a["sms_callback"], MMSCallback: a["mms_callback"], SMSDLRCallback: a["sms_dlr_callback"], MMSDLRCallback: a["mms_dlr_callback"]}
+	if cleared := clearedCallbacks(c); len(cleared) > 0 {
+		return x.removeCallbacks(ctx, tn, cleared)
+	}
 	blind := state{blind: true, shows: fmt.Sprintf("%s cannot show a number's callbacks", x.api())}
 	return x.send(ctx, write{
 		what: "set callbacks",

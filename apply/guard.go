@@ -145,8 +145,21 @@ func checkValues(c plan.Change) error {
 			return &RefusedError{Reason: fmt.Sprintf("%s sets cnam_lookups to %q, not true or false", id, v)}
 		}
 	case plan.SetCallback:
-		if c.After["sms_callback"]+c.After["mms_callback"]+c.After["sms_dlr_callback"]+c.After["mms_dlr_callback"] == "" {
+		// A callback set to "" is removed (a retired number held); one not named is left.
+		named, cleared := 0, 0
+		for _, k := range []string{"sms_callback", "mms_callback", "sms_dlr_callback", "mms_dlr_callback"} {
+			if v, ok := c.After[k]; ok {
+				named++
+				if v == "" {
+					cleared++
+				}
+			}
+		}
+		switch {
+		case named == 0:
 			return &RefusedError{Reason: id + " lacks a callback"}
+		case cleared > 0 && cleared < named:
+			return &RefusedError{Reason: id + " both sets and removes callbacks"}
 		}
 	}
 	return nil
@@ -258,6 +271,8 @@ func differ(saved, now []plan.Change) string {
 			return fmt.Sprintf("%s changes %v to %v in the plan file, the spec plans %v to %v", id, s.Before, s.After, n.Before, n.After)
 		case (s.Cost == nil) != (n.Cost == nil) || (s.Cost != nil && *s.Cost != *n.Cost):
 			return fmt.Sprintf("%s costs %s in the plan file and %s now", id, costPhrase(s.Cost), costPhrase(n.Cost))
+		case !s.Retired.Equal(n.Retired):
+			return fmt.Sprintf("%s releases a number retired %q in the plan file, and %q now", id, s.Retired, n.Retired)
 		}
 		delete(index, id)
 	}

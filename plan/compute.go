@@ -143,10 +143,12 @@ func ComputeState(desired *spec.Spec, st *State, inv Inventory, opts Options) *P
 	digest := make(chan string, 1)
 	go func() { digest <- Digest(current) }()
 	c := computer{p: p, desired: desired, current: current, st: st, inv: inv, caps: opts.Capabilities, limits: opts.Limits,
-		cnamsCreated: map[string]bool{}, pendingCNAM: map[string][]string{}}
+		cnamsCreated: map[string]bool{}, pendingCNAM: map[string][]string{}, today: opts.Today, picks: opts.Picks}
 	c.routes()
 	c.e911Addresses()
 	c.numbers()
+	c.retired()
+	c.pools()
 	c.notes()
 	c.unmanaged()
 	p.StateDigest = <-digest
@@ -230,6 +232,8 @@ type computer struct {
 	cnamsCreated     map[string]bool     // CNAM values create_cnam is planned for
 	pendingCNAM      map[string][]string // CNAM value awaiting approval -> numbers waiting for it
 	billingIgnored   []string            // numbers whose billing method the backend has no place for
+	today            spec.Date           // the day retired numbers are held or released by (retire.go)
+	picks            PoolPicks           // what add --pool would pin (pools.go)
 }
 
 func (c *computer) add(ch Change) { c.p.Changes = append(c.p.Changes, ch) }
@@ -374,6 +378,7 @@ func (c *computer) numbers() {
 	caps := c.caps
 	allFields := caps.BillingMethods && caps.Alias && caps.CNAMLookups && caps.CNAM && caps.E911 && caps.Messaging
 	for tn, want := range c.desired.Numbers {
+		want.Pool = "" // the spec's record, not the account's
 		if !allFields {
 			want = c.unsupported(tn, want)
 		}
@@ -680,7 +685,8 @@ func (c *computer) unmanaged() {
 		}
 	}
 	for tn := range c.current.Numbers {
-		if _, ok := c.desired.Numbers[tn]; !ok {
+		_, retired := c.desired.Retired[tn] // held or released by retired()
+		if _, ok := c.desired.Numbers[tn]; !ok && !retired {
 			numbers = append(numbers, tn)
 		}
 	}
@@ -733,7 +739,7 @@ func (c *computer) release(numbers, routes []string) ([]string, []string) {
 			return numbers, routes
 		}
 		for _, tn := range numbers {
-			c.releaseNumber(tn, pos)
+			c.releaseNumber(tn, pos, spec.Date{}, "")
 		}
 	}
 	if len(routes) == 0 || !c.caps.DeleteRoute {
@@ -764,8 +770,10 @@ func (c *computer) release(numbers, routes []string) ([]string, []string) {
 	return nil, kept
 }
 
-// releaseNumber plans the release of tn, its E911 address disconnected first.
-func (c *computer) releaseNumber(tn string, pos spec.Pos) {
+// releaseNumber plans the release of tn, its E911 address disconnected first; retired is the
+// day the spec retired it (zero for an unmanaged number), why what the release's note says
+// first.
+func (c *computer) releaseNumber(tn string, pos spec.Pos, retired spec.Date, why string) {
 	have := c.current.Numbers[tn]
 	before := map[string]string{}
 	for _, f := range [][2]string{{fieldPrimary, have.PrimaryRoute}, {fieldFailover, have.FailoverRoute}, {fieldAlias, have.Alias}, {fieldCNAM, have.CNAM}, {fieldE911, have.E911}} {
@@ -773,7 +781,7 @@ func (c *computer) releaseNumber(tn string, pos spec.Pos) {
 			before[f[0]] = f[1]
 		}
 	}
-	ch := Change{Action: Release, Key: tn, Pos: pos, Before: before, After: map[string]string{}}
+	ch := Change{Action: Release, Key: tn, Pos: pos, Before: before, After: map[string]string{}, Retired: retired, Note: why}
 	if m, ok := c.st.MonthlyCost[tn]; ok {
 		ch.Cost = &Cost{Monthly: m}
 	}
@@ -781,7 +789,7 @@ func (c *computer) releaseNumber(tn string, pos spec.Pos) {
 	case have.E911 != "":
 		c.add(Change{Action: SetE911, Key: tn, Pos: pos, Before: map[string]string{fieldE911: have.E911}, After: map[string]string{fieldE911: ""},
 			Note: "disconnected before the number is released"})
-		ch.Note = "its E911 address " + have.E911 + " is disconnected first"
+		ch.Note = joinNote(why, "its E911 address "+have.E911+" is disconnected first")
 	case c.st.Undetailed[tn]:
 		// Its E911 address is unknown, and an address is never dropped silently.
 		c.diag(Error, tn, pos, "plan again: plan reads the details of the numbers it releases",
@@ -866,7 +874,9 @@ func (c *computer) keep(actions ...Action) {
 		switch ch.Action {
 		case Release:
 			drop[ch.Key] = true
-			u.Numbers = append(u.Numbers, ch.Key)
+			if ch.Retired.IsZero() { // a retired number stays retired: held, not unmanaged
+				u.Numbers = append(u.Numbers, ch.Key)
+			}
 		case DeleteRoute:
 			u.Routes = append(u.Routes, ch.Key)
 		}

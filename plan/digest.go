@@ -83,10 +83,11 @@ func (r *records) digest() string { return digestPrefix + hex.EncodeToString(r.h
 
 // PlanDigest identifies a plan: what it changes and the account it is for. It hashes, for the
 // account's identity and each change in order, the action, the key, the fields before and
-// after (sorted by name), the cost and the numbers affected, one record per
-// line as Digest does. It leaves out what says nothing about the changes: positions in the
-// spec, notes, diagnostics and times. A reviewer's plan and the plan apply computes have the
-// same digest exactly when they make the same changes to the same account.
+// after (sorted by name), the cost, the numbers affected and the day a released number was
+// retired, one record per line as Digest does. It leaves out what says nothing about the
+// changes: positions in the spec, notes, diagnostics and times. A reviewer's plan and the plan
+// apply computes have the same digest exactly when they make the same changes to the same
+// account.
 func PlanDigest(changes []Change, acct *account.Identity) string {
 	h := newRecords("flowroute-numbers plan 1")
 	record := h.record
@@ -112,6 +113,9 @@ func PlanDigest(changes []Change, acct *account.Identity) string {
 		}
 		if len(ch.Affected) > 0 {
 			record("affects", ch.Affected...)
+		}
+		if !ch.Retired.IsZero() {
+			record("retired", ch.Retired.String())
 		}
 	}
 	return h.digest()

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -95,6 +96,12 @@ func readsFor(desired *spec.Spec, caps account.Capabilities) reads {
 			rd.details[tn] = true
 		}
 		if n.Messaging != nil && caps.Messaging {
+			rd.callbacks[tn] = true
+		}
+	}
+	for tn := range desired.Retired { // held: every field it has may need clearing
+		rd.details[tn] = true
+		if caps.Messaging {
 			rd.callbacks[tn] = true
 		}
 	}
@@ -500,6 +507,9 @@ func Make(ctx context.Context, r account.Reader, desired *spec.Spec, opts Option
 // MakeState is Make returning the whole State it planned against.
 func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts Options) (*Plan, *State, error) {
 	opts.Capabilities = r.Capabilities()
+	if opts.Today.IsZero() {
+		opts.Today = spec.DateOf(time.Now())
+	}
 	caps := opts.Capabilities
 	f, err := fetchLists(ctx, r, opts.Progress, namesEdgeStrategy(desired))
 	if err != nil {
@@ -510,7 +520,8 @@ func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts O
 	var release []string
 	for _, n := range f.numbers {
 		owned[n.TN] = true
-		if _, ok := desired.Numbers[n.TN]; !ok && pol.Unmanaged == spec.UnmanagedRelease && caps.ReleaseNumber {
+		_, retired := desired.Retired[n.TN] // held, or released as retired: not unmanaged
+		if _, ok := desired.Numbers[n.TN]; !ok && !retired && pol.Unmanaged == spec.UnmanagedRelease && caps.ReleaseNumber {
 			release = append(release, n.TN)
 		}
 	}
@@ -521,7 +532,7 @@ func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts O
 		}
 	}
 	slices.Sort(wanted) // only the few to buy: sorting every desired number cost more than a request
-	if p := refuseEarly(desired, f, Tally{Purchases: len(wanted), Releases: len(release)}, opts); p != nil {
+	if p := refuseEarly(desired, f, Tally{Purchases: len(wanted), Releases: len(release), Unretired: len(release)}, opts); p != nil {
 		return p, f.state(), nil
 	}
 	rd := readsFor(desired, caps)
@@ -535,6 +546,11 @@ func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts O
 		return nil, nil, err
 	}
 	current := f.state()
+	if s, ok := r.(account.Searcher); ok && opts.Picks == nil {
+		if opts.Picks, err = PickPools(ctx, s, caps, desired, current.Spec); err != nil {
+			return nil, nil, err
+		}
+	}
 	inv, err := fetchInventory(ctx, r, wanted)
 	if err != nil {
 		return nil, nil, err

@@ -26,6 +26,13 @@ type Options struct {
 	// Account is the account the plan is for: recorded in the plan (Plan.Account), and part
 	// of its digest.
 	Account *account.Identity
+	// Today is the day the plan takes as today: a retired number is released on or after its
+	// release day. Make sets it to the local day when it is zero; Compute with a zero Today
+	// releases no retired number.
+	Today spec.Date
+	// Picks are the numbers picked for the pools short of their count (PickPools), which the
+	// plan names in its warnings; Make sets them from the reader when it can search.
+	Picks PoolPicks
 }
 
 // Limits are ceilings on a plan that the spec cannot raise: CI sets them on the command line
@@ -66,8 +73,9 @@ const (
 	SetCNAM        Action = "set_cnam"
 	SetE911        Action = "set_e911"
 	SetCallback    Action = "set_callback"
-	// Release gives a number back to Flowroute; only with policy.unmanaged: release, up to
-	// policy.max_releases. A released number may be gone for good.
+	// Release gives a number back to Flowroute: an unmanaged one only with policy.unmanaged:
+	// release, a retired one once its hold is over; either up to policy.max_releases. A
+	// released number may be gone for good.
 	Release Action = "release"
 	// DeleteRoute deletes an unmanaged route no number uses, under the same opt-in.
 	DeleteRoute Action = "delete_route"
@@ -101,6 +109,10 @@ type Change struct {
 	// an updated route or E911 address serves), sorted; they count as updated numbers against
 	// the policy's limits.
 	Affected []string `json:"affected,omitempty"`
+	// Retired, on a release, is the day the spec retired the number (retired:): the release
+	// is the end of its hold, which needs policy.max_releases but not policy.unmanaged:
+	// release. Zero on every other change.
+	Retired spec.Date `json:"retired,omitzero"`
 }
 
 // Cost is what a purchase costs, from the inventory at plan time. For a plan's totals,

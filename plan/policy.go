@@ -17,8 +17,11 @@ type Tally struct {
 	Setup, Monthly money.Amount // what the purchases cost once and a month
 	// Updated are the numbers the plan changes: those with a change of their own, and those a
 	// changed route or E911 address serves; a number bought or released is not updated.
-	Updated      int
-	Releases     int
+	Updated  int
+	Releases int
+	// Unretired counts the releases of numbers that were not retired (Change.Retired): they
+	// need policy.unmanaged: release. A retired number's release needs only max_releases.
+	Unretired    int
 	RouteDeletes int
 }
 
@@ -38,6 +41,9 @@ func TallyOf(changes []Change) Tally {
 			}
 		case CountsRelease:
 			t.Releases++
+			if ch.Retired.IsZero() {
+				t.Unretired++
+			}
 			gone[ch.Key] = true
 		case CountsRouteDelete:
 			t.RouteDeletes++
@@ -86,7 +92,8 @@ func Blocking(vs []Violation) []Violation {
 // lim the ceilings set outside the spec, managed the number of managed numbers the account
 // owns (for max_update_percent), digest the plan's digest. A limit of pol is acknowledged when
 // pol.Acknowledge lists digest; a ceiling never is. Releases need policy.unmanaged: release,
-// which no acknowledgement replaces.
+// which no acknowledgement replaces, except those of retired numbers, which the spec let go
+// deliberately; every release counts against max_releases.
 func CheckPolicy(t Tally, managed int, pol spec.Policy, lim Limits, digest string) []Violation {
 	acked := digest != "" && slices.Contains(pol.Acknowledge, digest)
 	var out []Violation
@@ -94,9 +101,9 @@ func CheckPolicy(t Tally, managed int, pol spec.Policy, lim Limits, digest strin
 		v.Acknowledged = acked && !v.Ceiling
 		out = append(out, v)
 	}
-	if t.Releases > 0 && pol.Unmanaged != spec.UnmanagedRelease {
+	if t.Unretired > 0 && pol.Unmanaged != spec.UnmanagedRelease {
 		out = append(out, Violation{Field: "unmanaged",
-			Message: fmt.Sprintf("the plan releases %s, and its policy.unmanaged is not release", plural(t.Releases, "number", "numbers")),
+			Message: fmt.Sprintf("the plan releases %s that the spec did not retire, and its policy.unmanaged is not release", plural(t.Unretired, "number", "numbers")),
 			Hint:    "only a spec with policy.unmanaged: release releases numbers; run plan again"})
 	}
 	// count checks one count against the spec's limit and the ceiling; hint is what to do

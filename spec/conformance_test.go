@@ -26,6 +26,9 @@ var schemaCannot = map[string][]string{
 	"a reference names a declared route or E911 address": {
 		"undeclared-default-route.yaml", "undeclared-route.yaml", "defaults-per-file", "v2-e911-reference.yaml",
 	},
+	"a reference names a declared pool or parking route, and a number is kept or retired, not both": {
+		"pool-references.yaml",
+	},
 	"a file is one YAML document with at most one byte-order mark (YAML, before any JSON)": {
 		"double-bom.yaml", "multi-document.yaml",
 	},

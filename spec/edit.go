@@ -494,6 +494,7 @@ func numberFields(n Number) [][2]string {
 			out = append(out, [2]string{k, yamlScalar(v)})
 		}
 	}
+	add("pool", n.Pool)
 	add("billing_method", n.BillingMethod)
 	add("primary_route", n.PrimaryRoute)
 	add("failover_route", n.FailoverRoute)

@@ -157,6 +157,7 @@ type loader struct {
 	cur          *fileState     // the file being read
 	fileStates   []*fileState   // every file read, in order
 	declared     bool           // a file has a top-level key other than x-: the spec is not empty
+	pool         string         // the pool whose number: fields numberFields reads, or ""
 	purchases    bool           // policy.max_purchases was written (it may be an explicit 0)
 }
 
@@ -460,7 +461,7 @@ func (l *loader) once(file string, e entry, key string) bool {
 	return true
 }
 
-var topKeys = []string{"version", "defaults", "routes", "numbers", "policy", "e911_addresses"}
+var topKeys = []string{"version", "defaults", "routes", "numbers", "policy", "e911_addresses", "pools", "retired"}
 
 // top decodes the root mapping of a file.
 func (l *loader) top(file string, root *yaml.Node) {
@@ -486,6 +487,12 @@ func (l *loader) top(file string, root *yaml.Node) {
 		case "e911_addresses":
 			l.section(file, e)
 			l.e911Map(file, e.val)
+		case "pools":
+			l.section(file, e)
+			l.poolMap(file, e.val)
+		case "retired":
+			l.section(file, e)
+			l.retiredMap(file, e.val)
 		default:
 			if strings.HasPrefix(key, "x-") {
 				continue // extension keys hold anchors for reuse, as in Compose files
@@ -605,7 +612,7 @@ func (l *loader) numberMap(file string, n *yaml.Node) {
 // "numbers.TN." and one of numberPosKeys.
 func (l *loader) setPos(key string, p Pos) { l.s.Positions[key] = p }
 
-var policyKeys = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent", "max_route_deletes", "acknowledge"}
+var policyKeys = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent", "max_route_deletes", "acknowledge", "retire_days", "parking_route"}
 
 // unmanagedValues are the values of policy.unmanaged, in the order messages list them.
 var unmanagedValues = []string{UnmanagedIgnore, UnmanagedWarn, UnmanagedError, UnmanagedRelease}
@@ -662,6 +669,8 @@ func (l *loader) policy(file string, n *yaml.Node) {
 			if a, ok := l.amount(file, e, "policy."+key); ok {
 				p.MaxSetupCost = a
 			}
+		case "retire_days", "parking_route":
+			l.retirePolicy(file, e)
 		default:
 			l.unknown(file, e.key, "policy", policyKeys...)
 		}
@@ -798,6 +807,8 @@ func (l *loader) reserve(n int) {
 // finish checks what needs the whole spec, then applies defaults.
 func (l *loader) finish() (*Spec, error) {
 	l.checkRefs()
+	l.checkPools()
+	l.checkRetired()
 	s := l.s
 	if len(l.errs) == 0 && !l.declared {
 		for _, f := range l.files {
@@ -807,6 +818,7 @@ func (l *loader) finish() (*Spec, error) {
 	if len(l.errs) > 0 {
 		return nil, l.errs.sorted()
 	}
+	l.fillFromPools()
 	if len(l.warns) > 0 {
 		s.Warnings = l.warns.sorted()
 	}

@@ -232,6 +232,7 @@ func Schema() []byte {
 			},
 		},
 	}
+	poolSchemas(s)
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		panic(err) // the schema is constant data

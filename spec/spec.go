@@ -60,6 +60,13 @@ type Spec struct {
 	Policy   Policy            `json:"policy,omitzero"`
 	// E911Addresses are the emergency addresses numbers refer to by name (v2).
 	E911Addresses map[string]E911Address `json:"e911_addresses,omitempty"`
+	// Pools are standing declarations of numbers a team holds (pools.go): how many, how to
+	// pick more, and the fields every member gets. A pool's members are the numbers whose
+	// Pool names it.
+	Pools map[string]Pool `json:"pools,omitempty"`
+	// Retired are numbers being let go (retire.go): held on the parking route, then released
+	// once Policy.RetireDays have passed since the day each was retired.
+	Retired map[string]Retired `json:"retired,omitempty"`
 
 	// Files says what each file of the spec declared, in the order read, for a summary such
 	// as validate's. It is empty for a state read from the account.
@@ -89,8 +96,11 @@ type FileSummary struct {
 
 // Defaults fill the fields that a number of the same file leaves out. In a spec of one file,
 // Spec.Defaults holds them; in a spec of several, each file's are in Spec.Files and
-// Spec.Defaults is empty.
+// Spec.Defaults is empty. Pool is never set: membership of a pool is written on each member,
+// so that a review shows which numbers a pool holds (the field is here because Defaults and
+// Number have the same fields).
 type Defaults struct {
+	Pool          string     `json:"pool,omitempty"`
 	BillingMethod string     `json:"billing_method,omitempty"`
 	PrimaryRoute  string     `json:"primary_route,omitempty"`
 	FailoverRoute string     `json:"failover_route,omitempty"`
@@ -111,6 +121,11 @@ type Route struct {
 
 // Number is a phone number the account owns or should own.
 type Number struct {
+	// Pool names the pool the number is a member of ("" for none); after Load the number has
+	// the pool's fields that it does not set itself. It is the spec's record, not the
+	// account's: a state read from the account has none.
+	Pool string `json:"pool,omitempty"`
+
 	BillingMethod string `json:"billing_method,omitempty"` // VPRI or METERED; chosen at purchase, never changed
 	PrimaryRoute  string `json:"primary_route,omitempty"`
 	FailoverRoute string `json:"failover_route,omitempty"`
@@ -166,6 +181,12 @@ type Policy struct {
 	// Acknowledge holds the digests ("sha256:…") of plans allowed past the spec's limits once:
 	// a plan whose digest is listed is held only to the ceilings set outside the spec.
 	Acknowledge []string `json:"acknowledge,omitempty"`
+	// RetireDays is how many days a retired number is held before its release; 0 (left out)
+	// is DefaultRetireDays. Read it with HoldDays.
+	RetireDays int `json:"retire_days,omitempty"`
+	// ParkingRoute is the route a retired number's calls go to while it is held; "" (left out)
+	// is the built-in route. Read it with Parking.
+	ParkingRoute string `json:"parking_route,omitempty"`
 }
 
 // Pos is a place in a spec file. Line and Col start at 1; zero means unknown.
@@ -258,3 +279,14 @@ func (s *Spec) DefaultsOf(file string) Defaults {
 	}
 	return Defaults{}
 }
+
+// DefaultRetireDays is policy.retire_days when the spec leaves it out: a retired number is held
+// this many days, and released by the first plan on or after the last of them.
+const DefaultRetireDays = 30
+
+// HoldDays is how many days a retired number is held before its release: RetireDays, or
+// DefaultRetireDays.
+func (p Policy) HoldDays() int { return cmp.Or(p.RetireDays, DefaultRetireDays) }
+
+// Parking is the route a held number's calls go to: ParkingRoute, or the built-in route.
+func (p Policy) Parking() string { return cmp.Or(p.ParkingRoute, BuiltinRoute) }

@@ -13,7 +13,7 @@ import (
 )
 
 // The fields of a number (and of defaults), in the order Write writes them.
-var numberKeys = []string{"billing_method", "primary_route", "failover_route", "alias", "cnam_lookups", "cnam", "e911", "messaging"}
+var numberKeys = []string{"pool", "billing_method", "primary_route", "failover_route", "alias", "cnam_lookups", "cnam", "e911", "messaging"}
 
 // messagingKeys are the fields of a number's messaging: its callback URLs (v2).
 var messagingKeys = []string{"sms_callback", "mms_callback", "sms_dlr_callback", "mms_dlr_callback"}
@@ -30,6 +30,8 @@ var numberPosKeys = func() []string {
 // field returns the string field of n that key names; nil for a key that is no string field.
 func (n *Number) field(key string) *string {
 	switch key {
+	case "pool":
+		return &n.Pool
 	case "billing_method":
 		return &n.BillingMethod
 	case "primary_route":
@@ -69,16 +71,25 @@ func (l *loader) numberFields(file string, n *yaml.Node, tn string, num *Number)
 	what := label{"defaults"}
 	if tn != "" {
 		what = label{"number ", tn}
+	} else if l.pool != "" {
+		what = label{"pool ", strconv.Quote(l.pool), " number"}
 	}
 	name := func(key string) label {
-		if tn == "" {
-			return label{"defaults.", key}
+		switch {
+		case tn != "":
+			return label{"number ", tn, " ", key}
+		case l.pool != "":
+			return label{"pool ", strconv.Quote(l.pool), " number ", key}
 		}
-		return label{"number ", tn, " ", key}
+		return label{"defaults.", key}
 	}
 	pos := func(key string, p Pos) {
 		if tn != "" {
 			l.setPos("numbers."+tn+"."+key, p)
+			return
+		}
+		if l.pool != "" {
+			l.s.Positions["pools."+l.pool+".number."+key] = p
 			return
 		}
 		if l.cur.defPos == nil {
@@ -92,6 +103,8 @@ func (l *loader) numberFields(file string, n *yaml.Node, tn string, num *Number)
 	for _, f := range l.mapping(file, n, what) {
 		key, vp := f.key.Value, at(file, f.val)
 		switch field := num.field(key); {
+		case key == "pool" && tn == "":
+			l.errorf(at(file, f.key), "write pool: on each member, so that a review shows which numbers a pool holds", "%s cannot set pool", what)
 		case field != nil:
 			v, ok := l.str(file, f, name(key))
 			if !ok {
@@ -144,7 +157,11 @@ func (l *loader) numberFields(file string, n *yaml.Node, tn string, num *Number)
 				num.Messaging = &m
 			}
 		default:
-			l.unknown(file, f.key, what.String(), numberKeys...)
+			known := numberKeys
+			if tn == "" {
+				known = numberKeys[1:] // no pool in defaults or a pool's fields
+			}
+			l.unknown(file, f.key, what.String(), known...)
 		}
 	}
 }
@@ -155,6 +172,8 @@ func (l *loader) checkField(p Pos, what label, key, v string) {
 	switch {
 	case key == "billing_method":
 		l.checkBilling(p, v)
+	case key == "pool" && v == "":
+		l.errorf(p, "leave it out for a number in no pool", "%s is empty", what)
 	case v == "":
 		l.errorf(p, "leave the field out to keep what the account has", "%s is empty", what)
 	case key == "cnam":

@@ -40,7 +40,9 @@ func Write(w io.Writer, s *Spec, header string) error {
 	routes := maps.Clone(s.Routes)
 	delete(routes, BuiltinRoute)
 	entries := writeSection(bw, "routes", routes, quote, routeFieldsOf) +
+		writeSection(bw, "pools", s.Pools, quote, poolFieldsOf) +
 		writeSection(bw, "numbers", s.Numbers, doubleQuote, func(_ string, n Number) []string { return numberFieldsOf(n) }) +
+		writeSection(bw, "retired", s.Retired, doubleQuote, func(_ string, r Retired) []string { return retiredFields(r) }) +
 		writeSection(bw, "e911_addresses", s.E911Addresses, quote, e911FieldsOf)
 	if !writePolicy(bw, s.Policy) && s.Version == 0 && s.Defaults == (Defaults{}) && entries == 0 {
 		bw.WriteString("numbers: {}\n") // a spec that declares nothing is empty, and not loaded
@@ -92,7 +94,8 @@ func writePolicy(w *bufio.Writer, p Policy) bool {
 		lines = append(lines, "unmanaged: "+quote(p.Unmanaged))
 	}
 	zero := p.Unmanaged == "" && p.MaxPurchases == 0 && p.MaxMonthlyCost == nil && p.MaxSetupCost == nil &&
-		p.MaxReleases == 0 && p.MaxUpdates == nil && p.MaxUpdatePercent == 0 && p.MaxRouteDeletes == 0 && len(p.Acknowledge) == 0
+		p.MaxReleases == 0 && p.MaxUpdates == nil && p.MaxUpdatePercent == 0 && p.MaxRouteDeletes == 0 && len(p.Acknowledge) == 0 &&
+		p.RetireDays == 0 && p.ParkingRoute == ""
 	if !zero && p.MaxPurchases != DefaultMaxPurchases {
 		lines = append(lines, fmt.Sprintf("max_purchases: %d", p.MaxPurchases))
 	}
@@ -121,6 +124,7 @@ func writePolicy(w *bufio.Writer, p Policy) bool {
 		}
 		lines = append(lines, "acknowledge: ["+strings.Join(quoted, ", ")+"]")
 	}
+	lines = append(lines, retirePolicyLines(p)...)
 	if len(lines) == 0 {
 		return false
 	}

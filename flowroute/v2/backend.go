@@ -40,6 +40,7 @@ var (
 	_ account.E911Editor      = (*Backend)(nil)
 	_ account.MessagingEditor = (*Backend)(nil)
 	_ account.CallbackReader  = (*Backend)(nil)
+	_ account.CallbackRemover = (*Backend)(nil)
 
 	_ account.EdgeStrategyLister = (*Backend)(nil)
 )
@@ -61,7 +62,7 @@ func (b *Backend) Capabilities() account.Capabilities {
 	return account.Capabilities{
 		API: "v2", ChangeRoute: true, DeleteRoute: true, EdgeStrategy: true, ReleaseNumber: true,
 		BillingMethods: false, Alias: true, CNAMLookups: true, CNAM: true, E911: true, Messaging: true,
-		BulkDetails: ok || !known, ListHasRoutes: false, FailoverOptional: true,
+		BulkDetails: ok || !known, ListHasRoutes: false, FailoverOptional: true, SearchStartsWith: true,
 	}
 }
 
@@ -607,6 +608,24 @@ func (b *Backend) SetCallbacks(ctx context.Context, tn string, m spec.Messaging)
 			continue
 		}
 		if err := b.c.SetCallback(ctx, tn, cb.t, cb.url); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RemoveCallbacks removes the number's callbacks of the types named (spec names, which are
+// v2's), with the pre-release DELETE (docs/flowroute-v2-api.md §5.2); one not set (404) is
+// done already. A server without the DELETE answers 405, an error matching
+// account.ErrNotSupported.
+func (b *Backend) RemoveCallbacks(ctx context.Context, tn string, names []string) error {
+	for _, name := range names {
+		err := b.c.RemoveCallback(ctx, tn, CallbackType(name))
+		switch s := status(err); {
+		case err == nil, s == http.StatusNotFound:
+		case s == http.StatusMethodNotAllowed:
+			return fmt.Errorf("flowroute v2: removing the %s of %s: %w (%v)", name, tn, account.ErrNotSupported, err)
+		default:
 			return err
 		}
 	}

@@ -21,7 +21,7 @@ func TestBackendCapabilities(t *testing.T) {
 	e := setup(t)
 	b := NewBackend(e.client)
 	want := account.Capabilities{API: "v2", ChangeRoute: true, DeleteRoute: true, EdgeStrategy: true, ReleaseNumber: true,
-		Alias: true, CNAMLookups: true, CNAM: true, E911: true, Messaging: true, BulkDetails: true, FailoverOptional: true}
+		Alias: true, CNAMLookups: true, CNAM: true, E911: true, Messaging: true, BulkDetails: true, FailoverOptional: true, SearchStartsWith: true}
 	if diff := cmp.Diff(want, b.Capabilities()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,12 +28,14 @@ import (
 // file, editing its bytes so that everything already written stays as it was. The choice
 // is package pick's; the command reads the flags, edits the file and says what it did.
 type addCmd struct {
-	Files   []string `name:"file" short:"f" required:"" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable); the numbers go into the one file given, or the one that holds numbers: (see --into)."`
-	Into    string   `placeholder:"FILE" help:"The spec file, among those of -f, to write the numbers into."`
-	Count   int      `default:"1" help:"How many numbers to add, 1 to 1000."`
-	Replace string   `placeholder:"TN" help:"Swap TN, a pinned number no longer for sale, for one matching the same criteria, keeping its fields."`
-	DryRun  bool     `name:"dry-run" help:"Print the YAML that would be added; write nothing."`
-	Sort    string   `enum:"monthly,setup,number" default:"monthly" help:"Which matches to take first: monthly (cheapest a month, then setup, then lowest number), setup (cheapest setup, then monthly, then number) or number (lowest)."`
+	Files    []string `name:"file" short:"f" required:"" sep:"none" placeholder:"SPEC" help:"Spec file or directory of *.yaml files (repeatable); the numbers go into the one file given, or the one that holds numbers: (see --into)."`
+	Into     string   `placeholder:"FILE" help:"The spec file, among those of -f, to write the numbers into."`
+	Count    *int     `placeholder:"N" help:"How many numbers to add, 1 to 1000 (default 1; with --pool, what the pool lacks)."`
+	Pool     string   `placeholder:"NAME" help:"Fill the pool NAME to its count with numbers matching its search, each an entry {pool: NAME} in the file that declares the pool (or --into); with --count N, add N."`
+	AllPools bool     `name:"all-pools" help:"Fill every pool short of its count, as --pool does one."`
+	Replace  string   `placeholder:"TN" help:"Swap TN, a pinned number no longer for sale, for one matching the same criteria, keeping its fields."`
+	DryRun   bool     `name:"dry-run" help:"Print the YAML that would be added; write nothing."`
+	Sort     string   `enum:"monthly,setup,number" default:"monthly" help:"Which matches to take first: monthly (cheapest a month, then setup, then lowest number), setup (cheapest setup, then monthly, then number) or number (lowest)."`
 
 	NPA            string `name:"npa" placeholder:"NPA" group:"Criteria: which numbers" help:"Area code, 3 digits."`
 	NXX            string `name:"nxx" placeholder:"NXX" group:"Criteria: which numbers" help:"Exchange, 3 digits (needs --npa)."`
@@ -118,11 +122,19 @@ func (c *addCmd) criteria(api string) (pick.Criteria, []error) {
 	return cr, append(errs, amountErrs...)
 }
 
+// count is --count, 1 when it is not given.
+func (c *addCmd) count() int {
+	if c.Count == nil {
+		return 1
+	}
+	return *c.Count
+}
+
 // check checks the flags that need neither the spec nor the account.
 func (c *addCmd) check() []error {
 	var errs []error
-	if c.Count < 1 || c.Count > addMaxCount {
-		errs = append(errs, fmt.Errorf("--count %d: want 1 to %d", c.Count, addMaxCount))
+	if n := c.count(); n < 1 || n > addMaxCount {
+		errs = append(errs, fmt.Errorf("--count %d: want 1 to %d", n, addMaxCount))
 	}
 	if c.BillingMethod != "" {
 		if u := strings.ToUpper(c.BillingMethod); u == spec.BillingMetered || u == spec.BillingVPRI {
@@ -135,7 +147,7 @@ func (c *addCmd) check() []error {
 		if msg := tnProblem(c.Replace); msg != "" {
 			errs = append(errs, fmt.Errorf("--replace %q: %s", c.Replace, msg))
 		}
-		if c.Count != 1 {
+		if c.count() != 1 {
 			errs = append(errs, errors.New("--replace swaps one number: leave --count out"))
 		}
 		for _, f := range []struct{ flag, v string }{
@@ -147,7 +159,7 @@ func (c *addCmd) check() []error {
 			}
 		}
 	}
-	return errs
+	return append(errs, c.checkPool()...)
 }
 
 // tnProblem says what is wrong with a number given on the command line, or "".
@@ -174,6 +186,9 @@ func (c *addCmd) Run(g *Globals, sess *session) error {
 	errs = append(errs, c.check()...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("add: %w", err)
+	}
+	if c.Pool != "" || c.AllPools {
+		return c.fillPools(sess.ctx, g, sess)
 	}
 	job, err := c.open(g, sess)
 	if err != nil {
@@ -221,7 +236,7 @@ func (c *addCmd) add(ctx context.Context, g *Globals, job *addJob, cr pick.Crite
 	if err != nil {
 		return err
 	}
-	chosen, err := job.choose(ctx, g, cr, owned, c.Count)
+	chosen, err := job.choose(ctx, g, cr, owned, c.count())
 	if err != nil {
 		return err
 	}
@@ -296,7 +311,11 @@ func addsOnly(before *spec.Spec, chosen []account.Offer) func(after *spec.Spec) 
 // choose picks n numbers by cr that neither the spec pins nor the account owns, and words a
 // shortfall as add's error.
 func (j *addJob) choose(ctx context.Context, g *Globals, cr pick.Criteria, owned map[string]bool, n int) ([]account.Offer, error) {
-	taken := func(tn string) bool { _, inSpec := j.desired.Numbers[tn]; return inSpec || owned[tn] }
+	taken := func(tn string) bool {
+		_, inSpec := j.desired.Numbers[tn]
+		_, retired := j.desired.Retired[tn] // released perhaps, and for sale again: never taken back by accident
+		return inSpec || retired || owned[tn]
+	}
 	res, err := pick.Pick(ctx, j.inv, cr, n, taken)
 	if res.Capped {
 		fmt.Fprintf(g.stderr, "Note: the search returned its most, %d numbers; the choice is among those. Narrow it to choose among all.\n", pick.SearchMax)
@@ -331,6 +350,14 @@ func (c *addCmd) replace(ctx context.Context, g *Globals, job *addJob, given pic
 		return err
 	}
 	cr, how := c.successor(job.ed.Comment(old), given)
+	// A pool's member (or a number a pool picked) is succeeded by the pool's search.
+	if pool := cmp.Or(job.desired.Numbers[old].Pool, cr.Pool); pool != "" && !c.hasCriteria() {
+		if _, ok := job.desired.Pools[pool]; ok {
+			cr, how = pick.ForPool(job.desired, pool, false), "the search of its pool "+pool
+		} else {
+			cr, how = c.successor("", given)
+		}
+	}
 	cr.BillingMethod, cr.BillingFrom = "", ""
 	if job.caps.BillingMethods {
 		cr.BillingMethod, cr.BillingFrom = job.desired.Numbers[old].BillingMethod, "the billing method of "+old
@@ -544,22 +571,38 @@ func ownedNumbers(ctx context.Context, inv addInventory) (map[string]bool, error
 // plan would read it, and checks that the edit changed what it should and nothing else; on
 // failure nothing is written.
 func (c *addCmd) validateEdit(g *Globals, job *addJob, out []byte, ok func(*spec.Spec) bool) error {
-	before, target := job.desired, job.target
-	after, err := spec.LoadEdited(map[string][]byte{target: out}, c.Files...)
-	var errs spec.Errors
-	if errors.As(err, &errs) {
-		for _, e := range errs {
-			fmt.Fprintf(g.stderr, "Error: %v\n", e)
-		}
-		return fmt.Errorf("add: %s would not validate with the numbers added; nothing was written", target)
-	}
+	return c.validateEdits(g, job.desired, map[string][]byte{job.target: out}, ok)
+}
+
+// validateEdits is validateEdit for edits of several files, keyed by file.
+func (c *addCmd) validateEdits(g *Globals, before *spec.Spec, edits map[string][]byte, ok func(*spec.Spec) bool) error {
+	target := strings.Join(slices.Sorted(maps.Keys(edits)), " and ")
+	after, err := loadEdited(g, "add", "the numbers added", edits, c.Files)
 	if err != nil {
-		return fmt.Errorf("add: %w", err)
+		return err
 	}
 	if !ok(after) || !sameExceptNumbers(before, after) {
 		return fmt.Errorf("add: the edit of %s would change more than the numbers it adds (a bug: please report it with the file); nothing was written", target)
 	}
 	return nil
+}
+
+// loadEdited loads the spec of files with the edits in place of those files' contents, as plan
+// would read it. Its problems are printed, each on a line of its own, and the error says the
+// edit (what) would not validate; cmd names the command in errors.
+func loadEdited(g *Globals, cmd, what string, edits map[string][]byte, files []string) (*spec.Spec, error) {
+	after, err := spec.LoadEdited(edits, files...)
+	var errs spec.Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			fmt.Fprintf(g.stderr, "Error: %v\n", e)
+		}
+		return nil, fmt.Errorf("%s: %s would not validate with %s; nothing was written", cmd, strings.Join(slices.Sorted(maps.Keys(edits)), " and "), what)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd, err)
+	}
+	return after, nil
 }
 
 // sameExceptNumbers reports whether a and b declare the same routes, defaults, E911

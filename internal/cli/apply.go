@@ -62,7 +62,11 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 			return &apply.RefusedError{Reason: fmt.Sprintf("%s: %v", c.PlanFile, err)}
 		}
 	}
-	opts := plan.Options{Limits: limits, Account: &id}
+	today, err := g.today()
+	if err != nil {
+		return err
+	}
+	opts := plan.Options{Limits: limits, Account: &id, Today: today}
 	p, err := c.plan(ctx, g, acct, saved, desired, opts)
 	if err != nil {
 		return err
@@ -156,7 +160,9 @@ func (c *applyCmd) apply(ctx context.Context, g *Globals, acct account.Backend, 
 		view.Report(rep, nil)
 		return exitCode(1)
 	}
-	verified, _, verr := plan.Make(ctx, acct, desired, plan.Options{})
+	// The day was checked before the apply. No pool is searched: only changes matter here.
+	today, _ := g.today()
+	verified, _, verr := plan.Make(ctx, acct, desired, plan.Options{Today: today, Picks: plan.PoolPicks{}})
 	view.Report(rep, verified)
 	if !view.Verification(verified, verr) || !rep.OK() {
 		return exitCode(1)

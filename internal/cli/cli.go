@@ -36,6 +36,7 @@ type cli struct {
 	Areas          areasCmd          `cmd:"" help:"List NPAs with numbers for sale, or the NPA-NXXs of one NPA."`
 	EdgeStrategies edgeStrategiesCmd `cmd:"" name:"edge-strategies" help:"v2: list the edge strategies (PoPs) a route's edge_strategy may name."`
 	Add            addCmd            `cmd:"" help:"Pick numbers for sale by area, price and route, and pin them in a spec file."`
+	Retire         retireCmd         `cmd:"" help:"Let numbers go: move them from numbers: to retired:, to be held, then released."`
 	Sandbox        sandboxCmd        `cmd:"" help:"Run the built-in Flowroute sandbox (v1 and v2 on one address)."`
 	Show           showCmd           `cmd:"" help:"Render a plan saved by 'plan --out'."`
 	Fmt            fmtCmd            `cmd:"" help:"Rewrite spec files in the canonical layout, keeping comments."`

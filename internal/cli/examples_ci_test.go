@@ -24,6 +24,7 @@ const ciLayout = "../../examples/ci"
 var ciWorkflows = map[string]string{
 	"github-actions.yml": ".github/workflows/flowroute-numbers.yml",
 	"drift.yml":          ".github/workflows/flowroute-numbers-drift.yml",
+	"fill-pools.yml":     ".github/workflows/flowroute-numbers-fill-pools.yml",
 }
 
 // shellWords splits one shell command line into words, dropping quotes and stopping at the

@@ -28,10 +28,12 @@ type ghState struct {
 	Login    string               `json:"login"`
 	Comments map[string][]ghEntry `json:"comments"` // by issue or pull-request number
 	Issues   []ghEntry            `json:"issues"`
-	Pulls    map[string][]ghPull  `json:"pulls"`    // GET commits/SHA/pulls, by SHA
-	Releases []string             `json:"releases"` // tags; the files are in releases/TAG/
-	NextID   int                  `json:"next_id"`
-	Calls    []string             `json:"calls"` // "METHOD path" or "release …", in order
+	Pulls    map[string][]ghPull  `json:"pulls"` // GET commits/SHA/pulls, by SHA
+	// Opened are the pull requests opened through the API (GET and POST pulls).
+	Opened   []ghOpened `json:"opened,omitempty"`
+	Releases []string   `json:"releases"` // tags; the files are in releases/TAG/
+	NextID   int        `json:"next_id"`
+	Calls    []string   `json:"calls"` // "METHOD path" or "release …", in order
 }
 
 // ghEntry is an issue or a comment.
@@ -57,6 +59,17 @@ type ghPull struct {
 	Head           struct {
 		SHA string `json:"sha"`
 	} `json:"head"`
+}
+
+// ghOpened is a pull request as GET and POST repos/OWNER/REPO/pulls have it.
+type ghOpened struct {
+	Number  int    `json:"number"`
+	State   string `json:"state"`
+	Title   string `json:"title"`
+	Body    string `json:"body"`
+	Head    string `json:"head"` // the branch, as OWNER:BRANCH filters it
+	Base    string `json:"base"`
+	HTMLURL string `json:"html_url"`
 }
 
 // mergedPull is a pull request number merged as commit merge, its head at head.
@@ -230,6 +243,7 @@ var (
 	ghIssuesPath   = regexp.MustCompile(`^repos/[^/]+/[^/]+/issues$`)
 	ghIssuePath    = regexp.MustCompile(`^repos/[^/]+/[^/]+/issues/(\d+)$`)
 	ghPullsPath    = regexp.MustCompile(`^repos/[^/]+/[^/]+/commits/([0-9a-f]+)/pulls$`)
+	ghOpenPath     = regexp.MustCompile(`^repos/([^/]+)/[^/]+/pulls$`)
 )
 
 // serve answers one call, changing the state as GitHub would.
@@ -295,6 +309,21 @@ func (s *ghState) serve(method, path string, fields map[string]string) (any, err
 		return nil, fmt.Errorf("HTTP 404: no issue %d", n)
 	case method == "GET" && ghPullsPath.MatchString(p):
 		return append([]ghPull{}, s.Pulls[ghPullsPath.FindStringSubmatch(p)[1]]...), nil
+	case method == "GET" && ghOpenPath.MatchString(p):
+		owner := ghOpenPath.FindStringSubmatch(p)[1]
+		list := []ghOpened{}
+		for _, o := range s.Opened {
+			if (query.Get("state") == "" || query.Get("state") == o.State) && (query.Get("head") == "" || query.Get("head") == owner+":"+o.Head) {
+				list = append(list, o)
+			}
+		}
+		return list, nil
+	case method == "POST" && ghOpenPath.MatchString(p):
+		o := ghOpened{Number: s.NextID, State: "open", Title: fields["title"], Body: fields["body"], Head: fields["head"], Base: fields["base"],
+			HTMLURL: fmt.Sprintf("https://github.com/%s/pull/%d", strings.TrimSuffix(strings.TrimPrefix(p, "repos/"), "/pulls"), s.NextID)}
+		s.NextID++
+		s.Opened = append(s.Opened, o)
+		return o, nil
 	}
 	return nil, fmt.Errorf("HTTP 404: the fake does not serve %s %s", method, path)
 }

@@ -94,12 +94,12 @@ func specFiles(args []string) ([]string, error) { return spec.Files(args...) }
 // The canonical order of keys, as the spec's reference lists them. A key not listed (a typo,
 // a key of a newer version) keeps its place after the known ones; a merge key (<<) comes first.
 var (
-	topOrder       = []string{"version", "defaults", "routes", "numbers", "e911_addresses", "policy"}
+	topOrder       = []string{"version", "defaults", "routes", "pools", "numbers", "retired", "e911_addresses", "policy"}
 	routeOrder     = []string{"type", "value", "edge_strategy"}
-	numberOrder    = []string{"billing_method", "primary_route", "failover_route", "alias", "cnam_lookups", "cnam", "e911", "messaging"}
+	numberOrder    = []string{"pool", "billing_method", "primary_route", "failover_route", "alias", "cnam_lookups", "cnam", "e911", "messaging"}
 	messagingOrder = []string{"sms_callback", "mms_callback", "sms_dlr_callback", "mms_dlr_callback"}
 	e911Order      = []string{"first_name", "last_name", "street_number", "street_name", "address_type", "address_type_number", "city", "state", "country", "zip"}
-	policyOrder    = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent", "max_route_deletes", "acknowledge"}
+	policyOrder    = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent", "max_route_deletes", "acknowledge", "retire_days", "parking_route"}
 )
 
 // formatSpec returns the spec file data in the canonical layout: top-level keys, and the keys
@@ -176,13 +176,11 @@ func canonicalTop(root *yaml.Node) {
 		case "routes":
 			orderKeys(v, nil, true)
 			eachEntry(v, func(_, e *yaml.Node) { orderKeys(e, routeOrder, false); flowEntry(e) })
+		case "pools", "retired":
+			canonicalPools(k.Value, v)
 		case "numbers":
 			orderKeys(v, nil, true)
-			for j := 0; j < len(v.Content); j += 2 {
-				if k := v.Content[j]; k.Kind == yaml.ScalarNode && k.Style == 0 && isDigits(k.Value) {
-					k.Tag, k.Style = "!!str", yaml.DoubleQuotedStyle
-				}
-			}
+			quoteNumberKeys(v)
 			eachEntry(v, func(_, e *yaml.Node) {
 				orderKeys(e, numberOrder, false)
 				eachEntry(e, func(k, m *yaml.Node) {

@@ -15,7 +15,7 @@ import (
 // result is a fixed point (formatting it again changes nothing) and loads as the same spec.
 func TestFmtGolden(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"messy.yaml", "anchors-kept.yaml", "comments-only.yaml"} {
+	for _, name := range []string{"messy.yaml", "anchors-kept.yaml", "comments-only.yaml", "pools.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			in, err := os.ReadFile(filepath.Join("testdata", "fmt", name))

@@ -45,8 +45,9 @@ type Globals struct {
 	// MaxAccountNumbers bounds every list the tool reads, so that a server whose pages never
 	// end is stopped with an error rather than read for hours; 0 (a Globals built in code)
 	// means the clients' default, the flag's.
-	MaxAccountNumbers int  `help:"Most numbers (or routes, or other objects) a list of the account may hold: a server that lists more is stopped as faulty." env:"FLOWROUTE_MAX_ACCOUNT_NUMBERS" default:"250000"`
-	NoColor           bool `help:"Never colour the output (also when NO_COLOR is set)."`
+	MaxAccountNumbers int    `help:"Most numbers (or routes, or other objects) a list of the account may hold: a server that lists more is stopped as faulty." env:"FLOWROUTE_MAX_ACCOUNT_NUMBERS" default:"250000"`
+	NoColor           bool   `help:"Never colour the output (also when NO_COLOR is set)."`
+	Today             string `hidden:"" placeholder:"YYYY-MM-DD" env:"FLOWROUTE_TODAY" help:"The day to take as today, when retired numbers are released (for tests and a dry look ahead)."`
 
 	streams        Streams
 	stdin          io.Reader

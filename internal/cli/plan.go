@@ -61,8 +61,12 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 		return err
 	}
 
+	today, err := g.today()
+	if err != nil {
+		return err
+	}
 	progress, done := views.FetchProgress(g.stderr, g.streams.ErrTerminal)
-	p, _, err := plan.Make(ctx, acct, desired, plan.Options{Progress: progress, Limits: limits, Account: &id})
+	p, _, err := plan.Make(ctx, acct, desired, plan.Options{Progress: progress, Limits: limits, Account: &id, Today: today})
 	done()
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)

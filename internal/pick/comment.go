@@ -14,9 +14,12 @@ const Marker = "flowroute-numbers add"
 
 // Args writes the criteria as add's flags, in a fixed order, values quoted where a shell
 // would split them: the billing method only when it is a criterion of its own (BillingFrom
-// is ""), the order only when it is not ByMonthly.
+// is ""), the order only when it is not ByMonthly; for a pool's criteria, --pool NAME alone.
 func (c Criteria) Args() []string {
 	c = c.normal()
+	if c.Pool != "" {
+		return []string{"--pool", Quote(c.Pool)}
+	}
 	var a []string
 	for f := NPA; f <= BillingMethod; f++ {
 		if v := c.Value(f); v != "" && (f != BillingMethod || c.BillingFrom == "") {
@@ -83,6 +86,10 @@ func Recorded(comment string) (c Criteria, ok bool) {
 
 // set sets the criterion of the flag to v, and reports whether it could.
 func (c *Criteria) set(flag, v string) bool {
+	if flag == "--pool" {
+		c.Pool = v
+		return v != ""
+	}
 	if flag == "--sort" {
 		o, err := ParseOrder(v)
 		c.Order = o

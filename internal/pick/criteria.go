@@ -35,6 +35,10 @@ type Criteria struct {
 	BillingFrom string
 
 	Order Order
+
+	// Pool names the pool whose search these criteria are (ForPool): the provenance comment
+	// records the pool, whose search the spec holds, and hints name its search keys.
+	Pool string
 }
 
 // Order is the order in which the matching numbers are taken. Numbers are unique, so each

@@ -164,9 +164,12 @@ func (r Relaxation) count() string {
 func (c Criteria) name(fields []Field) string {
 	parts := make([]string, len(fields))
 	for i, f := range fields {
-		if f == BillingMethod && c.BillingFrom != "" {
+		switch {
+		case f == BillingMethod && c.BillingFrom != "":
 			parts[i] = "billing method " + c.BillingMethod + " (from " + c.BillingFrom + ")"
-		} else {
+		case c.Pool != "":
+			parts[i] = "search." + f.Key() + " " + Quote(c.Value(f))
+		default:
 			parts[i] = f.Flag() + " " + Quote(c.Value(f))
 		}
 	}
