@@ -21,6 +21,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/pick"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/userfile"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
@@ -510,7 +511,7 @@ func (c *addCmd) target() (string, []byte, os.FileMode, error) {
 	default:
 		var with []string
 		for _, f := range files {
-			data, err := os.ReadFile(f)
+			data, err := userfile.Read(f, spec.MaxFileSize)
 			if err != nil {
 				return "", nil, 0, fmt.Errorf("add: %w", err)
 			}
@@ -527,7 +528,7 @@ func (c *addCmd) target() (string, []byte, os.FileMode, error) {
 	if err != nil {
 		return "", nil, 0, fmt.Errorf("add: %w", err)
 	}
-	data, err := os.ReadFile(name)
+	data, err := userfile.Read(name, spec.MaxFileSize)
 	if err != nil {
 		return "", nil, 0, fmt.Errorf("add: %w", err)
 	}

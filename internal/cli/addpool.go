@@ -14,6 +14,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/pick"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/userfile"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
@@ -140,7 +141,7 @@ func openEdit(file string) (*spec.Edit, os.FileMode, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	data, err := os.ReadFile(file)
+	data, err := userfile.Read(file, spec.MaxFileSize)
 	if err != nil {
 		return nil, 0, err
 	}
