@@ -155,7 +155,7 @@ func (e *Engine) decode(req Request, path string, a attempt, out any) error {
 		*raw = bytes.TrimSpace(a.body)
 		return nil
 	}
-	if err := json.Unmarshal(a.body, out); err != nil {
+	if err := Unmarshal(a.body, out); err != nil {
 		// The decoder's error may quote a value from the server: of any size, or an echo.
 		return fmt.Errorf("%s %s: decoding the answer: %s", req.Method, path, a.red.clean(err.Error()))
 	}
