@@ -1,0 +1,69 @@
+package engine_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
+)
+
+// item is an item of a list: its key and its data.
+type item struct{ K, V string }
+
+// walkPages walks pages, the list the server holds (page 1 first), as Walk reads it.
+func walkPages(t *testing.T, pages ...[]item) ([]item, error) {
+	t.Helper()
+	e := setup(t)
+	return engine.Walk(context.Background(), e.eng, engine.WalkSpec[item]{
+		Fetch: func(_ context.Context, n int) (*engine.Page[item], error) {
+			p := &engine.Page[item]{}
+			if n <= len(pages) {
+				p.Items = pages[n-1]
+			}
+			if n < len(pages) {
+				p.Next = "next"
+			}
+			return p, nil
+		},
+		PageSize: 3,
+		Key:      func(it item) string { return it.K },
+		Endpoint: "GET /v2/items",
+	})
+}
+
+// TestWalkMerges: whatever order the server lists keys in, the walk returns them sorted, each
+// once; the same key on two pages with different data is an error that names the pages it is
+// on, also when the key first came in order and a later key did not.
+func TestWalkMerges(t *testing.T) {
+	t.Parallel()
+	a, b, c, d, e := item{"a", "1"}, item{"b", "2"}, item{"c", "3"}, item{"d", "4"}, item{"e", "5"}
+	for _, tt := range []struct {
+		name  string
+		pages [][]item
+		want  []item
+		err   string
+	}{
+		{"in order", [][]item{{a, b, c}, {d, e}}, []item{a, b, c, d, e}, ""},
+		{"an empty page ends the list", [][]item{{a}, {}, {b}}, []item{a}, ""},
+		{"out of order in a page", [][]item{{b, a, c}}, []item{a, b, c}, ""},
+		{"repeated across pages", [][]item{{a, b, c}, {c, d, e}}, []item{a, b, c, d, e}, ""},
+		{"out of order across pages", [][]item{{b, d}, {a, c, d}, {e}}, []item{a, b, c, d, e}, ""},
+		{"changed in order", [][]item{{a, b, c}, {{"c", "changed"}, d}}, nil, `"c" is on page 1 and on page 2 with different data`},
+		{"changed out of order", [][]item{{a}, {c, d}, {b, {"c", "changed"}}}, nil, `"c" is on page 2 and on page 3 with different data`},
+	} {
+		got, err := walkPages(t, tt.pages...)
+		switch {
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%s: Walk = %v, %v; want an error with %s", tt.name, got, err, tt.err)
+		case tt.err == "" && err != nil:
+			t.Errorf("%s: Walk: %v", tt.name, err)
+		case tt.err == "":
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("%s: Walk (-want +got):\n%s", tt.name, d)
+			}
+		}
+	}
+}
