@@ -140,8 +140,8 @@ func ComputeState(desired *spec.Spec, st *State, inv Inventory, opts Options) *P
 		Policy:        effectivePolicy(desired.Policy, opts.Limits),
 	}
 	// Hashing a large account takes about as long as the diff itself: do both at once.
-	digest := make(chan string, 1)
-	go func() { digest <- Digest(current) }()
+	stateDigest := make(chan string, 1)
+	go func() { stateDigest <- digest(current, st.tns) }()
 	c := computer{p: p, desired: desired, current: current, st: st, inv: inv, caps: opts.Capabilities, limits: opts.Limits,
 		cnamsCreated: map[string]bool{}, pendingCNAM: map[string][]string{}, today: opts.Today, picks: opts.Picks}
 	c.routes()
@@ -151,7 +151,7 @@ func ComputeState(desired *spec.Spec, st *State, inv Inventory, opts Options) *P
 	c.pools()
 	c.notes()
 	c.unmanaged()
-	p.StateDigest = <-digest
+	p.StateDigest = <-stateDigest
 
 	slices.SortStableFunc(p.Changes, func(a, b Change) int {
 		return cmp.Or(cmp.Compare(a.Action.Order(), b.Action.Order()), cmp.Compare(a.Key, b.Key))

@@ -56,6 +56,10 @@ type State struct {
 	// EdgeStrategies are the edge strategies routes may name, where the backend lists them
 	// and the spec sets one; nil when not read.
 	EdgeStrategies []account.EdgeStrategy
+
+	// tns are the keys of Numbers in order, as the list of numbers gave them, so that the
+	// digest needs no sort; nil when the list was not in order. (The digest checks them.)
+	tns []string
 }
 
 // StateOf is a State holding s and nothing else: a spec-shaped state, every number detailed.
@@ -376,7 +380,11 @@ func (f *fetched) state() *State {
 			}
 		}
 	}
+	inOrder, tns := true, make([]string, 0, len(f.numbers))
 	for _, n := range f.numbers {
+		if inOrder = inOrder && (len(tns) == 0 || n.TN > tns[len(tns)-1]); inOrder {
+			tns = append(tns, n.TN)
+		}
 		if d, ok := f.details[n.TN]; ok {
 			n = d
 		}
@@ -403,6 +411,9 @@ func (f *fetched) state() *State {
 			st.MonthlyCost[n.TN] = *n.MonthlyCost
 		}
 		s.Numbers[n.TN] = n.Number
+	}
+	if inOrder {
+		st.tns = tns
 	}
 	return st
 }
