@@ -229,6 +229,7 @@ type computer struct {
 	limits           Limits
 	purchases        int                 // numbers desired and not owned, whether they can be bought or not
 	managed          int                 // desired numbers the account owns
+	named            int                 // numbers of the account that numbers: names (not retired:)
 	cnamsCreated     map[string]bool     // CNAM values create_cnam is planned for
 	pendingCNAM      map[string][]string // CNAM value awaiting approval -> numbers waiting for it
 	billingIgnored   []string            // numbers whose billing method the backend has no place for
@@ -388,6 +389,7 @@ func (c *computer) numbers() {
 			continue
 		}
 		c.managed++
+		c.named++
 		if want == have && !c.st.CNAMPending[tn] {
 			continue // fast path: nothing to compare
 		}
@@ -684,10 +686,12 @@ func (c *computer) unmanaged() {
 			routes = append(routes, name)
 		}
 	}
-	for tn := range c.current.Numbers {
-		_, retired := c.desired.Retired[tn] // held or released by retired()
-		if _, ok := c.desired.Numbers[tn]; !ok && !retired {
-			numbers = append(numbers, tn)
+	if c.named < len(c.current.Numbers) { // else numbers: names every number of the account
+		for tn := range c.current.Numbers {
+			_, retired := c.desired.Retired[tn] // held or released by retired()
+			if _, ok := c.desired.Numbers[tn]; !ok && !retired {
+				numbers = append(numbers, tn)
+			}
 		}
 	}
 	slices.Sort(routes)

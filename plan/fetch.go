@@ -91,16 +91,21 @@ type reads struct {
 // readsFor is what plan must read for desired on a backend with caps: the details of the
 // numbers whose routes, CNAM or E911 the spec manages (every desired number when unmanaged
 // routes may be deleted, to know which routes stay in use), and the callbacks of those whose
-// callbacks it manages. Aliases and CNAM lookups are in the list.
+// callbacks it manages. Aliases and CNAM lookups are in the list. A list of numbers with their
+// routes has every detail (readMore reads none), so on such a backend no number's is asked
+// for, and a spec without callbacks is not gone through at all.
 func readsFor(desired *spec.Spec, caps account.Capabilities) reads {
 	rd := reads{details: map[string]bool{}, callbacks: map[string]bool{}}
+	details := !caps.ListHasRoutes
 	releasing := desired.Policy.Unmanaged == spec.UnmanagedRelease && caps.DeleteRoute
-	for tn, n := range desired.Numbers {
-		if releasing || n.PrimaryRoute != "" || n.FailoverRoute != "" || n.CNAM != "" || n.E911 != "" {
-			rd.details[tn] = true
-		}
-		if n.Messaging != nil && caps.Messaging {
-			rd.callbacks[tn] = true
+	if details || caps.Messaging {
+		for tn, n := range desired.Numbers {
+			if details && (releasing || n.PrimaryRoute != "" || n.FailoverRoute != "" || n.CNAM != "" || n.E911 != "") {
+				rd.details[tn] = true
+			}
+			if n.Messaging != nil && caps.Messaging {
+				rd.callbacks[tn] = true
+			}
 		}
 	}
 	for tn := range desired.Retired { // held: every field it has may need clearing
@@ -529,11 +534,14 @@ func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts O
 	pol := effectivePolicy(desired.Policy, opts.Limits)
 	owned := make(map[string]bool, len(f.numbers))
 	var release []string
+	releasing := pol.Unmanaged == spec.UnmanagedRelease && caps.ReleaseNumber
 	for _, n := range f.numbers {
 		owned[n.TN] = true
-		_, retired := desired.Retired[n.TN] // held, or released as retired: not unmanaged
-		if _, ok := desired.Numbers[n.TN]; !ok && !retired && pol.Unmanaged == spec.UnmanagedRelease && caps.ReleaseNumber {
-			release = append(release, n.TN)
+		if releasing {
+			_, retired := desired.Retired[n.TN] // held, or released as retired: not unmanaged
+			if _, ok := desired.Numbers[n.TN]; !ok && !retired {
+				release = append(release, n.TN)
+			}
 		}
 	}
 	var wanted []string
