@@ -349,7 +349,7 @@ func details(ctx context.Context, r account.Reader, tns []string) ([]account.Num
 }
 
 // state puts what fetch read into a State: the list says which numbers the account owns, and
-// their details, where read, fill them in.
+// their details and callbacks, where read, fill them in.
 func (f *fetched) state() *State {
 	s := &spec.Spec{
 		Routes:  make(map[string]spec.Route, len(f.routes)),
@@ -362,14 +362,12 @@ func (f *fetched) state() *State {
 		}
 		s.Routes[r.Name] = r.Route
 	}
-	byID := map[string]string{}
 	if f.caps.E911 {
 		s.E911Addresses = map[string]spec.E911Address{}
 		st.E911Labels, st.E911IDs = map[string]int{}, map[string]string{}
 		as := slices.Clone(f.e911s)
 		slices.SortFunc(as, func(a, b account.E911Address) int { return cmp.Compare(a.ID, b.ID) })
 		for _, a := range as {
-			byID[a.ID] = a.Name
 			st.E911Labels[a.Name]++
 			if _, dup := s.E911Addresses[a.Name]; !dup {
 				s.E911Addresses[a.Name] = a.E911Address
@@ -385,42 +383,81 @@ func (f *fetched) state() *State {
 			}
 		}
 	}
+	e911Names := f.e911Names()
 	inOrder, tns := true, make([]string, 0, len(f.numbers))
 	for _, n := range f.numbers {
 		if inOrder = inOrder && (len(tns) == 0 || n.TN > tns[len(tns)-1]); inOrder {
 			tns = append(tns, n.TN)
 		}
-		if d, ok := f.details[n.TN]; ok {
-			n = d
-		}
-		if !n.Detailed && !f.caps.ListHasRoutes {
-			if st.Undetailed == nil {
-				st.Undetailed = map[string]bool{}
-			}
-			st.Undetailed[n.TN] = true
-		}
-		if n.E911ID != "" {
-			name, ok := byID[n.E911ID]
-			if !ok {
-				name = "(address " + n.E911ID + ")" // not in the list: never a spec name
-			}
-			n.E911 = name
-		}
-		if m, ok := f.callbacks[n.TN]; ok {
-			n.Messaging = &m
-		}
-		if n.CNAMPending {
-			st.CNAMPending[n.TN] = true
-		}
-		if n.MonthlyCost != nil {
-			st.MonthlyCost[n.TN] = *n.MonthlyCost
-		}
-		s.Numbers[n.TN] = n.Number
+		f.put(st, n, e911Names)
 	}
 	if inOrder {
 		st.tns = tns
 	}
 	return st
+}
+
+// refresh puts into st, the state of the lists (f.state() before readMore), what readMore
+// read since: st is then what f.state() would build, without building every number again.
+func (f *fetched) refresh(st *State) {
+	st.CallbacksUnknown = f.noCBs
+	if len(f.details) == 0 && len(f.callbacks) == 0 {
+		return
+	}
+	e911Names := f.e911Names()
+	for _, n := range f.numbers {
+		_, detailed := f.details[n.TN]
+		_, called := f.callbacks[n.TN]
+		if detailed || called {
+			delete(st.Undetailed, n.TN)
+			delete(st.CNAMPending, n.TN)
+			delete(st.MonthlyCost, n.TN)
+			f.put(st, n, e911Names)
+		}
+	}
+	if len(st.Undetailed) == 0 {
+		st.Undetailed = nil
+	}
+}
+
+// put puts number n of the list into st, with its details and callbacks where read;
+// e911Names gives each E911 address id its name.
+func (f *fetched) put(st *State, n account.Number, e911Names map[string]string) {
+	if d, ok := f.details[n.TN]; ok {
+		n = d
+	}
+	if !n.Detailed && !f.caps.ListHasRoutes {
+		if st.Undetailed == nil {
+			st.Undetailed = map[string]bool{}
+		}
+		st.Undetailed[n.TN] = true
+	}
+	if n.E911ID != "" {
+		name, ok := e911Names[n.E911ID]
+		if !ok {
+			name = "(address " + n.E911ID + ")" // not in the list: never a spec name
+		}
+		n.E911 = name
+	}
+	if m, ok := f.callbacks[n.TN]; ok {
+		n.Messaging = &m
+	}
+	if n.CNAMPending {
+		st.CNAMPending[n.TN] = true
+	}
+	if n.MonthlyCost != nil {
+		st.MonthlyCost[n.TN] = *n.MonthlyCost
+	}
+	st.Numbers[n.TN] = n.Number
+}
+
+// e911Names gives each E911 address id its name (its label).
+func (f *fetched) e911Names() map[string]string {
+	names := make(map[string]string, len(f.e911s))
+	for _, a := range f.e911s {
+		names[a.ID] = a.Name
+	}
+	return names
 }
 
 // cnamRank orders the states of CNAM records with one value: the approved one is used first.
@@ -531,28 +568,20 @@ func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts O
 	if err != nil {
 		return nil, nil, err
 	}
+	current := f.state() // as the lists have it; refreshed with what readMore reads below
 	pol := effectivePolicy(desired.Policy, opts.Limits)
-	owned := make(map[string]bool, len(f.numbers))
 	var release []string
-	releasing := pol.Unmanaged == spec.UnmanagedRelease && caps.ReleaseNumber
-	for _, n := range f.numbers {
-		owned[n.TN] = true
-		if releasing {
+	if pol.Unmanaged == spec.UnmanagedRelease && caps.ReleaseNumber {
+		for _, n := range f.numbers {
 			_, retired := desired.Retired[n.TN] // held, or released as retired: not unmanaged
 			if _, ok := desired.Numbers[n.TN]; !ok && !retired {
 				release = append(release, n.TN)
 			}
 		}
 	}
-	var wanted []string
-	for tn := range desired.Numbers {
-		if !owned[tn] {
-			wanted = append(wanted, tn)
-		}
-	}
-	slices.Sort(wanted) // only the few to buy: sorting every desired number cost more than a request
-	if p := refuseEarly(desired, f, Tally{Purchases: len(wanted), Releases: len(release), Unretired: len(release)}, opts); p != nil {
-		return p, f.state(), nil
+	wanted := wantedPurchases(desired, current.Spec)
+	if p := refuseEarly(desired, current, Tally{Purchases: len(wanted), Releases: len(release), Unretired: len(release)}, opts); p != nil {
+		return p, current, nil
 	}
 	rd := readsFor(desired, caps)
 	if len(release) > 0 && len(release) <= max(pol.MaxReleases, acknowledgedReleases(desired, opts)) {
@@ -564,7 +593,7 @@ func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts O
 	if err := f.readMore(ctx, r, rd); err != nil {
 		return nil, nil, err
 	}
-	current := f.state()
+	f.refresh(current)
 	if s, ok := r.(account.Searcher); ok && opts.Picks == nil {
 		if opts.Picks, err = PickPools(ctx, s, caps, desired, current.Spec); err != nil {
 			return nil, nil, err
@@ -618,7 +647,7 @@ func changesShared(desired *spec.Spec, f *fetched) bool {
 // nothing else was read. It returns nil when the spec is within its count limits, or when it
 // has policy.acknowledge, even empty (an acknowledgement names the digest of the whole plan),
 // unless a command-line ceiling binds.
-func refuseEarly(desired *spec.Spec, f *fetched, t Tally, opts Options) *Plan {
+func refuseEarly(desired *spec.Spec, current *State, t Tally, opts Options) *Plan {
 	var blocking []Violation
 	for _, v := range Blocking(CheckPolicy(t, 0, desired.Policy, opts.Limits, "")) {
 		if (v.Field == "max_purchases" || v.Field == "max_releases") && (v.Ceiling || desired.Policy.Acknowledge == nil) {
@@ -631,7 +660,7 @@ func refuseEarly(desired *spec.Spec, f *fetched, t Tally, opts Options) *Plan {
 	p := &Plan{
 		FormatVersion: FormatVersion, Changes: []Change{}, Diagnostics: []Diagnostic{},
 		Policy: effectivePolicy(desired.Policy, opts.Limits), Limits: opts.Limits, Account: opts.Account,
-		StateDigest: Digest(f.state().Spec),
+		StateDigest: digest(current.Spec, current.tns),
 	}
 	p.Digest = PlanDigest(p.Changes, p.Account)
 	for _, v := range blocking {

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
@@ -306,5 +307,51 @@ func TestMakeRefusesOverACountLimitBeforeWorking(t *testing.T) {
 	}
 	if len(r.lookups) != 1000 || !slices.ContainsFunc(p.Diagnostics, func(d Diagnostic) bool { return strings.Contains(d.Hint, p.Digest) }) {
 		t.Errorf("with policy.acknowledge: %d lookups, diagnostics %+v; want the whole plan and its digest", len(r.lookups), p.Diagnostics)
+	}
+}
+
+// TestRefresh: the state of the lists, refreshed with what readMore read since, is the state
+// built from everything read: details that replace a listed number (its E911 address by name,
+// its CNAM awaiting approval, its cost, no longer undetailed, or a cost its list had and its
+// details have not), callbacks with or without details, a server that cannot read callbacks.
+func TestRefresh(t *testing.T) {
+	t.Parallel()
+	caps := account.Capabilities{API: "v2", E911: true, CNAM: true, Messaging: true}
+	monthly := func(s string) *money.Amount { a := money.MustParse(s); return &a }
+	listed := func(tn string) account.Number {
+		return account.Number{TN: tn, Number: spec.Number{Alias: "listed " + tn}}
+	}
+	costly := listed(tnC)
+	costly.MonthlyCost = monthly("1.25")
+	numbers := []account.Number{listed(tnA), listed(tnB), costly, listed("12065550103")}
+	detailed := func(tn string) account.Number {
+		return account.Number{TN: tn, Number: spec.Number{Alias: "detailed " + tn, PrimaryRoute: "pbx"}, E911ID: "7",
+			CNAMPending: true, MonthlyCost: monthly("0.35"), Detailed: true}
+	}
+	for name, read := range map[string]func(f *fetched){
+		"nothing": func(f *fetched) {},
+		"details": func(f *fetched) { f.details[tnA] = detailed(tnA) },
+		"every detail": func(f *fetched) {
+			for _, n := range numbers {
+				f.details[n.TN] = detailed(n.TN)
+			}
+		},
+		"details for a cost": func(f *fetched) { f.details[tnC] = account.Number{TN: tnC, Detailed: true} },
+		"details not owned":  func(f *fetched) { f.details["12065559999"] = detailed("12065559999") },
+		"callbacks": func(f *fetched) {
+			f.details[tnA] = detailed(tnA)
+			f.callbacks[tnA] = spec.Messaging{SMSCallback: "https://a.example"}
+			f.callbacks[tnB] = spec.Messaging{MMSCallback: "https://b.example"}
+		},
+		"callbacks unknown": func(f *fetched) { f.noCBs = true },
+	} {
+		f := &fetched{caps: caps, numbers: numbers, details: map[string]account.Number{}, callbacks: map[string]spec.Messaging{},
+			e911s: []account.E911Address{{ID: "7", Name: "hq"}}}
+		st := f.state()
+		read(f)
+		f.refresh(st)
+		if d := cmp.Diff(f.state(), st, cmp.AllowUnexported(State{})); d != "" {
+			t.Errorf("%s: refreshed state (-built +refreshed):\n%s", name, d)
+		}
 	}
 }
