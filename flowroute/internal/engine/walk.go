@@ -135,6 +135,11 @@ type seenAt struct{ index, page int }
 func (m *merger[T]) add(p *Page[T]) error {
 	m.pages++
 	m.starts = append(m.starts, len(m.items))
+	if need := len(m.items) + len(p.Items); need > cap(m.items) {
+		// Double: append grows a long slice by a quarter at a time, and a walk of 100,000
+		// items then allocated five times their size.
+		m.items = slices.Grow(m.items, max(len(p.Items), len(m.items)))
+	}
 	added := 0
 	for _, it := range p.Items {
 		k := m.spec.Key(it)
