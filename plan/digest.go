@@ -32,12 +32,11 @@ func digest(current *spec.Spec, tns []string) string {
 		tns = sortedKeys(current.Numbers)
 	}
 	h := newRecords("flowroute-numbers state 1")
-	record := h.record
 	for _, name := range sortedKeys(current.Routes) {
 		r := current.Routes[name]
-		record("route", name, r.Type, r.Value)
+		h.record("route", name, r.Type, r.Value)
 		if r.EdgeStrategy != "" {
-			record("edge", name, r.EdgeStrategy)
+			h.record("edge", name, r.EdgeStrategy)
 		}
 	}
 	for i, tn := range tns {
@@ -45,7 +44,7 @@ func digest(current *spec.Spec, tns []string) string {
 		if !ok || i > 0 && tn == tns[i-1] {
 			return digest(current, nil) // tns are not the keys: sort them
 		}
-		record("number", tn, n.BillingMethod, n.PrimaryRoute, n.FailoverRoute)
+		h.record("number", tn, n.BillingMethod, n.PrimaryRoute, n.FailoverRoute)
 		if n.Alias != "" || n.CNAMLookups != nil || n.CNAM != "" || n.E911 != "" || n.Messaging != nil {
 			lookups, m := "", spec.Messaging{}
 			if n.CNAMLookups != nil {
@@ -54,12 +53,12 @@ func digest(current *spec.Spec, tns []string) string {
 			if n.Messaging != nil {
 				m = *n.Messaging
 			}
-			record("v2", tn, n.Alias, lookups, n.CNAM, n.E911, m.SMSCallback, m.MMSCallback, m.SMSDLRCallback, m.MMSDLRCallback)
+			h.record("v2", tn, n.Alias, lookups, n.CNAM, n.E911, m.SMSCallback, m.MMSCallback, m.SMSDLRCallback, m.MMSDLRCallback)
 		}
 	}
 	for _, name := range sortedKeys(current.E911Addresses) {
 		a := current.E911Addresses[name]
-		record("e911", name, a.FirstName, a.LastName, a.StreetNumber, a.StreetName, a.AddressType, a.AddressTypeNumber, a.City, a.State, a.Country, a.Zip)
+		h.record("e911", name, a.FirstName, a.LastName, a.StreetNumber, a.StreetName, a.AddressType, a.AddressTypeNumber, a.City, a.State, a.Country, a.Zip)
 	}
 	return h.digest()
 }
@@ -124,9 +123,8 @@ func (r *records) digest() string {
 // account.
 func PlanDigest(changes []Change, acct *account.Identity) string {
 	h := newRecords("flowroute-numbers plan 1")
-	record := h.record
 	if acct != nil {
-		record("account", acct.API, acct.Endpoint, acct.KeyFingerprint)
+		h.record("account", acct.API, acct.Endpoint, acct.KeyFingerprint)
 	}
 	fields := func(kind string, m map[string]string) {
 		if m == nil {
@@ -136,20 +134,20 @@ func PlanDigest(changes []Change, acct *account.Identity) string {
 		for _, k := range sortedKeys(m) {
 			kv = append(kv, k, m[k])
 		}
-		record(kind, kv...)
+		h.record(kind, kv...)
 	}
 	for _, ch := range changes {
-		record("change", string(ch.Action), ch.Key)
+		h.record("change", string(ch.Action), ch.Key)
 		fields("before", ch.Before)
 		fields("after", ch.After)
 		if ch.Cost != nil {
-			record("cost", ch.Cost.Initial.String(), ch.Cost.Monthly.String())
+			h.record("cost", ch.Cost.Initial.String(), ch.Cost.Monthly.String())
 		}
 		if len(ch.Affected) > 0 {
-			record("affects", ch.Affected...)
+			h.record("affects", ch.Affected...)
 		}
 		if !ch.Retired.IsZero() {
-			record("retired", ch.Retired.String())
+			h.record("retired", ch.Retired.String())
 		}
 	}
 	return h.digest()

@@ -440,7 +440,7 @@ func (f *fetched) put(st *State, n account.Number, e911Names map[string]string) 
 		n.E911 = name
 	}
 	if m, ok := f.callbacks[n.TN]; ok {
-		n.Messaging = &m
+		n.Messaging = new(m) // m itself stays on the stack: &m cost every number an allocation
 	}
 	if n.CNAMPending {
 		st.CNAMPending[n.TN] = true
