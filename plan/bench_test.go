@@ -32,10 +32,11 @@ func pages(n, size int) int { return max((n+size-1)/size, 1) }
 // no client-side rate limit and a spec equal to the account but for a few changes: plan
 // --parallelism 8 --client-rate-limit 0. Besides the figures of measure.Bound it reports:
 //
-//	speedup         sequential paging (parallelism 1) ÷ wall time with parallelism 8
-//	compute-cpu-ms  CPU time of plan.Compute alone (target < 1000)
-//	client-cpu-ms   CPU time of the benchmark's process during one Make
-//	peak-heap-MB    peak heap in use during Make (target < 300)
+//	speedup               sequential paging (parallelism 1) ÷ wall time with parallelism 8
+//	compute-cpu-ms        CPU time of plan.Compute alone (target < 1000)
+//	client-cpu-ms         CPU time of the benchmark's process during one Make
+//	client-cpu-us/number  the same, per number of the account (target ≤ 12, ratio ≤ 1.5)
+//	peak-heap-MB          peak heap in use during Make (target < 300)
 //
 // The bound is what the job needs: the pages of the numbers and of the routes (sip-reg
 // included), 200 a page, then, once the account is known, a look-up of each of the three
@@ -148,5 +149,6 @@ func BenchmarkPlan100k(b *testing.B) {
 	b.ReportMetric(float64(sequential)/float64(perMake), "speedup")
 	b.ReportMetric(float64(computeCPU.Milliseconds()), "compute-cpu-ms")
 	b.ReportMetric(float64((cpu / time.Duration(runs)).Milliseconds()), "client-cpu-ms")
+	b.ReportMetric(float64(cpu/time.Duration(runs))/1e3/numbers, "client-cpu-us/number")
 	b.ReportMetric(peak, "peak-heap-MB")
 }
