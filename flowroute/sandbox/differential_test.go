@@ -17,6 +17,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
@@ -171,9 +172,9 @@ type harness struct {
 	ctx  context.Context
 	sb   *sandboxtest.Server
 	v1   *v1.Client
-	b1   *v1.V1
+	b1   *backend.V1
 	v2   *v2.Client
-	b2   *v2.Backend
+	b2   *backend.V2
 	m    *model
 	pool []string // numbers for sale at the start, the ones the steps buy and release
 	step int
@@ -193,7 +194,7 @@ func newHarness(t *testing.T, seed int64, pool int) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, ctx: context.Background(), sb: sb, v1: c1, b1: v1.Backend(c1), v2: c2, b2: v2.NewBackend(c2), m: newModel()}
+	h := &harness{t: t, ctx: context.Background(), sb: sb, v1: c1, b1: backend.NewV1(c1), v2: c2, b2: backend.NewV2(c2), m: newModel()}
 	offers, err := c2.AllAvailable(h.ctx, v2.AvailableQuery{}, pool)
 	if err != nil || len(offers) != pool {
 		t.Fatalf("inventory: %d offers, %v", len(offers), err)

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 )
 
 var ctx = context.Background()
@@ -222,15 +223,7 @@ func TestNumbers(t *testing.T) {
 
 // writes keeps the requests that are not GETs: a walk may leave GETs for pages past the end
 // on the wire after it returns, which would land among later requests.
-func writes(rs []recorded) []recorded {
-	var out []recorded
-	for _, r := range rs {
-		if r.Method != http.MethodGet {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+var writes = sandboxtest.Writes
 
 func contains(lines []string, s string) bool {
 	for _, l := range lines {

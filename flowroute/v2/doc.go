@@ -1,6 +1,5 @@
 // Package v2 is a client of Flowroute's numbers API v2 (and the v2.1 bulk details), built
-// from docs/flowroute-v2-api.md, and Backend, its adapter to the neutral contract of package
-// account.
+// from docs/flowroute-v2-api.md.
 //
 // # Requests
 //

@@ -28,6 +28,25 @@ func (c *Client) SearchAvailable(ctx context.Context, q AvailableQuery, opt Page
 	return getPage(ctx, c, "numbers/available", v, opt, toAvailable)
 }
 
+// LookupAvailable returns the number tn when it is for sale (the first page of the numbers
+// that start with it, searched for tn exactly), or an error matching account.ErrNotFound
+// when it is not.
+func (c *Client) LookupAvailable(ctx context.Context, tn string) (*AvailableNumber, error) {
+	if err := checkTN(tn); err != nil {
+		return nil, err
+	}
+	p, err := c.SearchAvailable(ctx, AvailableQuery{StartsWith: tn}, PageOptions{Limit: DefaultLimit})
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range p.Items {
+		if n.TN == tn {
+			return &n, nil
+		}
+	}
+	return nil, fmt.Errorf("flowroute v2: %s is not for sale: %w", tn, account.ErrNotFound)
+}
+
 // AreaCodes reads one page of the area codes with numbers for sale (GET
 // /numbers/available/areacodes); maxSetupCost ("" for any) keeps those with at least one
 // number whose setup cost is at most that.

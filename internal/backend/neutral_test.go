@@ -1,17 +1,18 @@
-package v1
+package backend
 
 import (
 	"errors"
 	"testing"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
 
 // The v1 errors match the neutral errors plan and apply test for, and keep their own chain.
 func TestNeutralErrors(t *testing.T) {
 	t.Parallel()
-	api := func(status int) *APIError {
-		return &APIError{Status: status, Method: "PUT", Path: "/v1/routes/pbx", Message: "m"}
+	api := func(status int) *v1.APIError {
+		return &v1.APIError{Status: status, Method: "PUT", Path: "/v1/routes/pbx", Message: "m"}
 	}
 	for _, tc := range []struct {
 		name string
@@ -20,8 +21,8 @@ func TestNeutralErrors(t *testing.T) {
 	}{
 		{"404", api(404), account.ErrNotFound},
 		{"409", api(409), account.ErrConflict},
-		{"lost", &OutcomeUnknownError{Method: "PUT", Path: "/v1/tns/1", Err: api(502)}, account.ErrOutcomeUnknown},
-		{"429", &RateLimitError{APIError: api(429)}, account.ErrRateLimited},
+		{"lost", &v1.OutcomeUnknownError{Method: "PUT", Path: "/v1/tns/1", Err: api(502)}, account.ErrOutcomeUnknown},
+		{"429", &v1.RateLimitError{APIError: api(429)}, account.ErrRateLimited},
 		{"422", api(422), nil},
 	} {
 		got := neutral(tc.err)
@@ -30,7 +31,7 @@ func TestNeutralErrors(t *testing.T) {
 				t.Errorf("%s: errors.Is(%v, %v) = %v", tc.name, got, k, !(k == tc.kind))
 			}
 		}
-		var apiErr *APIError
+		var apiErr *v1.APIError
 		if !errors.As(got, &apiErr) || got.Error() != tc.err.Error() {
 			t.Errorf("%s: %v lost its *APIError or its message", tc.name, got)
 		}

@@ -1,20 +1,21 @@
-package v1
+package backend
 
 import (
 	"context"
 	"errors"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // V1 is the v1 client seen through the backend-neutral contract (account.Backend and
-// account.Searcher), so that plan and apply never import this package. It sends exactly what
-// the Client's own methods send; it only translates types and errors.
-type V1 struct{ c *Client }
+// account.Searcher). It sends exactly what the client's own methods send; it only translates
+// types and errors.
+type V1 struct{ c *v1.Client }
 
-// Backend returns c as an account backend.
-func Backend(c *Client) *V1 { return &V1{c: c} }
+// NewV1 returns c as an account backend.
+func NewV1(c *v1.Client) *V1 { return &V1{c: c} }
 
 // V1Capabilities is what v1 can do: numbers carry a billing method, and the list of numbers
 // holds their routes. Routes cannot be changed or deleted, numbers not released.
@@ -26,7 +27,7 @@ var (
 )
 
 // Client returns the client the backend speaks through.
-func (b *V1) Client() *Client { return b.c }
+func (b *V1) Client() *v1.Client { return b.c }
 
 // Endpoint is the client's base URL.
 func (b *V1) Endpoint() string { return b.c.Endpoint() }
@@ -70,7 +71,7 @@ func (b *V1) Number(ctx context.Context, tn string) (*account.Number, error) {
 	return &an, nil
 }
 
-func numberOf(n Number) account.Number {
+func numberOf(n v1.Number) account.Number {
 	return account.Number{
 		TN:       n.TN,
 		Number:   spec.Number{BillingMethod: n.BillingMethod, PrimaryRoute: n.PrimaryRoute(), FailoverRoute: n.FailoverRoute()},
@@ -88,7 +89,7 @@ func (b *V1) Lookup(ctx context.Context, tn string) (*account.Offer, error) {
 	return &o, nil
 }
 
-func offerOf(a AvailableNumber) account.Offer {
+func offerOf(a v1.AvailableNumber) account.Offer {
 	return account.Offer{
 		TN: a.TN, SetupCost: a.InitialCost, MonthlyCost: a.MonthlyCost,
 		State: a.State, RateCenter: a.RateCenter, BillingMethods: a.BillingMethods,
@@ -101,7 +102,7 @@ func (b *V1) Search(ctx context.Context, q account.SearchQuery, max int) ([]acco
 	if q.StartsWith != "" {
 		return nil, errors.New("flowroute: v1 cannot search by the digits a number starts with: search by NPA and NXX, or by digits it contains")
 	}
-	as, err := b.c.AllAvailable(ctx, SearchQuery{NPA: q.NPA, NXX: q.NXX, State: q.State, RateCenter: q.RateCenter, TN: q.Contains}, max)
+	as, err := b.c.AllAvailable(ctx, v1.SearchQuery{NPA: q.NPA, NXX: q.NXX, State: q.State, RateCenter: q.RateCenter, TN: q.Contains}, max)
 	if err != nil {
 		return nil, neutral(err)
 	}
@@ -114,7 +115,7 @@ func (b *V1) Search(ctx context.Context, q account.SearchQuery, max int) ([]acco
 
 // CreateRoute creates the route; v1 routes have no id but their name.
 func (b *V1) CreateRoute(ctx context.Context, r account.Route) (account.Route, error) {
-	if err := b.c.CreateRoute(ctx, Route{Name: r.Name, Type: r.Type, Value: r.Value}); err != nil {
+	if err := b.c.CreateRoute(ctx, v1.Route{Name: r.Name, Type: r.Type, Value: r.Value}); err != nil {
 		return account.Route{}, neutral(err)
 	}
 	return r, nil
@@ -147,13 +148,13 @@ func neutral(err error) error {
 	if err == nil {
 		return nil
 	}
-	var apiErr *APIError
-	var rl *RateLimitError
+	var apiErr *v1.APIError
+	var rl *v1.RateLimitError
 	var kind error
 	switch {
-	case errors.Is(err, ErrOutcomeUnknown):
+	case errors.Is(err, v1.ErrOutcomeUnknown):
 		kind = account.ErrOutcomeUnknown
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, v1.ErrNotFound):
 		kind = account.ErrNotFound
 	case errors.As(err, &rl):
 		kind = account.ErrRateLimited
