@@ -43,8 +43,8 @@ type outcome int
 
 const (
 	ok       outcome = iota
-	notFound         // matches account.ErrNotFound
-	conflict         // matches account.ErrConflict (v1 client: a 409)
+	notFound         // matches account.ErrNotFound (a client: its ErrNotFound)
+	conflict         // matches account.ErrConflict (a client: its ErrConflict, or a 409)
 	refused          // any error; the account is unchanged
 )
 
@@ -228,9 +228,9 @@ func classify(err error) outcome {
 	switch {
 	case err == nil:
 		return ok
-	case errors.Is(err, account.ErrNotFound):
+	case errors.Is(err, account.ErrNotFound), errors.Is(err, v1.ErrNotFound), errors.Is(err, v2.ErrNotFound):
 		return notFound
-	case errors.Is(err, account.ErrConflict), errors.As(err, &ae) && ae.Status == 409:
+	case errors.Is(err, account.ErrConflict), errors.Is(err, v2.ErrConflict), errors.As(err, &ae) && ae.Status == 409:
 		return conflict
 	}
 	return refused
@@ -417,7 +417,7 @@ func (h *harness) readV2() (view, error) {
 		}
 		for _, t := range []v2.CallbackType{v2.SMSCallback, v2.MMSCallback, v2.SMSDLRCallback, v2.MMSDLRCallback} {
 			cb, err := h.v2.GetCallback(h.ctx, n.TN, t)
-			if errors.Is(err, account.ErrNotFound) { // the sandbox answers 404 for a callback not set
+			if errors.Is(err, v2.ErrNotFound) { // the sandbox answers 404 for a callback not set
 				continue
 			}
 			if err != nil {

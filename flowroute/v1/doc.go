@@ -9,8 +9,8 @@
 // DefaultRateLimit requests a second), waits for a free slot among the requests in flight
 // (WithParallelism, default DefaultParallelism), sends, and reads the answer. A status from
 // 200 to 206 is a success; anything else is an *APIError, or a *RateLimitError for 429.
-// ErrNotFound and ErrOutcomeUnknown are package account's: a 404 matches ErrNotFound, a 409
-// account.ErrConflict, a 429 that outlasts the retries account.ErrRateLimited.
+// A 404 matches ErrNotFound, a 409 ErrConflict, a 429 that outlasts the retries
+// ErrRateLimited.
 // Redirects are not followed: a 3xx is an *APIError too.
 //
 // # Retries

@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
@@ -38,25 +37,11 @@ var DefaultRetryPolicy = engine.DefaultRetryPolicy
 // RetryPolicy bounds the retries of one call (see package engine).
 type RetryPolicy = engine.RetryPolicy
 
-// The errors of the client are the engine's; they match the neutral errors of package account
-// with errors.Is.
-type (
-	// APIError is an answer with a status outside 200..206. A 404 matches
-	// account.ErrNotFound, a 409 account.ErrConflict.
-	APIError = engine.APIError
-	// RateLimitError is a 429 that outlasted the retries; it matches account.ErrRateLimited.
-	RateLimitError = engine.RateLimitError
-	// OutcomeUnknownError is a write whose answer was lost; it matches
-	// account.ErrOutcomeUnknown. The client never sends such a write again: only reading the
-	// account tells whether it was carried out, which is the caller's to do (apply does).
-	OutcomeUnknownError = engine.OutcomeUnknownError
-)
-
 // Client calls the Flowroute numbers API v2, one method per endpoint. It is safe for
 // concurrent use. Every request goes through the shared engine, which authenticates with HTTP
 // Basic, rate-limits, caps the requests in flight, retries reads, and never repeats a write
 // that may have been carried out: each write is sent once, and one whose answer is lost is an
-// error matching account.ErrOutcomeUnknown (see the package documentation).
+// error matching ErrOutcomeUnknown (see the package documentation).
 //
 // The secret key never leaves the client but in the Authorization header: String, GoString
 // and every fmt verb print the endpoint and a shortened access key only.
@@ -225,7 +210,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 // TestEngineNoDocumentWording pins it.
 func answeredWithoutDocument(err error) bool {
 	var ae *APIError
-	if errors.As(err, &ae) || errors.Is(err, account.ErrOutcomeUnknown) || errors.Is(err, account.ErrRateLimited) {
+	if errors.As(err, &ae) || errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, ErrRateLimited) {
 		return false
 	}
 	return strings.Contains(err.Error(), " with an empty body, not the JSON document")
@@ -283,12 +268,12 @@ func checkID(what, id string) error {
 }
 
 // conflictError marks an answer that says the write clashes with the account (an alias
-// taken, a route or address still in use), so that it matches account.ErrConflict.
+// taken, a route or address still in use), so that it matches ErrConflict.
 type conflictError struct{ err error }
 
 func (e conflictError) Error() string        { return e.err.Error() }
 func (e conflictError) Unwrap() error        { return e.err }
-func (e conflictError) Is(target error) bool { return target == account.ErrConflict }
+func (e conflictError) Is(target error) bool { return target == ErrConflict }
 
 // asConflict turns an *APIError with one of the statuses into a conflict.
 func asConflict(err error, statuses ...int) error {
@@ -316,7 +301,7 @@ func status(err error) int {
 // (decode reads it; false: not a usable document). A success without the document is read back
 // with readBack: the write was carried out, and the caller gets the object as the account has
 // it. what names the object in errors. A write whose answer is lost is an error matching
-// account.ErrOutcomeUnknown, never sent again: the caller reads the account to settle it.
+// ErrOutcomeUnknown, never sent again: the caller reads the account to settle it.
 func writeDoc[T any](ctx context.Context, c *Client, method, path string, body any, what string,
 	decode func([]byte) (T, bool), readBack func(context.Context) (*T, error)) (*T, error) {
 	raw, err := c.call(ctx, method, path, nil, body)

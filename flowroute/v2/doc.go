@@ -14,7 +14,7 @@
 //
 // The client sends every write once. The engine retries a write only where that cannot double
 // it (the request never reached the server, or a 429), and returns an *OutcomeUnknownError,
-// matching account.ErrOutcomeUnknown, when a write may have been carried out and its answer
+// matching ErrOutcomeUnknown, when a write may have been carried out and its answer
 // was lost (a timeout, a connection closed after sending, a 5xx). The client neither reads the
 // account to settle such a write nor sends it again: only the caller knows what it needs to
 // read, and apply does it, once, for every backend.

@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"golang.org/x/sync/errgroup"
-
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 )
 
 // SearchAvailable reads one page of the numbers for sale (GET /numbers/available).
@@ -29,7 +27,7 @@ func (c *Client) SearchAvailable(ctx context.Context, q AvailableQuery, opt Page
 }
 
 // LookupAvailable returns the number tn when it is for sale (the first page of the numbers
-// that start with it, searched for tn exactly), or an error matching account.ErrNotFound
+// that start with it, searched for tn exactly), or an error matching ErrNotFound
 // when it is not.
 func (c *Client) LookupAvailable(ctx context.Context, tn string) (*AvailableNumber, error) {
 	if err := checkTN(tn); err != nil {
@@ -44,7 +42,7 @@ func (c *Client) LookupAvailable(ctx context.Context, tn string) (*AvailableNumb
 			return &n, nil
 		}
 	}
-	return nil, fmt.Errorf("flowroute v2: %s is not for sale: %w", tn, account.ErrNotFound)
+	return nil, fmt.Errorf("flowroute v2: %s is not for sale: %w", tn, ErrNotFound)
 }
 
 // AreaCodes reads one page of the area codes with numbers for sale (GET
@@ -73,7 +71,7 @@ func (c *Client) ListNumbers(ctx context.Context, q NumberQuery, opt PageOptions
 
 // GetNumber reads a number's details (GET /numbers/{tn}): its relationships and the routes,
 // CNAM record and E911 address they name. A number the account does not own is an error
-// matching account.ErrNotFound.
+// matching ErrNotFound.
 func (c *Client) GetNumber(ctx context.Context, tn string) (*Number, error) {
 	if err := checkTN(tn); err != nil {
 		return nil, err
@@ -96,7 +94,7 @@ func (c *Client) owned(ctx context.Context, tn string) (*Number, bool, error) {
 	switch {
 	case err == nil:
 		return n, true, nil
-	case errors.Is(err, account.ErrNotFound):
+	case errors.Is(err, ErrNotFound):
 		return nil, false, nil
 	}
 	return nil, false, err
@@ -105,9 +103,9 @@ func (c *Client) owned(ctx context.Context, tn string) (*Number, bool, error) {
 // PurchaseNumber buys tn (POST /numbers/{tn}), sending the purchase once. Success is 200 or 201
 // (the docs disagree); a 207 means bought, with messaging provisioning failed: the purchase
 // succeeds with a Warning. A number that is not for sale is an error matching
-// account.ErrNotFound, one the account already owns account.ErrConflict (the server answers
+// ErrNotFound, one the account already owns ErrConflict (the server answers
 // 404 for both: the number is read to tell them apart). A lost answer is an error matching
-// account.ErrOutcomeUnknown.
+// ErrOutcomeUnknown.
 func (c *Client) PurchaseNumber(ctx context.Context, tn string, opt PurchaseOptions) (*PurchaseResult, error) {
 	if err := checkTN(tn); err != nil {
 		return nil, err
@@ -158,8 +156,8 @@ func (c *Client) PurchaseNumber(ctx context.Context, tn string, opt PurchaseOpti
 }
 
 // ReleaseNumber gives tn back (DELETE /numbers/{tn}), sent once. A number the account does not
-// own is an error matching account.ErrNotFound; a lost answer one matching
-// account.ErrOutcomeUnknown.
+// own is an error matching ErrNotFound; a lost answer one matching
+// ErrOutcomeUnknown.
 func (c *Client) ReleaseNumber(ctx context.Context, tn string) error {
 	if err := checkTN(tn); err != nil {
 		return err
@@ -238,7 +236,7 @@ func (c *Client) detailsChunk(ctx context.Context, tns []string) ([]Number, erro
 			return ns, nil
 		case s == http.StatusNotFound || s == http.StatusMethodNotAllowed:
 			c.bulk.Store(bulkNo)
-		case !errors.Is(err, account.ErrOutcomeUnknown):
+		case !errors.Is(err, ErrOutcomeUnknown):
 			return nil, err
 		}
 	}

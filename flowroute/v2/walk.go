@@ -2,19 +2,11 @@ package v2
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
-
-// ErrPagination is a list whose pages do not fit together: a next link that skips items.
-var ErrPagination = errors.New("flowroute v2: pagination")
-
-// ErrListTooLong is a list with more pages or items than the walk limits allow
-// (WithWalkLimits).
-var ErrListTooLong = engine.ErrListTooLong
 
 // walk returns every item of a list, sorted by key without repeats, or the first max of them
 // when max > 0.

@@ -1,14 +1,23 @@
 package backend
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
+	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
-// The v1 errors match the neutral errors plan and apply test for, and keep their own chain.
+var neutrals = []error{account.ErrNotFound, account.ErrConflict, account.ErrOutcomeUnknown, account.ErrRateLimited}
+
+// The clients' errors, made neutral, match the account errors plan and apply test for, and
+// keep their message, their own sentinels and their typed errors.
 func TestNeutralErrors(t *testing.T) {
 	t.Parallel()
 	api := func(status int) *v1.APIError {
@@ -18,25 +27,130 @@ func TestNeutralErrors(t *testing.T) {
 		name string
 		err  error
 		kind error
+		own  error // the client's sentinel it matches
 	}{
-		{"404", api(404), account.ErrNotFound},
-		{"409", api(409), account.ErrConflict},
-		{"lost", &v1.OutcomeUnknownError{Method: "PUT", Path: "/v1/tns/1", Err: api(502)}, account.ErrOutcomeUnknown},
-		{"429", &v1.RateLimitError{APIError: api(429)}, account.ErrRateLimited},
-		{"422", api(422), nil},
+		{"404", api(404), account.ErrNotFound, v1.ErrNotFound},
+		{"409", api(409), account.ErrConflict, v1.ErrConflict},
+		{"lost", &v1.OutcomeUnknownError{Method: "PUT", Path: "/v1/tns/1", Err: api(502)}, account.ErrOutcomeUnknown, v1.ErrOutcomeUnknown},
+		{"429", &v1.RateLimitError{APIError: api(429)}, account.ErrRateLimited, v1.ErrRateLimited},
+		{"wrapped", fmt.Errorf("flowroute: reading: %w", api(404)), account.ErrNotFound, v1.ErrNotFound},
+		{"joined", fmt.Errorf("%w; %w", api(422), &v1.OutcomeUnknownError{Err: api(503)}), account.ErrOutcomeUnknown, v1.ErrOutcomeUnknown},
+		{"422", api(422), nil, nil},
 	} {
-		got := neutral(tc.err)
-		for _, k := range []error{account.ErrNotFound, account.ErrConflict, account.ErrOutcomeUnknown, account.ErrRateLimited} {
-			if errors.Is(got, k) != (k == tc.kind) {
-				t.Errorf("%s: errors.Is(%v, %v) = %v", tc.name, got, k, !(k == tc.kind))
+		for _, k := range []*kinds{&v1Errors, &v2Errors} {
+			got := k.neutral(tc.err)
+			for _, n := range neutrals {
+				if errors.Is(got, n) != (n == tc.kind) {
+					t.Errorf("%s: errors.Is(%v, %v) = %v", tc.name, got, n, !(n == tc.kind))
+				}
+			}
+			if tc.own != nil && !errors.Is(got, tc.own) {
+				t.Errorf("%s: %v no longer matches the client's %v", tc.name, got, tc.own)
+			}
+			var apiErr *v1.APIError
+			if !errors.As(got, &apiErr) || got.Error() != tc.err.Error() {
+				t.Errorf("%s: %v lost its *APIError or its message", tc.name, got)
+			}
+			if k.neutral(got) != got {
+				t.Errorf("%s: made neutral twice", tc.name)
 			}
 		}
-		var apiErr *v1.APIError
-		if !errors.As(got, &apiErr) || got.Error() != tc.err.Error() {
-			t.Errorf("%s: %v lost its *APIError or its message", tc.name, got)
+	}
+	if v1Errors.neutral(nil) != nil {
+		t.Error("neutral(nil) is not nil")
+	}
+}
+
+// cause is apply's reading of an unknown outcome: down the chain while it matches
+// account.ErrOutcomeUnknown, to the answer that was lost.
+func cause(err error) error {
+	for errors.Is(err, account.ErrOutcomeUnknown) {
+		var next error
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			next = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if e != account.ErrOutcomeUnknown && errors.Is(e, account.ErrOutcomeUnknown) {
+					next = e
+					break
+				}
+			}
+		}
+		if next == nil || next == account.ErrOutcomeUnknown {
+			return err
+		}
+		err = next
+	}
+	return err
+}
+
+// TestNeutralCause: unwrapping a neutral lost write leads, link by link, to the answer that
+// was lost, as unwrapping the client's error does: apply reports a lost write by it.
+func TestNeutralCause(t *testing.T) {
+	t.Parallel()
+	lost := &v2.APIError{Status: 503, Method: "DELETE", Path: "/v2/numbers/12065550100/relationships/failover_route", Message: "offline"}
+	for _, err := range []error{
+		&v2.OutcomeUnknownError{Method: "DELETE", Path: lost.Path, Err: lost},
+		fmt.Errorf("setting routes: %w", &v2.OutcomeUnknownError{Err: lost}),
+		fmt.Errorf("%w; %w", &v2.APIError{Status: 422}, &v2.OutcomeUnknownError{Err: lost}),
+	} {
+		if got := cause(v2Errors.neutral(err)); got != lost {
+			t.Errorf("the cause of %v is %v, want the lost answer %v", err, got, lost)
 		}
 	}
-	if neutral(nil) != nil {
-		t.Error("neutral(nil) is not nil")
+}
+
+// TestAdapterErrors: what each adapter returns for a 404, a conflict, a lost write and a 429
+// that lasts matches the account error of its kind.
+func TestAdapterErrors(t *testing.T) {
+	t.Parallel()
+	answer := func(status int, body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(status)
+			w.Write([]byte(body))
+		}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /v1/tns/{tn}", answer(404, `{"error":"Not Found"}`))
+	mux.Handle("PUT /v1/routes/{name}", answer(409, `{"error":"Route name already exists."}`))
+	mux.Handle("PATCH /v1/tns/{tn}", answer(500, `{}`))
+	mux.Handle("GET /v1/routes/", answer(429, `{}`))
+	mux.Handle("GET /v2/numbers/{tn}", answer(404, `{"errors":[{"detail":"Could not find that resource on your account.","status":404}]}`))
+	mux.Handle("POST /v2/routes", answer(422, `{"errors":[{"detail":"Route alias already exists.","status":422}]}`))
+	mux.Handle("PATCH /v2/numbers/{tn}", answer(500, `{}`))
+	mux.Handle("GET /v2/routes", answer(429, `{}`))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	c1, err := v1.New(srv.URL+"/v1", testAccess, testSecret, v1.WithRateLimit(0, 0), v1.WithRetry(v1.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, err := v2.New(srv.URL+"/v2", testAccess, testSecret, v2.WithRateLimit(0, 0), v2.WithRetry(v2.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	route := account.Route{Name: "pbx", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}}
+	ctx := context.Background()
+	b1, b2 := NewV1(c1), NewV2(c2)
+	for _, tc := range []struct {
+		what    string
+		v1, v2  func() error
+		neutral error
+	}{
+		{"a 404", func() error { _, err := b1.Number(ctx, "12065550100"); return err },
+			func() error { _, err := b2.Number(ctx, "12065550100"); return err }, account.ErrNotFound},
+		{"a conflict", func() error { _, err := b1.CreateRoute(ctx, route); return err },
+			func() error { _, err := b2.CreateRoute(ctx, route); return err }, account.ErrConflict},
+		{"a lost write", func() error { return b1.SetRoutes(ctx, "12065550100", "pbx", "pbx") },
+			func() error { return b2.SetAlias(ctx, "12065550100", "front desk") }, account.ErrOutcomeUnknown},
+		{"a lasting 429", func() error { _, err := b1.Routes(ctx); return err },
+			func() error { _, err := b2.Routes(ctx); return err }, account.ErrRateLimited},
+	} {
+		for api, call := range map[string]func() error{"v1": tc.v1, "v2": tc.v2} {
+			if err := call(); !errors.Is(err, tc.neutral) {
+				t.Errorf("%s: %s: %v does not match %v", api, tc.what, err, tc.neutral)
+			}
+		}
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 // V1 is the v1 client seen through the backend-neutral contract (account.Backend and
 // account.Searcher). It sends exactly what the client's own methods send; it only translates
-// types and errors.
+// types and errors (see neutral).
 type V1 struct{ c *v1.Client }
 
 // NewV1 returns c as an account backend.
@@ -39,7 +39,7 @@ func (b *V1) Capabilities() account.Capabilities { return V1Capabilities }
 func (b *V1) Routes(ctx context.Context) ([]account.Route, error) {
 	rs, err := b.c.AllRoutes(ctx)
 	if err != nil {
-		return nil, neutral(err)
+		return nil, v1Errors.neutral(err)
 	}
 	out := make([]account.Route, len(rs))
 	for i, r := range rs {
@@ -52,7 +52,7 @@ func (b *V1) Routes(ctx context.Context) ([]account.Route, error) {
 func (b *V1) Numbers(ctx context.Context, progress account.Progress) ([]account.Number, error) {
 	ns, err := b.c.AllNumbersProgress(ctx, "", progress)
 	if err != nil {
-		return nil, neutral(err)
+		return nil, v1Errors.neutral(err)
 	}
 	out := make([]account.Number, len(ns))
 	for i, n := range ns {
@@ -65,7 +65,7 @@ func (b *V1) Numbers(ctx context.Context, progress account.Progress) ([]account.
 func (b *V1) Number(ctx context.Context, tn string) (*account.Number, error) {
 	n, err := b.c.GetNumber(ctx, tn)
 	if err != nil {
-		return nil, neutral(err)
+		return nil, v1Errors.neutral(err)
 	}
 	an := numberOf(*n)
 	return &an, nil
@@ -83,7 +83,7 @@ func numberOf(n v1.Number) account.Number {
 func (b *V1) Lookup(ctx context.Context, tn string) (*account.Offer, error) {
 	a, err := b.c.LookupAvailable(ctx, tn)
 	if err != nil {
-		return nil, neutral(err)
+		return nil, v1Errors.neutral(err)
 	}
 	o := offerOf(*a)
 	return &o, nil
@@ -104,7 +104,7 @@ func (b *V1) Search(ctx context.Context, q account.SearchQuery, max int) ([]acco
 	}
 	as, err := b.c.AllAvailable(ctx, v1.SearchQuery{NPA: q.NPA, NXX: q.NXX, State: q.State, RateCenter: q.RateCenter, TN: q.Contains}, max)
 	if err != nil {
-		return nil, neutral(err)
+		return nil, v1Errors.neutral(err)
 	}
 	out := make([]account.Offer, len(as))
 	for i, a := range as {
@@ -116,55 +116,17 @@ func (b *V1) Search(ctx context.Context, q account.SearchQuery, max int) ([]acco
 // CreateRoute creates the route; v1 routes have no id but their name.
 func (b *V1) CreateRoute(ctx context.Context, r account.Route) (account.Route, error) {
 	if err := b.c.CreateRoute(ctx, v1.Route{Name: r.Name, Type: r.Type, Value: r.Value}); err != nil {
-		return account.Route{}, neutral(err)
+		return account.Route{}, v1Errors.neutral(err)
 	}
 	return r, nil
 }
 
 // Purchase buys tn with the billing method.
 func (b *V1) Purchase(ctx context.Context, tn, billingMethod string) error {
-	return neutral(b.c.PurchaseNumber(ctx, tn, billingMethod))
+	return v1Errors.neutral(b.c.PurchaseNumber(ctx, tn, billingMethod))
 }
 
 // SetRoutes sets both routes of tn.
 func (b *V1) SetRoutes(ctx context.Context, tn, primary, failover string) error {
-	return neutral(b.c.SetRoutes(ctx, tn, primary, failover))
-}
-
-// neutralError is a v1 error that also matches the account error of its kind, keeping its
-// own message and its chain (errors.As still finds the *APIError).
-type neutralError struct {
-	err  error
-	kind error
-}
-
-func (e *neutralError) Error() string   { return e.err.Error() }
-func (e *neutralError) Unwrap() []error { return []error{e.err, e.kind} }
-
-// neutral makes err match the account error of its kind: a 404 ErrNotFound, a 409
-// ErrConflict, a lost answer ErrOutcomeUnknown, a 429 whose retries ran out ErrRateLimited.
-// Other errors are returned as they are.
-func neutral(err error) error {
-	if err == nil {
-		return nil
-	}
-	var apiErr *v1.APIError
-	var rl *v1.RateLimitError
-	var kind error
-	switch {
-	case errors.Is(err, v1.ErrOutcomeUnknown):
-		kind = account.ErrOutcomeUnknown
-	case errors.Is(err, v1.ErrNotFound):
-		kind = account.ErrNotFound
-	case errors.As(err, &rl):
-		kind = account.ErrRateLimited
-	case errors.As(err, &apiErr) && apiErr.Status == 409:
-		kind = account.ErrConflict
-	default:
-		return err
-	}
-	if errors.Is(err, kind) {
-		return err // the client already speaks the neutral errors
-	}
-	return &neutralError{err: err, kind: kind}
+	return v1Errors.neutral(b.c.SetRoutes(ctx, tn, primary, failover))
 }

@@ -15,7 +15,8 @@ import (
 
 // V2 is the v2 client behind the neutral contract of package account. Route names at the
 // contract are v2 aliases; V2 maps them to ids with a cache of the account's routes,
-// refreshed when a name or id is missing from it ("sip-reg" is route "0").
+// refreshed when a name or id is missing from it ("sip-reg" is route "0"). Its errors match
+// the account errors of their kind (see neutral).
 type V2 struct {
 	c *v2.Client
 	// Warn, when not nil, receives what succeeded only in part, such as a purchase answered
@@ -200,7 +201,7 @@ func (b *V2) routeID(ctx context.Context, name string) (string, error) {
 func (b *V2) Routes(ctx context.Context) ([]account.Route, error) {
 	rs, err := b.c.AllRoutes(ctx)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	b.remember(true, rs...)
 	out := make([]account.Route, len(rs))
@@ -215,7 +216,7 @@ func (b *V2) Routes(ctx context.Context) ([]account.Route, error) {
 func (b *V2) Numbers(ctx context.Context, progress account.Progress) ([]account.Number, error) {
 	ns, err := b.c.AllNumbers(ctx, v2.NumberQuery{}, progress)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.Number, len(ns))
 	for i, n := range ns {
@@ -229,11 +230,11 @@ func (b *V2) Numbers(ctx context.Context, progress account.Progress) ([]account.
 func (b *V2) Number(ctx context.Context, tn string) (*account.Number, error) {
 	n, err := b.c.GetNumber(ctx, tn)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	an, err := b.toAccountNumber(ctx, *n)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	return &an, nil
 }
@@ -242,12 +243,12 @@ func (b *V2) Number(ctx context.Context, tn string) (*account.Number, error) {
 func (b *V2) Details(ctx context.Context, tns []string) ([]account.Number, error) {
 	ns, err := b.c.NumberDetails(ctx, tns)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.Number, len(ns))
 	for i, n := range ns {
 		if out[i], err = b.toAccountNumber(ctx, n); err != nil {
-			return nil, err
+			return nil, v2Errors.neutral(err)
 		}
 	}
 	return out, nil
@@ -315,7 +316,7 @@ func (b *V2) cnam(ctx context.Context, id string) (*v2.CNAM, error) {
 func (b *V2) Lookup(ctx context.Context, tn string) (*account.Offer, error) {
 	n, err := b.c.LookupAvailable(ctx, tn)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	o := toOffer(*n)
 	return &o, nil
@@ -341,7 +342,7 @@ func (b *V2) Search(ctx context.Context, q account.SearchQuery, max int) ([]acco
 	}
 	ns, err := b.c.AllAvailable(ctx, aq, max)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.Offer, len(ns))
 	for i, n := range ns {
@@ -355,7 +356,7 @@ func (b *V2) Search(ctx context.Context, q account.SearchQuery, max int) ([]acco
 func (b *V2) CreateRoute(ctx context.Context, r account.Route) (account.Route, error) {
 	nr, err := b.c.CreateRoute(ctx, v2.RouteInput{Alias: r.Name, Type: v2Type(r.Type), Value: r.Value, EdgeStrategyID: r.EdgeStrategy})
 	if err != nil {
-		return account.Route{}, err
+		return account.Route{}, v2Errors.neutral(err)
 	}
 	b.remember(false, *nr)
 	return toAccountRoute(*nr), nil
@@ -371,12 +372,12 @@ func (b *V2) UpdateRoute(ctx context.Context, r account.Route) error {
 	if id == "" {
 		var err error
 		if id, err = b.routeID(ctx, r.Name); err != nil {
-			return err
+			return v2Errors.neutral(err)
 		}
 	}
 	nr, err := b.c.UpdateRoute(ctx, id, v2.RouteInput{Alias: r.Name, Type: v2Type(r.Type), Value: r.Value, EdgeStrategyID: r.EdgeStrategy})
 	if err != nil {
-		return err
+		return v2Errors.neutral(err)
 	}
 	b.remember(false, *nr)
 	return nil
@@ -390,15 +391,15 @@ func (b *V2) DeleteRoute(ctx context.Context, r account.Route) error {
 	id := r.ID
 	if id == "" {
 		if err := b.refresh(ctx); err != nil {
-			return err
+			return v2Errors.neutral(err)
 		}
 		var err error
 		if id, err = b.routeID(ctx, r.Name); err != nil {
-			return err
+			return v2Errors.neutral(err)
 		}
 	}
 	if err := b.c.DeleteRoute(ctx, id); err != nil {
-		return err
+		return v2Errors.neutral(err)
 	}
 	b.forget(id, r.Name)
 	return nil
@@ -409,7 +410,7 @@ func (b *V2) DeleteRoute(ctx context.Context, r account.Route) error {
 func (b *V2) EdgeStrategies(ctx context.Context) ([]account.EdgeStrategy, error) {
 	es, err := b.c.EdgeStrategies(ctx)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.EdgeStrategy, len(es))
 	for i, e := range es {
@@ -426,7 +427,7 @@ func (b *V2) Purchase(ctx context.Context, tn, billingMethod string) error {
 	}
 	res, err := b.c.PurchaseNumber(ctx, tn, v2.PurchaseOptions{})
 	if err != nil {
-		return err
+		return v2Errors.neutral(err)
 	}
 	if res.Warning != "" && b.Warn != nil {
 		b.Warn(res.Warning)
@@ -444,12 +445,12 @@ func (b *V2) Purchase(ctx context.Context, tn, billingMethod string) error {
 func (b *V2) SetRoutes(ctx context.Context, tn, primary, failover string) error {
 	pid, err := b.routeID(ctx, primary)
 	if err != nil {
-		return err
+		return v2Errors.neutral(err)
 	}
 	fid := ""
 	if failover != "" {
 		if fid, err = b.routeID(ctx, failover); err != nil {
-			return err
+			return v2Errors.neutral(err)
 		}
 	}
 	var perr, ferr error
@@ -463,26 +464,28 @@ func (b *V2) SetRoutes(ctx context.Context, tn, primary, failover string) error 
 	wg.Wait()
 	switch {
 	case perr != nil && ferr != nil:
-		return fmt.Errorf("%w; %w", perr, ferr)
+		return v2Errors.neutral(fmt.Errorf("%w; %w", perr, ferr))
 	case perr != nil:
-		return perr
+		return v2Errors.neutral(perr)
 	}
-	return ferr
+	return v2Errors.neutral(ferr)
 }
 
 // Release releases tn.
-func (b *V2) Release(ctx context.Context, tn string) error { return b.c.ReleaseNumber(ctx, tn) }
+func (b *V2) Release(ctx context.Context, tn string) error {
+	return v2Errors.neutral(b.c.ReleaseNumber(ctx, tn))
+}
 
 // SetAlias sets the number's alias.
 func (b *V2) SetAlias(ctx context.Context, tn, alias string) error {
 	_, err := b.c.UpdateNumber(ctx, tn, v2.NumberUpdate{Alias: &alias})
-	return err
+	return v2Errors.neutral(err)
 }
 
 // SetCNAMLookups switches the number's inbound caller-ID name lookups.
 func (b *V2) SetCNAMLookups(ctx context.Context, tn string, enabled bool) error {
 	_, err := b.c.UpdateNumber(ctx, tn, v2.NumberUpdate{CNAMLookups: &enabled})
-	return err
+	return v2Errors.neutral(err)
 }
 
 func toAccountCNAM(c v2.CNAM) account.CNAM {
@@ -500,7 +503,7 @@ func toAccountCNAM(c v2.CNAM) account.CNAM {
 func (b *V2) CNAMs(ctx context.Context) ([]account.CNAM, error) {
 	cs, err := b.c.AllCNAMs(ctx, v2.CNAMQuery{})
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.CNAM, len(cs))
 	b.mu.Lock()
@@ -519,7 +522,7 @@ func (b *V2) CNAMs(ctx context.Context) ([]account.CNAM, error) {
 func (b *V2) CreateCNAM(ctx context.Context, value string) (account.CNAM, error) {
 	c, err := b.c.CreateCNAM(ctx, value)
 	if err != nil {
-		return account.CNAM{}, err
+		return account.CNAM{}, v2Errors.neutral(err)
 	}
 	return toAccountCNAM(*c), nil
 }
@@ -527,10 +530,10 @@ func (b *V2) CreateCNAM(ctx context.Context, value string) (account.CNAM, error)
 // AssociateCNAM presents the record on the number; cnamID "" removes the association.
 func (b *V2) AssociateCNAM(ctx context.Context, tn, cnamID string) error {
 	if cnamID == "" {
-		return b.c.UnassociateCNAM(ctx, tn)
+		return v2Errors.neutral(b.c.UnassociateCNAM(ctx, tn))
 	}
 	_, err := b.c.AssociateCNAM(ctx, tn, cnamID)
-	return err
+	return v2Errors.neutral(err)
 }
 
 func toSpecE911(f v2.E911Fields) spec.E911Address {
@@ -552,7 +555,7 @@ func toAccountE911(a v2.E911Address) account.E911Address {
 func (b *V2) E911Addresses(ctx context.Context) ([]account.E911Address, error) {
 	as, err := b.c.AllE911s(ctx, v2.E911Query{})
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.E911Address, len(as))
 	for i, a := range as {
@@ -568,7 +571,7 @@ func (b *V2) CreateE911(ctx context.Context, a account.E911Address) (account.E91
 	}
 	na, err := b.c.CreateE911(ctx, e911Fields(a))
 	if err != nil {
-		return account.E911Address{}, err
+		return account.E911Address{}, v2Errors.neutral(err)
 	}
 	return toAccountE911(*na), nil
 }
@@ -578,15 +581,15 @@ func (b *V2) UpdateE911(ctx context.Context, a account.E911Address) error {
 	f := e911Fields(a)
 	f.Label = "" // keep the label the address has
 	_, err := b.c.UpdateE911(ctx, a.ID, f)
-	return err
+	return v2Errors.neutral(err)
 }
 
 // AssociateE911 sets the number's address; id "" disconnects it.
 func (b *V2) AssociateE911(ctx context.Context, tn, id string) error {
 	if id == "" {
-		return b.c.DisconnectE911(ctx, tn)
+		return v2Errors.neutral(b.c.DisconnectE911(ctx, tn))
 	}
-	return b.c.AssociateE911(ctx, tn, id)
+	return v2Errors.neutral(b.c.AssociateE911(ctx, tn, id))
 }
 
 // SetCallbacks sets the number's messaging callback URLs that m names (an empty URL is not
@@ -600,7 +603,7 @@ func (b *V2) SetCallbacks(ctx context.Context, tn string, m spec.Messaging) erro
 			continue
 		}
 		if err := b.c.SetCallback(ctx, tn, cb.t, cb.url); err != nil {
-			return err
+			return v2Errors.neutral(err)
 		}
 	}
 	return nil
@@ -623,7 +626,7 @@ func (b *V2) Callbacks(ctx context.Context, tn string) (spec.Messaging, error) {
 		case s == http.StatusMethodNotAllowed:
 			return spec.Messaging{}, fmt.Errorf("flowroute v2: reading the callbacks of %s: %w (%v)", tn, account.ErrNotSupported, err)
 		default:
-			return spec.Messaging{}, err
+			return spec.Messaging{}, v2Errors.neutral(err)
 		}
 	}
 	return spec.Messaging{SMSCallback: urls[0], MMSCallback: urls[1], SMSDLRCallback: urls[2], MMSDLRCallback: urls[3]}, nil
