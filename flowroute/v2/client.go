@@ -93,12 +93,9 @@ func WithRateLimit(rps float64, burst int) Option {
 // WithRetry replaces DefaultRetryPolicy.
 func WithRetry(p RetryPolicy) Option { return engineOption(engine.WithRetry(p)) }
 
-// WithClock sets the clock that reads Retry-After dates (for tests).
-func WithClock(now func() time.Time) Option { return engineOption(engine.WithClock(now)) }
-
-// WithSleep replaces how the client waits between attempts, so that tests see the backoffs
+// withSleep replaces how the client waits between attempts, so that tests see the backoffs
 // without spending them.
-func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+func withSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 	return engineOption(engine.WithSleep(sleep))
 }
 
@@ -153,9 +150,6 @@ func New(endpoint, accessKey, secretKey string, opts ...Option) (*Client, error)
 
 // Endpoint is the base URL the client sends requests to, ending in "/".
 func (c *Client) Endpoint() string { return c.eng.Endpoint() }
-
-// Parallelism is the cap on requests in flight (see WithParallelism).
-func (c *Client) Parallelism() int { return c.eng.Parallelism() }
 
 // String describes the client without its secret key, and with the access key shortened.
 func (c *Client) String() string {

@@ -96,7 +96,7 @@ func setup(t testing.TB, opts ...Option) *env {
 	base := []Option{
 		WithRateLimit(0, 0),
 		WithRetry(RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}),
-		WithSleep(func(ctx context.Context, d time.Duration) error {
+		withSleep(func(ctx context.Context, d time.Duration) error {
 			e.mu.Lock()
 			e.sleeps = append(e.sleeps, d)
 			e.mu.Unlock()

@@ -205,7 +205,7 @@ func (c *Client) NumberDetails(ctx context.Context, tns []string) ([]Number, err
 	}
 	results := make([][]Number, len(chunks))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(2 * c.Parallelism())
+	g.SetLimit(2 * c.eng.Parallelism())
 	for i, chunk := range chunks {
 		g.Go(func() error {
 			ns, err := c.detailsChunk(gctx, chunk)
@@ -243,7 +243,7 @@ func (c *Client) detailsChunk(ctx context.Context, tns []string) ([]Number, erro
 	out := make([]Number, len(tns))
 	found := make([]bool, len(tns))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(2 * c.Parallelism())
+	g.SetLimit(2 * c.eng.Parallelism())
 	for i, tn := range tns {
 		g.Go(func() error {
 			n, ok, err := c.owned(gctx, tn)

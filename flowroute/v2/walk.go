@@ -14,9 +14,9 @@ import (
 // v2 pages by limit and offset, so offsets are computable: walk reads the first page, takes
 // the page size from its links.next (a server that allows fewer items than asked says so
 // there), and hands the engine's page walker a fetch of page n at offset (n-1)·size, which
-// keeps Parallelism() pages in flight and stops at the first page without links.next. Each
-// page's links.next must ask for the offset after it; one that skips ahead is an error, since
-// items would be lost.
+// keeps as many pages in flight as the client's parallelism and stops at the first page
+// without links.next. Each page's links.next must ask for the offset after it; one that skips
+// ahead is an error, since items would be lost.
 //
 // The walk stops where the server says the list ends: a links.last on the first page caps the
 // pages read, and a page at or past the last one declared that still links to a next one is
