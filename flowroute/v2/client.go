@@ -15,8 +15,9 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
-// Defaults of a new Client. Requests go through the shared engine (flowroute/internal/engine)
-// with its defaults for parallelism, rate limit and retries.
+// Defaults of a new Client, the same as the v1 client's: 8 requests in flight, 20 requests a
+// second in bursts of 10, 30 s per attempt; walks of at most 10,000 pages and 250,000 items;
+// 100 numbers a bulk details request.
 const (
 	DefaultParallelism = engine.DefaultParallelism
 	DefaultRateLimit   = engine.DefaultRateLimit // requests per second
@@ -31,10 +32,16 @@ const (
 	DefaultBulkSize = 100
 )
 
-// DefaultRetryPolicy is used unless WithRetry says otherwise.
+// DefaultRetryPolicy is used unless WithRetry says otherwise: 4 attempts, backoffs from
+// 250 ms to 10 s; 20 answers 429 and 5 minutes of waiting for them.
 var DefaultRetryPolicy = engine.DefaultRetryPolicy
 
-// RetryPolicy bounds the retries of one call (see package engine).
+// RetryPolicy bounds the retries of one call; its fields are MaxAttempts, MinBackoff,
+// MaxBackoff, RateLimitAttempts and RateLimitWait. Attempt n (from 1) that fails waits about
+// MinBackoff·2^(n-1), capped at MaxBackoff, with jitter, or the server's Retry-After when that
+// is longer. MaxAttempts counts the first attempt: 1 means never retry. A 429 is not a
+// failure: 429 answers have their own budget, RateLimitAttempts of them (0 means MaxAttempts)
+// and RateLimitWait of waiting for them in all (0 means 5 minutes).
 type RetryPolicy = engine.RetryPolicy
 
 // Client calls the Flowroute numbers API v2, one method per endpoint. It is safe for

@@ -546,3 +546,15 @@ func TestE911(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentedDefaults: the defaults the documentation of the constants states are the
+// client's.
+func TestDocumentedDefaults(t *testing.T) {
+	t.Parallel()
+	p := DefaultRetryPolicy
+	if DefaultParallelism != 8 || DefaultRateLimit != 20 || DefaultBurst != 10 || DefaultTimeout != 30*time.Second ||
+		DefaultMaxPages != 10_000 || DefaultMaxItems != 250_000 || DefaultBulkSize != 100 ||
+		p.MaxAttempts != 4 || p.MinBackoff != 250*time.Millisecond || p.MaxBackoff != 10*time.Second || p.RateLimitAttempts != 20 || p.RateLimitWait != 5*time.Minute {
+		t.Errorf("defaults changed: update the documentation of DefaultParallelism and DefaultRetryPolicy")
+	}
+}

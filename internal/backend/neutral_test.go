@@ -61,43 +61,47 @@ func TestNeutralErrors(t *testing.T) {
 	}
 }
 
-// cause is apply's reading of an unknown outcome: down the chain while it matches
-// account.ErrOutcomeUnknown, to the answer that was lost.
-func cause(err error) error {
-	for errors.Is(err, account.ErrOutcomeUnknown) {
-		var next error
-		switch u := err.(type) {
-		case interface{ Unwrap() error }:
-			next = u.Unwrap()
-		case interface{ Unwrap() []error }:
-			for _, e := range u.Unwrap() {
-				if e != account.ErrOutcomeUnknown && errors.Is(e, account.ErrOutcomeUnknown) {
-					next = e
-					break
-				}
-			}
-		}
-		if next == nil || next == account.ErrOutcomeUnknown {
-			return err
-		}
-		err = next
-	}
-	return err
-}
-
-// TestNeutralCause: unwrapping a neutral lost write leads, link by link, to the answer that
-// was lost, as unwrapping the client's error does: apply reports a lost write by it.
-func TestNeutralCause(t *testing.T) {
+// TestNeutralChain: a neutral error unwraps into the client error's chain, link by link, each
+// link with the same message and matching the account errors of the kinds it matches: so
+// that apply, going down the chain of a lost write while it matches
+// account.ErrOutcomeUnknown, reaches the answer that was lost, and reports it.
+func TestNeutralChain(t *testing.T) {
 	t.Parallel()
 	lost := &v2.APIError{Status: 503, Method: "DELETE", Path: "/v2/numbers/12065550100/relationships/failover_route", Message: "offline"}
 	for _, err := range []error{
 		&v2.OutcomeUnknownError{Method: "DELETE", Path: lost.Path, Err: lost},
 		fmt.Errorf("setting routes: %w", &v2.OutcomeUnknownError{Err: lost}),
-		fmt.Errorf("%w; %w", &v2.APIError{Status: 422}, &v2.OutcomeUnknownError{Err: lost}),
+		fmt.Errorf("%w; %w", &v2.APIError{Status: 422}, fmt.Errorf("failover: %w", &v2.OutcomeUnknownError{Err: lost})),
 	} {
-		if got := cause(v2Errors.neutral(err)); got != lost {
-			t.Errorf("the cause of %v is %v, want the lost answer %v", err, got, lost)
+		sameChain(t, v2Errors.neutral(err), err)
+	}
+}
+
+// sameChain walks got and want, the client's error, together.
+func sameChain(t *testing.T, got, want error) {
+	t.Helper()
+	for ; want != nil; got, want = errors.Unwrap(got), errors.Unwrap(want) {
+		if got == nil || got.Error() != want.Error() {
+			t.Fatalf("%v unwraps to %v, want %v", got, got, want)
 		}
+		for _, p := range v2Errors {
+			if errors.Is(got, p.neutral) != errors.Is(want, p.client) {
+				t.Errorf("%v: errors.Is(%v) = %v, unlike the client's error", got, p.neutral, !errors.Is(want, p.client))
+			}
+		}
+		if w, ok := want.(interface{ Unwrap() []error }); ok {
+			g, ok := got.(interface{ Unwrap() []error })
+			if !ok || len(g.Unwrap()) != len(w.Unwrap()) {
+				t.Fatalf("%v does not unwrap into the errors %v wraps", got, want)
+			}
+			for i, w := range w.Unwrap() {
+				sameChain(t, g.Unwrap()[i], w)
+			}
+			return
+		}
+	}
+	if got != nil {
+		t.Errorf("%v unwraps further than the client's error", got)
 	}
 }
 
