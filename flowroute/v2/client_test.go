@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/front"
 )
 
 var ctx = context.Background()
@@ -222,7 +222,7 @@ func TestNumbers(t *testing.T) {
 
 // writes keeps the requests that are not GETs: a walk may leave GETs for pages past the end
 // on the wire after it returns, which would land among later requests.
-var writes = sandboxtest.Writes
+var writes = front.Writes
 
 func contains(lines []string, s string) bool {
 	for _, l := range lines {

@@ -14,6 +14,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/front"
 )
 
 // The tests run the client against the sandbox, the account the tool's own --sandbox serves,
@@ -33,7 +34,7 @@ const (
 )
 
 // recorded is one request the server received.
-type recorded = sandboxtest.Request
+type recorded = front.Request
 
 // fake is the account behind an env: the sandbox, seeded directly, and the switches of the
 // wrapper around it. (The name predates the sandbox; the benchmarks use it.)
@@ -68,7 +69,7 @@ type env struct {
 	fake   *fake
 	client *Client
 	url    string // the server's base, without /v2
-	front  *sandboxtest.Front
+	front  *front.Front
 
 	mu     sync.Mutex
 	sleeps []time.Duration
@@ -82,7 +83,7 @@ func setup(t testing.TB, opts ...Option) *env {
 	sb := sandboxtest.Start(t, sandbox.Options{AccessKey: testAccess, SecretKey: testSecret, Seed: 1, InventorySize: 200,
 		CNAMApproval: sandbox.CNAMPending, LinkBase: publicBase})
 	e := &env{t: t, fake: &fake{t: t, sb: sb}}
-	e.front = sandboxtest.NewFront(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	e.front = front.New(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d := e.fake.latency; d > 0 {
 			time.Sleep(d)
 		}
@@ -128,7 +129,7 @@ func (e *env) override(pattern string, h http.HandlerFunc) {
 func (e *env) requests() []recorded { return e.front.Requests() }
 
 // lines is the requests as "METHOD URI" lines, for comparing sequences.
-var lines = sandboxtest.Lines
+var lines = front.Lines
 
 // approve approves a pending CNAM record through the sandbox's own endpoint.
 func (e *env) approve(id string) {

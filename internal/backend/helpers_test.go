@@ -13,6 +13,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/front"
 )
 
 // The v2 adapter's tests run a v2 client against the sandbox behind a recording front; a test
@@ -32,7 +33,7 @@ const (
 type env struct {
 	t      *testing.T
 	sb     *sandboxtest.Server
-	front  *sandboxtest.Front
+	front  *front.Front
 	client *v2.Client
 }
 
@@ -42,20 +43,20 @@ func setup(t *testing.T) *env {
 	t.Helper()
 	sb := sandboxtest.Start(t, sandbox.Options{AccessKey: testAccess, SecretKey: testSecret, Seed: 1, InventorySize: 200,
 		CNAMApproval: sandbox.CNAMPending})
-	front := sandboxtest.NewFront(t, sb)
-	c, err := v2.New(front.URL+"/v2", testAccess, testSecret, v2.WithRateLimit(0, 0), v2.WithPageSize(3),
+	f := front.New(t, sb)
+	c, err := v2.New(f.URL+"/v2", testAccess, testSecret, v2.WithRateLimit(0, 0), v2.WithPageSize(3),
 		v2.WithRetry(v2.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, sb: sb, front: front, client: c}
+	return &env{t: t, sb: sb, front: f, client: c}
 }
 
 // override answers requests matching pattern with h instead of the sandbox.
 func (e *env) override(pattern string, h http.HandlerFunc) { e.front.Override(pattern, h) }
 
 // requests returns the requests received so far, and forgets them.
-func (e *env) requests() []sandboxtest.Request { return e.front.Requests() }
+func (e *env) requests() []front.Request { return e.front.Requests() }
 
 // addNumbers gives the account n numbers from first on: primary route sip-reg, no failover.
 func (e *env) addNumbers(first, n int) {

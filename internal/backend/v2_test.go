@@ -13,8 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/flowroute-numbers/flowroute-numbers/account"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/front"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
@@ -89,7 +89,7 @@ func TestV2Routes(t *testing.T) {
 	if err := b.SetRoutes(ctx, "12065550100", "sip-reg", ""); err != nil {
 		t.Fatal(err)
 	}
-	got := sandboxtest.Lines(sandboxtest.Writes(e.requests()))
+	got := front.Lines(front.Writes(e.requests()))
 	wantReqs := []string{
 		"PATCH /v2/numbers/12065550100/relationships/failover_route", "PATCH /v2/numbers/12065550100/relationships/primary_route",
 		"DELETE /v2/numbers/12065550100/relationships/failover_route", "PATCH /v2/numbers/12065550100/relationships/primary_route",
@@ -104,8 +104,8 @@ func TestV2Routes(t *testing.T) {
 	if err := b.SetRoutes(ctx, "12065550100", "nope", ""); !errors.Is(err, account.ErrNotFound) {
 		t.Errorf("unknown route: %v", err)
 	}
-	if w := sandboxtest.Writes(e.requests()); len(w) != 0 {
-		t.Errorf("an unknown route sent %v", sandboxtest.Lines(w))
+	if w := front.Writes(e.requests()); len(w) != 0 {
+		t.Errorf("an unknown route sent %v", front.Lines(w))
 	}
 
 	// update and delete by name; a route in use is a conflict
@@ -170,7 +170,7 @@ func TestV2Numbers(t *testing.T) {
 			t.Errorf("offer %s: state %q, rate center %q: want upper case, and the exchange asked for", o.TN, o.State, o.RateCenter)
 		}
 	}
-	if got := sandboxtest.Lines(e.requests()); !slices.Contains(got, "GET /v2/numbers/available?limit=3&starts_with=1206209") {
+	if got := front.Lines(e.requests()); !slices.Contains(got, "GET /v2/numbers/available?limit=3&starts_with=1206209") {
 		t.Errorf("search requests %v", got)
 	}
 	if _, err := b.Search(ctx, account.SearchQuery{NXX: "209"}, 0); err == nil {
@@ -274,7 +274,7 @@ func TestV2CNAMAndE911(t *testing.T) {
 	if err := b.SetCallbacks(ctx, "12065550100", spec.Messaging{SMSCallback: "https://example.com/sms", MMSDLRCallback: "https://example.com/dlr"}); err != nil {
 		t.Fatal(err)
 	}
-	got := sandboxtest.Lines(sandboxtest.Writes(e.requests()))
+	got := front.Lines(front.Writes(e.requests()))
 	for _, w := range []string{"PATCH /v2/numbers/12065550100/relationships/e911s/" + a.ID, "DELETE /v2/numbers/12065550100/relationships/e911s",
 		"POST /v2/numbers/12065550100/relationships/sms_callback", "POST /v2/numbers/12065550100/relationships/mms_dlr_callback"} {
 		if !slices.Contains(got, w) {
@@ -310,7 +310,7 @@ func TestV2UnknownRouteID(t *testing.T) {
 		t.Fatalf("%+v %v", ds, err)
 	}
 	var walks int
-	for _, l := range sandboxtest.Lines(e.requests()) {
+	for _, l := range front.Lines(e.requests()) {
 		if l == "GET /v2/routes?limit=3" {
 			walks++
 		}
@@ -411,7 +411,7 @@ func TestV2SetRoutesCost(t *testing.T) {
 		if err := b.SetRoutes(ctx, "12065550100", primary, ""); err != nil {
 			t.Fatal(err)
 		}
-		got := sandboxtest.Lines(e.requests())
+		got := front.Lines(e.requests())
 		slices.Sort(got)
 		want := []string{"DELETE /v2/numbers/12065550100/relationships/failover_route", "PATCH /v2/numbers/12065550100/relationships/primary_route"}
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -497,7 +497,7 @@ func TestV2RouteEditsKeepCache(t *testing.T) {
 	if err := b.UpdateRoute(ctx, account.Route{Name: "old-office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.3"}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range sandboxtest.Lines(e.requests()) {
+	for _, l := range front.Lines(e.requests()) {
 		if strings.HasPrefix(l, "GET ") {
 			t.Errorf("read %s with a cache the backend's own edits kept right", l)
 		}
@@ -541,7 +541,7 @@ func TestV2EdgeStrategies(t *testing.T) {
 	if diff := cmp.Diff([]account.EdgeStrategy{{ID: "4", Name: "US-East-VA"}, {ID: "7", Name: "US-West-OR"}}, es); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if got := sandboxtest.Lines(e.requests()); len(got) != 1 || got[0] != "GET /v2/routes/edge_strategies" {
+	if got := front.Lines(e.requests()); len(got) != 1 || got[0] != "GET /v2/routes/edge_strategies" {
 		t.Errorf("requests %v", got)
 	}
 }

@@ -1,4 +1,6 @@
-package sandboxtest
+// Package front is a recording, overridable server in front of a test's handler (a sandbox,
+// usually), for the tests of the clients and of their adapters.
+package front
 
 import (
 	"bytes"
@@ -30,8 +32,8 @@ type Request struct {
 	Header http.Header
 }
 
-// NewFront serves next behind a Front, closed at the end of the test.
-func NewFront(tb testing.TB, next http.Handler) *Front {
+// New serves next behind a Front, closed at the end of the test.
+func New(tb testing.TB, next http.Handler) *Front {
 	tb.Helper()
 	f := &Front{next: next, over: http.NewServeMux()}
 	srv := httptest.NewServer(f)
