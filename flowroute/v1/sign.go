@@ -22,7 +22,9 @@ const timestampFormat = "2006-01-02T15:04:05"
 //	timestamp \n METHOD \n md5hex(body) or "" \n scheme://host[:port]/path \n canonical query
 //
 // where the canonical query drops blank values, sorts the keys and form-encodes them. The
-// host keeps the port only when u names one. The result is the Basic auth password.
+// host keeps the port only when u names one. The result is the Basic auth password, with the
+// access key as user and timestamp (Timestamp) in the X-Timestamp header. The client signs
+// every request itself; Signature is for a request it has no method for.
 func Signature(secretKey, timestamp, method string, u *url.URL, body []byte) string {
 	mac := hmac.New(sha1.New, []byte(secretKey))
 	mac.Write([]byte(message(timestamp, method, u, body)))
