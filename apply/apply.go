@@ -29,7 +29,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 

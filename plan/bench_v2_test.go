@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/measure"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"

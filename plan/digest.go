@@ -7,7 +7,7 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 

@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )

@@ -3,9 +3,9 @@ package backend
 import (
 	"errors"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 )
 
 // kinds pairs each neutral error of package account with a client's sentinel of that kind.

@@ -8,9 +8,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 

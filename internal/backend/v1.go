@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 

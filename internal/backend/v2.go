@@ -8,8 +8,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
