@@ -22,6 +22,10 @@
 //     is approved); it fails nothing else.
 //   - When ctx is cancelled nothing new starts; changes already sent finish (within
 //     Options.Grace) so that no outcome is left unexplained; the rest are reported as skipped.
+//
+// It is a package of the flowroute-numbers tool, not a library: its API may change in any
+// release (the public library is flowroute/v1, flowroute/v2 and flowroute/sandbox; see
+// ARCHITECTURE.md).
 package apply
 
 import (
