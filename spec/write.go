@@ -232,3 +232,14 @@ func yamlDoubleQuote(s string) string {
 	}
 	return strings.TrimSuffix(string(out), "\n")
 }
+
+// Canonical is the order of the keys of each part of a spec in the canonical layout that fmt
+// writes: the order the README's reference lists them in, the lists the loader checks keys
+// against.
+var Canonical = struct {
+	Top, Route, Number, Messaging, E911, Policy, Pool, PoolSearch, Retired []string
+}{
+	Top:   []string{"version", "defaults", "routes", "pools", "numbers", "retired", "e911_addresses", "policy"},
+	Route: routeKeys, Number: numberKeys, Messaging: messagingKeys, E911: e911Keys, Policy: policyKeys,
+	Pool: poolKeys, PoolSearch: poolSearchKeys, Retired: retiredKeys,
+}
