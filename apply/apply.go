@@ -7,13 +7,14 @@
 //     alone settles a write whose answer was lost, by reading the account, and sends it again
 //     only after the read shows it did not happen, at most Options.Attempts times in all (a
 //     purchase only after a read shows the number not bought).
-//   - A plan with error diagnostics, one that breaks policy.max_purchases,
-//     policy.max_setup_cost or policy.max_monthly_cost, or one holding a change the backend
-//     cannot carry out (its Capabilities), is refused before any write.
-//   - A change waits for what it refers to (see graph): set_routes for the create_route and
-//     update_route of each route it names and for the number's purchase, set_cnam for its
-//     record's create_cnam, set_e911 for its address's create_e911 or update_e911; a change
-//     whose dependency failed is skipped, everything else goes on.
+//   - A plan with error diagnostics, one that goes beyond a limit of its policy (plan.CheckPolicy,
+//     the check plan makes), or one holding a change the backend cannot carry out (its
+//     Capabilities), is refused before any write.
+//   - A change waits for what it refers to, as the table of actions (plan.Actions) says (see
+//     graph): set_routes for the create_route and update_route of each route it names and for
+//     the number's purchase, set_cnam for its record's create_cnam, set_e911 for its address's
+//     create_e911 or update_e911, a purchase for the routes and address its number is to
+//     have; a change whose dependency failed is skipped, everything else goes on.
 //   - Releases run last, only after every other change applied, each after its number's E911
 //     address was disconnected; route deletions run after every release. Only the numbers of
 //     the plan's release changes are released, a release never sent again before a read shows
@@ -22,6 +23,10 @@
 //     is approved); it fails nothing else.
 //   - When ctx is cancelled nothing new starts; changes already sent finish (within
 //     Options.Grace) so that no outcome is left unexplained; the rest are reported as skipped.
+//
+// It is a package of the flowroute-numbers tool, not a library: its API may change in any
+// release (the public library is flowroute/v1, flowroute/v2 and flowroute/sandbox; see
+// ARCHITECTURE.md).
 package apply
 
 import (
@@ -29,7 +34,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 

@@ -11,15 +11,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/apply"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
 // The v1 client's adapter is the account apply runs against in the command.
-var _ account.Backend = v1.Backend(nil)
+var _ account.Backend = backend.NewV1(nil)
 
 // fast keeps the retry waits of the tests short.
 var fast = apply.Options{Backoff: time.Millisecond, Attempts: 3}

@@ -9,6 +9,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/measure"
 )
 
@@ -34,7 +35,7 @@ func BenchmarkApply(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		c := v1.Backend(client)
+		c := backend.NewV1(client)
 		p := makePlan(b, c, sh.setup(b, sb.Server, c))
 		if len(p.Changes) != bound.Requests {
 			b.Fatalf("the plan has %d changes, want %d", len(p.Changes), bound.Requests)

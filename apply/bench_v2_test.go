@@ -10,6 +10,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/measure"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -100,7 +101,7 @@ func BenchmarkApplyV2(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		bk := v2.NewBackend(c)
+		bk := backend.NewV2(c)
 		p, _, err := plan.Make(context.Background(), bk, desired, plan.Options{})
 		if err != nil || p.HasErrors() || len(p.Changes) != job.changes() {
 			b.Fatalf("plan: %v, %d changes (want %d), %+v", err, len(p.Changes), job.changes(), p.Diagnostics)

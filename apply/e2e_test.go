@@ -15,18 +15,19 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // newSandbox starts a sandbox with a small inventory and returns it with a client whose
 // retries wait little and whose rate limit is off, so that tests stay fast.
-func newSandbox(tb testing.TB, seed int64, faults sandbox.Faults) (*sandbox.Server, *v1.V1) {
+func newSandbox(tb testing.TB, seed int64, faults sandbox.Faults) (*sandbox.Server, *backend.V1) {
 	tb.Helper()
 	return newSandboxOpts(tb, sandbox.Options{Seed: seed, InventorySize: 1000, Faults: faults})
 }
 
-func newSandboxOpts(tb testing.TB, opts sandbox.Options) (*sandbox.Server, *v1.V1) {
+func newSandboxOpts(tb testing.TB, opts sandbox.Options) (*sandbox.Server, *backend.V1) {
 	tb.Helper()
 	sb, endpoint := sandboxtest.NewServer(tb, opts)
 	c, err := v1.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
@@ -36,7 +37,7 @@ func newSandboxOpts(tb testing.TB, opts sandbox.Options) (*sandbox.Server, *v1.V
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return sb, v1.Backend(c)
+	return sb, backend.NewV1(c)
 }
 
 // shape describes a desired state for the tests: routes r0…, numbers to buy from the
@@ -48,7 +49,7 @@ type shape struct {
 
 // setup seeds the sandbox with the owned numbers and returns the desired spec. The numbers to
 // buy are the first of the inventory.
-func (a shape) setup(tb testing.TB, sb *sandbox.Server, c *v1.V1) *spec.Spec {
+func (a shape) setup(tb testing.TB, sb *sandbox.Server, c *backend.V1) *spec.Spec {
 	tb.Helper()
 	ctx := context.Background()
 	avail, err := c.Client().AllAvailable(ctx, v1.SearchQuery{}, a.purchases+a.owned)
@@ -78,7 +79,7 @@ func (a shape) setup(tb testing.TB, sb *sandbox.Server, c *v1.V1) *spec.Spec {
 	return desired
 }
 
-func makePlan(tb testing.TB, c *v1.V1, desired *spec.Spec) *plan.Plan {
+func makePlan(tb testing.TB, c *backend.V1, desired *spec.Spec) *plan.Plan {
 	tb.Helper()
 	p, _, err := plan.Make(context.Background(), c, desired, plan.Options{})
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -385,24 +385,10 @@ func (x *executor) rememberCNAM(cs ...account.CNAM) {
 		x.cnams = map[string]account.CNAM{}
 	}
 	for _, c := range cs {
-		if have, ok := x.cnams[c.Value]; !ok || have.ID == c.ID || cnamBetter(c, have) {
+		if have, ok := x.cnams[c.Value]; !ok || have.ID == c.ID || c.Before(have) {
 			x.cnams[c.Value] = c
 		}
 	}
-}
-
-// cnamBetter reports whether record a is to be used before b: approved, then pending.
-func cnamBetter(a, b account.CNAM) bool {
-	rank := func(s account.CNAMStatus) int {
-		switch s {
-		case account.CNAMApproved:
-			return 0
-		case account.CNAMPending:
-			return 1
-		}
-		return 2
-	}
-	return rank(a.Status) < rank(b.Status)
 }
 
 // readCNAMs reads the account's CNAM records, with retries.

@@ -15,13 +15,14 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // newV2 starts a sandbox and returns it with a v2 backend on it whose retries wait little and
 // whose rate limit is off.
-func newV2(tb testing.TB, opts sandbox.Options) (*sandboxtest.Server, *v2.Backend) {
+func newV2(tb testing.TB, opts sandbox.Options) (*sandboxtest.Server, *backend.V2) {
 	tb.Helper()
 	if opts.InventorySize == 0 {
 		opts.InventorySize = 1000
@@ -31,7 +32,7 @@ func newV2(tb testing.TB, opts sandbox.Options) (*sandboxtest.Server, *v2.Backen
 }
 
 // v2Backend is a v2 backend on endpoint whose retries wait little and whose rate limit is off.
-func v2Backend(tb testing.TB, endpoint string) *v2.Backend {
+func v2Backend(tb testing.TB, endpoint string) *backend.V2 {
 	tb.Helper()
 	c, err := v2.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
 		v2.WithRateLimit(0, 1),
@@ -40,7 +41,7 @@ func v2Backend(tb testing.TB, endpoint string) *v2.Backend {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return v2.NewBackend(c)
+	return backend.NewV2(c)
 }
 
 // v2Shape is a desired v2 state: routes r0… (route 0 of them exists with another value, to be
@@ -52,7 +53,7 @@ type v2Shape struct {
 
 var hq = spec.E911Address{FirstName: "Chris", LastName: "Smith", StreetNumber: "1218", StreetName: "3rd Ave", City: "Seattle", State: "WA", Country: "US", Zip: "98101"}
 
-func (a v2Shape) setup(tb testing.TB, sb *sandboxtest.Server, b *v2.Backend) *spec.Spec {
+func (a v2Shape) setup(tb testing.TB, sb *sandboxtest.Server, b *backend.V2) *spec.Spec {
 	tb.Helper()
 	ctx := context.Background()
 	n := a.purchases + a.owned + a.release
@@ -96,7 +97,7 @@ func (a v2Shape) setup(tb testing.TB, sb *sandboxtest.Server, b *v2.Backend) *sp
 	return desired
 }
 
-func makeV2Plan(tb testing.TB, b *v2.Backend, desired *spec.Spec) *plan.Plan {
+func makeV2Plan(tb testing.TB, b *backend.V2, desired *spec.Spec) *plan.Plan {
 	tb.Helper()
 	p, _, err := plan.Make(context.Background(), b, desired, plan.Options{})
 	if err != nil {
@@ -356,7 +357,7 @@ func TestV1SpecOnV2(t *testing.T) {
 	}
 }
 
-func ownedOf(t *testing.T, c *v1.V1) []string {
+func ownedOf(t *testing.T, c *backend.V1) []string {
 	t.Helper()
 	ns, err := c.Numbers(context.Background(), nil)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/measure"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -112,7 +113,7 @@ func BenchmarkPlan100k(b *testing.B) {
 		peakHeap := measure.StartPeak()
 		before := counter.Count()
 		start, cpu0 := time.Now(), measure.CPUTime()
-		p, current, err = plan.Make(b.Context(), v1.Backend(c), desired, plan.Options{})
+		p, current, err = plan.Make(b.Context(), backend.NewV1(c), desired, plan.Options{})
 		wall += time.Since(start)
 		cpu += measure.CPUTime() - cpu0
 		calls += counter.Count() - before
@@ -129,19 +130,19 @@ func BenchmarkPlan100k(b *testing.B) {
 
 	// Sequential paging, once, for the speed-up.
 	start := time.Now()
-	if _, _, err := plan.Make(b.Context(), v1.Backend(seq), desired, plan.Options{}); err != nil {
+	if _, _, err := plan.Make(b.Context(), backend.NewV1(seq), desired, plan.Options{}); err != nil {
 		b.Fatal(err)
 	}
 	sequential := time.Since(start)
 
 	// Compute alone, on the data already read.
-	inv, err := plan.FetchInventory(b.Context(), v1.Backend(c), desired, current)
+	inv, err := plan.FetchInventory(b.Context(), backend.NewV1(c), desired, current)
 	if err != nil {
 		b.Fatal(err)
 	}
 	runtime.GC()
 	cpu0 := measure.CPUTime()
-	plan.Compute(desired, current, inv, plan.Options{Capabilities: v1.V1Capabilities})
+	plan.Compute(desired, current, inv, plan.Options{Capabilities: backend.V1Capabilities})
 	computeCPU := measure.CPUTime() - cpu0
 
 	perMake := wall / time.Duration(runs)

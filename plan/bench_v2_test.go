@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/measure"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
@@ -18,22 +19,22 @@ import (
 
 // perNumber is a v2 backend that reads details one number at a time, as against a server
 // without the v2.1 bulk details.
-type perNumber struct{ *v2.Backend }
+type perNumber struct{ *backend.V2 }
 
 func (b perNumber) Capabilities() account.Capabilities {
-	c := b.Backend.Capabilities()
+	c := b.V2.Capabilities()
 	c.BulkDetails = false
 	return c
 }
 
-func benchV2(b *testing.B, endpoint string, parallelism int) (*v2.Backend, *measure.Counter) {
+func benchV2(b *testing.B, endpoint string, parallelism int) (*backend.V2, *measure.Counter) {
 	hc, counter := measure.NewCountingClient(parallelism)
 	c, err := v2.New(endpoint, sandbox.DefaultAccessKey, sandbox.DefaultSecretKey,
 		v2.WithParallelism(parallelism), v2.WithRateLimit(0, 1), v2.WithHTTPClient(hc))
 	if err != nil {
 		b.Fatal(err)
 	}
-	return v2.NewBackend(c), counter
+	return backend.NewV2(c), counter
 }
 
 // BenchmarkPlanV2 plans a v2 account of 100,000 numbers, 10,000 of them managed (their routes

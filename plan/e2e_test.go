@@ -7,17 +7,18 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // The v1 client, through its adapter, is an account backend.
-var _ account.Backend = v1.Backend(nil)
+var _ account.Backend = backend.NewV1(nil)
 
 // newAccount starts a sandbox and returns it with a client for it.
 func newAccount(t *testing.T) (*sandbox.Server, *v1.Client) {
@@ -76,7 +77,7 @@ numbers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, current, err := plan.Make(ctx, v1.Backend(c), desired, plan.Options{})
+	p, current, err := plan.Make(ctx, backend.NewV1(c), desired, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ numbers:
 	}
 
 	// The digest identifies the state: reading it again gives the same, a write changes it.
-	again, err := plan.Fetch(ctx, v1.Backend(c), nil, true)
+	again, err := plan.Fetch(ctx, backend.NewV1(c), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ numbers:
 	if err := c.SetRoutes(ctx, owned1.TN, "pbx", "pbx"); err != nil {
 		t.Fatal(err)
 	}
-	changed, err := plan.Fetch(ctx, v1.Backend(c), nil, true)
+	changed, err := plan.Fetch(ctx, backend.NewV1(c), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +145,7 @@ numbers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _, err := plan.Make(t.Context(), v1.Backend(c), desired, plan.Options{})
+	p, _, err := plan.Make(t.Context(), backend.NewV1(c), desired, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +191,7 @@ func TestRouteUpdateReachesUnmanagedNumbersOnV2(t *testing.T) {
 		Numbers: map[string]spec.Number{avail[0].TN: {}}, // one managed, two not
 		Policy:  spec.Policy{Unmanaged: spec.UnmanagedIgnore, MaxPurchases: 10, MaxUpdatePercent: 100},
 	}
-	p, _, err := plan.Make(ctx, v2.NewBackend(b), desired, plan.Options{})
+	p, _, err := plan.Make(ctx, backend.NewV2(b), desired, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

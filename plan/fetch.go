@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -36,8 +36,8 @@ type Progress = account.Progress
 // addresses by name (their label); the other fields hold what a spec has no place for.
 type State struct {
 	*spec.Spec
-	// CNAMs are the account's CNAM records by value; of several with one value, the approved
-	// one, else a pending one, else a rejected one.
+	// CNAMs are the account's CNAM records by value; of several with one value, the one
+	// account.CNAM.Before puts first, the rule apply uses too.
 	CNAMs map[string]account.CNAM
 	// CNAMPending holds the numbers whose associated CNAM record awaits approval.
 	CNAMPending map[string]bool
@@ -378,7 +378,7 @@ func (f *fetched) state() *State {
 	if f.caps.CNAM {
 		st.CNAMs = map[string]account.CNAM{}
 		for _, c := range f.cnams {
-			if have, ok := st.CNAMs[c.Value]; !ok || cnamRank(c.Status) < cnamRank(have.Status) || cnamRank(c.Status) == cnamRank(have.Status) && c.ID < have.ID {
+			if have, ok := st.CNAMs[c.Value]; !ok || c.Before(have) {
 				st.CNAMs[c.Value] = c
 			}
 		}
@@ -458,17 +458,6 @@ func (f *fetched) e911Names() map[string]string {
 		names[a.ID] = a.Name
 	}
 	return names
-}
-
-// cnamRank orders the states of CNAM records with one value: the approved one is used first.
-func cnamRank(s account.CNAMStatus) int {
-	switch s {
-	case account.CNAMApproved:
-		return 0
-	case account.CNAMPending:
-		return 1
-	}
-	return 2
 }
 
 // wantedPurchases returns the numbers desired names and current lacks, sorted.

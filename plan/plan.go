@@ -1,9 +1,13 @@
 // Package plan reads an account into a spec.Spec, compares it with the desired spec, and
 // produces a Plan: plain data that can be printed, saved to a file and applied later.
+//
+// It is a package of the flowroute-numbers tool, not a library: its API may change in any
+// release (the public library is flowroute/v1, flowroute/v2 and flowroute/sandbox; see
+// ARCHITECTURE.md).
 package plan
 
 import (
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )

@@ -4,6 +4,10 @@
 //
 // The same types hold the current state that plan.Fetch reads from the account, so that the
 // two can be compared field by field.
+//
+// It is a package of the flowroute-numbers tool, not a library: its API may change in any
+// release (the public library is flowroute/v1, flowroute/v2 and flowroute/sandbox; see
+// ARCHITECTURE.md).
 package spec
 
 import (

@@ -68,92 +68,29 @@ func (m *Messaging) field(key string) *string {
 // ("primary_route", "messaging.sms_callback"). It allocates nothing per number beyond the
 // positions: a spec may hold half a million.
 func (l *loader) numberFields(file string, n *yaml.Node, tn string, num *Number) {
-	what := label{"defaults"}
-	if tn != "" {
-		what = label{"number ", tn}
-	} else if l.pool != "" {
-		what = label{"pool ", strconv.Quote(l.pool), " number"}
-	}
-	name := func(key string) label {
-		switch {
-		case tn != "":
-			return label{"number ", tn, " ", key}
-		case l.pool != "":
-			return label{"pool ", strconv.Quote(l.pool), " number ", key}
-		}
-		return label{"defaults.", key}
-	}
-	pos := func(key string, p Pos) {
-		if tn != "" {
-			l.setPos("numbers."+tn+"."+key, p)
-			return
-		}
-		if l.pool != "" {
-			l.s.Positions["pools."+l.pool+".number."+key] = p
-			return
-		}
-		if l.cur.defPos == nil {
-			l.cur.defPos = map[string]Pos{}
-		}
-		l.cur.defPos[key] = p
-		if _, ok := l.s.Positions["defaults."+key]; !ok {
-			l.s.Positions["defaults."+key] = p // the first file's, as PosOf has one place
-		}
-	}
+	place := fieldPlace{l: l, tn: tn, pool: l.pool}
+	what := place.what()
 	for _, f := range l.mapping(file, n, what) {
 		key, vp := f.key.Value, at(file, f.val)
 		switch field := num.field(key); {
 		case key == "pool" && tn == "":
 			l.errorf(at(file, f.key), "write pool: on each member, so that a review shows which numbers a pool holds", "%s cannot set pool", what)
 		case field != nil:
-			v, ok := l.str(file, f, name(key))
+			v, ok := l.str(file, f, place.name(key))
 			if !ok {
 				continue
 			}
-			pos(key, vp)
-			l.checkField(vp, name(key), key, v)
+			place.pos(key, vp)
+			l.checkField(vp, place.name(key), key, v)
 			*field = v
 		case key == "cnam_lookups":
-			if f.val.Kind != yaml.ScalarNode || f.val.ShortTag() != "!!bool" {
-				hint := ""
-				if v := strings.ToLower(f.val.Value); f.val.ShortTag() == "!!str" && (v == "true" || v == "false") {
-					hint = "write " + v + " without quotes"
-				}
-				l.errorf(vp, hint, "%s must be true or false, not %s", name(key), describeValue(f.val))
-				continue
+			if b, ok := l.boolean(vp, f.val, place.name(key)); ok {
+				place.pos(key, vp)
+				num.CNAMLookups = &b
 			}
-			var b bool
-			if err := f.val.Decode(&b); err != nil {
-				l.errorf(vp, "", "%s must be true or false, not %s", name(key), f.val.Value)
-				continue
-			}
-			pos(key, vp)
-			num.CNAMLookups = &b
 		case key == "messaging":
-			pos(key, at(file, f.key))
-			var m Messaging
-			for _, c := range l.mapping(file, f.val, name(key)) {
-				field := m.field(c.key.Value)
-				if field == nil {
-					l.unknown(file, c.key, what.String()+" messaging", messagingKeys...)
-					continue
-				}
-				label := name(key + "." + c.key.Value)
-				v, ok := l.str(file, c, label)
-				if !ok {
-					continue
-				}
-				cp := at(file, c.val)
-				pos(key+"."+c.key.Value, cp)
-				if problem, hint := checkCallback(v); problem != "" {
-					l.errorf(cp, hint, "%s %q %s", label, redactURL(v), problem)
-				}
-				for _, w := range callbackWarnings(v) {
-					l.warnf(cp, w.hint, "%s %s", label, w.problem)
-				}
-				*field = v
-			}
-			if m != (Messaging{}) {
+			place.pos(key, at(file, f.key))
+			if m := l.messaging(file, f.val, place); m != (Messaging{}) {
 				num.Messaging = &m
 			}
 		default:
@@ -164,6 +101,100 @@ func (l *loader) numberFields(file string, n *yaml.Node, tn string, num *Number)
 			l.unknown(file, f.key, what.String(), known...)
 		}
 	}
+}
+
+// fieldPlace says where the fields numberFields reads belong: a number (tn), a pool's number
+// fields (pool), or a file's defaults.
+type fieldPlace struct {
+	l        *loader
+	tn, pool string
+}
+
+// what names the mapping in messages.
+func (p fieldPlace) what() label {
+	switch {
+	case p.tn != "":
+		return label{"number ", p.tn}
+	case p.pool != "":
+		return label{"pool ", strconv.Quote(p.pool), " number"}
+	}
+	return label{"defaults"}
+}
+
+// name names one field in messages.
+func (p fieldPlace) name(key string) label {
+	switch {
+	case p.tn != "":
+		return label{"number ", p.tn, " ", key}
+	case p.pool != "":
+		return label{"pool ", strconv.Quote(p.pool), " number ", key}
+	}
+	return label{"defaults.", key}
+}
+
+// pos records where a field was written.
+func (p fieldPlace) pos(key string, at Pos) {
+	l := p.l
+	switch {
+	case p.tn != "":
+		l.setPos("numbers."+p.tn+"."+key, at)
+	case p.pool != "":
+		l.s.Positions["pools."+p.pool+".number."+key] = at
+	default:
+		if l.cur.defPos == nil {
+			l.cur.defPos = map[string]Pos{}
+		}
+		l.cur.defPos[key] = at
+		if _, ok := l.s.Positions["defaults."+key]; !ok {
+			l.s.Positions["defaults."+key] = at // the first file's, as PosOf has one place
+		}
+	}
+}
+
+// boolean reads a YAML boolean, refusing a string or anything else with a hint.
+func (l *loader) boolean(vp Pos, n *yaml.Node, name label) (bool, bool) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+		hint := ""
+		if v := strings.ToLower(n.Value); n.ShortTag() == "!!str" && (v == "true" || v == "false") {
+			hint = "write " + v + " without quotes"
+		}
+		l.errorf(vp, hint, "%s must be true or false, not %s", name, describeValue(n))
+		return false, false
+	}
+	var b bool
+	if err := n.Decode(&b); err != nil {
+		l.errorf(vp, "", "%s must be true or false, not %s", name, n.Value)
+		return false, false
+	}
+	return b, true
+}
+
+// messaging reads a number's messaging callbacks, each checked, with warnings for those
+// Flowroute cannot reach.
+func (l *loader) messaging(file string, n *yaml.Node, place fieldPlace) Messaging {
+	var m Messaging
+	for _, c := range l.mapping(file, n, place.name("messaging")) {
+		field := m.field(c.key.Value)
+		if field == nil {
+			l.unknown(file, c.key, place.what().String()+" messaging", messagingKeys...)
+			continue
+		}
+		label := place.name("messaging." + c.key.Value)
+		v, ok := l.str(file, c, label)
+		if !ok {
+			continue
+		}
+		cp := at(file, c.val)
+		place.pos("messaging."+c.key.Value, cp)
+		if problem, hint := checkCallback(v); problem != "" {
+			l.errorf(cp, hint, "%s %q %s", label, redactURL(v), problem)
+		}
+		for _, w := range callbackWarnings(v) {
+			l.warnf(cp, w.hint, "%s %s", label, w.problem)
+		}
+		*field = v
+	}
+	return m
 }
 
 // checkField checks the value of a string field of a number or of defaults (what names it);

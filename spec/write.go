@@ -3,8 +3,10 @@ package spec
 import (
 	"bufio"
 	"fmt"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"io"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -89,42 +91,7 @@ func e911FieldsOf(_ string, a E911Address) []string {
 // writePolicy writes the fields of p that differ from the defaults, and nothing when none
 // does; a zero field counts as the default, as in a zero Policy. It reports whether it wrote.
 func writePolicy(w *bufio.Writer, p Policy) bool {
-	var lines []string
-	if p.Unmanaged != "" && p.Unmanaged != UnmanagedWarn {
-		lines = append(lines, "unmanaged: "+quote(p.Unmanaged))
-	}
-	zero := p.Unmanaged == "" && p.MaxPurchases == 0 && p.MaxMonthlyCost == nil && p.MaxSetupCost == nil &&
-		p.MaxReleases == 0 && p.MaxUpdates == nil && p.MaxUpdatePercent == 0 && p.MaxRouteDeletes == 0 && len(p.Acknowledge) == 0 &&
-		p.RetireDays == 0 && p.ParkingRoute == ""
-	if !zero && p.MaxPurchases != DefaultMaxPurchases {
-		lines = append(lines, fmt.Sprintf("max_purchases: %d", p.MaxPurchases))
-	}
-	if p.MaxMonthlyCost != nil {
-		lines = append(lines, "max_monthly_cost: "+doubleQuote(p.MaxMonthlyCost.String()))
-	}
-	if p.MaxSetupCost != nil {
-		lines = append(lines, "max_setup_cost: "+doubleQuote(p.MaxSetupCost.String()))
-	}
-	if p.MaxReleases != 0 {
-		lines = append(lines, fmt.Sprintf("max_releases: %d", p.MaxReleases))
-	}
-	if p.MaxUpdates != nil {
-		lines = append(lines, fmt.Sprintf("max_updates: %d", *p.MaxUpdates))
-	}
-	if p.MaxUpdatePercent != 0 && p.MaxUpdatePercent != DefaultMaxUpdatePercent {
-		lines = append(lines, fmt.Sprintf("max_update_percent: %d", p.MaxUpdatePercent))
-	}
-	if p.MaxRouteDeletes != 0 {
-		lines = append(lines, fmt.Sprintf("max_route_deletes: %d", p.MaxRouteDeletes))
-	}
-	if len(p.Acknowledge) > 0 {
-		quoted := make([]string, len(p.Acknowledge))
-		for i, d := range p.Acknowledge {
-			quoted[i] = doubleQuote(d)
-		}
-		lines = append(lines, "acknowledge: ["+strings.Join(quoted, ", ")+"]")
-	}
-	lines = append(lines, retirePolicyLines(p)...)
+	lines := policyLines(p)
 	if len(lines) == 0 {
 		return false
 	}
@@ -133,6 +100,52 @@ func writePolicy(w *bufio.Writer, p Policy) bool {
 		w.WriteString("  " + line + "\n")
 	}
 	return true
+}
+
+// policyLines are the fields of p that differ from the defaults, as "key: value".
+func policyLines(p Policy) []string {
+	var lines []string
+	if p.Unmanaged != "" && p.Unmanaged != UnmanagedWarn {
+		lines = append(lines, "unmanaged: "+quote(p.Unmanaged))
+	}
+	// A zero policy (one built in code) leaves max_purchases at 0, which means the default.
+	if !reflect.ValueOf(p).IsZero() && p.MaxPurchases != DefaultMaxPurchases {
+		lines = append(lines, fmt.Sprintf("max_purchases: %d", p.MaxPurchases))
+	}
+	for _, a := range []struct {
+		key string
+		v   *money.Amount
+	}{{"max_monthly_cost", p.MaxMonthlyCost}, {"max_setup_cost", p.MaxSetupCost}} {
+		if a.v != nil {
+			lines = append(lines, a.key+": "+doubleQuote(a.v.String()))
+		}
+	}
+	updates := -1
+	if p.MaxUpdates != nil {
+		updates = *p.MaxUpdates
+	}
+	for _, n := range []struct {
+		key        string
+		v, unset   int
+		defaultsTo int
+	}{
+		{"max_releases", p.MaxReleases, 0, 0},
+		{"max_updates", updates, -1, -1},
+		{"max_update_percent", p.MaxUpdatePercent, 0, DefaultMaxUpdatePercent},
+		{"max_route_deletes", p.MaxRouteDeletes, 0, 0},
+	} {
+		if n.v != n.unset && n.v != n.defaultsTo {
+			lines = append(lines, fmt.Sprintf("%s: %d", n.key, n.v))
+		}
+	}
+	if len(p.Acknowledge) > 0 {
+		quoted := make([]string, len(p.Acknowledge))
+		for i, d := range p.Acknowledge {
+			quoted[i] = doubleQuote(d)
+		}
+		lines = append(lines, "acknowledge: ["+strings.Join(quoted, ", ")+"]")
+	}
+	return append(lines, retirePolicyLines(p)...)
 }
 
 // numberFieldsOf is the fields of n that are set, as "key: value" in numberKeys order, the
@@ -218,4 +231,15 @@ func yamlDoubleQuote(s string) string {
 		panic(err)
 	}
 	return strings.TrimSuffix(string(out), "\n")
+}
+
+// Canonical is the order of the keys of each part of a spec in the canonical layout that fmt
+// writes: the order the README's reference lists them in, the lists the loader checks keys
+// against.
+var Canonical = struct {
+	Top, Route, Number, Messaging, E911, Policy, Pool, PoolSearch, Retired []string
+}{
+	Top:   []string{"version", "defaults", "routes", "pools", "numbers", "retired", "e911_addresses", "policy"},
+	Route: routeKeys, Number: numberKeys, Messaging: messagingKeys, E911: e911Keys, Policy: policyKeys,
+	Pool: poolKeys, PoolSearch: poolSearchKeys, Retired: retiredKeys,
 }

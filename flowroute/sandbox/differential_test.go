@@ -12,11 +12,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
@@ -42,8 +43,8 @@ type outcome int
 
 const (
 	ok       outcome = iota
-	notFound         // matches account.ErrNotFound
-	conflict         // matches account.ErrConflict (v1 client: a 409)
+	notFound         // matches account.ErrNotFound (a client: its ErrNotFound)
+	conflict         // matches account.ErrConflict (a client: its ErrConflict, or a 409)
 	refused          // any error; the account is unchanged
 )
 
@@ -171,9 +172,9 @@ type harness struct {
 	ctx  context.Context
 	sb   *sandboxtest.Server
 	v1   *v1.Client
-	b1   *v1.V1
+	b1   *backend.V1
 	v2   *v2.Client
-	b2   *v2.Backend
+	b2   *backend.V2
 	m    *model
 	pool []string // numbers for sale at the start, the ones the steps buy and release
 	step int
@@ -193,7 +194,7 @@ func newHarness(t *testing.T, seed int64, pool int) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, ctx: context.Background(), sb: sb, v1: c1, b1: v1.Backend(c1), v2: c2, b2: v2.NewBackend(c2), m: newModel()}
+	h := &harness{t: t, ctx: context.Background(), sb: sb, v1: c1, b1: backend.NewV1(c1), v2: c2, b2: backend.NewV2(c2), m: newModel()}
 	offers, err := c2.AllAvailable(h.ctx, v2.AvailableQuery{}, pool)
 	if err != nil || len(offers) != pool {
 		t.Fatalf("inventory: %d offers, %v", len(offers), err)
@@ -227,9 +228,9 @@ func classify(err error) outcome {
 	switch {
 	case err == nil:
 		return ok
-	case errors.Is(err, account.ErrNotFound):
+	case errors.Is(err, account.ErrNotFound), errors.Is(err, v1.ErrNotFound), errors.Is(err, v2.ErrNotFound):
 		return notFound
-	case errors.Is(err, account.ErrConflict), errors.As(err, &ae) && ae.Status == 409:
+	case errors.Is(err, account.ErrConflict), errors.Is(err, v2.ErrConflict), errors.As(err, &ae) && ae.Status == 409:
 		return conflict
 	}
 	return refused
@@ -416,7 +417,7 @@ func (h *harness) readV2() (view, error) {
 		}
 		for _, t := range []v2.CallbackType{v2.SMSCallback, v2.MMSCallback, v2.SMSDLRCallback, v2.MMSDLRCallback} {
 			cb, err := h.v2.GetCallback(h.ctx, n.TN, t)
-			if errors.Is(err, account.ErrNotFound) { // the sandbox answers 404 for a callback not set
+			if errors.Is(err, v2.ErrNotFound) { // the sandbox answers 404 for a callback not set
 				continue
 			}
 			if err != nil {

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
-// Defaults of a new Client; see package engine, which sends every request.
+// Defaults of a new Client, the same as the v2 client's: 8 requests in flight, 20 requests a
+// second in bursts of 10, 30 s per attempt.
 const (
 	DefaultParallelism = engine.DefaultParallelism
 	DefaultRateLimit   = engine.DefaultRateLimit // requests per second
@@ -18,12 +18,16 @@ const (
 	DefaultTimeout     = engine.DefaultTimeout // per attempt, when the client builds its own http.Client
 )
 
-// DefaultRetryPolicy is used unless WithRetry says otherwise.
+// DefaultRetryPolicy is used unless WithRetry says otherwise: 4 attempts, backoffs from
+// 250 ms to 10 s; 20 answers 429 and 5 minutes of waiting for them.
 var DefaultRetryPolicy = engine.DefaultRetryPolicy
 
-// RetryPolicy bounds the retries of one call. Attempt n (from 1) that fails waits about
+// RetryPolicy bounds the retries of one call; its fields are MaxAttempts, MinBackoff,
+// MaxBackoff, RateLimitAttempts and RateLimitWait. Attempt n (from 1) that fails waits about
 // MinBackoff·2^(n-1), capped at MaxBackoff, with jitter, or the server's Retry-After when that
-// is longer. MaxAttempts counts the first attempt: 1 means never retry.
+// is longer. MaxAttempts counts the first attempt: 1 means never retry. A 429 is not a
+// failure: 429 answers have their own budget, RateLimitAttempts of them (0 means MaxAttempts)
+// and RateLimitWait of waiting for them in all (0 means 5 minutes).
 type RetryPolicy = engine.RetryPolicy
 
 // Client calls the Flowroute numbers API v1. It is safe for concurrent use; every call goes
@@ -38,34 +42,38 @@ type Client struct {
 }
 
 // Option configures a Client.
-type Option = engine.Option
+type Option func(*config)
+
+// config is what the Options set: the engine's options, in order.
+type config struct{ eng []engine.Option }
+
+func engineOption(o engine.Option) Option { return func(c *config) { c.eng = append(c.eng, o) } }
 
 // WithHTTPClient makes the client send requests with hc (its transport, timeout, proxy, but
 // not its redirect policy: the client never follows redirects). Without it the client uses
 // its own, with DefaultTimeout per attempt.
-func WithHTTPClient(hc *http.Client) Option { return engine.WithHTTPClient(hc) }
+func WithHTTPClient(hc *http.Client) Option { return engineOption(engine.WithHTTPClient(hc)) }
 
 // WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return engine.WithUserAgent(ua) }
+func WithUserAgent(ua string) Option { return engineOption(engine.WithUserAgent(ua)) }
 
 // WithParallelism caps the requests in flight, across all calls of the client, and the pages a
 // walker fetches at once, from 1 to 64: other values are clamped. The default is
 // DefaultParallelism.
-func WithParallelism(n int) Option { return engine.WithParallelism(n) }
+func WithParallelism(n int) Option { return engineOption(engine.WithParallelism(n)) }
 
 // WithRateLimit limits the requests the client starts to rps a second, with bursts of up to
 // burst. rps <= 0 turns the client-side limit off. The default is DefaultRateLimit, DefaultBurst.
-func WithRateLimit(rps float64, burst int) Option { return engine.WithRateLimit(rps, burst) }
+func WithRateLimit(rps float64, burst int) Option {
+	return engineOption(engine.WithRateLimit(rps, burst))
+}
 
 // WithRetry replaces DefaultRetryPolicy. MaxAttempts below 1 means 1.
-func WithRetry(p RetryPolicy) Option { return engine.WithRetry(p) }
-
-// WithClock sets the clock that timestamps requests (for tests). The default is time.Now.
-func WithClock(now func() time.Time) Option { return engine.WithClock(now) }
+func WithRetry(p RetryPolicy) Option { return engineOption(engine.WithRetry(p)) }
 
 // WithLogger logs every attempt at Debug level: method, path, status, attempt, duration and
 // error. Headers, and so credentials, are never logged.
-func WithLogger(l *slog.Logger) Option { return engine.WithLogger(l) }
+func WithLogger(l *slog.Logger) Option { return engineOption(engine.WithLogger(l)) }
 
 // New returns a client for endpoint ("" means DefaultEndpoint), which may carry a path prefix
 // such as "/v1". The endpoint must be https, or plain http on a loopback address (for the
@@ -80,8 +88,12 @@ func New(endpoint, accessKey, secretKey string, opts ...Option) (*Client, error)
 	if accessKey == "" || secretKey == "" {
 		return nil, errors.New("flowroute: the access key and the secret key are both required")
 	}
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
 	eng, err := engine.New(endpoint, signer{accessKey: accessKey, secretKey: engine.Secret(secretKey)},
-		append([]Option{engine.WithErrorDecoder(engine.SingleError{})}, opts...)...)
+		append([]engine.Option{engine.WithErrorDecoder(engine.SingleError{})}, cfg.eng...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -90,9 +102,6 @@ func New(endpoint, accessKey, secretKey string, opts ...Option) (*Client, error)
 
 // Endpoint is the base URL the client sends requests to, ending in "/".
 func (c *Client) Endpoint() string { return c.eng.Endpoint() }
-
-// Parallelism is the cap on requests in flight (see WithParallelism).
-func (c *Client) Parallelism() int { return c.eng.Parallelism() }
 
 // String describes the client without its secret key, and with the access key shortened.
 func (c Client) String() string {
@@ -128,8 +137,10 @@ func errorMessage(status int, body []byte) string {
 // error naming the endpoint, so that a server that keeps producing pages cannot exhaust memory
 // or keep the client busy: at the default rate the default bounds stop it within about a
 // minute.
-func WithWalkLimits(pages, items int) Option { return engine.WithWalkLimits(pages, items) }
+func WithWalkLimits(pages, items int) Option {
+	return engineOption(engine.WithWalkLimits(pages, items))
+}
 
 // WithWalkLimitHint sets what the error of a walk stopped by its bounds says to do when the
 // account really is that large, such as "raise --max-account-numbers".
-func WithWalkLimitHint(hint string) Option { return engine.WithWalkLimitHint(hint) }
+func WithWalkLimitHint(hint string) Option { return engineOption(engine.WithWalkLimitHint(hint)) }

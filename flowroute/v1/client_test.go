@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 )
@@ -187,5 +188,16 @@ func TestRedirectNotFollowed(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDocumentedDefaults: the defaults the package documentation states are the client's.
+func TestDocumentedDefaults(t *testing.T) {
+	t.Parallel()
+	p := v1.DefaultRetryPolicy
+	if v1.DefaultParallelism != 8 || v1.DefaultRateLimit != 20 || v1.DefaultBurst != 10 || v1.DefaultTimeout != 30*time.Second ||
+		p.MaxAttempts != 4 || p.MinBackoff != 250*time.Millisecond || p.MaxBackoff != 10*time.Second || p.RateLimitAttempts != 20 || p.RateLimitWait != 5*time.Minute {
+		t.Errorf("defaults %d, %v, %d, %v, %+v: update the documentation of DefaultParallelism and DefaultRetryPolicy",
+			v1.DefaultParallelism, v1.DefaultRateLimit, v1.DefaultBurst, v1.DefaultTimeout, p)
 	}
 }

@@ -114,7 +114,7 @@ func (c *Client) ListNPANXXs(ctx context.Context, npa string, opt PageOptions) (
 
 // SearchNumbers returns one page of the purchasable numbers that match q, lowest first.
 func (c *Client) SearchNumbers(ctx context.Context, q SearchQuery, opt PageOptions) (*Page[AvailableNumber], error) {
-	if err := q.Validate(); err != nil {
+	if err := q.validate(); err != nil {
 		return nil, err
 	}
 	v := url.Values{"npa": {q.NPA}, "nxx": {q.NXX}, "state": {q.State}, "ratecenter": {q.RateCenter}, "tn": {q.TN}}

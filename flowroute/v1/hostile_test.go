@@ -209,7 +209,7 @@ func TestHugeParallelism(t *testing.T) {
 		if len(got) != len(want) {
 			t.Errorf("parallelism %d: %d numbers, want %d", par, len(got), len(want))
 		}
-		if p := e.client.Parallelism(); p < 1 || p > 64 {
+		if p := v1.Parallelism(e.client); p < 1 || p > 64 {
 			t.Errorf("parallelism %d gives Parallelism() %d, want 1..64", par, p)
 		}
 	}

@@ -15,8 +15,12 @@ func walk[T any](ctx context.Context, c *Client, path string, max int, fetch fun
 		limit = max
 	}
 	return engine.Walk(ctx, c.eng, engine.WalkSpec[T]{
-		Fetch: func(ctx context.Context, n int) (*Page[T], error) {
-			return fetch(ctx, PageOptions{Limit: limit, Page: n})
+		Fetch: func(ctx context.Context, n int) (*engine.Page[T], error) {
+			p, err := fetch(ctx, PageOptions{Limit: limit, Page: n})
+			if err != nil {
+				return nil, err
+			}
+			return &engine.Page[T]{Items: p.Items, Next: p.Next, Prev: p.Prev}, nil
 		},
 		PageSize: limit,
 		Key:      key,

@@ -13,8 +13,8 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
-// TimestampFormat is the layout of the X-Timestamp header: UTC, to the second, no zone.
-const TimestampFormat = "2006-01-02T15:04:05"
+// timestampFormat is the layout of the X-Timestamp header: UTC, to the second, no zone.
+const timestampFormat = "2006-01-02T15:04:05"
 
 // Signature computes the v1 request signature: the lowercase hex HMAC-SHA1, keyed with the
 // secret key, of
@@ -22,15 +22,17 @@ const TimestampFormat = "2006-01-02T15:04:05"
 //	timestamp \n METHOD \n md5hex(body) or "" \n scheme://host[:port]/path \n canonical query
 //
 // where the canonical query drops blank values, sorts the keys and form-encodes them. The
-// host keeps the port only when u names one. The result is the Basic auth password.
+// host keeps the port only when u names one. The result is the Basic auth password, with the
+// access key as user and timestamp (Timestamp) in the X-Timestamp header. The client signs
+// every request itself; Signature is for a request it has no method for.
 func Signature(secretKey, timestamp, method string, u *url.URL, body []byte) string {
 	mac := hmac.New(sha1.New, []byte(secretKey))
-	mac.Write([]byte(Message(timestamp, method, u, body)))
+	mac.Write([]byte(message(timestamp, method, u, body)))
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
-// Message is the text that Signature signs, exposed for tests and for the sandbox.
-func Message(timestamp, method string, u *url.URL, body []byte) string {
+// message is the text that Signature signs.
+func message(timestamp, method string, u *url.URL, body []byte) string {
 	bodyMD5 := ""
 	if len(body) > 0 {
 		sum := md5.Sum(body)
@@ -45,16 +47,16 @@ func Message(timestamp, method string, u *url.URL, body []byte) string {
 	b.WriteByte('\n')
 	b.WriteString(u.Scheme + "://" + u.Host + u.EscapedPath())
 	b.WriteByte('\n')
-	b.WriteString(CanonicalQuery(u.Query()))
+	b.WriteString(canonicalQuery(u.Query()))
 	return b.String()
 }
 
-// CanonicalQuery drops blank values, sorts by key and form-encodes: "limit=1&npa=206".
+// canonicalQuery drops blank values, sorts by key and form-encodes: "limit=1&npa=206".
 // Both the signature and the URL sent use it, so the two always agree.
-func CanonicalQuery(q url.Values) string { return engine.EncodeQuery(q) }
+func canonicalQuery(q url.Values) string { return engine.EncodeQuery(q) }
 
 // Timestamp formats t as the X-Timestamp header value.
-func Timestamp(t time.Time) string { return t.UTC().Format(TimestampFormat) }
+func Timestamp(t time.Time) string { return t.UTC().Format(timestampFormat) }
 
 // signer is v1's engine.Auth: each attempt gets an X-Timestamp and HTTP Basic auth with the
 // access key as user and the Signature of the request as password.

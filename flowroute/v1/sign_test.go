@@ -58,14 +58,14 @@ func TestSignatureVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := Message(v.Timestamp, v.Method, u, []byte(v.Body)); got != v.Message {
+			if got := message(v.Timestamp, v.Method, u, []byte(v.Body)); got != v.Message {
 				t.Errorf("message:\n got %q\nwant %q", got, v.Message)
 			}
 			if got := Signature(v.SecretKey, v.Timestamp, v.Method, u, []byte(v.Body)); got != v.BasicAuthPassword {
 				t.Errorf("signature = %s, want %s", got, v.BasicAuthPassword)
 			}
 			sent := *u
-			sent.RawQuery = CanonicalQuery(u.Query())
+			sent.RawQuery = canonicalQuery(u.Query())
 			if got := sent.String() + map[bool]string{true: "?"}[sent.RawQuery == ""]; got != v.URLSent {
 				t.Errorf("url sent = %s, want %s", got, v.URLSent)
 			}

@@ -1,9 +1,6 @@
 package v1
 
-import (
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
-	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
-)
+import "github.com/flowroute-numbers/flowroute-numbers/internal/money"
 
 // DefaultEndpoint is the base URL of Flowroute's numbers API v1.
 const DefaultEndpoint = "https://api.flowroute.com/v1"
@@ -21,10 +18,15 @@ type PageOptions struct {
 	Page  int
 }
 
-// Page is one page of a list call. Items keep the server's order; Next is links.next as sent
-// by the server ("/v1/tns/?limit=10&page=2"), empty on the last page; Prev is links.prev,
-// empty on page 1.
-type Page[T any] = engine.Page[T]
+// Page is one page of a list call.
+type Page[T any] struct {
+	Items []T    // in the order v1 documents for the list (by number, NPA or route name)
+	Next  string // links.next as sent by the server ("/v1/tns/?limit=10&page=2"); empty on the last page
+	Prev  string // links.prev; empty on page 1
+}
+
+// HasNext reports whether the server announced another page.
+func (p *Page[T]) HasNext() bool { return p.Next != "" }
 
 // NPANXX is an NPA (area code) and NXX (exchange) that has numbers for sale, "206258".
 type NPANXX struct {

@@ -7,10 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// Validate checks q the way the server would, so that a bad search fails before any request:
+// validate checks q the way the server would, so that a bad search fails before any request:
 // NPA and NXX are 3 digits and NXX needs NPA; State is 2 letters and RateCenter needs State;
 // TN is up to 11 digits.
-func (q SearchQuery) Validate() error {
+func (q SearchQuery) validate() error {
 	var errs []error
 	if q.NPA != "" && (len(q.NPA) != 3 || !isDigits(q.NPA)) {
 		errs = append(errs, fmt.Errorf("NPA %q: want 3 digits", q.NPA))

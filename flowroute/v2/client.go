@@ -12,12 +12,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
-// Defaults of a new Client. Requests go through the shared engine (flowroute/internal/engine)
-// with its defaults for parallelism, rate limit and retries.
+// Defaults of a new Client, the same as the v1 client's: 8 requests in flight, 20 requests a
+// second in bursts of 10, 30 s per attempt; walks of at most 10,000 pages and 250,000 items;
+// 100 numbers a bulk details request.
 const (
 	DefaultParallelism = engine.DefaultParallelism
 	DefaultRateLimit   = engine.DefaultRateLimit // requests per second
@@ -32,31 +32,23 @@ const (
 	DefaultBulkSize = 100
 )
 
-// DefaultRetryPolicy is used unless WithRetry says otherwise.
+// DefaultRetryPolicy is used unless WithRetry says otherwise: 4 attempts, backoffs from
+// 250 ms to 10 s; 20 answers 429 and 5 minutes of waiting for them.
 var DefaultRetryPolicy = engine.DefaultRetryPolicy
 
-// RetryPolicy bounds the retries of one call (see package engine).
+// RetryPolicy bounds the retries of one call; its fields are MaxAttempts, MinBackoff,
+// MaxBackoff, RateLimitAttempts and RateLimitWait. Attempt n (from 1) that fails waits about
+// MinBackoff·2^(n-1), capped at MaxBackoff, with jitter, or the server's Retry-After when that
+// is longer. MaxAttempts counts the first attempt: 1 means never retry. A 429 is not a
+// failure: 429 answers have their own budget, RateLimitAttempts of them (0 means MaxAttempts)
+// and RateLimitWait of waiting for them in all (0 means 5 minutes).
 type RetryPolicy = engine.RetryPolicy
-
-// The errors of the client are the engine's; they match the neutral errors of package account
-// with errors.Is.
-type (
-	// APIError is an answer with a status outside 200..206. A 404 matches
-	// account.ErrNotFound, a 409 account.ErrConflict.
-	APIError = engine.APIError
-	// RateLimitError is a 429 that outlasted the retries; it matches account.ErrRateLimited.
-	RateLimitError = engine.RateLimitError
-	// OutcomeUnknownError is a write whose answer was lost; it matches
-	// account.ErrOutcomeUnknown. The client never sends such a write again: only reading the
-	// account tells whether it was carried out, which is the caller's to do (apply does).
-	OutcomeUnknownError = engine.OutcomeUnknownError
-)
 
 // Client calls the Flowroute numbers API v2, one method per endpoint. It is safe for
 // concurrent use. Every request goes through the shared engine, which authenticates with HTTP
 // Basic, rate-limits, caps the requests in flight, retries reads, and never repeats a write
 // that may have been carried out: each write is sent once, and one whose answer is lost is an
-// error matching account.ErrOutcomeUnknown (see the package documentation).
+// error matching ErrOutcomeUnknown (see the package documentation).
 //
 // The secret key never leaves the client but in the Authorization header: String, GoString
 // and every fmt verb print the endpoint and a shortened access key only.
@@ -108,12 +100,9 @@ func WithRateLimit(rps float64, burst int) Option {
 // WithRetry replaces DefaultRetryPolicy.
 func WithRetry(p RetryPolicy) Option { return engineOption(engine.WithRetry(p)) }
 
-// WithClock sets the clock that reads Retry-After dates (for tests).
-func WithClock(now func() time.Time) Option { return engineOption(engine.WithClock(now)) }
-
-// WithSleep replaces how the client waits between attempts, so that tests see the backoffs
+// withSleep replaces how the client waits between attempts, so that tests see the backoffs
 // without spending them.
-func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+func withSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 	return engineOption(engine.WithSleep(sleep))
 }
 
@@ -169,9 +158,6 @@ func New(endpoint, accessKey, secretKey string, opts ...Option) (*Client, error)
 // Endpoint is the base URL the client sends requests to, ending in "/".
 func (c *Client) Endpoint() string { return c.eng.Endpoint() }
 
-// Parallelism is the cap on requests in flight (see WithParallelism).
-func (c *Client) Parallelism() int { return c.eng.Parallelism() }
-
 // String describes the client without its secret key, and with the access key shortened.
 func (c *Client) String() string {
 	endpoint := "<nil>"
@@ -225,7 +211,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 // TestEngineNoDocumentWording pins it.
 func answeredWithoutDocument(err error) bool {
 	var ae *APIError
-	if errors.As(err, &ae) || errors.Is(err, account.ErrOutcomeUnknown) || errors.Is(err, account.ErrRateLimited) {
+	if errors.As(err, &ae) || errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, ErrRateLimited) {
 		return false
 	}
 	return strings.Contains(err.Error(), " with an empty body, not the JSON document")
@@ -283,12 +269,12 @@ func checkID(what, id string) error {
 }
 
 // conflictError marks an answer that says the write clashes with the account (an alias
-// taken, a route or address still in use), so that it matches account.ErrConflict.
+// taken, a route or address still in use), so that it matches ErrConflict.
 type conflictError struct{ err error }
 
 func (e conflictError) Error() string        { return e.err.Error() }
 func (e conflictError) Unwrap() error        { return e.err }
-func (e conflictError) Is(target error) bool { return target == account.ErrConflict }
+func (e conflictError) Is(target error) bool { return target == ErrConflict }
 
 // asConflict turns an *APIError with one of the statuses into a conflict.
 func asConflict(err error, statuses ...int) error {
@@ -316,7 +302,7 @@ func status(err error) int {
 // (decode reads it; false: not a usable document). A success without the document is read back
 // with readBack: the write was carried out, and the caller gets the object as the account has
 // it. what names the object in errors. A write whose answer is lost is an error matching
-// account.ErrOutcomeUnknown, never sent again: the caller reads the account to settle it.
+// ErrOutcomeUnknown, never sent again: the caller reads the account to settle it.
 func writeDoc[T any](ctx context.Context, c *Client, method, path string, body any, what string,
 	decode func([]byte) (T, bool), readBack func(context.Context) (*T, error)) (*T, error) {
 	raw, err := c.call(ctx, method, path, nil, body)

@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/front"
 )
 
 var ctx = context.Background()
@@ -215,22 +215,14 @@ func TestNumbers(t *testing.T) {
 	if !n.Detailed || n.PrimaryRouteID != "0" || len(n.Routes) != 1 || n.Routes[0].Alias != "sip-reg" {
 		t.Errorf("details %+v", n)
 	}
-	if _, err := e.client.GetNumber(ctx, "12065559999"); !errors.Is(err, account.ErrNotFound) {
+	if _, err := e.client.GetNumber(ctx, "12065559999"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown number: %v", err)
 	}
 }
 
 // writes keeps the requests that are not GETs: a walk may leave GETs for pages past the end
 // on the wire after it returns, which would land among later requests.
-func writes(rs []recorded) []recorded {
-	var out []recorded
-	for _, r := range rs {
-		if r.Method != http.MethodGet {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+var writes = front.Writes
 
 func contains(lines []string, s string) bool {
 	for _, l := range lines {
@@ -259,11 +251,11 @@ func TestPurchase(t *testing.T) {
 	}
 	// already owned: the server's 404, told apart by reading the number
 	_, err = e.client.PurchaseNumber(ctx, forSale, PurchaseOptions{})
-	if !errors.Is(err, account.ErrConflict) || errors.Is(err, account.ErrNotFound) && !errors.Is(err, account.ErrConflict) {
+	if !errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) && !errors.Is(err, ErrConflict) {
 		t.Errorf("buying an owned number: %v", err)
 	}
 	_, err = e.client.PurchaseNumber(ctx, "12065559999", PurchaseOptions{})
-	if !errors.Is(err, account.ErrNotFound) || errors.Is(err, account.ErrConflict) || !strings.Contains(err.Error(), "not for sale") {
+	if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "not for sale") {
 		t.Errorf("buying a number not for sale: %v", err)
 	}
 }
@@ -322,7 +314,7 @@ func TestReleaseAndUpdate(t *testing.T) {
 	if got := lines(e.requests()); len(got) != 1 || got[0] != "DELETE /v2/numbers/12065550100" {
 		t.Errorf("release %v", got)
 	}
-	if err := e.client.ReleaseNumber(ctx, "12065550100"); !errors.Is(err, account.ErrNotFound) {
+	if err := e.client.ReleaseNumber(ctx, "12065550100"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("releasing a number not owned: %v", err)
 	}
 }
@@ -341,7 +333,7 @@ func TestRoutes(t *testing.T) {
 		t.Errorf("create body %s", got)
 	}
 	_, err = e.client.CreateRoute(ctx, RouteInput{Alias: "pbx", Type: "number", Value: "12065551212"})
-	if !errors.Is(err, account.ErrConflict) || !strings.Contains(err.Error(), "Route alias already exists.") {
+	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "Route alias already exists.") {
 		t.Errorf("duplicate alias: %v", err)
 	}
 	for i := range 4 {
@@ -374,7 +366,7 @@ func TestRoutes(t *testing.T) {
 	if strings.TrimSpace(rs[0].Body) != `{"data":{"id":"`+r.ID+`","type":"route"}}` || rs[1].URI != "/v2/numbers/12065550100/relationships/failover_route" {
 		t.Errorf("relationship requests %+v", rs)
 	}
-	if err := e.client.DeleteRoute(ctx, r.ID); !errors.Is(err, account.ErrConflict) || !strings.Contains(err.Error(), "still associated") {
+	if err := e.client.DeleteRoute(ctx, r.ID); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "still associated") {
 		t.Errorf("deleting a route in use: %v", err)
 	}
 	if err := e.client.RemovePrimaryRoute(ctx, "12065550100"); err != nil {
@@ -390,7 +382,7 @@ func TestRoutes(t *testing.T) {
 	if err := e.client.DeleteRoute(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.client.DeleteRoute(ctx, r.ID); !errors.Is(err, account.ErrNotFound) {
+	if err := e.client.DeleteRoute(ctx, r.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("deleting a deleted route: %v", err)
 	}
 	es, err := e.client.EdgeStrategies(ctx)
@@ -419,7 +411,7 @@ func TestCallbacks(t *testing.T) {
 	if err := e.client.RemoveCallback(ctx, "12065550100", MMSCallback); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.client.GetCallback(ctx, "12065550100", MMSCallback); !errors.Is(err, account.ErrNotFound) {
+	if _, err := e.client.GetCallback(ctx, "12065550100", MMSCallback); !errors.Is(err, ErrNotFound) {
 		t.Errorf("after remove: %v", err)
 	}
 }
@@ -438,7 +430,7 @@ func TestCNAM(t *testing.T) {
 	if got := strings.TrimSpace(e.requests()[0].Body); got != `{"value":"Bob Law"}` {
 		t.Errorf("create body %s", got)
 	}
-	if _, err := e.client.CreateCNAM(ctx, "bob law"); !errors.Is(err, account.ErrConflict) {
+	if _, err := e.client.CreateCNAM(ctx, "bob law"); !errors.Is(err, ErrConflict) {
 		t.Errorf("duplicate value: %v", err)
 	}
 	u, err := e.client.UpdateCNAM(ctx, c.ID, "Bob Laws")
@@ -475,7 +467,7 @@ func TestCNAM(t *testing.T) {
 	if err := e.client.DeleteCNAM(ctx, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.client.GetCNAM(ctx, c.ID); !errors.Is(err, account.ErrNotFound) {
+	if _, err := e.client.GetCNAM(ctx, c.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("after delete: %v", err)
 	}
 }
@@ -511,7 +503,7 @@ func TestE911(t *testing.T) {
 	}
 	// The same address again is a duplicate, which Flowroute refuses (the Node SDK expects
 	// the 403); labels need not be unique, so another address may carry the same one.
-	if _, err := e.client.CreateE911(ctx, office); status(err) != 403 || !errors.Is(err, account.ErrConflict) || !strings.Contains(err.Error(), "Duplicate address.") {
+	if _, err := e.client.CreateE911(ctx, office); status(err) != 403 || !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "Duplicate address.") {
 		t.Errorf("the same address again: %v, want 403 Duplicate address., a conflict", err)
 	}
 	annex := office
@@ -535,7 +527,7 @@ func TestE911(t *testing.T) {
 	if err != nil || len(ns) != 1 || ns[0].TN != "12065550100" {
 		t.Errorf("numbers %+v %v", ns, err)
 	}
-	if err := e.client.DeleteE911(ctx, a.ID); !errors.Is(err, account.ErrConflict) {
+	if err := e.client.DeleteE911(ctx, a.ID); !errors.Is(err, ErrConflict) {
 		t.Errorf("deleting an address in use: %v", err)
 	}
 	if err := e.client.DisconnectE911(ctx, "12065550100"); err != nil {
@@ -544,7 +536,7 @@ func TestE911(t *testing.T) {
 	if err := e.client.DeleteE911(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.client.GetE911(ctx, a.ID); !errors.Is(err, account.ErrNotFound) {
+	if _, err := e.client.GetE911(ctx, a.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("after delete: %v", err)
 	}
 	got := lines(e.requests())
@@ -552,5 +544,17 @@ func TestE911(t *testing.T) {
 		if !contains(got, want) {
 			t.Errorf("no %s in %v", want, got)
 		}
+	}
+}
+
+// TestDocumentedDefaults: the defaults the documentation of the constants states are the
+// client's.
+func TestDocumentedDefaults(t *testing.T) {
+	t.Parallel()
+	p := DefaultRetryPolicy
+	if DefaultParallelism != 8 || DefaultRateLimit != 20 || DefaultBurst != 10 || DefaultTimeout != 30*time.Second ||
+		DefaultMaxPages != 10_000 || DefaultMaxItems != 250_000 || DefaultBulkSize != 100 ||
+		p.MaxAttempts != 4 || p.MinBackoff != 250*time.Millisecond || p.MaxBackoff != 10*time.Second || p.RateLimitAttempts != 20 || p.RateLimitWait != 5*time.Minute {
+		t.Errorf("defaults changed: update the documentation of DefaultParallelism and DefaultRetryPolicy")
 	}
 }

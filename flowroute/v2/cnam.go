@@ -53,7 +53,7 @@ func (c *Client) cnamLike(ctx context.Context, value string) (*CNAM, error) {
 }
 
 // CreateCNAM creates a CNAM record (POST /cnams, a flat body); it is pending until Flowroute
-// approves it. A value already on the account is an error matching account.ErrConflict. A
+// approves it. A value already on the account is an error matching ErrConflict. A
 // record created with an answer that names none is looked for among the records.
 func (c *Client) CreateCNAM(ctx context.Context, value string) (*CNAM, error) {
 	if value == "" {

@@ -1,28 +1,53 @@
-// Package v2 is a client of Flowroute's numbers API v2 (and the v2.1 bulk details), built
-// from docs/flowroute-v2-api.md, and Backend, its adapter to the neutral contract of package
-// account.
+// Package v2 is a Go client for Flowroute's numbers API v2 (and the v2.1 bulk details): the
+// numbers for sale, the numbers an account owns, inbound routes, caller-ID names (CNAM),
+// emergency addresses (E911) and messaging callbacks, one method per endpoint. It is built
+// from docs/flowroute-v2-api.md and tested against the sandbox (package flowroute/sandbox),
+// which serves the same API in memory for your own tests.
 //
-// # Requests
+// # Using it
 //
-// Every request goes through the shared engine (flowroute/internal/engine), the same as the v1
-// client's: HTTP Basic with the access key and secret key, the JSON:API media type, a
-// client-side rate limit, a cap on the requests in flight, retries of reads on 429, 5xx and
-// network errors with backoff and Retry-After, writes retried only on 429 or when they never
-// left the client, no redirects followed, and errors that never show the secret. Error bodies
-// are v2's {"errors": [...]} with detail a string or an object and title or id missing.
+// Import it as v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2". Create a
+// client with the account's API keys; every method takes a context, and a Client is safe for
+// concurrent use:
+//
+//	c, err := v2.New("", accessKey, secretKey) // "" is DefaultEndpoint
+//	if err != nil { … }
+//	res, err := c.PurchaseNumber(ctx, "12062092844", v2.PurchaseOptions{})
+//	r, err := c.CreateRoute(ctx, v2.RouteInput{Alias: "office", Type: v2.RouteHost, Value: "sip.example.com"})
+//	err = c.SetPrimaryRoute(ctx, res.Number.TN, r.ID)
+//
+// Routes are named by id in requests ("0" is the built-in sip-reg route, BuiltinRouteID) and
+// carry an alias. A list comes a page at a time (ListNumbers, ListRoutes, … with PageOptions)
+// or whole (AllNumbers, AllRoutes, …: see Pages below).
+//
+// A failed request is an error that errors.As finds as an *APIError (Status, Method, Path,
+// Message), and whose kind errors.Is tells without a status code: ErrNotFound, ErrConflict
+// (v2 says it with 403, 409 or 422 depending on the endpoint), ErrRateLimited,
+// ErrOutcomeUnknown.
 //
 // # Writes whose answer is lost
 //
-// The client sends every write once. The engine retries a write only where that cannot double
-// it (the request never reached the server, or a 429), and returns an *OutcomeUnknownError,
-// matching account.ErrOutcomeUnknown, when a write may have been carried out and its answer
-// was lost (a timeout, a connection closed after sending, a 5xx). The client neither reads the
-// account to settle such a write nor sends it again: only the caller knows what it needs to
-// read, and apply does it, once, for every backend.
+// The client sends every write once. It retries a write only where that cannot double it (the
+// request never reached the server, or a 429), and returns an *OutcomeUnknownError, matching
+// ErrOutcomeUnknown, when a write may have been carried out and its answer was lost (a
+// timeout, a connection closed after sending, a 5xx). The client neither reads the account to
+// settle such a write nor sends it again: only the caller knows what it needs to read. Read
+// the object the write changes (GetNumber after SetPrimaryRoute, AllRoutes after
+// CreateRoute, …), and send the write again only if it was not carried out; see Example
+// (lostWrite).
 //
 // A write the server acknowledged without the document it returns was carried out: the client
 // reads the object back (a created route, CNAM record or E911 address is looked for by its
 // fields), so that the caller gets it with its id.
+//
+// # Requests
+//
+// Every request goes through the engine the v1 client uses too: HTTP Basic with the access
+// key and secret key, the JSON:API media type, a client-side rate limit (WithRateLimit), a
+// cap on the requests in flight (WithParallelism), retries of reads on 429, 5xx and network
+// errors with backoff and Retry-After (WithRetry), no redirects followed, and errors that
+// never show the secret. Error bodies are v2's {"errors": [...]} with detail a string or an
+// object and title or id missing.
 //
 // # Decoding
 //

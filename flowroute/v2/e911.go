@@ -105,7 +105,7 @@ func (c *Client) UpdateE911(ctx context.Context, id string, f E911Fields) (*E911
 }
 
 // DeleteE911 deletes an address no number uses (DELETE /e911s/{id}); one still associated is
-// an error matching account.ErrConflict (403).
+// an error matching ErrConflict (403).
 func (c *Client) DeleteE911(ctx context.Context, id string) error {
 	if err := checkID("e911", id); err != nil {
 		return err

@@ -3,11 +3,9 @@ package v2
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/front"
 )
 
 // The tests run the client against the sandbox, the account the tool's own --sandbox serves,
@@ -35,12 +34,7 @@ const (
 )
 
 // recorded is one request the server received.
-type recorded struct {
-	Method string
-	URI    string // path and query as sent
-	Body   string
-	Header http.Header
-}
+type recorded = front.Request
 
 // fake is the account behind an env: the sandbox, seeded directly, and the switches of the
 // wrapper around it. (The name predates the sandbox; the benchmarks use it.)
@@ -75,10 +69,9 @@ type env struct {
 	fake   *fake
 	client *Client
 	url    string // the server's base, without /v2
+	front  *front.Front
 
 	mu     sync.Mutex
-	reqs   []recorded
-	over   *http.ServeMux
 	sleeps []time.Duration
 }
 
@@ -89,36 +82,22 @@ func setup(t testing.TB, opts ...Option) *env {
 	t.Helper()
 	sb := sandboxtest.Start(t, sandbox.Options{AccessKey: testAccess, SecretKey: testSecret, Seed: 1, InventorySize: 200,
 		CNAMApproval: sandbox.CNAMPending, LinkBase: publicBase})
-	e := &env{t: t, fake: &fake{t: t, sb: sb}, over: http.NewServeMux()}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(strings.NewReader(string(b)))
-		e.mu.Lock()
-		e.reqs = append(e.reqs, recorded{Method: r.Method, URI: r.URL.RequestURI(), Body: string(b), Header: r.Header.Clone()})
-		h, pat := e.over.Handler(r)
-		e.mu.Unlock()
+	e := &env{t: t, fake: &fake{t: t, sb: sb}}
+	e.front = front.New(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d := e.fake.latency; d > 0 {
 			time.Sleep(d)
 		}
-		switch {
-		case pat != "":
-			if user, pass, ok := r.BasicAuth(); !ok || user != testAccess || pass != testSecret {
-				apiErr(w, 401, "Unauthorized", "Authentication failed.")
-				return
-			}
-			h.ServeHTTP(w, r)
-		case e.fake.noBulk.Load() && r.URL.Path == "/v2.1/numbers/details":
+		if e.fake.noBulk.Load() && r.URL.Path == "/v2.1/numbers/details" {
 			apiErr(w, 404, "", "Could not find that resource on your account.")
-		default:
-			sb.ServeHTTP(w, r)
+			return
 		}
+		sb.ServeHTTP(w, r)
 	}))
-	t.Cleanup(srv.Close)
-	e.url = srv.URL
+	e.url = e.front.URL
 	base := []Option{
 		WithRateLimit(0, 0),
 		WithRetry(RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}),
-		WithSleep(func(ctx context.Context, d time.Duration) error {
+		withSleep(func(ctx context.Context, d time.Duration) error {
 			e.mu.Lock()
 			e.sleeps = append(e.sleeps, d)
 			e.mu.Unlock()
@@ -126,7 +105,7 @@ func setup(t testing.TB, opts ...Option) *env {
 		}),
 		WithPageSize(3),
 	}
-	c, err := New(srv.URL+"/v2", testAccess, testSecret, append(base, opts...)...)
+	c, err := New(e.url+"/v2", testAccess, testSecret, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,30 +114,22 @@ func setup(t testing.TB, opts ...Option) *env {
 }
 
 // override answers requests matching pattern (a ServeMux pattern such as "POST
-// /v2/routes") with h instead of the sandbox.
+// /v2/routes") with h instead of the sandbox, once they carry the test's credentials.
 func (e *env) override(pattern string, h http.HandlerFunc) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.over.HandleFunc(pattern, h)
+	e.front.Override(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if user, pass, ok := r.BasicAuth(); !ok || user != testAccess || pass != testSecret {
+			apiErr(w, 401, "Unauthorized", "Authentication failed.")
+			return
+		}
+		h(w, r)
+	}))
 }
 
 // requests returns the requests received so far, and forgets them.
-func (e *env) requests() []recorded {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	r := e.reqs
-	e.reqs = nil
-	return r
-}
+func (e *env) requests() []recorded { return e.front.Requests() }
 
 // lines is the requests as "METHOD URI" lines, for comparing sequences.
-func lines(rs []recorded) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = r.Method + " " + r.URI
-	}
-	return out
-}
+var lines = front.Lines
 
 // approve approves a pending CNAM record through the sandbox's own endpoint.
 func (e *env) approve(id string) {
@@ -225,9 +196,4 @@ func (e *env) once(h http.HandlerFunc) http.HandlerFunc {
 
 // runThen runs the sandbox's own handler for r, throws its answer away and answers with h
 // instead: the write is carried out, its answer replaced.
-func (e *env) runThen(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		e.fake.sb.ServeHTTP(httptest.NewRecorder(), r)
-		h(w, r)
-	}
-}
+func (e *env) runThen(h http.HandlerFunc) http.HandlerFunc { return e.front.RunThen(h) }

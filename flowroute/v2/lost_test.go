@@ -5,17 +5,15 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 )
 
 // The write-safety tests. "lost" is a write the server carried out whose answer was lost (a
 // 503 after the change, or a dropped connection). The client sends every write once: a lost
-// answer is an error matching account.ErrOutcomeUnknown, never a second send, and never a read
+// answer is an error matching ErrOutcomeUnknown, never a second send, and never a read
 // of the account to settle it (the caller, apply, does that).
 
 // TestWritesSentOnce: every write whose answer is lost is sent once, read nothing after, and
-// reports an error matching account.ErrOutcomeUnknown that names the request.
+// reports an error matching ErrOutcomeUnknown that names the request.
 func TestWritesSentOnce(t *testing.T) {
 	t.Parallel()
 	yes := true
@@ -78,7 +76,7 @@ func TestWritesSentOnce(t *testing.T) {
 				e.override(w.pattern, lose(e))
 				e.requests()
 				err := w.call(e, x)
-				if !errors.Is(err, account.ErrOutcomeUnknown) {
+				if !errors.Is(err, ErrOutcomeUnknown) {
 					t.Fatalf("err = %v, want an unknown outcome", err)
 				}
 				method, _, _ := strings.Cut(w.pattern, " ")
@@ -101,7 +99,7 @@ func TestWriteRefusedOnce(t *testing.T) {
 	e.writeFixture(t)
 	e.override("DELETE /v2/numbers/{tn}", func(w http.ResponseWriter, r *http.Request) { apiErr(w, 503, "", "offline") })
 	e.requests()
-	if err := e.client.ReleaseNumber(ctx, owned); !errors.Is(err, account.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "503") {
+	if err := e.client.ReleaseNumber(ctx, owned); !errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), "503") {
 		t.Errorf("err = %v", err)
 	}
 	if got := lines(e.requests()); len(got) != 1 {
@@ -113,7 +111,7 @@ func TestWriteRefusedOnce(t *testing.T) {
 }
 
 // TestRateLimitedWrite: a 429 is retried for a write too (the server did nothing), waiting the
-// Retry-After; a 429 that lasts is an error matching account.ErrRateLimited.
+// Retry-After; a 429 that lasts is an error matching ErrRateLimited.
 func TestRateLimitedWrite(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
@@ -128,7 +126,7 @@ func TestRateLimitedWrite(t *testing.T) {
 		t.Errorf("waited %v", e.sleeps)
 	}
 	e.override("GET /v2/routes", func(w http.ResponseWriter, r *http.Request) { apiErr(w, 429, "Too Many Requests", "slow down") })
-	if _, err := e.client.AllRoutes(ctx); !errors.Is(err, account.ErrRateLimited) {
+	if _, err := e.client.AllRoutes(ctx); !errors.Is(err, ErrRateLimited) {
 		t.Errorf("lasting 429: %v", err)
 	}
 }

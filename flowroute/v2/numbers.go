@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"golang.org/x/sync/errgroup"
-
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 )
 
 // SearchAvailable reads one page of the numbers for sale (GET /numbers/available).
@@ -26,6 +24,25 @@ func (c *Client) SearchAvailable(ctx context.Context, q AvailableQuery, opt Page
 	v.Set("iso_country", q.ISOCountry)
 	v.Set("order_by", q.OrderBy)
 	return getPage(ctx, c, "numbers/available", v, opt, toAvailable)
+}
+
+// LookupAvailable returns the number tn when it is for sale (the first page of the numbers
+// that start with it, searched for tn exactly), or an error matching ErrNotFound
+// when it is not.
+func (c *Client) LookupAvailable(ctx context.Context, tn string) (*AvailableNumber, error) {
+	if err := checkTN(tn); err != nil {
+		return nil, err
+	}
+	p, err := c.SearchAvailable(ctx, AvailableQuery{StartsWith: tn}, PageOptions{Limit: DefaultLimit})
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range p.Items {
+		if n.TN == tn {
+			return &n, nil
+		}
+	}
+	return nil, fmt.Errorf("flowroute v2: %s is not for sale: %w", tn, ErrNotFound)
 }
 
 // AreaCodes reads one page of the area codes with numbers for sale (GET
@@ -54,7 +71,7 @@ func (c *Client) ListNumbers(ctx context.Context, q NumberQuery, opt PageOptions
 
 // GetNumber reads a number's details (GET /numbers/{tn}): its relationships and the routes,
 // CNAM record and E911 address they name. A number the account does not own is an error
-// matching account.ErrNotFound.
+// matching ErrNotFound.
 func (c *Client) GetNumber(ctx context.Context, tn string) (*Number, error) {
 	if err := checkTN(tn); err != nil {
 		return nil, err
@@ -77,7 +94,7 @@ func (c *Client) owned(ctx context.Context, tn string) (*Number, bool, error) {
 	switch {
 	case err == nil:
 		return n, true, nil
-	case errors.Is(err, account.ErrNotFound):
+	case errors.Is(err, ErrNotFound):
 		return nil, false, nil
 	}
 	return nil, false, err
@@ -86,9 +103,9 @@ func (c *Client) owned(ctx context.Context, tn string) (*Number, bool, error) {
 // PurchaseNumber buys tn (POST /numbers/{tn}), sending the purchase once. Success is 200 or 201
 // (the docs disagree); a 207 means bought, with messaging provisioning failed: the purchase
 // succeeds with a Warning. A number that is not for sale is an error matching
-// account.ErrNotFound, one the account already owns account.ErrConflict (the server answers
+// ErrNotFound, one the account already owns ErrConflict (the server answers
 // 404 for both: the number is read to tell them apart). A lost answer is an error matching
-// account.ErrOutcomeUnknown.
+// ErrOutcomeUnknown.
 func (c *Client) PurchaseNumber(ctx context.Context, tn string, opt PurchaseOptions) (*PurchaseResult, error) {
 	if err := checkTN(tn); err != nil {
 		return nil, err
@@ -139,8 +156,8 @@ func (c *Client) PurchaseNumber(ctx context.Context, tn string, opt PurchaseOpti
 }
 
 // ReleaseNumber gives tn back (DELETE /numbers/{tn}), sent once. A number the account does not
-// own is an error matching account.ErrNotFound; a lost answer one matching
-// account.ErrOutcomeUnknown.
+// own is an error matching ErrNotFound; a lost answer one matching
+// ErrOutcomeUnknown.
 func (c *Client) ReleaseNumber(ctx context.Context, tn string) error {
 	if err := checkTN(tn); err != nil {
 		return err
@@ -188,7 +205,7 @@ func (c *Client) NumberDetails(ctx context.Context, tns []string) ([]Number, err
 	}
 	results := make([][]Number, len(chunks))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(2 * c.Parallelism())
+	g.SetLimit(2 * c.eng.Parallelism())
 	for i, chunk := range chunks {
 		g.Go(func() error {
 			ns, err := c.detailsChunk(gctx, chunk)
@@ -219,14 +236,14 @@ func (c *Client) detailsChunk(ctx context.Context, tns []string) ([]Number, erro
 			return ns, nil
 		case s == http.StatusNotFound || s == http.StatusMethodNotAllowed:
 			c.bulk.Store(bulkNo)
-		case !errors.Is(err, account.ErrOutcomeUnknown):
+		case !errors.Is(err, ErrOutcomeUnknown):
 			return nil, err
 		}
 	}
 	out := make([]Number, len(tns))
 	found := make([]bool, len(tns))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(2 * c.Parallelism())
+	g.SetLimit(2 * c.eng.Parallelism())
 	for i, tn := range tns {
 		g.Go(func() error {
 			n, ok, err := c.owned(gctx, tn)

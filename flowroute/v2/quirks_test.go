@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 )
 
 // serve answers pattern with the doc example file, with status.
@@ -108,7 +106,7 @@ func TestErrorShapes(t *testing.T) {
 	}{
 		{401, "Unauthorized: Authentication failed.", nil},
 		{403, "ActionNotAuthorizedError", nil},
-		{404, "Could not find that resource on your account.", account.ErrNotFound},
+		{404, "Could not find that resource on your account.", ErrNotFound},
 		{405, "Method Not Allowed: The method is not allowed for the requested URL.", nil},
 		{400, "Client Error: Could not geocode this address.", nil},
 		{422, "zip: ZIP code must be at least 4 and at most 7 digits long", nil},

@@ -58,7 +58,7 @@ func sameRoute(r Route, in RouteInput) bool {
 
 // CreateRoute creates a route (POST /routes), sent once, and returns it with its id. Alias,
 // Type (host, number or uri) and Value are required. An alias already taken is an error
-// matching account.ErrConflict; a lost answer one matching account.ErrOutcomeUnknown. A route
+// matching ErrConflict; a lost answer one matching ErrOutcomeUnknown. A route
 // created with an answer that names none is looked for among the routes.
 func (c *Client) CreateRoute(ctx context.Context, in RouteInput) (*Route, error) {
 	if in.Alias == "" || in.Type == "" || in.Value == "" {
@@ -119,7 +119,7 @@ func (c *Client) findRoute(ctx context.Context, id string) (*Route, error) {
 }
 
 // DeleteRoute deletes a route no number uses (DELETE /routes/{id}). A route still in use is an
-// error matching account.ErrConflict (the server's 403).
+// error matching ErrConflict (the server's 403).
 func (c *Client) DeleteRoute(ctx context.Context, id string) error {
 	if err := checkRouteID(id); err != nil {
 		return err

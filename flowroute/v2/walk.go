@@ -2,19 +2,11 @@ package v2
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
-
-// ErrPagination is a list whose pages do not fit together: a next link that skips items.
-var ErrPagination = errors.New("flowroute v2: pagination")
-
-// ErrListTooLong is a list with more pages or items than the walk limits allow
-// (WithWalkLimits).
-var ErrListTooLong = engine.ErrListTooLong
 
 // walk returns every item of a list, sorted by key without repeats, or the first max of them
 // when max > 0.
@@ -22,9 +14,9 @@ var ErrListTooLong = engine.ErrListTooLong
 // v2 pages by limit and offset, so offsets are computable: walk reads the first page, takes
 // the page size from its links.next (a server that allows fewer items than asked says so
 // there), and hands the engine's page walker a fetch of page n at offset (n-1)·size, which
-// keeps Parallelism() pages in flight and stops at the first page without links.next. Each
-// page's links.next must ask for the offset after it; one that skips ahead is an error, since
-// items would be lost.
+// keeps as many pages in flight as the client's parallelism and stops at the first page
+// without links.next. Each page's links.next must ask for the offset after it; one that skips
+// ahead is an error, since items would be lost.
 //
 // The walk stops where the server says the list ends: a links.last on the first page caps the
 // pages read, and a page at or past the last one declared that still links to a next one is

@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/pick"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/userfile"

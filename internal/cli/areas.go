@@ -7,6 +7,7 @@ import (
 
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/pick"
 )
@@ -40,9 +41,9 @@ func (c *areasCmd) Run(g *Globals, sess *session) error {
 	}
 	var lines []string
 	switch b := b.(type) {
-	case *v1.V1:
+	case *backend.V1:
 		lines, err = c.v1(ctx, b.Client())
-	case *v2.Backend:
+	case *backend.V2:
 		lines, err = c.v2(ctx, b.Client())
 	default:
 		return fmt.Errorf("areas: the %s backend cannot list areas", b.Capabilities().API)

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 )
 
 // edgeStrategiesCmd lists the edge strategies (PoPs) a route's edge_strategy may name.

@@ -33,6 +33,7 @@ var exportPolicy = policyBlock([][2]string{
 	{`  # max_setup_cost: "100.00"`, "plan refuses purchases costing more one-time (unset: no limit)"},
 	{"  max_releases: 0", "plan refuses to release more numbers than this (with unmanaged: release)"},
 	{fmt.Sprintf("  max_update_percent: %d", spec.DefaultMaxUpdatePercent), fmt.Sprintf("plan refuses to update a larger share of the managed numbers (once %d are managed)", spec.UpdatePercentFloor)},
+	{"  max_route_deletes: 0", "plan refuses to delete more unused routes than this (with unmanaged: release)"},
 })
 
 // policyBlock writes each line with its comment.

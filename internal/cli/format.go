@@ -94,12 +94,12 @@ func specFiles(args []string) ([]string, error) { return spec.Files(args...) }
 // The canonical order of keys, as the spec's reference lists them. A key not listed (a typo,
 // a key of a newer version) keeps its place after the known ones; a merge key (<<) comes first.
 var (
-	topOrder       = []string{"version", "defaults", "routes", "pools", "numbers", "retired", "e911_addresses", "policy"}
-	routeOrder     = []string{"type", "value", "edge_strategy"}
-	numberOrder    = []string{"pool", "billing_method", "primary_route", "failover_route", "alias", "cnam_lookups", "cnam", "e911", "messaging"}
-	messagingOrder = []string{"sms_callback", "mms_callback", "sms_dlr_callback", "mms_dlr_callback"}
-	e911Order      = []string{"first_name", "last_name", "street_number", "street_name", "address_type", "address_type_number", "city", "state", "country", "zip"}
-	policyOrder    = []string{"unmanaged", "max_purchases", "max_monthly_cost", "max_setup_cost", "max_releases", "max_updates", "max_update_percent", "max_route_deletes", "acknowledge", "retire_days", "parking_route"}
+	topOrder       = spec.Canonical.Top
+	routeOrder     = spec.Canonical.Route
+	numberOrder    = spec.Canonical.Number
+	messagingOrder = spec.Canonical.Messaging
+	e911Order      = spec.Canonical.E911
+	policyOrder    = spec.Canonical.Policy
 )
 
 // formatSpec returns the spec file data in the canonical layout: top-level keys, and the keys

@@ -1,12 +1,16 @@
 package cli
 
-import "gopkg.in/yaml.v3"
+import (
+	"gopkg.in/yaml.v3"
+
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
+)
 
 // The canonical order of the keys of a pool, its search and a retired entry.
 var (
-	poolOrder    = []string{"count", "search", "number"}
-	searchOrder  = []string{"npa", "nxx", "state", "ratecenter", "starts_with", "contains", "max_setup_cost", "max_monthly_cost"}
-	retiredOrder = []string{"since", "reason"}
+	poolOrder    = spec.Canonical.Pool
+	searchOrder  = spec.Canonical.PoolSearch
+	retiredOrder = spec.Canonical.Retired
 )
 
 // canonicalPools puts the pools or retired section v in the canonical layout: entries sorted

@@ -13,10 +13,11 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 
@@ -271,7 +272,7 @@ func (g *Globals) connect() (*conn, error) {
 			v2.WithUserAgent(ua), v2.WithRateLimit(g.ClientRateLimit, v2.DefaultBurst), v2.WithParallelism(g.Parallelism),
 			v2.WithWalkLimits(0, g.MaxAccountNumbers), v2.WithWalkLimitHint(raiseMaxAccountNumbers))
 		if err == nil {
-			b := v2.NewBackend(c.v2)
+			b := backend.NewV2(c.v2)
 			b.Warn = g.warn
 			c.backend = b
 		}
@@ -280,7 +281,7 @@ func (g *Globals) connect() (*conn, error) {
 			v1.WithUserAgent(ua), v1.WithRateLimit(g.ClientRateLimit, v1.DefaultBurst), v1.WithParallelism(g.Parallelism),
 			v1.WithWalkLimits(0, g.MaxAccountNumbers), v1.WithWalkLimitHint(raiseMaxAccountNumbers))
 		if err == nil {
-			c.backend = v1.Backend(c.v1)
+			c.backend = backend.NewV1(c.v1)
 		}
 	}
 	if err != nil {

@@ -12,10 +12,11 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
@@ -491,9 +492,9 @@ func TestV2SessionBackend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vb, ok := b.(*v2.Backend)
+	vb, ok := b.(*backend.V2)
 	if !ok || vb.Warn == nil {
-		t.Fatalf("backend %T, want a *v2.Backend with Warn", b)
+		t.Fatalf("backend %T, want a *backend.V2 with Warn", b)
 	}
 	vb.Warn("12065550100: bought; messaging was not provisioned")
 	if got, want := stderr.String(), "Warning: 12065550100: bought; messaging was not provisioned\n"; got != want {

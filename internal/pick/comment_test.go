@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/google/go-cmp/cmp"
 )
 

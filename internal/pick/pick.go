@@ -18,7 +18,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 )
 
 // SearchMax bounds the offers one pick reads: the choice is among the offers the search

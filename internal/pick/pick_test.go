@@ -13,11 +13,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
 )
 
@@ -135,12 +136,12 @@ func backends(t *testing.T, size int) (map[string]account.Searcher, []account.Of
 	if err != nil {
 		t.Fatal(err)
 	}
-	b1 := v1.Backend(c1)
+	b1 := backend.NewV1(c1)
 	all, err := b1.Search(t.Context(), account.SearchQuery{}, 0)
 	if err != nil || len(all) != size {
 		t.Fatalf("reading the inventory: %d numbers, %v", len(all), err)
 	}
-	return map[string]account.Searcher{"v1": b1, "v2": v2.NewBackend(c2)}, all
+	return map[string]account.Searcher{"v1": b1, "v2": backend.NewV2(c2)}, all
 }
 
 // want is the pick worked out on its own: the whole inventory filtered by match and

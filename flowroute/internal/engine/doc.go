@@ -1,6 +1,6 @@
 // Package engine is the request machinery every Flowroute API client shares: the v1 client
-// (package flowroute) and the v2 client build on it, so that the rules that keep an account
-// safe are written once.
+// (flowroute/v1) and the v2 client (flowroute/v2) build on it, so that the rules that keep
+// an account safe are written once.
 //
 // An Engine is made from a base URL, an Auth (how a request is authenticated: v1 signs each
 // request with HMAC-SHA1, v2 uses BasicAuth) and Options. Every request goes through Do, which
@@ -24,8 +24,8 @@
 // Walk reads every page of a list, several at once, in page order, bounded in pages and
 // items (WithWalkLimits); the same key on two pages with different data is an error.
 //
-// Errors match the neutral errors of package account with errors.Is: a 404 matches
-// account.ErrNotFound, a 409 account.ErrConflict, a 429 that outlasts the retries
-// account.ErrRateLimited, and an *OutcomeUnknownError account.ErrOutcomeUnknown; callers
-// never need the HTTP status.
+// Errors match a sentinel of their kind with errors.Is: a 404 matches ErrNotFound, a 409
+// ErrConflict, a 429 that outlasts the retries ErrRateLimited, and an *OutcomeUnknownError
+// ErrOutcomeUnknown; callers never need the HTTP status. The engine imports nothing of the
+// tool: the adapters in internal/backend make these errors match package account's.
 package engine

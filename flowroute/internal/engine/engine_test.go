@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
@@ -40,9 +39,9 @@ func TestBasicAuth(t *testing.T) {
 	}
 }
 
-// TestNeutralErrors: the engine's errors match the neutral errors of package account, so
-// callers never look at a status code.
-func TestNeutralErrors(t *testing.T) {
+// TestErrorKinds: the engine's errors match the sentinel of their kind, so callers never look
+// at a status code.
+func TestErrorKinds(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	e.mux.Handle("GET /v2/numbers/404", answer(404, `{"errors":[{"detail":"Could not find that resource on your account.","id":"d66802f3","status":404}]}`))
@@ -55,10 +54,10 @@ func TestNeutralErrors(t *testing.T) {
 		want []error
 		not  []error
 	}{
-		{engine.Request{Method: "GET", Path: "numbers/404"}, []error{account.ErrNotFound, engine.ErrNotFound}, []error{account.ErrConflict, account.ErrOutcomeUnknown}},
-		{engine.Request{Method: "POST", Path: "routes", Body: map[string]string{}}, []error{account.ErrConflict}, []error{account.ErrNotFound, account.ErrOutcomeUnknown}},
-		{engine.Request{Method: "GET", Path: "routes"}, []error{account.ErrRateLimited}, []error{account.ErrNotFound}},
-		{engine.Request{Method: "POST", Path: "numbers/500"}, []error{account.ErrOutcomeUnknown, engine.ErrOutcomeUnknown}, []error{account.ErrNotFound, account.ErrRateLimited}},
+		{engine.Request{Method: "GET", Path: "numbers/404"}, []error{engine.ErrNotFound}, []error{engine.ErrConflict, engine.ErrOutcomeUnknown}},
+		{engine.Request{Method: "POST", Path: "routes", Body: map[string]string{}}, []error{engine.ErrConflict}, []error{engine.ErrNotFound, engine.ErrOutcomeUnknown}},
+		{engine.Request{Method: "GET", Path: "routes"}, []error{engine.ErrRateLimited}, []error{engine.ErrNotFound}},
+		{engine.Request{Method: "POST", Path: "numbers/500"}, []error{engine.ErrOutcomeUnknown}, []error{engine.ErrNotFound, engine.ErrRateLimited}},
 	} {
 		err := e.eng.Do(ctx, tt.req, nil)
 		for _, w := range tt.want {

@@ -1,25 +1,26 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 )
 
-// The neutral errors, shared with package account so that errors.Is(err, account.ErrNotFound)
-// and errors.Is(err, v1.ErrNotFound) are the same test.
+// The kinds of error a caller acts on without reading a status code. The clients export them
+// as their own; the tool's adapters (internal/backend) make them match the neutral errors of
+// package account too, which the engine does not import, so that the clients are a library
+// that knows nothing of the tool.
 var (
 	// ErrNotFound matches an *APIError with status 404.
-	ErrNotFound = account.ErrNotFound
+	ErrNotFound = errors.New("not found")
 	// ErrConflict matches an *APIError with status 409.
-	ErrConflict = account.ErrConflict
+	ErrConflict = errors.New("conflict")
 	// ErrOutcomeUnknown matches an *OutcomeUnknownError: a write that may or may not have
 	// been carried out.
-	ErrOutcomeUnknown = account.ErrOutcomeUnknown
+	ErrOutcomeUnknown = errors.New("outcome unknown")
 	// ErrRateLimited matches a *RateLimitError.
-	ErrRateLimited = account.ErrRateLimited
+	ErrRateLimited = errors.New("rate limited")
 )
 
 // APIError is a response with a status outside 200..206.

@@ -9,7 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
@@ -43,13 +42,13 @@ func Test429OwnBudget(t *testing.T) {
 }
 
 // Test429TotalWait: the waits for 429s are bounded in total, not only in number; the error
-// then matches account.ErrRateLimited and says how long it waited.
+// then matches engine.ErrRateLimited and says how long it waited.
 func Test429TotalWait(t *testing.T) {
 	t.Parallel()
 	e := setup(t, engine.WithRetry(engine.RetryPolicy{MaxAttempts: 3, RateLimitAttempts: 100, RateLimitWait: 2 * time.Minute}))
 	e.mux.Handle("GET /v2/routes", rateLimited("50"))
 	err := e.eng.Do(context.Background(), engine.Request{Method: "GET", Path: "routes"}, nil)
-	if !errors.Is(err, account.ErrRateLimited) || !strings.Contains(err.Error(), "1m40s") {
+	if !errors.Is(err, engine.ErrRateLimited) || !strings.Contains(err.Error(), "1m40s") {
 		t.Errorf("error = %v, want rate limited after waiting 1m40s", err)
 	}
 	if n := len(e.requests()); n != 3 {

@@ -1,4 +1,4 @@
-package v2
+package backend
 
 import (
 	"context"
@@ -8,48 +8,50 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
-// Backend is the v2 client behind the neutral contract of package account. Route names at the
-// contract are v2 aliases; the Backend maps them to ids with a cache of the account's routes,
-// refreshed when a name or id is missing from it ("sip-reg" is route "0").
-type Backend struct {
-	c *Client
+// V2 is the v2 client behind the neutral contract of package account. Route names at the
+// contract are v2 aliases; V2 maps them to ids with a cache of the account's routes,
+// refreshed when a name or id is missing from it ("sip-reg" is route "0"). Its errors match
+// the account errors of their kind (see neutral).
+type V2 struct {
+	c *v2.Client
 	// Warn, when not nil, receives what succeeded only in part, such as a purchase answered
 	// 207 (bought, messaging provisioning failed). The contract has no place for it.
 	Warn func(msg string)
 
 	mu      sync.Mutex
-	byAlias map[string]Route
-	byID    map[string]Route
-	missing map[string]bool // aliases and ids a fresh read of the routes lacked
-	cnams   map[string]CNAM // by id, for the CNAM value of a number whose details name only the id
+	byAlias map[string]v2.Route
+	byID    map[string]v2.Route
+	missing map[string]bool    // aliases and ids a fresh read of the routes lacked
+	cnams   map[string]v2.CNAM // by id, for the CNAM value of a number whose details name only the id
 }
 
-// Compile-time checks that Backend is every part of the contract.
+// Compile-time checks that V2 is every part of the contract.
 var (
-	_ account.Backend         = (*Backend)(nil)
-	_ account.Searcher        = (*Backend)(nil)
-	_ account.Detailer        = (*Backend)(nil)
-	_ account.RouteEditor     = (*Backend)(nil)
-	_ account.Releaser        = (*Backend)(nil)
-	_ account.NumberEditor    = (*Backend)(nil)
-	_ account.CNAMEditor      = (*Backend)(nil)
-	_ account.E911Editor      = (*Backend)(nil)
-	_ account.MessagingEditor = (*Backend)(nil)
-	_ account.CallbackReader  = (*Backend)(nil)
-	_ account.CallbackRemover = (*Backend)(nil)
+	_ account.Backend         = (*V2)(nil)
+	_ account.Searcher        = (*V2)(nil)
+	_ account.Detailer        = (*V2)(nil)
+	_ account.RouteEditor     = (*V2)(nil)
+	_ account.Releaser        = (*V2)(nil)
+	_ account.NumberEditor    = (*V2)(nil)
+	_ account.CNAMEditor      = (*V2)(nil)
+	_ account.E911Editor      = (*V2)(nil)
+	_ account.MessagingEditor = (*V2)(nil)
+	_ account.CallbackReader  = (*V2)(nil)
+	_ account.CallbackRemover = (*V2)(nil)
 
-	_ account.EdgeStrategyLister = (*Backend)(nil)
+	_ account.EdgeStrategyLister = (*V2)(nil)
 )
 
-// NewBackend returns the contract's view of c.
-func NewBackend(c *Client) *Backend { return &Backend{c: c} }
+// NewV2 returns the contract's view of c.
+func NewV2(c *v2.Client) *V2 { return &V2{c: c} }
 
 // Client is the client the backend calls.
-func (b *Backend) Client() *Client { return b.c }
+func (b *V2) Client() *v2.Client { return b.c }
 
 // Capabilities: v2 changes and deletes routes, carries edge strategies, releases numbers,
 // aliases, CNAM lookups, CNAM records, E911 and messaging callbacks; it has no billing
@@ -57,7 +59,7 @@ func (b *Backend) Client() *Client { return b.c }
 // one has none). BulkDetails is true unless the server has
 // answered that it lacks the v2.1 bulk details (call Client().ProbeBulkDetails to know before
 // the first Details).
-func (b *Backend) Capabilities() account.Capabilities {
+func (b *V2) Capabilities() account.Capabilities {
 	ok, known := b.c.HasBulkDetails()
 	return account.Capabilities{
 		API: "v2", ChangeRoute: true, DeleteRoute: true, EdgeStrategy: true, ReleaseNumber: true,
@@ -69,7 +71,7 @@ func (b *Backend) Capabilities() account.Capabilities {
 // specType is a v2 route type in the spec's terms: host → HOST, number → PSTN, uri → URI,
 // sip-reg → SIP-REG.
 func specType(t string) string {
-	if strings.EqualFold(t, RouteNumber) {
+	if strings.EqualFold(t, v2.RouteNumber) {
 		return spec.RoutePSTN
 	}
 	return strings.ToUpper(t)
@@ -78,12 +80,12 @@ func specType(t string) string {
 // v2Type is a spec route type in v2's terms (the inverse of specType).
 func v2Type(t string) string {
 	if strings.EqualFold(t, spec.RoutePSTN) {
-		return RouteNumber
+		return v2.RouteNumber
 	}
 	return strings.ToLower(t)
 }
 
-func toAccountRoute(r Route) account.Route {
+func toAccountRoute(r v2.Route) account.Route {
 	return account.Route{ID: r.ID, Name: r.Alias, Route: spec.Route{Type: specType(r.Type), Value: r.Value, EdgeStrategy: r.EdgeStrategyID}}
 }
 
@@ -91,11 +93,11 @@ func toAccountRoute(r Route) account.Route {
 // whose alias changed loses its old alias, and a route that had an alias now carried by
 // another loses its entry by id (aliases are unique in an account, so its alias is unknown
 // until the routes are read again).
-func (b *Backend) remember(all bool, rs ...Route) {
+func (b *V2) remember(all bool, rs ...v2.Route) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if all || b.byAlias == nil {
-		b.byAlias, b.byID, b.missing = map[string]Route{}, map[string]Route{}, map[string]bool{}
+		b.byAlias, b.byID, b.missing = map[string]v2.Route{}, map[string]v2.Route{}, map[string]bool{}
 	}
 	for _, r := range rs {
 		if old, ok := b.byID[r.ID]; ok && old.Alias != r.Alias && b.byAlias[old.Alias].ID == r.ID {
@@ -114,7 +116,7 @@ func (b *Backend) remember(all bool, rs ...Route) {
 }
 
 // forget drops the route with id from the cache, under its cached alias and under alias.
-func (b *Backend) forget(id, alias string) {
+func (b *V2) forget(id, alias string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if old, ok := b.byID[id]; ok && b.byAlias[old.Alias].ID == id {
@@ -127,7 +129,7 @@ func (b *Backend) forget(id, alias string) {
 }
 
 // cached looks a route up by alias (byID false) or id.
-func (b *Backend) cached(key string, byID bool) (Route, bool) {
+func (b *V2) cached(key string, byID bool) (v2.Route, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	m := b.byAlias
@@ -139,7 +141,7 @@ func (b *Backend) cached(key string, byID bool) (Route, bool) {
 }
 
 // refresh reads the account's routes and replaces the cache with them.
-func (b *Backend) refresh(ctx context.Context) error {
+func (b *V2) refresh(ctx context.Context) error {
 	rs, err := b.c.AllRoutes(ctx)
 	if err != nil {
 		return err
@@ -149,9 +151,9 @@ func (b *Backend) refresh(ctx context.Context) error {
 }
 
 // route finds a route by alias or id, reading the routes again when the cache lacks it.
-func (b *Backend) route(ctx context.Context, key string, byID bool) (Route, bool, error) {
-	if byID && key == BuiltinRouteID || !byID && key == spec.BuiltinRoute {
-		return Route{ID: BuiltinRouteID, Alias: spec.BuiltinRoute, Type: RouteSIPReg}, true, nil
+func (b *V2) route(ctx context.Context, key string, byID bool) (v2.Route, bool, error) {
+	if byID && key == v2.BuiltinRouteID || !byID && key == spec.BuiltinRoute {
+		return v2.Route{ID: v2.BuiltinRouteID, Alias: spec.BuiltinRoute, Type: v2.RouteSIPReg}, true, nil
 	}
 	if r, ok := b.cached(key, byID); ok {
 		return r, true, nil
@@ -160,10 +162,10 @@ func (b *Backend) route(ctx context.Context, key string, byID bool) (Route, bool
 	gone := b.missing[missingKey(key, byID)]
 	b.mu.Unlock()
 	if gone { // read once already since the last full read: do not walk the routes per number
-		return Route{}, false, nil
+		return v2.Route{}, false, nil
 	}
 	if err := b.refresh(ctx); err != nil {
-		return Route{}, false, err
+		return v2.Route{}, false, err
 	}
 	r, ok := b.cached(key, byID)
 	if !ok {
@@ -182,9 +184,9 @@ func missingKey(key string, byID bool) string {
 }
 
 // routeID is the id of the route named name ("" and "sip-reg" are "0").
-func (b *Backend) routeID(ctx context.Context, name string) (string, error) {
+func (b *V2) routeID(ctx context.Context, name string) (string, error) {
 	if name == "" {
-		return BuiltinRouteID, nil
+		return v2.BuiltinRouteID, nil
 	}
 	r, ok, err := b.route(ctx, name, false)
 	if err != nil {
@@ -197,10 +199,10 @@ func (b *Backend) routeID(ctx context.Context, name string) (string, error) {
 }
 
 // Routes lists the account's routes, sip-reg included, by id; the listing refills the cache.
-func (b *Backend) Routes(ctx context.Context) ([]account.Route, error) {
+func (b *V2) Routes(ctx context.Context) ([]account.Route, error) {
 	rs, err := b.c.AllRoutes(ctx)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	b.remember(true, rs...)
 	out := make([]account.Route, len(rs))
@@ -212,10 +214,10 @@ func (b *Backend) Routes(ctx context.Context) ([]account.Route, error) {
 
 // Numbers lists the account's numbers with their alias and CNAM lookups; the routes and the
 // other detail fields come from Number or Details (Detailed is false).
-func (b *Backend) Numbers(ctx context.Context, progress account.Progress) ([]account.Number, error) {
-	ns, err := b.c.AllNumbers(ctx, NumberQuery{}, progress)
+func (b *V2) Numbers(ctx context.Context, progress account.Progress) ([]account.Number, error) {
+	ns, err := b.c.AllNumbers(ctx, v2.NumberQuery{}, progress)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.Number, len(ns))
 	for i, n := range ns {
@@ -226,28 +228,28 @@ func (b *Backend) Numbers(ctx context.Context, progress account.Progress) ([]acc
 }
 
 // Number returns one number's details, or an error matching account.ErrNotFound.
-func (b *Backend) Number(ctx context.Context, tn string) (*account.Number, error) {
+func (b *V2) Number(ctx context.Context, tn string) (*account.Number, error) {
 	n, err := b.c.GetNumber(ctx, tn)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	an, err := b.toAccountNumber(ctx, *n)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	return &an, nil
 }
 
 // Details reads the details of many numbers, in bulk where the server can.
-func (b *Backend) Details(ctx context.Context, tns []string) ([]account.Number, error) {
+func (b *V2) Details(ctx context.Context, tns []string) ([]account.Number, error) {
 	ns, err := b.c.NumberDetails(ctx, tns)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.Number, len(ns))
 	for i, n := range ns {
 		if out[i], err = b.toAccountNumber(ctx, n); err != nil {
-			return nil, err
+			return nil, v2Errors.neutral(err)
 		}
 	}
 	return out, nil
@@ -257,7 +259,7 @@ func (b *Backend) Details(ctx context.Context, tns []string) ([]account.Number, 
 // the included routes, else the cache; a route the account does not list keeps its id as its
 // name), the CNAM by its value, E911 by id. Messaging callbacks are not readable in v2.0, so
 // Messaging stays nil (not managed).
-func (b *Backend) toAccountNumber(ctx context.Context, n Number) (account.Number, error) {
+func (b *V2) toAccountNumber(ctx context.Context, n v2.Number) (account.Number, error) {
 	b.remember(false, n.Routes...)
 	lookups := n.CNAMLookups
 	an := account.Number{TN: n.TN, Number: spec.Number{Alias: n.Alias, CNAMLookups: &lookups}, E911ID: n.E911ID, Detailed: n.Detailed, MonthlyCost: n.MonthlyCost}
@@ -290,8 +292,8 @@ func (b *Backend) toAccountNumber(ctx context.Context, n Number) (account.Number
 	return an, nil
 }
 
-// cnam reads a CNAM record by id, once per Backend.
-func (b *Backend) cnam(ctx context.Context, id string) (*CNAM, error) {
+// cnam reads a CNAM record by id, once per V2.
+func (b *V2) cnam(ctx context.Context, id string) (*v2.CNAM, error) {
 	b.mu.Lock()
 	c, ok := b.cnams[id]
 	b.mu.Unlock()
@@ -304,7 +306,7 @@ func (b *Backend) cnam(ctx context.Context, id string) (*CNAM, error) {
 	}
 	b.mu.Lock()
 	if b.cnams == nil {
-		b.cnams = map[string]CNAM{}
+		b.cnams = map[string]v2.CNAM{}
 	}
 	b.cnams[id] = *r
 	b.mu.Unlock()
@@ -312,44 +314,36 @@ func (b *Backend) cnam(ctx context.Context, id string) (*CNAM, error) {
 }
 
 // Lookup returns the offer for tn, or an error matching account.ErrNotFound.
-func (b *Backend) Lookup(ctx context.Context, tn string) (*account.Offer, error) {
-	if err := checkTN(tn); err != nil {
-		return nil, err
-	}
-	p, err := b.c.SearchAvailable(ctx, AvailableQuery{StartsWith: tn}, PageOptions{Limit: DefaultLimit})
+func (b *V2) Lookup(ctx context.Context, tn string) (*account.Offer, error) {
+	n, err := b.c.LookupAvailable(ctx, tn)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
-	for _, n := range p.Items {
-		if n.TN == tn {
-			o := toOffer(n)
-			return &o, nil
-		}
-	}
-	return nil, fmt.Errorf("flowroute v2: %s is not for sale: %w", tn, account.ErrNotFound)
+	o := toOffer(*n)
+	return &o, nil
 }
 
 // toOffer is the inventory number as an offer. v2 writes state and rate center in lower case
 // ("wa", "seattle"); the offer has them in upper case, as v1 and the spec's users write them,
 // so that search and add show the same on both APIs.
-func toOffer(n AvailableNumber) account.Offer {
+func toOffer(n v2.AvailableNumber) account.Offer {
 	return account.Offer{TN: n.TN, SetupCost: n.SetupCost, MonthlyCost: n.MonthlyCost,
 		State: strings.ToUpper(n.State), RateCenter: strings.ToUpper(n.RateCenter)}
 }
 
 // Search returns up to max offers (0: all) matching q. NPA and NXX become starts_with
 // "1NPANXX"; StartsWith, when set, is sent as it is and wins over them.
-func (b *Backend) Search(ctx context.Context, q account.SearchQuery, max int) ([]account.Offer, error) {
+func (b *V2) Search(ctx context.Context, q account.SearchQuery, max int) ([]account.Offer, error) {
 	if q.NXX != "" && q.NPA == "" {
 		return nil, errors.New("flowroute v2: an NXX needs an NPA")
 	}
-	aq := AvailableQuery{StartsWith: q.StartsWith, Contains: q.Contains, State: q.State, RateCenter: q.RateCenter}
+	aq := v2.AvailableQuery{StartsWith: q.StartsWith, Contains: q.Contains, State: q.State, RateCenter: q.RateCenter}
 	if aq.StartsWith == "" && q.NPA != "" {
 		aq.StartsWith = "1" + q.NPA + q.NXX
 	}
 	ns, err := b.c.AllAvailable(ctx, aq, max)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.Offer, len(ns))
 	for i, n := range ns {
@@ -360,10 +354,10 @@ func (b *Backend) Search(ctx context.Context, q account.SearchQuery, max int) ([
 
 // CreateRoute creates the route, its Name as the alias, and returns it with its id; the cache
 // learns it (and forgets any route it still had under that alias).
-func (b *Backend) CreateRoute(ctx context.Context, r account.Route) (account.Route, error) {
-	nr, err := b.c.CreateRoute(ctx, RouteInput{Alias: r.Name, Type: v2Type(r.Type), Value: r.Value, EdgeStrategyID: r.EdgeStrategy})
+func (b *V2) CreateRoute(ctx context.Context, r account.Route) (account.Route, error) {
+	nr, err := b.c.CreateRoute(ctx, v2.RouteInput{Alias: r.Name, Type: v2Type(r.Type), Value: r.Value, EdgeStrategyID: r.EdgeStrategy})
 	if err != nil {
-		return account.Route{}, err
+		return account.Route{}, v2Errors.neutral(err)
 	}
 	b.remember(false, *nr)
 	return toAccountRoute(*nr), nil
@@ -374,17 +368,17 @@ func (b *Backend) CreateRoute(ctx context.Context, r account.Route) (account.Rou
 // route as the answer shows it, so a renamed route loses its old alias. A cache made stale by
 // another writer (the route renamed since it was read) is not noticed here: the plan made after
 // apply shows what differs.
-func (b *Backend) UpdateRoute(ctx context.Context, r account.Route) error {
+func (b *V2) UpdateRoute(ctx context.Context, r account.Route) error {
 	id := r.ID
 	if id == "" {
 		var err error
 		if id, err = b.routeID(ctx, r.Name); err != nil {
-			return err
+			return v2Errors.neutral(err)
 		}
 	}
-	nr, err := b.c.UpdateRoute(ctx, id, RouteInput{Alias: r.Name, Type: v2Type(r.Type), Value: r.Value, EdgeStrategyID: r.EdgeStrategy})
+	nr, err := b.c.UpdateRoute(ctx, id, v2.RouteInput{Alias: r.Name, Type: v2Type(r.Type), Value: r.Value, EdgeStrategyID: r.EdgeStrategy})
 	if err != nil {
-		return err
+		return v2Errors.neutral(err)
 	}
 	b.remember(false, *nr)
 	return nil
@@ -394,19 +388,19 @@ func (b *Backend) UpdateRoute(ctx context.Context, r account.Route) error {
 // named r.Name. Unlike a change, a deletion does not trust the cache: deleting a route another
 // writer has renamed since could not be undone. One still in use is an error matching
 // account.ErrConflict.
-func (b *Backend) DeleteRoute(ctx context.Context, r account.Route) error {
+func (b *V2) DeleteRoute(ctx context.Context, r account.Route) error {
 	id := r.ID
 	if id == "" {
 		if err := b.refresh(ctx); err != nil {
-			return err
+			return v2Errors.neutral(err)
 		}
 		var err error
 		if id, err = b.routeID(ctx, r.Name); err != nil {
-			return err
+			return v2Errors.neutral(err)
 		}
 	}
 	if err := b.c.DeleteRoute(ctx, id); err != nil {
-		return err
+		return v2Errors.neutral(err)
 	}
 	b.forget(id, r.Name)
 	return nil
@@ -414,10 +408,10 @@ func (b *Backend) DeleteRoute(ctx context.Context, r account.Route) error {
 
 // EdgeStrategies lists the edge strategies (PoPs) a route may name, by id
 // (account.EdgeStrategyLister).
-func (b *Backend) EdgeStrategies(ctx context.Context) ([]account.EdgeStrategy, error) {
+func (b *V2) EdgeStrategies(ctx context.Context) ([]account.EdgeStrategy, error) {
 	es, err := b.c.EdgeStrategies(ctx)
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.EdgeStrategy, len(es))
 	for i, e := range es {
@@ -428,13 +422,13 @@ func (b *Backend) EdgeStrategies(ctx context.Context) ([]account.EdgeStrategy, e
 
 // Purchase buys tn. v2 has no billing methods, so billingMethod must be "". A purchase that
 // succeeds only in part (207) is a success, reported to Warn.
-func (b *Backend) Purchase(ctx context.Context, tn, billingMethod string) error {
+func (b *V2) Purchase(ctx context.Context, tn, billingMethod string) error {
 	if billingMethod != "" {
 		return fmt.Errorf("flowroute v2: %s: v2 has no billing methods; leave billing_method (%s) out of the spec", tn, billingMethod)
 	}
-	res, err := b.c.PurchaseNumber(ctx, tn, PurchaseOptions{})
+	res, err := b.c.PurchaseNumber(ctx, tn, v2.PurchaseOptions{})
 	if err != nil {
-		return err
+		return v2Errors.neutral(err)
 	}
 	if res.Warning != "" && b.Warn != nil {
 		b.Warn(res.Warning)
@@ -449,15 +443,15 @@ func (b *Backend) Purchase(ctx context.Context, tn, billingMethod string) error 
 // after apply, which reads the number's routes by their names then. When one of the two fails
 // the error is its error (both when both fail), and one whose answer is lost makes the error
 // match account.ErrOutcomeUnknown.
-func (b *Backend) SetRoutes(ctx context.Context, tn, primary, failover string) error {
+func (b *V2) SetRoutes(ctx context.Context, tn, primary, failover string) error {
 	pid, err := b.routeID(ctx, primary)
 	if err != nil {
-		return err
+		return v2Errors.neutral(err)
 	}
 	fid := ""
 	if failover != "" {
 		if fid, err = b.routeID(ctx, failover); err != nil {
-			return err
+			return v2Errors.neutral(err)
 		}
 	}
 	var perr, ferr error
@@ -471,29 +465,31 @@ func (b *Backend) SetRoutes(ctx context.Context, tn, primary, failover string) e
 	wg.Wait()
 	switch {
 	case perr != nil && ferr != nil:
-		return fmt.Errorf("%w; %w", perr, ferr)
+		return v2Errors.neutral(fmt.Errorf("%w; %w", perr, ferr))
 	case perr != nil:
-		return perr
+		return v2Errors.neutral(perr)
 	}
-	return ferr
+	return v2Errors.neutral(ferr)
 }
 
 // Release releases tn.
-func (b *Backend) Release(ctx context.Context, tn string) error { return b.c.ReleaseNumber(ctx, tn) }
+func (b *V2) Release(ctx context.Context, tn string) error {
+	return v2Errors.neutral(b.c.ReleaseNumber(ctx, tn))
+}
 
 // SetAlias sets the number's alias.
-func (b *Backend) SetAlias(ctx context.Context, tn, alias string) error {
-	_, err := b.c.UpdateNumber(ctx, tn, NumberUpdate{Alias: &alias})
-	return err
+func (b *V2) SetAlias(ctx context.Context, tn, alias string) error {
+	_, err := b.c.UpdateNumber(ctx, tn, v2.NumberUpdate{Alias: &alias})
+	return v2Errors.neutral(err)
 }
 
 // SetCNAMLookups switches the number's inbound caller-ID name lookups.
-func (b *Backend) SetCNAMLookups(ctx context.Context, tn string, enabled bool) error {
-	_, err := b.c.UpdateNumber(ctx, tn, NumberUpdate{CNAMLookups: &enabled})
-	return err
+func (b *V2) SetCNAMLookups(ctx context.Context, tn string, enabled bool) error {
+	_, err := b.c.UpdateNumber(ctx, tn, v2.NumberUpdate{CNAMLookups: &enabled})
+	return v2Errors.neutral(err)
 }
 
-func toAccountCNAM(c CNAM) account.CNAM {
+func toAccountCNAM(c v2.CNAM) account.CNAM {
 	s := account.CNAMPending
 	switch {
 	case c.IsApproved:
@@ -505,15 +501,15 @@ func toAccountCNAM(c CNAM) account.CNAM {
 }
 
 // CNAMs lists the account's CNAM records.
-func (b *Backend) CNAMs(ctx context.Context) ([]account.CNAM, error) {
-	cs, err := b.c.AllCNAMs(ctx, CNAMQuery{})
+func (b *V2) CNAMs(ctx context.Context) ([]account.CNAM, error) {
+	cs, err := b.c.AllCNAMs(ctx, v2.CNAMQuery{})
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.CNAM, len(cs))
 	b.mu.Lock()
 	if b.cnams == nil {
-		b.cnams = map[string]CNAM{}
+		b.cnams = map[string]v2.CNAM{}
 	}
 	for i, c := range cs {
 		out[i] = toAccountCNAM(c)
@@ -524,43 +520,43 @@ func (b *Backend) CNAMs(ctx context.Context) ([]account.CNAM, error) {
 }
 
 // CreateCNAM creates a CNAM record; it is pending until approved.
-func (b *Backend) CreateCNAM(ctx context.Context, value string) (account.CNAM, error) {
+func (b *V2) CreateCNAM(ctx context.Context, value string) (account.CNAM, error) {
 	c, err := b.c.CreateCNAM(ctx, value)
 	if err != nil {
-		return account.CNAM{}, err
+		return account.CNAM{}, v2Errors.neutral(err)
 	}
 	return toAccountCNAM(*c), nil
 }
 
 // AssociateCNAM presents the record on the number; cnamID "" removes the association.
-func (b *Backend) AssociateCNAM(ctx context.Context, tn, cnamID string) error {
+func (b *V2) AssociateCNAM(ctx context.Context, tn, cnamID string) error {
 	if cnamID == "" {
-		return b.c.UnassociateCNAM(ctx, tn)
+		return v2Errors.neutral(b.c.UnassociateCNAM(ctx, tn))
 	}
 	_, err := b.c.AssociateCNAM(ctx, tn, cnamID)
-	return err
+	return v2Errors.neutral(err)
 }
 
-func toSpecE911(f E911Fields) spec.E911Address {
+func toSpecE911(f v2.E911Fields) spec.E911Address {
 	return spec.E911Address{FirstName: f.FirstName, LastName: f.LastName, StreetNumber: f.StreetNumber, StreetName: f.StreetName,
 		AddressType: f.AddressType, AddressTypeNumber: f.AddressTypeNumber, City: f.City, State: f.State, Country: f.Country, Zip: f.Zip}
 }
 
 // e911Fields turns an address into v2's fields, its Name as the label v2 requires.
-func e911Fields(a account.E911Address) E911Fields {
-	return E911Fields{Label: a.Name, FirstName: a.FirstName, LastName: a.LastName, StreetNumber: a.StreetNumber, StreetName: a.StreetName,
+func e911Fields(a account.E911Address) v2.E911Fields {
+	return v2.E911Fields{Label: a.Name, FirstName: a.FirstName, LastName: a.LastName, StreetNumber: a.StreetNumber, StreetName: a.StreetName,
 		AddressType: a.AddressType, AddressTypeNumber: a.AddressTypeNumber, City: a.City, State: a.State, Country: a.Country, Zip: a.Zip}
 }
 
-func toAccountE911(a E911Address) account.E911Address {
+func toAccountE911(a v2.E911Address) account.E911Address {
 	return account.E911Address{ID: a.ID, Name: a.Label, E911Address: toSpecE911(a.E911Fields)}
 }
 
 // E911Addresses lists the account's E911 addresses.
-func (b *Backend) E911Addresses(ctx context.Context) ([]account.E911Address, error) {
-	as, err := b.c.AllE911s(ctx, E911Query{})
+func (b *V2) E911Addresses(ctx context.Context) ([]account.E911Address, error) {
+	as, err := b.c.AllE911s(ctx, v2.E911Query{})
 	if err != nil {
-		return nil, err
+		return nil, v2Errors.neutral(err)
 	}
 	out := make([]account.E911Address, len(as))
 	for i, a := range as {
@@ -570,45 +566,45 @@ func (b *Backend) E911Addresses(ctx context.Context) ([]account.E911Address, err
 }
 
 // CreateE911 validates and creates an address labelled a.Name.
-func (b *Backend) CreateE911(ctx context.Context, a account.E911Address) (account.E911Address, error) {
+func (b *V2) CreateE911(ctx context.Context, a account.E911Address) (account.E911Address, error) {
 	if a.Name == "" {
 		return account.E911Address{}, errors.New("flowroute v2: an E911 address needs a label (its name in e911_addresses)")
 	}
 	na, err := b.c.CreateE911(ctx, e911Fields(a))
 	if err != nil {
-		return account.E911Address{}, err
+		return account.E911Address{}, v2Errors.neutral(err)
 	}
 	return toAccountE911(*na), nil
 }
 
 // UpdateE911 validates and changes the address a.ID to a's fields.
-func (b *Backend) UpdateE911(ctx context.Context, a account.E911Address) error {
+func (b *V2) UpdateE911(ctx context.Context, a account.E911Address) error {
 	f := e911Fields(a)
 	f.Label = "" // keep the label the address has
 	_, err := b.c.UpdateE911(ctx, a.ID, f)
-	return err
+	return v2Errors.neutral(err)
 }
 
 // AssociateE911 sets the number's address; id "" disconnects it.
-func (b *Backend) AssociateE911(ctx context.Context, tn, id string) error {
+func (b *V2) AssociateE911(ctx context.Context, tn, id string) error {
 	if id == "" {
-		return b.c.DisconnectE911(ctx, tn)
+		return v2Errors.neutral(b.c.DisconnectE911(ctx, tn))
 	}
-	return b.c.AssociateE911(ctx, tn, id)
+	return v2Errors.neutral(b.c.AssociateE911(ctx, tn, id))
 }
 
 // SetCallbacks sets the number's messaging callback URLs that m names (an empty URL is not
 // managed and left as it is).
-func (b *Backend) SetCallbacks(ctx context.Context, tn string, m spec.Messaging) error {
+func (b *V2) SetCallbacks(ctx context.Context, tn string, m spec.Messaging) error {
 	for _, cb := range []struct {
-		t   CallbackType
+		t   v2.CallbackType
 		url string
-	}{{SMSCallback, m.SMSCallback}, {MMSCallback, m.MMSCallback}, {SMSDLRCallback, m.SMSDLRCallback}, {MMSDLRCallback, m.MMSDLRCallback}} {
+	}{{v2.SMSCallback, m.SMSCallback}, {v2.MMSCallback, m.MMSCallback}, {v2.SMSDLRCallback, m.SMSDLRCallback}, {v2.MMSDLRCallback, m.MMSDLRCallback}} {
 		if cb.url == "" {
 			continue
 		}
 		if err := b.c.SetCallback(ctx, tn, cb.t, cb.url); err != nil {
-			return err
+			return v2Errors.neutral(err)
 		}
 	}
 	return nil
@@ -618,39 +614,47 @@ func (b *Backend) SetCallbacks(ctx context.Context, tn string, m spec.Messaging)
 // v2's), with the pre-release DELETE (docs/flowroute-v2-api.md §5.2); one not set (404) is
 // done already. A server without the DELETE answers 405, an error matching
 // account.ErrNotSupported.
-func (b *Backend) RemoveCallbacks(ctx context.Context, tn string, names []string) error {
+func (b *V2) RemoveCallbacks(ctx context.Context, tn string, names []string) error {
 	for _, name := range names {
-		err := b.c.RemoveCallback(ctx, tn, CallbackType(name))
-		switch s := status(err); {
+		err := b.c.RemoveCallback(ctx, tn, v2.CallbackType(name))
+		switch s := v2Status(err); {
 		case err == nil, s == http.StatusNotFound:
 		case s == http.StatusMethodNotAllowed:
 			return fmt.Errorf("flowroute v2: removing the %s of %s: %w (%v)", name, tn, account.ErrNotSupported, err)
 		default:
-			return err
+			return v2Errors.neutral(err)
 		}
 	}
 	return nil
 }
 
 // callbackTypes are the per-number callbacks in the order of spec.Messaging's fields.
-var callbackTypes = [...]CallbackType{SMSCallback, MMSCallback, SMSDLRCallback, MMSDLRCallback}
+var callbackTypes = [...]v2.CallbackType{v2.SMSCallback, v2.MMSCallback, v2.SMSDLRCallback, v2.MMSDLRCallback}
 
 // Callbacks reads the number's four messaging callbacks with the pre-release GET
 // (docs/flowroute-v2-api.md §5.2): a callback answered 404 is not set. A server that answers
 // 405 has no such GET, and the error matches account.ErrNotSupported.
-func (b *Backend) Callbacks(ctx context.Context, tn string) (spec.Messaging, error) {
+func (b *V2) Callbacks(ctx context.Context, tn string) (spec.Messaging, error) {
 	var urls [len(callbackTypes)]string
 	for i, t := range callbackTypes {
 		cb, err := b.c.GetCallback(ctx, tn, t)
-		switch s := status(err); {
+		switch s := v2Status(err); {
 		case err == nil:
 			urls[i] = cb.URL
 		case s == http.StatusNotFound:
 		case s == http.StatusMethodNotAllowed:
 			return spec.Messaging{}, fmt.Errorf("flowroute v2: reading the callbacks of %s: %w (%v)", tn, account.ErrNotSupported, err)
 		default:
-			return spec.Messaging{}, err
+			return spec.Messaging{}, v2Errors.neutral(err)
 		}
 	}
 	return spec.Messaging{SMSCallback: urls[0], MMSCallback: urls[1], SMSDLRCallback: urls[2], MMSDLRCallback: urls[3]}, nil
+}
+
+// v2Status is the HTTP status of err's *v2.APIError, 0 when there is none.
+func v2Status(err error) int {
+	if ae := (*v2.APIError)(nil); errors.As(err, &ae) {
+		return ae.Status
+	}
+	return 0
 }

@@ -1,4 +1,4 @@
-package v2
+package backend
 
 import (
 	"errors"
@@ -12,20 +12,24 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/front"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
-func TestBackendCapabilities(t *testing.T) {
+func TestV2Capabilities(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	b := NewBackend(e.client)
+	b := NewV2(e.client)
 	want := account.Capabilities{API: "v2", ChangeRoute: true, DeleteRoute: true, EdgeStrategy: true, ReleaseNumber: true,
 		Alias: true, CNAMLookups: true, CNAM: true, E911: true, Messaging: true, BulkDetails: true, FailoverOptional: true, SearchStartsWith: true}
 	if diff := cmp.Diff(want, b.Capabilities()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	e.fake.setBulk(false)
+	e.override("POST /v2.1/numbers/details", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "Could not find that resource on your account.")
+	})
 	if ok, err := e.client.ProbeBulkDetails(ctx); ok || err != nil {
 		t.Fatal(ok, err)
 	}
@@ -34,11 +38,11 @@ func TestBackendCapabilities(t *testing.T) {
 	}
 }
 
-func TestBackendRoutes(t *testing.T) {
+func TestV2Routes(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	b := NewBackend(e.client)
-	e.fake.addNumbers(12065550100, 1)
+	b := NewV2(e.client)
+	e.addNumbers(12065550100, 1)
 	pstn, err := b.CreateRoute(ctx, account.Route{Name: "cell", Route: spec.Route{Type: spec.RoutePSTN, Value: "16476998778"}})
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +89,7 @@ func TestBackendRoutes(t *testing.T) {
 	if err := b.SetRoutes(ctx, "12065550100", "sip-reg", ""); err != nil {
 		t.Fatal(err)
 	}
-	got := lines(writes(e.requests()))
+	got := front.Lines(front.Writes(e.requests()))
 	wantReqs := []string{
 		"PATCH /v2/numbers/12065550100/relationships/failover_route", "PATCH /v2/numbers/12065550100/relationships/primary_route",
 		"DELETE /v2/numbers/12065550100/relationships/failover_route", "PATCH /v2/numbers/12065550100/relationships/primary_route",
@@ -100,8 +104,8 @@ func TestBackendRoutes(t *testing.T) {
 	if err := b.SetRoutes(ctx, "12065550100", "nope", ""); !errors.Is(err, account.ErrNotFound) {
 		t.Errorf("unknown route: %v", err)
 	}
-	if w := writes(e.requests()); len(w) != 0 {
-		t.Errorf("an unknown route sent %v", lines(w))
+	if w := front.Writes(e.requests()); len(w) != 0 {
+		t.Errorf("an unknown route sent %v", front.Lines(w))
 	}
 
 	// update and delete by name; a route in use is a conflict
@@ -123,11 +127,11 @@ func TestBackendRoutes(t *testing.T) {
 	}
 }
 
-func TestBackendNumbers(t *testing.T) {
+func TestV2Numbers(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	b := NewBackend(e.client)
-	e.fake.addNumbers(12065550100, 4)
+	b := NewV2(e.client)
+	e.addNumbers(12065550100, 4)
 	if err := b.SetAlias(ctx, "12065550101", "front desk"); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +170,7 @@ func TestBackendNumbers(t *testing.T) {
 			t.Errorf("offer %s: state %q, rate center %q: want upper case, and the exchange asked for", o.TN, o.State, o.RateCenter)
 		}
 	}
-	if got := lines(e.requests()); !contains(got, "GET /v2/numbers/available?limit=3&starts_with=1206209") {
+	if got := front.Lines(e.requests()); !slices.Contains(got, "GET /v2/numbers/available?limit=3&starts_with=1206209") {
 		t.Errorf("search requests %v", got)
 	}
 	if _, err := b.Search(ctx, account.SearchQuery{NXX: "209"}, 0); err == nil {
@@ -190,15 +194,15 @@ func TestBackendNumbers(t *testing.T) {
 	}
 }
 
-// TestBackendWarn: a purchase answered 207 succeeds, and the warning goes to Warn.
-func TestBackendWarn(t *testing.T) {
+// TestV2Warn: a purchase answered 207 succeeds, and the warning goes to Warn.
+func TestV2Warn(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	e.override("POST /v2/numbers/{tn}", e.runThen(func(w http.ResponseWriter, r *http.Request) {
+	e.override("POST /v2/numbers/{tn}", e.front.RunThen(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusMultiStatus)
 		w.Write([]byte(`{"errors":[{"detail":"Message Provision API unavailable","status":207}]}`))
 	}))
-	b := NewBackend(e.client)
+	b := NewV2(e.client)
 	var warned []string
 	b.Warn = func(msg string) { warned = append(warned, msg) }
 	if err := b.Purchase(ctx, forSale, ""); err != nil {
@@ -209,11 +213,11 @@ func TestBackendWarn(t *testing.T) {
 	}
 }
 
-func TestBackendCNAMAndE911(t *testing.T) {
+func TestV2CNAMAndE911(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	b := NewBackend(e.client)
-	e.fake.addNumbers(12065550100, 1)
+	b := NewV2(e.client)
+	e.addNumbers(12065550100, 1)
 	c, err := b.CreateCNAM(ctx, "Acme Inc")
 	if err != nil || c.Value != "ACME INC" || c.Status != account.CNAMPending {
 		t.Fatalf("create %+v %v", c, err)
@@ -234,7 +238,7 @@ func TestBackendCNAMAndE911(t *testing.T) {
 	e.override("GET /v2/numbers/{tn}", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`{"data":{"type":"number","id":"12065550100","attributes":{"value":"12065550100"},"relationships":{"primary_route":{"data":{"type":"route","id":"0"}},"cnam_preset":{"data":{"type":"cnam","id":` + c.ID + `}}}}}`))
 	})
-	b2 := NewBackend(e.client)
+	b2 := NewV2(e.client)
 	if n, err := b2.Number(ctx, "12065550100"); err != nil || n.CNAM != "ACME INC" || n.PrimaryRoute != "sip-reg" {
 		t.Errorf("without included: %+v %v", n, err)
 	}
@@ -270,10 +274,10 @@ func TestBackendCNAMAndE911(t *testing.T) {
 	if err := b.SetCallbacks(ctx, "12065550100", spec.Messaging{SMSCallback: "https://example.com/sms", MMSDLRCallback: "https://example.com/dlr"}); err != nil {
 		t.Fatal(err)
 	}
-	got := lines(writes(e.requests()))
+	got := front.Lines(front.Writes(e.requests()))
 	for _, w := range []string{"PATCH /v2/numbers/12065550100/relationships/e911s/" + a.ID, "DELETE /v2/numbers/12065550100/relationships/e911s",
 		"POST /v2/numbers/12065550100/relationships/sms_callback", "POST /v2/numbers/12065550100/relationships/mms_dlr_callback"} {
-		if !contains(got, w) {
+		if !slices.Contains(got, w) {
 			t.Errorf("no %s in %v", w, got)
 		}
 	}
@@ -286,9 +290,9 @@ func TestBackendCNAMAndE911(t *testing.T) {
 	}
 }
 
-// TestBackendUnknownRouteID: a route id no list shows keeps its id as its name, and the routes
+// TestV2UnknownRouteID: a route id no list shows keeps its id as its name, and the routes
 // are read once for it, not once per number.
-func TestBackendUnknownRouteID(t *testing.T) {
+func TestV2UnknownRouteID(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	e.override("POST /v2.1/numbers/details", func(w http.ResponseWriter, r *http.Request) {
@@ -300,13 +304,13 @@ func TestBackendUnknownRouteID(t *testing.T) {
 		}
 		writeJSON(w, 200, map[string]any{"data": data})
 	})
-	b := NewBackend(e.client)
+	b := NewV2(e.client)
 	ds, err := b.Details(ctx, []string{"12065550100", "12065550101", "12065550102"})
 	if err != nil || len(ds) != 3 || ds[2].FailoverRoute != "424242" || ds[2].PrimaryRoute != "sip-reg" {
 		t.Fatalf("%+v %v", ds, err)
 	}
 	var walks int
-	for _, l := range lines(e.requests()) {
+	for _, l := range front.Lines(e.requests()) {
 		if l == "GET /v2/routes?limit=3" {
 			walks++
 		}
@@ -320,29 +324,29 @@ func TestBackendUnknownRouteID(t *testing.T) {
 // backend, as another writer would, and returns the new route's id.
 func renameBehind(t *testing.T, e *env, oldID string) string {
 	t.Helper()
-	if _, err := e.client.UpdateRoute(ctx, oldID, RouteInput{Alias: "old-office"}); err != nil {
+	if _, err := e.client.UpdateRoute(ctx, oldID, v2.RouteInput{Alias: "old-office"}); err != nil {
 		t.Fatal(err)
 	}
-	nr, err := e.client.CreateRoute(ctx, RouteInput{Alias: "office", Type: RouteHost, Value: "10.0.0.2"})
+	nr, err := e.client.CreateRoute(ctx, v2.RouteInput{Alias: "office", Type: v2.RouteHost, Value: "10.0.0.2"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return nr.ID
 }
 
-// TestBackendSetRoutesTrustsTheCache: SetRoutes by name sends the ids the cache has and reads
+// TestV2SetRoutesTrustsTheCache: SetRoutes by name sends the ids the cache has and reads
 // nothing, not even when another writer renamed the route the cache knows as "office" and
 // created a new "office": the number ends on the old route, and a read of the number (as the
 // plan after apply reads it) names that route "old-office", so the difference is reported
 // there. Once the routes are read again, "office" is the new route.
-func TestBackendSetRoutesTrustsTheCache(t *testing.T) {
+func TestV2SetRoutesTrustsTheCache(t *testing.T) {
 	t.Parallel()
 	for _, rel := range []string{"primary", "failover"} {
 		t.Run(rel, func(t *testing.T) {
 			t.Parallel()
 			e := setup(t)
-			e.fake.addNumbers(12065550100, 1)
-			b := NewBackend(e.client)
+			e.addNumbers(12065550100, 1)
+			b := NewV2(e.client)
 			old, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}})
 			if err != nil {
 				t.Fatal(err)
@@ -392,13 +396,13 @@ func TestBackendSetRoutesTrustsTheCache(t *testing.T) {
 	}
 }
 
-// TestBackendSetRoutesCost: SetRoutes by name with a cache that knows the routes is the two
+// TestV2SetRoutesCost: SetRoutes by name with a cache that knows the routes is the two
 // writes, and nothing else.
-func TestBackendSetRoutesCost(t *testing.T) {
+func TestV2SetRoutesCost(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	e.fake.addNumbers(12065550100, 1)
-	b := NewBackend(e.client)
+	e.addNumbers(12065550100, 1)
+	b := NewV2(e.client)
 	if _, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +411,7 @@ func TestBackendSetRoutesCost(t *testing.T) {
 		if err := b.SetRoutes(ctx, "12065550100", primary, ""); err != nil {
 			t.Fatal(err)
 		}
-		got := lines(e.requests())
+		got := front.Lines(e.requests())
 		slices.Sort(got)
 		want := []string{"DELETE /v2/numbers/12065550100/relationships/failover_route", "PATCH /v2/numbers/12065550100/relationships/primary_route"}
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -416,14 +420,14 @@ func TestBackendSetRoutesCost(t *testing.T) {
 	}
 }
 
-// TestBackendSetRoutesAtOnce: the primary and the failover route are set by two requests in
+// TestV2SetRoutesAtOnce: the primary and the failover route are set by two requests in
 // flight together; when one fails, SetRoutes returns its error, and a lost answer makes the
 // error an unknown outcome.
-func TestBackendSetRoutesAtOnce(t *testing.T) {
+func TestV2SetRoutesAtOnce(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	e.fake.addNumbers(12065550100, 1)
-	b := NewBackend(e.client)
+	e.addNumbers(12065550100, 1)
+	b := NewV2(e.client)
 	if _, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -443,7 +447,7 @@ func TestBackendSetRoutesAtOnce(t *testing.T) {
 				alone.Add(1)
 			}
 		}
-		e.fake.handler().ServeHTTP(w, r)
+		e.sb.ServeHTTP(w, r)
 	}
 	e.override("PATCH /v2/numbers/{tn}/relationships/primary_route", meet)
 	e.override("PATCH /v2/numbers/{tn}/relationships/failover_route", meet)
@@ -466,15 +470,15 @@ func TestBackendSetRoutesAtOnce(t *testing.T) {
 	}
 }
 
-// TestBackendRouteEditsKeepCache: a rename through UpdateRoute and a create under the old
+// TestV2RouteEditsKeepCache: a rename through UpdateRoute and a create under the old
 // alias leave the cache right without reading the routes; an update by name goes by the
 // cache; a delete by name after a rename behind the backend's back deletes the route named so
 // now.
-func TestBackendRouteEditsKeepCache(t *testing.T) {
+func TestV2RouteEditsKeepCache(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	e.fake.addNumbers(12065550100, 1)
-	b := NewBackend(e.client)
+	e.addNumbers(12065550100, 1)
+	b := NewV2(e.client)
 	old, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}})
 	if err != nil {
 		t.Fatal(err)
@@ -493,7 +497,7 @@ func TestBackendRouteEditsKeepCache(t *testing.T) {
 	if err := b.UpdateRoute(ctx, account.Route{Name: "old-office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.3"}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range lines(e.requests()) {
+	for _, l := range front.Lines(e.requests()) {
 		if strings.HasPrefix(l, "GET ") {
 			t.Errorf("read %s with a cache the backend's own edits kept right", l)
 		}
@@ -507,10 +511,10 @@ func TestBackendRouteEditsKeepCache(t *testing.T) {
 	if err := b.SetRoutes(ctx, "12065550100", "sip-reg", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.client.UpdateRoute(ctx, nr.ID, RouteInput{Alias: "spare"}); err != nil {
+	if _, err := e.client.UpdateRoute(ctx, nr.ID, v2.RouteInput{Alias: "spare"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.client.UpdateRoute(ctx, old.ID, RouteInput{Alias: "office"}); err != nil {
+	if _, err := e.client.UpdateRoute(ctx, old.ID, v2.RouteInput{Alias: "office"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.DeleteRoute(ctx, account.Route{Name: "office"}); err != nil {
@@ -525,11 +529,11 @@ func TestBackendRouteEditsKeepCache(t *testing.T) {
 	}
 }
 
-// TestBackendEdgeStrategies: the PoPs by id and name, for the plan's check of edge_strategy.
-func TestBackendEdgeStrategies(t *testing.T) {
+// TestV2EdgeStrategies: the PoPs by id and name, for the plan's check of edge_strategy.
+func TestV2EdgeStrategies(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	var lister account.EdgeStrategyLister = NewBackend(e.client)
+	var lister account.EdgeStrategyLister = NewV2(e.client)
 	es, err := lister.EdgeStrategies(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -537,7 +541,7 @@ func TestBackendEdgeStrategies(t *testing.T) {
 	if diff := cmp.Diff([]account.EdgeStrategy{{ID: "4", Name: "US-East-VA"}, {ID: "7", Name: "US-West-OR"}}, es); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if got := lines(e.requests()); len(got) != 1 || got[0] != "GET /v2/routes/edge_strategies" {
+	if got := front.Lines(e.requests()); len(got) != 1 || got[0] != "GET /v2/routes/edge_strategies" {
 		t.Errorf("requests %v", got)
 	}
 }

@@ -97,6 +97,27 @@ type CNAM struct {
 	Status CNAMStatus
 }
 
+// Before reports whether record c is the one to use rather than o, of two records of one value:
+// an approved one first, then a pending one, then a rejected one; of two alike, the lower id.
+// Plan and apply choose a number's record by this one rule.
+func (c CNAM) Before(o CNAM) bool {
+	if rc, ro := c.Status.rank(), o.Status.rank(); rc != ro {
+		return rc < ro
+	}
+	return c.ID < o.ID
+}
+
+// rank orders the states of a record: approved, pending, rejected (or unknown).
+func (s CNAMStatus) rank() int {
+	switch s {
+	case CNAMApproved:
+		return 0
+	case CNAMPending:
+		return 1
+	}
+	return 2
+}
+
 // Offer is a number for sale, with its costs from the inventory.
 type Offer struct {
 	TN             string

@@ -1,20 +1,21 @@
-package v1
+package backend
 
 import (
 	"context"
 	"errors"
 
-	"github.com/flowroute-numbers/flowroute-numbers/account"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // V1 is the v1 client seen through the backend-neutral contract (account.Backend and
-// account.Searcher), so that plan and apply never import this package. It sends exactly what
-// the Client's own methods send; it only translates types and errors.
-type V1 struct{ c *Client }
+// account.Searcher). It sends exactly what the client's own methods send; it only translates
+// types and errors (see neutral).
+type V1 struct{ c *v1.Client }
 
-// Backend returns c as an account backend.
-func Backend(c *Client) *V1 { return &V1{c: c} }
+// NewV1 returns c as an account backend.
+func NewV1(c *v1.Client) *V1 { return &V1{c: c} }
 
 // V1Capabilities is what v1 can do: numbers carry a billing method, and the list of numbers
 // holds their routes. Routes cannot be changed or deleted, numbers not released.
@@ -26,7 +27,7 @@ var (
 )
 
 // Client returns the client the backend speaks through.
-func (b *V1) Client() *Client { return b.c }
+func (b *V1) Client() *v1.Client { return b.c }
 
 // Endpoint is the client's base URL.
 func (b *V1) Endpoint() string { return b.c.Endpoint() }
@@ -38,7 +39,7 @@ func (b *V1) Capabilities() account.Capabilities { return V1Capabilities }
 func (b *V1) Routes(ctx context.Context) ([]account.Route, error) {
 	rs, err := b.c.AllRoutes(ctx)
 	if err != nil {
-		return nil, neutral(err)
+		return nil, v1Errors.neutral(err)
 	}
 	out := make([]account.Route, len(rs))
 	for i, r := range rs {
@@ -51,7 +52,7 @@ func (b *V1) Routes(ctx context.Context) ([]account.Route, error) {
 func (b *V1) Numbers(ctx context.Context, progress account.Progress) ([]account.Number, error) {
 	ns, err := b.c.AllNumbersProgress(ctx, "", progress)
 	if err != nil {
-		return nil, neutral(err)
+		return nil, v1Errors.neutral(err)
 	}
 	out := make([]account.Number, len(ns))
 	for i, n := range ns {
@@ -64,13 +65,13 @@ func (b *V1) Numbers(ctx context.Context, progress account.Progress) ([]account.
 func (b *V1) Number(ctx context.Context, tn string) (*account.Number, error) {
 	n, err := b.c.GetNumber(ctx, tn)
 	if err != nil {
-		return nil, neutral(err)
+		return nil, v1Errors.neutral(err)
 	}
 	an := numberOf(*n)
 	return &an, nil
 }
 
-func numberOf(n Number) account.Number {
+func numberOf(n v1.Number) account.Number {
 	return account.Number{
 		TN:       n.TN,
 		Number:   spec.Number{BillingMethod: n.BillingMethod, PrimaryRoute: n.PrimaryRoute(), FailoverRoute: n.FailoverRoute()},
@@ -82,13 +83,13 @@ func numberOf(n Number) account.Number {
 func (b *V1) Lookup(ctx context.Context, tn string) (*account.Offer, error) {
 	a, err := b.c.LookupAvailable(ctx, tn)
 	if err != nil {
-		return nil, neutral(err)
+		return nil, v1Errors.neutral(err)
 	}
 	o := offerOf(*a)
 	return &o, nil
 }
 
-func offerOf(a AvailableNumber) account.Offer {
+func offerOf(a v1.AvailableNumber) account.Offer {
 	return account.Offer{
 		TN: a.TN, SetupCost: a.InitialCost, MonthlyCost: a.MonthlyCost,
 		State: a.State, RateCenter: a.RateCenter, BillingMethods: a.BillingMethods,
@@ -101,9 +102,9 @@ func (b *V1) Search(ctx context.Context, q account.SearchQuery, max int) ([]acco
 	if q.StartsWith != "" {
 		return nil, errors.New("flowroute: v1 cannot search by the digits a number starts with: search by NPA and NXX, or by digits it contains")
 	}
-	as, err := b.c.AllAvailable(ctx, SearchQuery{NPA: q.NPA, NXX: q.NXX, State: q.State, RateCenter: q.RateCenter, TN: q.Contains}, max)
+	as, err := b.c.AllAvailable(ctx, v1.SearchQuery{NPA: q.NPA, NXX: q.NXX, State: q.State, RateCenter: q.RateCenter, TN: q.Contains}, max)
 	if err != nil {
-		return nil, neutral(err)
+		return nil, v1Errors.neutral(err)
 	}
 	out := make([]account.Offer, len(as))
 	for i, a := range as {
@@ -114,56 +115,18 @@ func (b *V1) Search(ctx context.Context, q account.SearchQuery, max int) ([]acco
 
 // CreateRoute creates the route; v1 routes have no id but their name.
 func (b *V1) CreateRoute(ctx context.Context, r account.Route) (account.Route, error) {
-	if err := b.c.CreateRoute(ctx, Route{Name: r.Name, Type: r.Type, Value: r.Value}); err != nil {
-		return account.Route{}, neutral(err)
+	if err := b.c.CreateRoute(ctx, v1.Route{Name: r.Name, Type: r.Type, Value: r.Value}); err != nil {
+		return account.Route{}, v1Errors.neutral(err)
 	}
 	return r, nil
 }
 
 // Purchase buys tn with the billing method.
 func (b *V1) Purchase(ctx context.Context, tn, billingMethod string) error {
-	return neutral(b.c.PurchaseNumber(ctx, tn, billingMethod))
+	return v1Errors.neutral(b.c.PurchaseNumber(ctx, tn, billingMethod))
 }
 
 // SetRoutes sets both routes of tn.
 func (b *V1) SetRoutes(ctx context.Context, tn, primary, failover string) error {
-	return neutral(b.c.SetRoutes(ctx, tn, primary, failover))
-}
-
-// neutralError is a v1 error that also matches the account error of its kind, keeping its
-// own message and its chain (errors.As still finds the *APIError).
-type neutralError struct {
-	err  error
-	kind error
-}
-
-func (e *neutralError) Error() string   { return e.err.Error() }
-func (e *neutralError) Unwrap() []error { return []error{e.err, e.kind} }
-
-// neutral makes err match the account error of its kind: a 404 ErrNotFound, a 409
-// ErrConflict, a lost answer ErrOutcomeUnknown, a 429 whose retries ran out ErrRateLimited.
-// Other errors are returned as they are.
-func neutral(err error) error {
-	if err == nil {
-		return nil
-	}
-	var apiErr *APIError
-	var rl *RateLimitError
-	var kind error
-	switch {
-	case errors.Is(err, ErrOutcomeUnknown):
-		kind = account.ErrOutcomeUnknown
-	case errors.Is(err, ErrNotFound):
-		kind = account.ErrNotFound
-	case errors.As(err, &rl):
-		kind = account.ErrRateLimited
-	case errors.As(err, &apiErr) && apiErr.Status == 409:
-		kind = account.ErrConflict
-	default:
-		return err
-	}
-	if errors.Is(err, kind) {
-		return err // the client already speaks the neutral errors
-	}
-	return &neutralError{err: err, kind: kind}
+	return v1Errors.neutral(b.c.SetRoutes(ctx, tn, primary, failover))
 }
