@@ -1,9 +1,10 @@
 package v1
 
 import (
-	"encoding/json"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/internal/engine"
 )
 
 // FuzzDecodeAnswers feeds arbitrary bodies to what reads the server's answers: list pages of
@@ -32,7 +33,7 @@ func FuzzDecodeAnswers(f *testing.F) {
 // decode reads body as the engine reads a list page: decoded, then checked.
 func decode[N, V, T any](body []byte, members func(*listAnswer[N]) map[string]V, item func(string, V) (T, error)) {
 	lp := listPage[N, V, T]{members: members, item: item}
-	if json.Unmarshal(body, &lp) == nil {
+	if engine.Unmarshal(body, &lp) == nil {
 		lp.Check()
 	}
 }

@@ -23,7 +23,8 @@ type answerDoc struct {
 
 // TestAnswerRules: answers decode as the clients' types expect (names matched without regard
 // to case, as strings.EqualFold has it; members no field names ignored), and a member named
-// twice or a string that is not UTF-8 is an error naming the request, never one of them kept.
+// twice or a string that is not UTF-8 is an error naming the request, never one of them kept;
+// so is a null answer, which leaves the value it was to be decoded into as it was.
 func TestAnswerRules(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
@@ -32,6 +33,7 @@ func TestAnswerRules(t *testing.T) {
 	e.mux.Handle("GET /v2/twice", answer(200, `{"tns":{"12065550100":{"billing_method":"METERED"},"12065550100":{"billing_method":"VPRI"}}}`))
 	e.mux.Handle("GET /v2/field-twice", answer(200, `{"tns":{"12065550100":{"billing_method":"METERED","BILLING_METHOD":"VPRI"}}}`))
 	e.mux.Handle("GET /v2/utf8", answer(200, "{\"tns\":{\"12065550100\":{\"billing_method\":\"MET\xffRED\"}}}"))
+	e.mux.Handle("GET /v2/null", answer(200, " null\n"))
 	ctx := context.Background()
 
 	var doc answerDoc
@@ -52,11 +54,15 @@ func TestAnswerRules(t *testing.T) {
 	if err := e.eng.Do(ctx, engine.Request{Method: "GET", Path: "delimiter"}, &doc); err != nil || doc.TNs["12065550100"].BillingMethod != "" {
 		t.Errorf("GET delimiter = %+v, %v; want billingmethod left unmatched, as encoding/json leaves it", doc, err)
 	}
-	for _, path := range []string{"twice", "field-twice", "utf8"} {
+	for _, path := range []string{"twice", "field-twice", "utf8", "null"} {
 		doc = answerDoc{}
+		doc.Links.Next = "kept"
 		err := e.eng.Do(ctx, engine.Request{Method: "GET", Path: path}, &doc)
 		if err == nil || !strings.Contains(err.Error(), "GET /v2/"+path+": decoding the answer") {
 			t.Errorf("GET %s = %+v, %v; want a decoding error naming the request", path, doc, err)
+		}
+		if path == "null" && doc.Links.Next != "kept" {
+			t.Errorf("GET null left %+v; want the value untouched (the v1 client's pages carry fields of their own)", doc)
 		}
 	}
 }
