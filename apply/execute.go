@@ -573,20 +573,6 @@ func (x *executor) e911ID(ctx context.Context, ed account.E911Editor, name strin
 	return "", fmt.Errorf("the account has no single E911 address labelled %q", name)
 }
 
-// sameAddress compares two addresses' fields, letter case aside (the server upper-cases some).
-func sameAddress(a, b spec.E911Address) bool {
-	f := func(x spec.E911Address) []string {
-		return []string{x.FirstName, x.LastName, x.StreetNumber, x.StreetName, x.AddressType, x.AddressTypeNumber, x.City, x.State, x.Country, x.Zip}
-	}
-	fa, fb := f(a), f(b)
-	for i := range fa {
-		if fa[i] != "" && !strings.EqualFold(fa[i], fb[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 // createE911 creates the address, labelled with its name (account.E911Editor). A conflict or a
 // lost answer is settled by listing the addresses: one with the label and the fields is the
 // one created.
@@ -614,7 +600,7 @@ func (x *executor) createE911(ctx context.Context, c plan.Change) Result {
 				if a.Name != want.Name {
 					continue
 				}
-				if !sameAddress(want.E911Address, a.E911Address) {
+				if len(want.E911Address.Differs(a.E911Address)) > 0 {
 					return state{wrong: fmt.Sprintf("an E911 address labelled %q exists with other fields; run plan again", want.Name)}, nil
 				}
 				x.rememberE911(want.Name, a.ID)
@@ -648,7 +634,7 @@ func (x *executor) updateE911(ctx context.Context, c plan.Change) Result {
 			}
 			for _, a := range as {
 				if a.ID == id {
-					return state{done: sameAddress(want.E911Address, a.E911Address), shows: "the address has its old fields"}, nil
+					return state{done: len(want.E911Address.Differs(a.E911Address)) == 0, shows: "the address has its old fields"}, nil
 				}
 			}
 			return state{wrong: fmt.Sprintf("the account no longer has the E911 address labelled %q (id %s)", c.Key, id)}, nil

@@ -506,16 +506,10 @@ func (c *computer) callbacks(tn string, want spec.Messaging, have *spec.Messagin
 	c.add(ch)
 }
 
-// e911Fields are an address's fields by spec name, in the spec's order.
-func e911Fields(a spec.E911Address) [][2]string {
-	return [][2]string{{"first_name", a.FirstName}, {"last_name", a.LastName}, {"street_number", a.StreetNumber}, {"street_name", a.StreetName},
-		{"address_type", a.AddressType}, {"address_type_number", a.AddressTypeNumber}, {"city", a.City}, {"state", a.State}, {"country", a.Country}, {"zip", a.Zip}}
-}
-
 // e911Map is an address's non-empty fields by spec name.
 func e911Map(a spec.E911Address) map[string]string {
 	m := map[string]string{}
-	for _, f := range e911Fields(a) {
+	for _, f := range a.Fields() {
 		if f[1] != "" {
 			m[f[0]] = f[1]
 		}
@@ -524,11 +518,7 @@ func e911Map(a spec.E911Address) map[string]string {
 }
 
 // E911AddressOf is the address a create_e911 or update_e911 change asks for.
-func E911AddressOf(ch Change) spec.E911Address {
-	a := ch.After
-	return spec.E911Address{FirstName: a["first_name"], LastName: a["last_name"], StreetNumber: a["street_number"], StreetName: a["street_name"],
-		AddressType: a["address_type"], AddressTypeNumber: a["address_type_number"], City: a["city"], State: a["state"], Country: a["country"], Zip: a["zip"]}
-}
+func E911AddressOf(ch Change) spec.E911Address { return spec.E911AddressOf(ch.After) }
 
 // e911Addresses plans the spec's E911 addresses: each is matched to the account's address of
 // the same label; create_e911 when there is none, update_e911 when a field the spec sets
@@ -555,15 +545,12 @@ func (c *computer) e911Addresses() {
 			c.add(Change{Action: CreateE911, Key: name, Pos: pos, After: e911Map(want)})
 			continue
 		}
-		after := e911Map(have)
-		differs := false
-		hf := e911Fields(have)
-		for i, f := range e911Fields(want) {
-			if f[1] != "" && !strings.EqualFold(f[1], hf[i][1]) {
-				after[f[0]], differs = f[1], true
+		differs := want.Differs(have)
+		if len(differs) > 0 {
+			after, wanted := e911Map(have), e911Map(want)
+			for _, f := range differs {
+				after[f] = wanted[f]
 			}
-		}
-		if differs {
 			c.add(Change{Action: UpdateE911, Key: name, Pos: pos, Before: e911Map(have), After: after,
 				Affected: c.numbersUsing(func(n spec.Number) bool { return n.E911 == name })})
 		}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -130,10 +129,8 @@ type fetched struct {
 	noCBs     bool // the server cannot read callbacks
 }
 
-// fetch reads the account: routes, numbers, E911 addresses and CNAM records at the same time,
-// and, on a backend whose list of numbers lacks their details, the details rd asks for, in
-// bulk where the backend can, concurrently with the list (numbers the account does not own
-// are left out); then the callbacks rd asks for.
+// fetch reads the account: its lists (fetchLists), then what rd asks for beyond them
+// (readMore), and puts it into a State.
 func fetch(ctx context.Context, r account.Reader, progress Progress, rd reads) (*State, error) {
 	f, err := fetchRaw(ctx, r, progress, rd)
 	if err != nil {
@@ -617,15 +614,8 @@ func changesShared(desired *spec.Spec, f *fetched) bool {
 		}
 	}
 	for _, a := range f.e911s {
-		want, ok := desired.E911Addresses[a.Name]
-		if !ok {
-			continue
-		}
-		hf := e911Fields(a.E911Address)
-		for i, fl := range e911Fields(want) {
-			if fl[1] != "" && !strings.EqualFold(fl[1], hf[i][1]) {
-				return true
-			}
+		if want, ok := desired.E911Addresses[a.Name]; ok && len(want.Differs(a.E911Address)) > 0 {
+			return true
 		}
 	}
 	return false

@@ -400,6 +400,38 @@ const (
 	zipPatternCA = `^[A-Z][0-9][A-Z] ?[0-9][A-Z][0-9]$`
 )
 
+// Fields returns the address's fields by spec name, in the spec's order, empty ones included.
+func (a E911Address) Fields() [][2]string {
+	out := make([][2]string, len(e911Keys))
+	for i, key := range e911Keys {
+		out[i] = [2]string{key, *a.field(key)}
+	}
+	return out
+}
+
+// Differs returns, in the spec's order, the fields a sets (a desired address: an empty field is
+// not managed) whose value differs from have's, letter case aside, since Flowroute stores some
+// fields upper-cased. Plan changes an address by them, and apply knows a change landed when
+// none is left.
+func (a E911Address) Differs(have E911Address) []string {
+	var out []string
+	for _, key := range e911Keys {
+		if want := *a.field(key); want != "" && !strings.EqualFold(want, *have.field(key)) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+// E911AddressOf is the address whose fields, by spec name, are those of m.
+func E911AddressOf(m map[string]string) E911Address {
+	var a E911Address
+	for _, key := range e911Keys {
+		*a.field(key) = m[key]
+	}
+	return a
+}
+
 // field returns the field of a that key, one of e911Keys, names.
 func (a *E911Address) field(key string) *string {
 	switch key {
