@@ -57,8 +57,11 @@ func digest(current *spec.Spec, tns []string) string {
 		}
 	}
 	for _, name := range sortedKeys(current.E911Addresses) {
-		a := current.E911Addresses[name]
-		h.record("e911", name, a.FirstName, a.LastName, a.StreetNumber, a.StreetName, a.AddressType, a.AddressTypeNumber, a.City, a.State, a.Country, a.Zip)
+		fields := []string{name}
+		for _, f := range current.E911Addresses[name].Fields() {
+			fields = append(fields, f[1])
+		}
+		h.record("e911", fields...)
 	}
 	return h.digest()
 }
