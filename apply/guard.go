@@ -39,13 +39,7 @@ func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
 // holds a change the backend cannot carry out.
 func check(p *plan.Plan, acct account.Backend) error {
 	if p.HasErrors() {
-		var msgs []string
-		for _, d := range p.Diagnostics {
-			if d.Severity == plan.Error {
-				msgs = append(msgs, d.Message)
-			}
-		}
-		return &RefusedError{Reason: "the plan has errors: " + strings.Join(msgs, "; ")}
+		return &RefusedError{Reason: "the plan has errors: " + errorMessages(p)}
 	}
 	if err := checkChanges(p.Changes, acct.Capabilities()); err != nil {
 		return err
@@ -221,14 +215,8 @@ func Recheck(ctx context.Context, acct account.Reader, saved *plan.File, opts pl
 		return nil, err
 	}
 	if now.HasErrors() {
-		var msgs []string
-		for _, d := range now.Diagnostics {
-			if d.Severity == plan.Error {
-				msgs = append(msgs, d.Message)
-			}
-		}
 		return nil, &RefusedError{
-			Reason: "the spec saved in the plan file does not plan cleanly now: " + strings.Join(msgs, "; "),
+			Reason: "the spec saved in the plan file does not plan cleanly now: " + errorMessages(now),
 			Hint:   "run plan again and review the new plan",
 		}
 	}
@@ -339,4 +327,15 @@ func CheckDigest(p *plan.Plan, expected string) error {
 		Reason: fmt.Sprintf("the plan computed now has digest %s, not the reviewed %s: %s (the account, or the spec on this branch, changed after the review); nothing was changed", got, expected, what),
 		Hint:   "plan the pull request again, review the new plan, and apply its digest",
 	}
+}
+
+// errorMessages joins the messages of the plan's error diagnostics, for a refusal.
+func errorMessages(p *plan.Plan) string {
+	var msgs []string
+	for _, d := range p.Diagnostics {
+		if d.Severity == plan.Error {
+			msgs = append(msgs, d.Message)
+		}
+	}
+	return strings.Join(msgs, "; ")
 }
