@@ -675,8 +675,7 @@ func (c *computer) unmanaged() {
 	}
 	if c.named < len(c.current.Numbers) { // else numbers: names every number of the account
 		for tn := range c.current.Numbers {
-			_, retired := c.desired.Retired[tn] // held or released by retired()
-			if _, ok := c.desired.Numbers[tn]; !ok && !retired {
+			if !c.desired.Names(tn) { // a retired number is held or released by retired()
 				numbers = append(numbers, tn)
 			}
 		}

@@ -559,8 +559,7 @@ func MakeState(ctx context.Context, r account.Reader, desired *spec.Spec, opts O
 	var release []string
 	if pol.Unmanaged == spec.UnmanagedRelease && caps.ReleaseNumber {
 		for _, n := range f.numbers {
-			_, retired := desired.Retired[n.TN] // held, or released as retired: not unmanaged
-			if _, ok := desired.Numbers[n.TN]; !ok && !retired {
+			if !desired.Names(n.TN) { // a retired number is held, or released as retired: not unmanaged
 				release = append(release, n.TN)
 			}
 		}

@@ -32,14 +32,12 @@ func PickPools(ctx context.Context, s account.Searcher, caps account.Capabilitie
 	if len(desired.Pools) == 0 {
 		return nil, nil
 	}
-	members := membersOf(desired)
+	members := desired.Members()
 	picks := PoolPicks{}
 	picked := map[string]bool{}
 	taken := func(tn string) bool {
-		_, named := desired.Numbers[tn]
-		_, retired := desired.Retired[tn]
 		_, owned := current.Numbers[tn]
-		return named || retired || owned || picked[tn]
+		return desired.Names(tn) || owned || picked[tn]
 	}
 	for _, name := range sortedKeys(desired.Pools) {
 		p := desired.Pools[name]
@@ -64,20 +62,6 @@ func PickPools(ctx context.Context, s account.Searcher, caps account.Capabilitie
 	return picks, nil
 }
 
-// membersOf returns each pool's members, sorted.
-func membersOf(s *spec.Spec) map[string][]string {
-	m := map[string][]string{}
-	for tn, n := range s.Numbers {
-		if n.Pool != "" {
-			m[n.Pool] = append(m[n.Pool], tn)
-		}
-	}
-	for _, tns := range m {
-		slices.Sort(tns)
-	}
-	return m
-}
-
 // searchProblem names the field of a pool's search the backend cannot search by, or "".
 func searchProblem(q spec.PoolSearch, caps account.Capabilities) string {
 	if q.StartsWith != "" && !caps.SearchStartsWith {
@@ -95,7 +79,7 @@ func (c *computer) pools() {
 	if len(c.desired.Pools) == 0 {
 		return
 	}
-	members := membersOf(c.desired)
+	members := c.desired.Members()
 	for _, name := range sortedKeys(c.desired.Pools) {
 		p, have := c.desired.Pools[name], members[name]
 		pos := c.desired.PosOf("pools", name)

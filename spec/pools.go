@@ -39,16 +39,27 @@ type PoolSearch struct {
 	MaxMonthlyCost *money.Amount `json:"max_monthly_cost,omitempty"`
 }
 
-// Members returns the numbers of s that are members of the pool name, sorted.
-func (s *Spec) Members(name string) []string {
-	var tns []string
+// Members returns the members of each pool of s (its numbers whose entry says pool: NAME),
+// sorted, by pool name.
+func (s *Spec) Members() map[string][]string {
+	m := map[string][]string{}
 	for tn, n := range s.Numbers {
-		if n.Pool == name {
-			tns = append(tns, tn)
+		if n.Pool != "" {
+			m[n.Pool] = append(m[n.Pool], tn)
 		}
 	}
-	slices.Sort(tns)
-	return tns
+	for _, tns := range m {
+		slices.Sort(tns)
+	}
+	return m
+}
+
+// Names reports whether s names tn, in numbers: or in retired:. A number the spec names is
+// never unmanaged, and never picked again by add or a pool.
+func (s *Spec) Names(tn string) bool {
+	_, number := s.Numbers[tn]
+	_, retired := s.Retired[tn]
+	return number || retired
 }
 
 // The keys of a pool and of its search, in the order Write and the reference list them.

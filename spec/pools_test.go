@@ -57,7 +57,7 @@ func TestPoolsAndRetired(t *testing.T) {
 			t.Errorf("%s at %v, want line %d", key, p, line)
 		}
 	}
-	if got := s.Members("support-seattle"); !cmp.Equal(got, []string{"12065550100", "12065550101"}) {
+	if got := s.Members()["support-seattle"]; !cmp.Equal(got, []string{"12065550100", "12065550101"}) {
 		t.Errorf("Members = %v", got)
 	}
 	if got := s.Policy.ReleaseDay(s.Retired["12065550198"].Since); got.String() != "2027-02-10" {

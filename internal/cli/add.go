@@ -313,9 +313,8 @@ func addsOnly(before *spec.Spec, chosen []account.Offer) func(after *spec.Spec) 
 // shortfall as add's error.
 func (j *addJob) choose(ctx context.Context, g *Globals, cr pick.Criteria, owned map[string]bool, n int) ([]account.Offer, error) {
 	taken := func(tn string) bool {
-		_, inSpec := j.desired.Numbers[tn]
-		_, retired := j.desired.Retired[tn] // released perhaps, and for sale again: never taken back by accident
-		return inSpec || retired || owned[tn]
+		// A retired number, released perhaps and for sale again, is never taken back by accident.
+		return j.desired.Names(tn) || owned[tn]
 	}
 	res, err := pick.Pick(ctx, j.inv, cr, n, taken)
 	if res.Capped {

@@ -165,7 +165,7 @@ func declaredPools(s *spec.Spec) string {
 // poolFill chooses the numbers to add to the pool name: what it lacks of its count, or
 // --count.
 func (c *addCmd) poolFill(ctx context.Context, g *Globals, job *addJob, name string, owned map[string]bool) (poolFill, error) {
-	p, members := job.desired.Pools[name], job.desired.Members(name)
+	p, members := job.desired.Pools[name], job.desired.Members()[name]
 	n := p.Count - len(members)
 	if c.Count != nil {
 		n = *c.Count
