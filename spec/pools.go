@@ -223,17 +223,13 @@ func checkCriterion(key, v string) (problem, hint string) {
 	return "", ""
 }
 
-// checkPools reports, once every file is read, a member that names no pool, and a pool's
-// fields that name an undeclared route or E911 address, each at its place with a suggestion.
+// checkPools reports, once every file is read, a member that names no pool, with a
+// suggestion. (checkRefs checks the routes and E911 address that a pool's fields name.)
 func (l *loader) checkPools() {
 	s := l.s
-	var names []string
-	for name := range s.Pools {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, tn := range sortedKeysOf(s.Numbers) {
-		pool := s.Numbers[tn].Pool
+	names := slices.Sorted(maps.Keys(s.Pools))
+	for tn, n := range s.Numbers { // the errors are sorted: no need to sort the numbers
+		pool := n.Pool
 		if _, ok := s.Pools[pool]; pool == "" || ok {
 			continue
 		}
@@ -242,22 +238,6 @@ func (l *loader) checkPools() {
 			hint = fmt.Sprintf("did you mean %q?", sug)
 		}
 		l.errorf(s.Positions["numbers."+tn+".pool"], hint, "number %s pool %q is not a declared pool", tn, pool)
-	}
-	for _, name := range names {
-		n := s.Pools[name].Number
-		for _, r := range [...]struct{ key, route string }{{"primary_route", n.PrimaryRoute}, {"failover_route", n.FailoverRoute}} {
-			if _, ok := s.Routes[r.route]; ok || r.route == "" || r.route == BuiltinRoute {
-				continue
-			}
-			hint := "declare it under routes, or use the built-in route sip-reg"
-			if sug := suggest(r.route, l.routeNames()); sug != "" {
-				hint = fmt.Sprintf("did you mean %q?", sug)
-			}
-			l.errorf(s.Positions["pools."+name+".number."+r.key], hint, "pool %q number %s %q is not a declared route", name, r.key, r.route)
-		}
-		if _, ok := s.E911Addresses[n.E911]; n.E911 != "" && !ok {
-			l.errorf(s.Positions["pools."+name+".number.e911"], "declare it under e911_addresses", "pool %q number e911 %q is not a declared E911 address", name, n.E911)
-		}
 	}
 }
 
@@ -276,9 +256,6 @@ func (l *loader) fillFromPools() {
 		}
 	}
 }
-
-// sortedKeysOf returns the keys of m in order.
-func sortedKeysOf[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // poolFieldsOf is the fields of pool p: its count, search and, when any, its members' fields,
 // each a flow mapping.
