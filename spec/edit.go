@@ -91,12 +91,19 @@ func NewEdit(name string, data []byte) (*Edit, error) {
 	if e.root.Kind != yaml.MappingNode {
 		return nil, e.errorf(e.pos(e.root), "", "cannot edit the file: it holds %s, not a mapping", describe(e.root))
 	}
-	for i := 0; i+1 < len(e.root.Content); i += 2 {
-		if k := e.root.Content[i]; k.Kind == yaml.ScalarNode && k.Value == "numbers" {
-			e.numKey, e.numbers = k, e.root.Content[i+1]
+	e.numKey, e.numbers = e.topEntry("numbers")
+	return e, nil
+}
+
+// topEntry returns the top-level key name written in the file and its value (the last, if
+// written twice); nil when there is none.
+func (e *Edit) topEntry(name string) (key, val *yaml.Node) {
+	for i := 0; e.root != nil && i+1 < len(e.root.Content); i += 2 {
+		if k := e.root.Content[i]; k.Kind == yaml.ScalarNode && k.Value == name {
+			key, val = k, e.root.Content[i+1]
 		}
 	}
-	return e, nil
+	return key, val
 }
 
 // blank reports whether data holds only blank lines, comments and document markers.

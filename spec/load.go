@@ -463,40 +463,33 @@ func (l *loader) once(file string, e entry, key string) bool {
 
 var topKeys = []string{"version", "defaults", "routes", "numbers", "policy", "e911_addresses", "pools", "retired"}
 
+// sectionReaders read the top-level sections but version, each from its value.
+var sectionReaders = map[string]func(l *loader, file string, n *yaml.Node){
+	"defaults":       (*loader).defaults,
+	"routes":         (*loader).routeMap,
+	"numbers":        (*loader).numberMap,
+	"policy":         (*loader).policy,
+	"e911_addresses": (*loader).e911Map,
+	"pools":          (*loader).poolMap,
+	"retired":        (*loader).retiredMap,
+}
+
 // top decodes the root mapping of a file.
 func (l *loader) top(file string, root *yaml.Node) {
 	for _, e := range l.mapping(file, root, label{"the spec"}) {
 		if slices.Contains(topKeys, e.key.Value) {
 			l.declared = true
 		}
-		switch key := e.key.Value; key {
-		case "version":
+		key := e.key.Value
+		switch read, ok := sectionReaders[key]; {
+		case key == "version":
 			l.version(file, e)
-		case "defaults":
+		case ok:
 			l.section(file, e)
-			l.defaults(file, e.val)
-		case "routes":
-			l.section(file, e)
-			l.routeMap(file, e.val)
-		case "numbers":
-			l.section(file, e)
-			l.numberMap(file, e.val)
-		case "policy":
-			l.section(file, e)
-			l.policy(file, e.val)
-		case "e911_addresses":
-			l.section(file, e)
-			l.e911Map(file, e.val)
-		case "pools":
-			l.section(file, e)
-			l.poolMap(file, e.val)
-		case "retired":
-			l.section(file, e)
-			l.retiredMap(file, e.val)
+			read(l, file, e.val)
+		case strings.HasPrefix(key, "x-"):
+			continue // extension keys hold anchors for reuse, as in Compose files
 		default:
-			if strings.HasPrefix(key, "x-") {
-				continue // extension keys hold anchors for reuse, as in Compose files
-			}
 			l.unknown(file, e.key, "the spec", topKeys...)
 		}
 	}

@@ -186,65 +186,86 @@ func (l *loader) poolSearch(file string, n *yaml.Node, pool string) PoolSearch {
 		*field = v
 		l.s.Positions[prefix+key] = vp
 	}
-	base := l.s.Positions["pools."+pool+".search"]
-	switch {
-	case written == 0:
-		l.errorf(base, `name npa, state, starts_with or contains, such as {npa: "206"}`, "pool %q search has no criteria", pool)
-	case q.NXX != "" && q.NPA == "":
-		l.errorf(l.s.Positions[prefix+"nxx"], "add npa", "pool %q search.nxx needs npa", pool)
-	case q.RateCenter != "" && q.State == "":
-		l.errorf(l.s.Positions[prefix+"ratecenter"], "add state", "pool %q search.ratecenter needs state", pool)
-	case q.StartsWith != "" && q.NPA != "":
+	if written == 0 {
+		l.errorf(l.s.Positions["pools."+pool+".search"], `name npa, state, starts_with or contains, such as {npa: "206"}`, "pool %q search has no criteria", pool)
+		return q
+	}
+	for _, key := range poolSearchKeys { // the first criterion without the one it needs
+		if need := SearchNeeds(key); need != "" && *q.text(key) != "" && *q.text(need) == "" {
+			l.errorf(l.s.Positions[prefix+key], "add "+need, "pool %q search.%s needs %s", pool, key, need)
+			return q
+		}
+	}
+	if q.StartsWith != "" && q.NPA != "" {
 		l.errorf(l.s.Positions[prefix+"starts_with"], "give starts_with or npa (and nxx), not both", "pool %q search sets both starts_with and npa", pool)
 	}
 	return q
 }
 
-// checkCriterion says what is wrong with the value of a pool's search criterion key, or "".
-// An NPA or NXX written as a number (206) is read as its digits.
-func checkCriterion(key, v string) (problem, hint string) {
+// SearchWant says what the value v of the search criterion key (npa, nxx, state, ratecenter,
+// starts_with, contains) must be, such as "3 digits", when v is not of the shape any search
+// takes; "" when it is. It is the one rule of those shapes, for a pool's search and for the
+// flags of add and search (package pick); a pool's search is held to a little more
+// (checkCriterion).
+func SearchWant(key, v string) string {
 	switch key {
 	case "npa", "nxx":
 		if len(v) != 3 || !allDigits(v) {
-			return "is not 3 digits", ""
-		}
-		if v[0] < '2' {
-			return "cannot start with 0 or 1", ""
+			return "3 digits"
 		}
 	case "state":
 		if len(v) != 2 || strings.Trim(strings.ToUpper(v), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-			return "is not a 2-letter state or province code", "such as WA"
+			return "2 letters"
 		}
+	case "starts_with", "contains":
+		if len(v) > 11 || !allDigits(v) {
+			return "up to 11 digits"
+		}
+	}
+	return ""
+}
+
+// SearchNeeds is the search criterion that key cannot be given without: npa for nxx, state
+// for ratecenter; "" for any other key.
+func SearchNeeds(key string) string {
+	switch key {
+	case "nxx":
+		return "npa"
 	case "ratecenter":
-		if v == "" || !printable(v) {
-			return "is not a rate center name", "such as SEATTLE"
-		}
-	case "starts_with":
-		if len(v) > 11 || !allDigits(v) {
-			return "is not up to 11 digits", ""
-		}
-		if v[0] != '1' {
-			return "does not start with the country code 1", "write 1" + v
-		}
-	case "contains":
-		if len(v) > 11 || !allDigits(v) {
-			return "is not up to 11 digits", ""
-		}
+		return "state"
+	}
+	return ""
+}
+
+// checkCriterion says what is wrong with the value of a pool's search criterion key, or "":
+// what SearchWant says, and, as a spec writes a search the way the inventory holds numbers,
+// an NPA or NXX that no number has, a starts_with without the country code and a rate center
+// that is empty or holds a control character. An NPA or NXX written as a number (206) is read
+// as its digits.
+func checkCriterion(key, v string) (problem, hint string) {
+	want := SearchWant(key, v)
+	switch {
+	case key == "state" && want != "":
+		return "is not a 2-letter state or province code", "such as WA"
+	case want != "":
+		return "is not " + want, ""
+	case (key == "npa" || key == "nxx") && v[0] < '2':
+		return "cannot start with 0 or 1", ""
+	case key == "ratecenter" && (v == "" || !printable(v)):
+		return "is not a rate center name", "such as SEATTLE"
+	case key == "starts_with" && v[0] != '1':
+		return "does not start with the country code 1", "write 1" + v
 	}
 	return "", ""
 }
 
-// checkPools reports, once every file is read, a member that names no pool, and a pool's
-// fields that name an undeclared route or E911 address, each at its place with a suggestion.
+// checkPools reports, once every file is read, a member that names no pool, with a
+// suggestion. (checkRefs checks the routes and E911 address that a pool's fields name.)
 func (l *loader) checkPools() {
 	s := l.s
-	var names []string
-	for name := range s.Pools {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, tn := range sortedKeysOf(s.Numbers) {
-		pool := s.Numbers[tn].Pool
+	names := slices.Sorted(maps.Keys(s.Pools))
+	for tn, n := range s.Numbers { // the errors are sorted: no need to sort the numbers
+		pool := n.Pool
 		if _, ok := s.Pools[pool]; pool == "" || ok {
 			continue
 		}
@@ -253,22 +274,6 @@ func (l *loader) checkPools() {
 			hint = fmt.Sprintf("did you mean %q?", sug)
 		}
 		l.errorf(s.Positions["numbers."+tn+".pool"], hint, "number %s pool %q is not a declared pool", tn, pool)
-	}
-	for _, name := range names {
-		n := s.Pools[name].Number
-		for _, r := range [...]struct{ key, route string }{{"primary_route", n.PrimaryRoute}, {"failover_route", n.FailoverRoute}} {
-			if _, ok := s.Routes[r.route]; ok || r.route == "" || r.route == BuiltinRoute {
-				continue
-			}
-			hint := "declare it under routes, or use the built-in route sip-reg"
-			if sug := suggest(r.route, l.routeNames()); sug != "" {
-				hint = fmt.Sprintf("did you mean %q?", sug)
-			}
-			l.errorf(s.Positions["pools."+name+".number."+r.key], hint, "pool %q number %s %q is not a declared route", name, r.key, r.route)
-		}
-		if _, ok := s.E911Addresses[n.E911]; n.E911 != "" && !ok {
-			l.errorf(s.Positions["pools."+name+".number.e911"], "declare it under e911_addresses", "pool %q number e911 %q is not a declared E911 address", name, n.E911)
-		}
 	}
 }
 
@@ -287,9 +292,6 @@ func (l *loader) fillFromPools() {
 		}
 	}
 }
-
-// sortedKeysOf returns the keys of m in order.
-func sortedKeysOf[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // poolFieldsOf is the fields of pool p: its count, search and, when any, its members' fields,
 // each a flow mapping.

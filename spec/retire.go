@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"strconv"
 
 	"gopkg.in/yaml.v3"
 )
@@ -116,23 +115,14 @@ func (l *loader) retirePolicy(file string, e entry) {
 	}
 }
 
-// checkRetired reports, once every file is read, a number both in numbers and retired, and a
-// parking route that is not declared.
+// checkRetired reports, once every file is read, a number both in numbers and retired.
+// (checkRefs checks that the parking route is declared.)
 func (l *loader) checkRetired() {
 	s := l.s
-	for _, tn := range sortedKeysOf(s.Retired) {
+	for tn := range s.Retired {
 		if _, ok := s.Numbers[tn]; ok {
 			l.errorf(s.Positions["retired."+tn], "keep it in numbers: to keep the number, or delete it there to let it go",
 				"number %s is both in numbers (at %s) and retired", tn, s.Positions["numbers."+tn])
-		}
-	}
-	if r := s.Policy.ParkingRoute; r != "" && r != BuiltinRoute {
-		if _, ok := s.Routes[r]; !ok {
-			hint := "declare it under routes, or leave parking_route out for the built-in route sip-reg"
-			if sug := suggest(r, l.routeNames()); sug != "" {
-				hint = "did you mean " + strconv.Quote(sug) + "?"
-			}
-			l.errorf(s.Positions["policy.parking_route"], hint, "policy.parking_route %q is not a declared route", r)
 		}
 	}
 }

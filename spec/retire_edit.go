@@ -51,7 +51,7 @@ func (e *Edit) Retire(tns []string, day Date, reason string) ([]byte, error) {
 			return nil, err
 		}
 		first := k.Line - 1 // the comment lines just above the key, at its indentation, move with it
-		for first > 0 && strings.HasPrefix(string(e.data[e.lines[first-1]:e.lineEnd(first-1)]), indent+"#") {
+		for first > 0 && strings.HasPrefix(e.lineText(first-1), indent+"#") {
 			first--
 		}
 		var b strings.Builder
@@ -108,56 +108,40 @@ func (e *Edit) addRetired(data []byte, lines string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var key, val *yaml.Node
-	for i := 0; after.root != nil && i+1 < len(after.root.Content); i += 2 {
-		if k := after.root.Content[i]; k.Kind == yaml.ScalarNode && k.Value == "retired" {
-			key, val = k, after.root.Content[i+1]
-		}
-	}
-	indented := func(indent string) string {
-		var b strings.Builder
-		for line := range strings.SplitSeq(strings.TrimSuffix(lines, "\n"), "\n") {
-			b.WriteString(indent + line + after.eol)
-		}
-		return b.String()
-	}
+	key, val := after.topEntry("retired")
+	// The lines go after the entry k: v, indented as k, or one step deeper (under it).
+	var k, v *yaml.Node
+	head, deeper := "", true
 	switch {
 	case key == nil:
-		keyIndent, err := after.indentOf(after.numKey)
-		if err != nil {
-			return nil, err
-		}
-		end, err := after.entryEnd(after.numKey, after.numbers)
-		if err != nil {
-			return nil, err
-		}
-		out, _ := after.insert(data, end, keyIndent+"retired:"+after.eol+indented(keyIndent+strings.Repeat(" ", after.step())))
-		return out, nil
+		k, v, head = after.numKey, after.numbers, "retired:"+after.eol
 	case val.Kind == yaml.MappingNode && val.Style&yaml.FlowStyle == 0 && len(val.Content) > 0:
-		last := val.Content[len(val.Content)-2]
-		indent, err := after.indentOf(last)
-		if err != nil {
-			return nil, err
-		}
-		end, err := after.entryEnd(last, val.Content[len(val.Content)-1])
-		if err != nil {
-			return nil, err
-		}
-		out, _ := after.insert(data, end, indented(indent))
-		return out, nil
+		k, v, deeper = val.Content[len(val.Content)-2], val.Content[len(val.Content)-1], false
 	case val.Kind == yaml.ScalarNode && val.Value == "" && isNull(val):
-		keyIndent, err := after.indentOf(key)
-		if err != nil {
-			return nil, err
-		}
-		end, err := after.entryEnd(key, val)
-		if err != nil {
-			return nil, err
-		}
-		out, _ := after.insert(data, end, indented(keyIndent+strings.Repeat(" ", after.step())))
-		return out, nil
+		k, v = key, val
+	default:
+		return nil, e.errorf(after.pos(key), "run flowroute-numbers fmt on the file first, or move the numbers by hand", "cannot add to retired: it is not a block mapping")
 	}
-	return nil, e.errorf(after.pos(key), "run flowroute-numbers fmt on the file first, or move the numbers by hand", "cannot add to retired: it is not a block mapping")
+	indent, err := after.indentOf(k)
+	if err != nil {
+		return nil, err
+	}
+	end, err := after.entryEnd(k, v)
+	if err != nil {
+		return nil, err
+	}
+	var text strings.Builder
+	if head != "" {
+		text.WriteString(indent + head)
+	}
+	if deeper {
+		indent += strings.Repeat(" ", after.step())
+	}
+	for line := range strings.SplitSeq(strings.TrimSuffix(lines, "\n"), "\n") {
+		text.WriteString(indent + line + after.eol)
+	}
+	out, _ := after.insert(data, end, text.String())
+	return out, nil
 }
 
 // checkRetired checks out, the file after Retire: its numbers are the old ones without tns,
@@ -168,12 +152,8 @@ func (e *Edit) checkRetired(out []byte, tns []string) error {
 		Retired yaml.Node `yaml:"retired"`
 	}
 	before := e.keys(e.numbers)
-	var retiredBefore []string
-	for i := 0; e.root != nil && i+1 < len(e.root.Content); i += 2 {
-		if e.root.Content[i].Value == "retired" {
-			retiredBefore = e.keys(e.root.Content[i+1])
-		}
-	}
+	_, retired := e.topEntry("retired")
+	retiredBefore := e.keys(retired)
 	wantNumbers := slices.DeleteFunc(slices.Clone(before), func(tn string) bool { return slices.Contains(tns, tn) })
 	wantRetired := append(retiredBefore, tns...)
 	if err := yaml.Unmarshal(bytes.TrimPrefix(out, []byte("\xEF\xBB\xBF")), &doc); err != nil ||

@@ -1,7 +1,9 @@
 package spec
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -279,100 +281,107 @@ func checkURIUser(user string) (problem, hint string) {
 // thousands of undeclared names would otherwise take minutes. A few typos stay well under it.
 const maxSuggestWork = 20_000
 
-// checkRefs reports route references (in each file's defaults and in numbers) to routes that
-// are neither declared nor the built-in route. It runs before defaults are applied, so that a
-// bad reference in defaults is reported once, where it is written.
+// checkRefs reports route references (in each file's defaults, in numbers, in pools' number
+// fields and in policy.parking_route) to routes that are neither declared nor the built-in
+// route. It runs before defaults are applied, so that a bad reference in defaults is reported
+// once, where it is written.
 func (l *loader) checkRefs() {
 	s := l.s
-	type ref struct {
-		pos        Pos
-		what, name string
-	}
 	var bad []ref
-	check := func(tn, key, name, what string) {
-		if _, ok := s.Routes[name]; ok || name == BuiltinRoute || name == "" {
-			return // declared, or not managed (an empty name written was reported already)
-		}
-		bad = append(bad, ref{s.Positions["numbers."+tn+"."+key], what, name})
+	declared := func(name string) bool {
+		_, ok := s.Routes[name]
+		return ok || name == BuiltinRoute || name == "" // "" is not managed (an empty name written was reported already)
 	}
 	for _, f := range l.fileStates {
 		for _, d := range [...]struct{ key, name string }{
 			{"primary_route", f.Defaults.PrimaryRoute},
 			{"failover_route", f.Defaults.FailoverRoute},
 		} {
-			if _, ok := s.Routes[d.name]; !ok && d.name != BuiltinRoute && d.name != "" {
-				bad = append(bad, ref{f.defPos[d.key], "defaults." + d.key, d.name})
+			if !declared(d.name) {
+				bad = append(bad, ref{pos: f.defPos[d.key], what: "defaults." + d.key, name: d.name})
 			}
 		}
 	}
 	for tn, n := range s.Numbers {
-		check(tn, "primary_route", n.PrimaryRoute, "primary_route")
-		check(tn, "failover_route", n.FailoverRoute, "failover_route")
-	}
-
-	hints := map[string]string{} // by undeclared name, each looked for once
-	for _, r := range bad {
-		hints[r.name] = "declare it under routes, or use the built-in route sip-reg"
-	}
-	if names := l.routeNames(); len(hints)*len(names) <= maxSuggestWork {
-		for name := range hints {
-			if sug := suggest(name, names); sug != "" {
-				hints[name] = fmt.Sprintf("did you mean %q?", sug)
+		for _, d := range [...]struct{ key, name string }{{"primary_route", n.PrimaryRoute}, {"failover_route", n.FailoverRoute}} {
+			if !declared(d.name) {
+				bad = append(bad, ref{pos: s.Positions["numbers."+tn+"."+d.key], what: d.key, name: d.name})
 			}
 		}
 	}
-	for _, r := range bad {
-		l.errorf(r.pos, hints[r.name], "%s %q is not a declared route", r.what, r.name)
+	for name, p := range s.Pools {
+		for _, d := range [...]struct{ key, name string }{{"primary_route", p.Number.PrimaryRoute}, {"failover_route", p.Number.FailoverRoute}} {
+			if !declared(d.name) {
+				bad = append(bad, ref{pos: s.Positions["pools."+name+".number."+d.key], what: fmt.Sprintf("pool %q number %s", name, d.key), name: d.name})
+			}
+		}
+	}
+	if r := s.Policy.ParkingRoute; !declared(r) {
+		bad = append(bad, ref{pos: s.Positions["policy.parking_route"], what: "policy.parking_route", name: r,
+			hint: "declare it under routes, or leave parking_route out for the built-in route sip-reg"})
+	}
+	if len(bad) > 0 {
+		l.reportRefs(bad, l.routeNames(), "declare it under routes, or use the built-in route sip-reg", "route")
 	}
 	l.checkE911Refs()
 }
 
-// checkE911Refs reports an e911 field (of a number or of a file's defaults) that names no
-// entry of e911_addresses, suggesting a close name.
+// ref is a reference to a name that is not declared: where it is written, what names it in
+// messages, and, when not the usual one, the hint to give when no declared name is close.
+type ref struct {
+	pos              Pos
+	what, name, hint string
+}
+
+// reportRefs reports each reference in bad to a name that is not a declared kind (such as
+// "route"), suggesting the closest of names, which are sorted; else hint, or the ref's own.
+func (l *loader) reportRefs(bad []ref, names []string, hint, kind string) {
+	sugs := map[string]string{} // by undeclared name, each looked for once
+	for _, r := range bad {
+		sugs[r.name] = ""
+	}
+	if len(sugs)*len(names) <= maxSuggestWork {
+		for name := range sugs {
+			sugs[name] = suggest(name, names)
+		}
+	}
+	for _, r := range bad {
+		h := cmp.Or(r.hint, hint)
+		if sug := sugs[r.name]; sug != "" {
+			h = fmt.Sprintf("did you mean %q?", sug)
+		}
+		l.errorf(r.pos, h, "%s %q is not a declared %s", r.what, r.name, kind)
+	}
+}
+
+// checkE911Refs reports an e911 field (of a number, of a file's defaults or of a pool's number
+// fields) that names no entry of e911_addresses, suggesting a close name.
 func (l *loader) checkE911Refs() {
 	s := l.s
-	type ref struct {
-		pos        Pos
-		what, name string
-	}
 	var bad []ref
+	declared := func(name string) bool {
+		_, ok := s.E911Addresses[name]
+		return ok || name == ""
+	}
 	for _, f := range l.fileStates {
-		if name := f.Defaults.E911; name != "" {
-			if _, ok := s.E911Addresses[name]; !ok {
-				bad = append(bad, ref{f.defPos["e911"], "defaults.e911", name})
-			}
+		if !declared(f.Defaults.E911) {
+			bad = append(bad, ref{pos: f.defPos["e911"], what: "defaults.e911", name: f.Defaults.E911})
 		}
 	}
 	for tn, n := range s.Numbers {
-		if n.E911 != "" {
-			if _, ok := s.E911Addresses[n.E911]; !ok {
-				bad = append(bad, ref{s.Positions["numbers."+tn+".e911"], "number " + tn + " e911", n.E911})
-			}
+		if !declared(n.E911) {
+			bad = append(bad, ref{pos: s.Positions["numbers."+tn+".e911"], what: "number " + tn + " e911", name: n.E911})
+		}
+	}
+	for name, p := range s.Pools {
+		if !declared(p.Number.E911) {
+			bad = append(bad, ref{pos: s.Positions["pools."+name+".number.e911"], what: fmt.Sprintf("pool %q number e911", name), name: p.Number.E911})
 		}
 	}
 	if len(bad) == 0 {
 		return
 	}
-	names := make([]string, 0, len(s.E911Addresses))
-	for name := range s.E911Addresses {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	hints := map[string]string{}
-	for _, r := range bad {
-		if _, ok := hints[r.name]; ok {
-			continue
-		}
-		hints[r.name] = "declare it under e911_addresses"
-		if len(names)*len(hints) <= maxSuggestWork {
-			if sug := suggest(r.name, names); sug != "" {
-				hints[r.name] = fmt.Sprintf("did you mean %q?", sug)
-			}
-		}
-	}
-	for _, r := range bad {
-		l.errorf(r.pos, hints[r.name], "%s %q is not a declared E911 address", r.what, r.name)
-	}
+	l.reportRefs(bad, slices.Sorted(maps.Keys(s.E911Addresses)), "declare it under e911_addresses", "E911 address")
 }
 
 // routeNames is the declared route names and the built-in one, sorted, for suggestions.

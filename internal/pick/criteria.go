@@ -8,6 +8,7 @@ import (
 
 	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // Criteria say which numbers for sale to pick and in what order: the fields an inventory
@@ -113,38 +114,26 @@ func (c Criteria) Matches(o account.Offer) bool {
 }
 
 // Check reports, all at once, the criteria that no search can take, each named by its flag:
-// NPA and NXX 3 digits each, NXX only with NPA, State 2 letters, RateCenter only with State,
-// StartsWith and Contains up to 11 digits, StartsWith not with NPA, costs 0 or more.
+// a value not of the shape spec.SearchWant says (NPA and NXX 3 digits, State 2 letters,
+// StartsWith and Contains up to 11 digits), NXX without NPA and RateCenter without State
+// (spec.SearchNeeds), StartsWith with NPA, and a cost below 0.
 func (c Criteria) Check() error {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if c.NPA != "" && !isDigits(c.NPA, 3, 3) {
-		bad("--npa %q: want 3 digits", c.NPA)
-	}
-	if c.NXX != "" {
-		if !isDigits(c.NXX, 3, 3) {
-			bad("--nxx %q: want 3 digits", c.NXX)
+	for f := NPA; f <= Contains; f++ {
+		v := c.Value(f)
+		if v == "" {
+			continue
 		}
-		if c.NPA == "" {
-			bad("--nxx needs --npa")
+		if want := spec.SearchWant(f.Key(), v); want != "" {
+			bad("%s %q: want %s", f.Flag(), v, want)
 		}
-	}
-	if c.State != "" && !isLetters(c.State, 2) {
-		bad("--state %q: want 2 letters", c.State)
-	}
-	if c.RateCenter != "" && c.State == "" {
-		bad("--ratecenter needs --state")
-	}
-	if c.StartsWith != "" {
-		if !isDigits(c.StartsWith, 1, 11) {
-			bad("--starts-with %q: want up to 11 digits", c.StartsWith)
+		if n := f.needs(); n != 0 && c.Value(n) == "" {
+			bad("%s needs %s", f.Flag(), n.Flag())
 		}
-		if c.NPA != "" {
+		if f == StartsWith && c.NPA != "" {
 			bad("give --starts-with or --npa (and --nxx), not both")
 		}
-	}
-	if c.Contains != "" && !isDigits(c.Contains, 1, 11) {
-		bad("--contains %q: want up to 11 digits", c.Contains)
 	}
 	for _, f := range []Field{MaxSetupCost, MaxMonthlyCost} {
 		if a := *c.cost(f); a != nil && *a < 0 {
@@ -152,32 +141,6 @@ func (c Criteria) Check() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// isDigits reports whether s is min to max ASCII digits.
-func isDigits(s string, min, max int) bool {
-	if len(s) < min || len(s) > max {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// isLetters reports whether s is n ASCII letters.
-func isLetters(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i] | 0x20; c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return true
 }
 
 // A Field is one criterion: what a hint names to relax.
@@ -214,13 +177,14 @@ func (f Field) Flag() string {
 // applied to the offers it returns).
 func (f Field) searched() bool { return f >= NPA && f <= Contains }
 
-// needs is the field f cannot be given without, or 0.
+// needs is the field f cannot be given without (spec.SearchNeeds), or 0.
 func (f Field) needs() Field {
-	switch f {
-	case NXX:
-		return NPA
-	case RateCenter:
-		return State
+	if key := spec.SearchNeeds(f.Key()); key != "" {
+		for g := NPA; g <= Contains; g++ {
+			if g.Key() == key {
+				return g
+			}
+		}
 	}
 	return 0
 }
