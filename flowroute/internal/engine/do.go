@@ -303,27 +303,18 @@ func (e *Engine) send(ctx context.Context, method string, u *url.URL, body []byt
 }
 
 // readBody reads an answer, up to one byte beyond MaxBody, into a buffer of the size the
-// Content-Length header announces (when it fits), so that a page is not copied as it grows.
+// Content-Length header announces (when it fits), so that a page is not copied as it grows:
+// the bytes.MinRead beyond it are the room bytes.Buffer.ReadFrom wants free before each read,
+// the one that finds the end included. A longer answer than announced grows the buffer.
 func readBody(resp *http.Response) ([]byte, error) {
 	r := io.LimitReader(resp.Body, MaxBody+1)
 	n := resp.ContentLength
 	if n <= 0 || n > MaxBody {
 		return io.ReadAll(r)
 	}
-	b := make([]byte, 0, n+1) // +1: room for the read that finds the end
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // a longer answer than announced: grow as ReadAll does
-		}
-		m, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+m]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
+	b := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 // neverSent reports whether err proves that the request never left the client: the
