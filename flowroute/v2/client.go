@@ -240,6 +240,19 @@ func getPage[A, T any](ctx context.Context, c *Client, path string, q url.Values
 	return p, nil
 }
 
+// getDoc reads one document (GET path) and decodes it.
+func getDoc[T any](ctx context.Context, c *Client, path string, decode func([]byte) (T, error)) (*T, error) {
+	body, err := c.call(ctx, http.MethodGet, path, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	v, err := decode(body)
+	if err != nil {
+		return nil, decodeErr(http.MethodGet, path, err)
+	}
+	return &v, nil
+}
+
 // checkTN checks a number before it goes into a path: 11 to 15 digits, E.164 without "+".
 func checkTN(tn string) error {
 	if !isTN(tn) {

@@ -25,16 +25,7 @@ func (c *Client) GetCNAM(ctx context.Context, id string) (*CNAM, error) {
 	if err := checkID("cnam", id); err != nil {
 		return nil, err
 	}
-	path := "cnams/" + id
-	body, err := c.call(ctx, http.MethodGet, path, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	r, err := decodeCNAM(body)
-	if err != nil {
-		return nil, decodeErr(http.MethodGet, path, err)
-	}
-	return &r, nil
+	return getDoc(ctx, c, "cnams/"+id, decodeCNAM)
 }
 
 // cnamLike is the record whose value is value (the server upper-cases values), nil when

@@ -19,16 +19,7 @@ func (c *Client) GetE911(ctx context.Context, id string) (*E911Address, error) {
 	if err := checkID("e911", id); err != nil {
 		return nil, err
 	}
-	path := "e911s/" + id
-	body, err := c.call(ctx, http.MethodGet, path, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	a, err := decodeE911(body)
-	if err != nil {
-		return nil, decodeErr(http.MethodGet, path, err)
-	}
-	return &a, nil
+	return getDoc(ctx, c, "e911s/"+id, decodeE911)
 }
 
 // e911Body is the JSON:API body of an E911 validate, create or update; empty fields are left
