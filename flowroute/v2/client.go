@@ -322,3 +322,20 @@ func writeDoc[T any](ctx context.Context, c *Client, method, path string, body a
 	}
 	return v, nil
 }
+
+// The answers of the writes that return the object written (writeDoc's decode): usable when
+// they decode and name the object's id.
+func routeAnswer(raw []byte) (Route, bool) {
+	r, err := decodeRoute(raw)
+	return r, err == nil && r.ID != ""
+}
+
+func cnamAnswer(raw []byte) (CNAM, bool) {
+	r, err := decodeCNAM(raw)
+	return r, err == nil && r.ID != ""
+}
+
+func e911Answer(raw []byte) (E911Address, bool) {
+	a, err := decodeE911(raw)
+	return a, err == nil && a.ID != ""
+}
