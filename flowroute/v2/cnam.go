@@ -25,16 +25,7 @@ func (c *Client) GetCNAM(ctx context.Context, id string) (*CNAM, error) {
 	if err := checkID("cnam", id); err != nil {
 		return nil, err
 	}
-	path := "cnams/" + id
-	body, err := c.call(ctx, http.MethodGet, path, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	r, err := decodeCNAM(body)
-	if err != nil {
-		return nil, decodeErr(http.MethodGet, path, err)
-	}
-	return &r, nil
+	return getDoc(ctx, c, "cnams/"+id, decodeCNAM)
 }
 
 // cnamLike is the record whose value is value (the server upper-cases values), nil when
@@ -60,7 +51,7 @@ func (c *Client) CreateCNAM(ctx context.Context, value string) (*CNAM, error) {
 		return nil, errors.New("flowroute v2: a CNAM record needs a value")
 	}
 	r, err := writeDoc(ctx, c, http.MethodPost, "cnams", map[string]any{"value": value}, fmt.Sprintf("CNAM %q", value),
-		func(raw []byte) (CNAM, bool) { r, err := decodeCNAM(raw); return r, err == nil && r.ID != "" },
+		cnamAnswer,
 		func(ctx context.Context) (*CNAM, error) { return c.cnamLike(ctx, value) })
 	return r, existsConflict(err)
 }
@@ -73,7 +64,7 @@ func (c *Client) UpdateCNAM(ctx context.Context, id, value string) (*CNAM, error
 	}
 	body := map[string]any{"data": map[string]any{"type": "cnam", "attributes": map[string]any{"value": value}}}
 	r, err := writeDoc(ctx, c, http.MethodPatch, "cnams/"+id, body, "CNAM record "+id,
-		func(raw []byte) (CNAM, bool) { r, err := decodeCNAM(raw); return r, err == nil && r.ID != "" },
+		cnamAnswer,
 		func(ctx context.Context) (*CNAM, error) { return c.GetCNAM(ctx, id) })
 	return r, existsConflict(err)
 }

@@ -19,16 +19,7 @@ func (c *Client) GetE911(ctx context.Context, id string) (*E911Address, error) {
 	if err := checkID("e911", id); err != nil {
 		return nil, err
 	}
-	path := "e911s/" + id
-	body, err := c.call(ctx, http.MethodGet, path, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	a, err := decodeE911(body)
-	if err != nil {
-		return nil, decodeErr(http.MethodGet, path, err)
-	}
-	return &a, nil
+	return getDoc(ctx, c, "e911s/"+id, decodeE911)
 }
 
 // e911Body is the JSON:API body of an E911 validate, create or update; empty fields are left
@@ -75,7 +66,7 @@ func (c *Client) ValidateE911(ctx context.Context, f E911Fields) error {
 // the expected answer): a conflict, which a caller settles by reading the addresses.
 func (c *Client) CreateE911(ctx context.Context, f E911Fields) (*E911Address, error) {
 	a, err := writeDoc(ctx, c, http.MethodPost, "e911s", e911Body(f), fmt.Sprintf("E911 address %q", f.Label),
-		func(raw []byte) (E911Address, bool) { a, err := decodeE911(raw); return a, err == nil && a.ID != "" },
+		e911Answer,
 		func(ctx context.Context) (*E911Address, error) { return c.e911Like(ctx, f) })
 	return a, asConflict(err, http.StatusForbidden)
 }
@@ -100,7 +91,7 @@ func (c *Client) UpdateE911(ctx context.Context, id string, f E911Fields) (*E911
 		return nil, err
 	}
 	return writeDoc(ctx, c, http.MethodPatch, "e911s/"+id, e911Body(f), "E911 address "+id,
-		func(raw []byte) (E911Address, bool) { a, err := decodeE911(raw); return a, err == nil && a.ID != "" },
+		e911Answer,
 		func(ctx context.Context) (*E911Address, error) { return c.GetE911(ctx, id) })
 }
 

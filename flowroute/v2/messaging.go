@@ -49,16 +49,7 @@ func (c *Client) GetCallback(ctx context.Context, tn string, t CallbackType) (*C
 	if err := checkCallback(t); err != nil {
 		return nil, err
 	}
-	path := "numbers/" + tn + "/relationships/" + string(t)
-	body, err := c.call(ctx, http.MethodGet, path, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	cb, err := decodeCallback(body)
-	if err != nil {
-		return nil, decodeErr(http.MethodGet, path, err)
-	}
-	return &cb, nil
+	return getDoc(ctx, c, "numbers/"+tn+"/relationships/"+string(t), decodeCallback)
 }
 
 // RemoveCallback removes one of the number's callbacks (DELETE

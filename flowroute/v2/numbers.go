@@ -76,16 +76,7 @@ func (c *Client) GetNumber(ctx context.Context, tn string) (*Number, error) {
 	if err := checkTN(tn); err != nil {
 		return nil, err
 	}
-	path := "numbers/" + tn
-	body, err := c.call(ctx, http.MethodGet, path, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	n, err := decodeNumber(body)
-	if err != nil {
-		return nil, decodeErr(http.MethodGet, path, err)
-	}
-	return &n, nil
+	return getDoc(ctx, c, "numbers/"+tn, decodeNumber)
 }
 
 // owned reads whether the account owns tn: a 404 is false, other errors are errors.

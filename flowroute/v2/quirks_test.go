@@ -158,8 +158,8 @@ func TestUndecodableAnswers(t *testing.T) {
 }
 
 // TestEngineNoDocumentWording: a write the server acknowledged with an empty or non-JSON body
-// was carried out; the client reads the account for what it made. This pins the engine's
-// wording that answeredWithoutDocument matches. A read with an empty body stays an error.
+// was carried out; the client reads the account for what it made (call tells such an answer
+// by engine.ErrNoDocument). A read with an empty body stays an error.
 func TestEngineNoDocumentWording(t *testing.T) {
 	t.Parallel()
 	e := setup(t)

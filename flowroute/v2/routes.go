@@ -69,7 +69,7 @@ func (c *Client) CreateRoute(ctx context.Context, in RouteInput) (*Route, error)
 		return nil, err
 	}
 	r, err := writeDoc(ctx, c, http.MethodPost, "routes", body, fmt.Sprintf("route %q", in.Alias),
-		func(raw []byte) (Route, bool) { r, err := decodeRoute(raw); return r, err == nil && r.ID != "" },
+		routeAnswer,
 		func(ctx context.Context) (*Route, error) { return c.routeLike(ctx, in) })
 	return r, existsConflict(err)
 }
@@ -99,7 +99,7 @@ func (c *Client) UpdateRoute(ctx context.Context, id string, in RouteInput) (*Ro
 		return nil, err
 	}
 	r, err := writeDoc(ctx, c, http.MethodPatch, "routes/"+id, body, "route "+id,
-		func(raw []byte) (Route, bool) { r, err := decodeRoute(raw); return r, err == nil && r.ID != "" },
+		routeAnswer,
 		func(ctx context.Context) (*Route, error) { return c.findRoute(ctx, id) })
 	return r, existsConflict(err)
 }

@@ -13,7 +13,9 @@ import (
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/sandbox/sandboxtest"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	v2 "github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/front"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // The v2 adapter's tests run a v2 client against the sandbox behind a recording front; a test
@@ -50,6 +52,20 @@ func setup(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	return &env{t: t, sb: sb, front: f, client: c}
+}
+
+// withOffice is setup with number 12065550100 on the account and, created through a new V2,
+// route "office" (host 10.0.0.1): it returns the env, the V2 and the route.
+func withOffice(t *testing.T) (*env, *V2, account.Route) {
+	t.Helper()
+	e := setup(t)
+	e.addNumbers(12065550100, 1)
+	b := NewV2(e.client)
+	r, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, b, r
 }
 
 // override answers requests matching pattern with h instead of the sandbox.

@@ -596,14 +596,12 @@ func (b *V2) AssociateE911(ctx context.Context, tn, id string) error {
 // SetCallbacks sets the number's messaging callback URLs that m names (an empty URL is not
 // managed and left as it is).
 func (b *V2) SetCallbacks(ctx context.Context, tn string, m spec.Messaging) error {
-	for _, cb := range []struct {
-		t   v2.CallbackType
-		url string
-	}{{v2.SMSCallback, m.SMSCallback}, {v2.MMSCallback, m.MMSCallback}, {v2.SMSDLRCallback, m.SMSDLRCallback}, {v2.MMSDLRCallback, m.MMSDLRCallback}} {
-		if cb.url == "" {
+	urls := [len(callbackTypes)]string{m.SMSCallback, m.MMSCallback, m.SMSDLRCallback, m.MMSDLRCallback}
+	for i, url := range urls {
+		if url == "" {
 			continue
 		}
-		if err := b.c.SetCallback(ctx, tn, cb.t, cb.url); err != nil {
+		if err := b.c.SetCallback(ctx, tn, callbackTypes[i], url); err != nil {
 			return v2Errors.neutral(err)
 		}
 	}

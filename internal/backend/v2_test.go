@@ -344,13 +344,7 @@ func TestV2SetRoutesTrustsTheCache(t *testing.T) {
 	for _, rel := range []string{"primary", "failover"} {
 		t.Run(rel, func(t *testing.T) {
 			t.Parallel()
-			e := setup(t)
-			e.addNumbers(12065550100, 1)
-			b := NewV2(e.client)
-			old, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			e, b, old := withOffice(t)
 			if _, err := b.Routes(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -400,12 +394,7 @@ func TestV2SetRoutesTrustsTheCache(t *testing.T) {
 // writes, and nothing else.
 func TestV2SetRoutesCost(t *testing.T) {
 	t.Parallel()
-	e := setup(t)
-	e.addNumbers(12065550100, 1)
-	b := NewV2(e.client)
-	if _, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}}); err != nil {
-		t.Fatal(err)
-	}
+	e, b, _ := withOffice(t)
 	e.requests()
 	for _, primary := range []string{"office", "sip-reg"} {
 		if err := b.SetRoutes(ctx, "12065550100", primary, ""); err != nil {
@@ -425,12 +414,7 @@ func TestV2SetRoutesCost(t *testing.T) {
 // error an unknown outcome.
 func TestV2SetRoutesAtOnce(t *testing.T) {
 	t.Parallel()
-	e := setup(t)
-	e.addNumbers(12065550100, 1)
-	b := NewV2(e.client)
-	if _, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}}); err != nil {
-		t.Fatal(err)
-	}
+	e, b, _ := withOffice(t)
 	var arrived sync.WaitGroup // each of the two waits (a while, at most) for the other
 	arrived.Add(2)
 	together := make(chan struct{})
@@ -476,13 +460,7 @@ func TestV2SetRoutesAtOnce(t *testing.T) {
 // now.
 func TestV2RouteEditsKeepCache(t *testing.T) {
 	t.Parallel()
-	e := setup(t)
-	e.addNumbers(12065550100, 1)
-	b := NewV2(e.client)
-	old, err := b.CreateRoute(ctx, account.Route{Name: "office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, b, old := withOffice(t)
 	if err := b.UpdateRoute(ctx, account.Route{ID: old.ID, Name: "old-office", Route: spec.Route{Type: spec.RouteHost, Value: "10.0.0.1"}}); err != nil {
 		t.Fatal(err)
 	}

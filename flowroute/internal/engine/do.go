@@ -127,6 +127,11 @@ func (e *Engine) Do(ctx context.Context, req Request, out any) error {
 	}
 }
 
+// ErrNoDocument matches the error of a success (2xx) whose body is empty where the endpoint
+// returns a document. It is no failure of the request: a client whose write was acknowledged
+// so knows it was carried out, and reads the account for what it made.
+var ErrNoDocument = errors.New("not the JSON document this endpoint returns")
+
 // decode checks a successful answer and decodes it into out. A body that is an error envelope
 // is an error whatever the status: for a write it is an *OutcomeUnknownError, as the answer
 // contradicts itself. When out is not nil the endpoint returns a document, so an empty body
@@ -146,7 +151,7 @@ func (e *Engine) decode(req Request, path string, a attempt, out any) error {
 		return nil
 	}
 	if len(bytes.TrimSpace(a.body)) == 0 {
-		return fmt.Errorf("%s %s: the server answered %d with an empty body, not the JSON document this endpoint returns", req.Method, path, a.status)
+		return fmt.Errorf("%s %s: the server answered %d with an empty body, %w", req.Method, path, a.status, ErrNoDocument)
 	}
 	// A raw document (the v2 client's) is the body as it came, without the white space around
 	// it: the caller decodes it into its types in one pass, which checks that it is JSON (a
@@ -303,27 +308,18 @@ func (e *Engine) send(ctx context.Context, method string, u *url.URL, body []byt
 }
 
 // readBody reads an answer, up to one byte beyond MaxBody, into a buffer of the size the
-// Content-Length header announces (when it fits), so that a page is not copied as it grows.
+// Content-Length header announces (when it fits), so that a page is not copied as it grows:
+// the bytes.MinRead beyond it are the room bytes.Buffer.ReadFrom wants free before each read,
+// the one that finds the end included. A longer answer than announced grows the buffer.
 func readBody(resp *http.Response) ([]byte, error) {
 	r := io.LimitReader(resp.Body, MaxBody+1)
 	n := resp.ContentLength
 	if n <= 0 || n > MaxBody {
 		return io.ReadAll(r)
 	}
-	b := make([]byte, 0, n+1) // +1: room for the read that finds the end
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // a longer answer than announced: grow as ReadAll does
-		}
-		m, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+m]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
+	b := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 // neverSent reports whether err proves that the request never left the client: the
