@@ -117,7 +117,7 @@ func (c *addCmd) fillPools(ctx context.Context, g *Globals, sess *session) error
 	return c.writeFills(g, desired, fills, owned)
 }
 
-// intoFile is --into as one of the spec's files, or "".
+// intoFile is --into as one of the spec files -f names, or "" without --into.
 func (c *addCmd) intoFile() (string, error) {
 	if c.Into == "" {
 		return "", nil
@@ -135,7 +135,7 @@ func (c *addCmd) intoFile() (string, error) {
 	return "", fmt.Errorf("add: --into %s is not one of the spec files -f names (%s)", c.Into, strings.Join(files, ", "))
 }
 
-// openEdit reads the spec file for editing, with its permissions, to write it back with.
+// openEdit reads a spec file for editing, with its permissions, to write it back with.
 func openEdit(file string) (*spec.Edit, os.FileMode, error) {
 	fi, err := os.Stat(file)
 	if err != nil {
