@@ -267,9 +267,14 @@ func (c *addCmd) add(ctx context.Context, g *Globals, job *addJob, cr pick.Crite
 	fmt.Fprintf(g.stdout, "Added %s to %s at line %d:\n", nounCount(len(chosen), "number"), job.target, line)
 	writeOffers(g.stdout, chosen)
 	c.policyNotes(g, job.desired, owned, chosen)
+	c.nextPlan(g)
+	return nil
+}
+
+// nextPlan suggests the command that shows the purchases of the numbers added.
+func (c *addCmd) nextPlan(g *Globals) {
 	fmt.Fprintf(g.stdout, "Next: %s shows the purchases.\n",
 		strings.Join(append(append([]string{"flowroute-numbers"}, g.accountFlags()...), "plan", fileArgs(c.Files)), " "))
-	return nil
 }
 
 // billing settles the billing method the numbers are bought with, on a backend that has
@@ -439,13 +444,7 @@ func (c *addCmd) successor(comment string, given pick.Criteria) (pick.Criteria, 
 // that has them.
 func (c *addCmd) checkFields(s *spec.Spec, caps account.Capabilities) error {
 	var errs []error
-	declared := slices.Sorted(func(yield func(string) bool) {
-		for name := range s.Routes {
-			if !yield(name) {
-				return
-			}
-		}
-	})
+	declared := slices.Sorted(maps.Keys(s.Routes))
 	for _, f := range []struct{ flag, route string }{{"--primary-route", c.PrimaryRoute}, {"--failover-route", c.FailoverRoute}} {
 		if f.route == "" || f.route == spec.BuiltinRoute {
 			continue
