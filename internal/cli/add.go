@@ -8,7 +8,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -208,11 +207,11 @@ func (c *addCmd) open(g *Globals, sess *session) (*addJob, error) {
 	if err != nil {
 		return nil, err
 	}
-	target, data, perm, err := c.target()
+	target, err := c.target()
 	if err != nil {
 		return nil, err
 	}
-	ed, err := spec.NewEdit(target, data)
+	ed, perm, err := openEdit(target)
 	if err != nil {
 		return nil, fmt.Errorf("add: %w", err)
 	}
@@ -268,9 +267,14 @@ func (c *addCmd) add(ctx context.Context, g *Globals, job *addJob, cr pick.Crite
 	fmt.Fprintf(g.stdout, "Added %s to %s at line %d:\n", nounCount(len(chosen), "number"), job.target, line)
 	writeOffers(g.stdout, chosen)
 	c.policyNotes(g, job.desired, owned, chosen)
+	c.nextPlan(g)
+	return nil
+}
+
+// nextPlan suggests the command that shows the purchases of the numbers added.
+func (c *addCmd) nextPlan(g *Globals) {
 	fmt.Fprintf(g.stdout, "Next: %s shows the purchases.\n",
 		strings.Join(append(append([]string{"flowroute-numbers"}, g.accountFlags()...), "plan", fileArgs(c.Files)), " "))
-	return nil
 }
 
 // billing settles the billing method the numbers are bought with, on a backend that has
@@ -439,13 +443,7 @@ func (c *addCmd) successor(comment string, given pick.Criteria) (pick.Criteria, 
 // that has them.
 func (c *addCmd) checkFields(s *spec.Spec, caps account.Capabilities) error {
 	var errs []error
-	declared := slices.Sorted(func(yield func(string) bool) {
-		for name := range s.Routes {
-			if !yield(name) {
-				return
-			}
-		}
-	})
+	declared := slices.Sorted(maps.Keys(s.Routes))
 	for _, f := range []struct{ flag, route string }{{"--primary-route", c.PrimaryRoute}, {"--failover-route", c.FailoverRoute}} {
 		if f.route == "" || f.route == spec.BuiltinRoute {
 			continue
@@ -486,52 +484,33 @@ func (c *addCmd) checkFields(s *spec.Spec, caps account.Capabilities) error {
 	return nil
 }
 
-// target returns the spec file to edit, its contents and its permissions: --into, or the one
-// file -f names, or the one file among them with a numbers key.
-func (c *addCmd) target() (string, []byte, os.FileMode, error) {
+// target returns the spec file to edit: --into, or the one file -f names, or the one file
+// among them with a numbers key.
+func (c *addCmd) target() (string, error) {
+	if c.Into != "" {
+		return c.intoFile()
+	}
 	files, err := specFiles(c.Files)
 	if err != nil {
-		return "", nil, 0, fmt.Errorf("add: %w", err)
+		return "", fmt.Errorf("add: %w", err)
 	}
-	var name string
-	switch {
-	case c.Into != "":
-		want, _ := filepath.Abs(c.Into)
-		for _, f := range files {
-			if abs, _ := filepath.Abs(f); abs == want {
-				name = f
-			}
-		}
-		if name == "" {
-			return "", nil, 0, fmt.Errorf("add: --into %s is not one of the spec files -f names (%s)", c.Into, strings.Join(files, ", "))
-		}
-	case len(files) == 1:
-		name = files[0]
-	default:
-		var with []string
-		for _, f := range files {
-			data, err := userfile.Read(f, spec.MaxFileSize)
-			if err != nil {
-				return "", nil, 0, fmt.Errorf("add: %w", err)
-			}
-			if ed, err := spec.NewEdit(f, data); err == nil && ed.DeclaresNumbers() {
-				with = append(with, f)
-			}
-		}
-		if len(with) != 1 {
-			return "", nil, 0, fmt.Errorf("add: %s of the %d spec files declare numbers:; say which file to write to with --into FILE", countWord(len(with)), len(files))
-		}
-		name = with[0]
+	if len(files) == 1 {
+		return files[0], nil
 	}
-	fi, err := os.Stat(name)
-	if err != nil {
-		return "", nil, 0, fmt.Errorf("add: %w", err)
+	var with []string
+	for _, f := range files {
+		data, err := userfile.Read(f, spec.MaxFileSize)
+		if err != nil {
+			return "", fmt.Errorf("add: %w", err)
+		}
+		if ed, err := spec.NewEdit(f, data); err == nil && ed.DeclaresNumbers() {
+			with = append(with, f)
+		}
 	}
-	data, err := userfile.Read(name, spec.MaxFileSize)
-	if err != nil {
-		return "", nil, 0, fmt.Errorf("add: %w", err)
+	if len(with) != 1 {
+		return "", fmt.Errorf("add: %s of the %d spec files declare numbers:; say which file to write to with --into FILE", countWord(len(with)), len(files))
 	}
-	return name, data, fi.Mode().Perm(), nil
+	return with[0], nil
 }
 
 // countWord is "none", or the count.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -68,13 +69,7 @@ func (c *addCmd) fillPools(ctx context.Context, g *Globals, sess *session) error
 	}
 	names := []string{c.Pool}
 	if c.AllPools {
-		names = slices.Sorted(func(yield func(string) bool) {
-			for name := range desired.Pools {
-				if !yield(name) {
-					return
-				}
-			}
-		})
+		names = slices.Sorted(maps.Keys(desired.Pools))
 		if len(names) == 0 {
 			fmt.Fprintln(g.stdout, "The spec declares no pools: nothing to add.")
 			return nil
@@ -96,9 +91,10 @@ func (c *addCmd) fillPools(ctx context.Context, g *Globals, sess *session) error
 		return err
 	}
 	job := &addJob{desired: desired, inv: inv, caps: caps}
+	taken := maps.Clone(owned) // and the numbers picked for a pool: the next pool picks others
 	var fills []poolFill
 	for _, name := range names {
-		f, err := c.poolFill(ctx, g, job, name, owned)
+		f, err := c.poolFill(ctx, g, job, name, taken)
 		if err != nil {
 			return err
 		}
@@ -106,7 +102,7 @@ func (c *addCmd) fillPools(ctx context.Context, g *Globals, sess *session) error
 			continue
 		}
 		for _, o := range f.chosen {
-			owned[o.TN] = true // taken: the next pool picks others
+			taken[o.TN] = true
 		}
 		f.file = cmp.Or(into, desired.PosOf("pools", name).File)
 		fills = append(fills, f)
@@ -117,7 +113,7 @@ func (c *addCmd) fillPools(ctx context.Context, g *Globals, sess *session) error
 	return c.writeFills(g, desired, fills, owned)
 }
 
-// intoFile is --into as one of the spec's files, or "".
+// intoFile is --into as one of the spec files -f names, or "" without --into.
 func (c *addCmd) intoFile() (string, error) {
 	if c.Into == "" {
 		return "", nil
@@ -135,7 +131,7 @@ func (c *addCmd) intoFile() (string, error) {
 	return "", fmt.Errorf("add: --into %s is not one of the spec files -f names (%s)", c.Into, strings.Join(files, ", "))
 }
 
-// openEdit reads the spec file for editing, with its permissions, to write it back with.
+// openEdit reads a spec file for editing, with its permissions, to write it back with.
 func openEdit(file string) (*spec.Edit, os.FileMode, error) {
 	fi, err := os.Stat(file)
 	if err != nil {
@@ -154,17 +150,12 @@ func declaredPools(s *spec.Spec) string {
 	if len(s.Pools) == 0 {
 		return "it has no pools: section"
 	}
-	var names []string
-	for name := range s.Pools {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return "it declares " + strings.Join(names, ", ")
+	return "it declares " + strings.Join(slices.Sorted(maps.Keys(s.Pools)), ", ")
 }
 
 // poolFill chooses the numbers to add to the pool name: what it lacks of its count, or
-// --count.
-func (c *addCmd) poolFill(ctx context.Context, g *Globals, job *addJob, name string, owned map[string]bool) (poolFill, error) {
+// --count, none of them taken (owned by the account, or picked for another pool).
+func (c *addCmd) poolFill(ctx context.Context, g *Globals, job *addJob, name string, taken map[string]bool) (poolFill, error) {
 	p, members := job.desired.Pools[name], job.desired.Members()[name]
 	n := p.Count - len(members)
 	if c.Count != nil {
@@ -185,7 +176,7 @@ func (c *addCmd) poolFill(ctx context.Context, g *Globals, job *addJob, name str
 		return poolFill{}, fmt.Errorf("add --pool %s: a %s number is bought with a billing method and neither the pool's number: nor defaults sets billing_method: set it in the spec (%s or %s)",
 			name, job.caps.API, spec.BillingMetered, spec.BillingVPRI)
 	}
-	chosen, err := job.choose(ctx, g, cr, owned, n)
+	chosen, err := job.choose(ctx, g, cr, taken, n)
 	if err != nil {
 		return poolFill{}, fmt.Errorf("%w (pool %s)", err, name)
 	}
@@ -260,13 +251,7 @@ func (c *addCmd) writeFills(g *Globals, desired *spec.Spec, fills []poolFill, ow
 		fmt.Fprintln(w, "--dry-run: nothing was written.")
 		return nil
 	}
-	for _, f := range fills {
-		for _, o := range f.chosen {
-			delete(owned, o.TN) // picked in this run, not owned: policyNotes counts them as added
-		}
-	}
 	c.policyNotes(g, desired, owned, all)
-	fmt.Fprintf(g.stdout, "Next: %s shows the purchases.\n",
-		strings.Join(append(append([]string{"flowroute-numbers"}, g.accountFlags()...), "plan", fileArgs(c.Files)), " "))
+	c.nextPlan(g)
 	return nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,5 +81,35 @@ func TestGitHubActionsAnnotations(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "::warning title=flowroute-numbers::the account has 1 number that the spec does not name (") || strings.Contains(stdout, "::warning") {
 		t.Errorf("plan's warning is not annotated on stderr only:\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
+	}
+}
+
+// TestFmtCheckAnnotations checks that under GITHUB_ACTIONS=true fmt --check prints an error
+// annotation on each file out of the canonical layout, escaped as a workflow command wants
+// (the action's validate mode relies on it), and none elsewhere.
+func TestFmtCheckAnnotations(t *testing.T) {
+	messy, err := os.ReadFile(filepath.Join("testdata", "fmt", "messy.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "a,b.yaml")
+	if err := os.WriteFile(file, messy, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	run([]string{"fmt", "--check", file}, &out, &errb)
+	if strings.Contains(errb.String(), "::error") {
+		t.Errorf("annotations outside GitHub Actions:\n%s", errb.String())
+	}
+
+	t.Setenv("GITHUB_ACTIONS", "true")
+	errb.Reset()
+	if code := run([]string{"fmt", "--check", file}, &out, &errb); code != 1 {
+		t.Fatalf("fmt --check: exit %d, want 1", code)
+	}
+	want := "::error file=" + strings.ReplaceAll(file, ",", "%2C") + ",title=flowroute-numbers::" + file +
+		" is not in the canonical layout: run flowroute-numbers fmt on it and commit the result\n"
+	if !strings.Contains(errb.String(), want) {
+		t.Errorf("fmt --check's stderr lacks %q:\n%s", want, errb.String())
 	}
 }

@@ -46,14 +46,11 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 	if err != nil {
 		return err
 	}
-	acct, err := sess.Backend()
+	acct, opts, err := planAgainst(g, sess, limits)
 	if err != nil {
 		return err
 	}
-	id, err := sess.Identity()
-	if err != nil {
-		return err
-	}
+	id := *opts.Account
 	if saved != nil {
 		if err := apply.CheckAccount(saved.Plan, id); err != nil {
 			return err
@@ -62,11 +59,6 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 			return &apply.RefusedError{Reason: fmt.Sprintf("%s: %v", c.PlanFile, err)}
 		}
 	}
-	today, err := g.today()
-	if err != nil {
-		return err
-	}
-	opts := plan.Options{Limits: limits, Account: &id, Today: today}
 	p, err := c.plan(ctx, g, acct, saved, desired, opts)
 	if err != nil {
 		return err
@@ -112,7 +104,7 @@ func (c *applyCmd) Run(g *Globals, sess *session) error {
 			return err
 		}
 	}
-	return c.apply(ctx, g, acct, p, desired)
+	return c.apply(ctx, g, acct, p, desired, opts.Today)
 }
 
 // check refuses arguments that do not say what to apply.
@@ -133,22 +125,14 @@ func (c *applyCmd) plan(ctx context.Context, g *Globals, acct account.Reader, sa
 	if saved != nil {
 		return saved.Plan, nil
 	}
-	progress, fetched := views.FetchProgress(g.stderr, g.streams.ErrTerminal)
-	opts.Progress = progress
-	p, _, err := plan.Make(ctx, acct, desired, opts)
-	fetched()
-	if err != nil {
-		return nil, fmt.Errorf("planning: %w", err)
-	}
-	withSpecWarnings(p, desired)
-	return p, nil
+	return makePlan(ctx, g, acct, desired, opts)
 }
 
 // apply runs the plan, showing its progress, then plans the spec again to verify the account,
-// and reports what was done as the account shows it: a change the server answered success to
-// and the verification plans again is reported not done. Exit status 1 unless every change
-// was applied and the account matches the spec.
-func (c *applyCmd) apply(ctx context.Context, g *Globals, acct account.Backend, p *plan.Plan, desired *spec.Spec) error {
+// (on today, the day the plan was made for), and reports what was done as the account shows
+// it: a change the server answered success to and the verification plans again is reported
+// not done. Exit status 1 unless every change was applied and the account matches the spec.
+func (c *applyCmd) apply(ctx context.Context, g *Globals, acct account.Backend, p *plan.Plan, desired *spec.Spec, today spec.Date) error {
 	view := &views.Apply{Out: g.stdout, Err: g.stderr, OutTerminal: g.streams.OutTerminal, ErrTerminal: g.streams.ErrTerminal, Color: g.color()}
 	events, finished := view.Progress(len(p.Changes))
 	rep, err := apply.Run(ctx, acct, p, apply.Options{Parallelism: g.Parallelism, Events: events})
@@ -160,8 +144,7 @@ func (c *applyCmd) apply(ctx context.Context, g *Globals, acct account.Backend, 
 		view.Report(rep, nil)
 		return exitCode(1)
 	}
-	// The day was checked before the apply. No pool is searched: only changes matter here.
-	today, _ := g.today()
+	// No pool is searched: only changes matter here.
 	verified, _, verr := plan.Make(ctx, acct, desired, plan.Options{Today: today, Picks: plan.PoolPicks{}})
 	view.Report(rep, verified)
 	if !view.Verification(verified, verr) || !rep.OK() {

@@ -46,7 +46,8 @@ func (c *fmtCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	changed, failed := 0, false
+	var changed []string
+	failed := false
 	for _, name := range files {
 		data, err := userfile.Read(name, spec.MaxFileSize)
 		if err != nil {
@@ -63,7 +64,7 @@ func (c *fmtCmd) Run(g *Globals) error {
 		if bytes.Equal(out, data) {
 			continue
 		}
-		changed++
+		changed = append(changed, name)
 		if !c.Check {
 			fi, err := os.Stat(name)
 			if err == nil {
@@ -77,14 +78,29 @@ func (c *fmtCmd) Run(g *Globals) error {
 		}
 		fmt.Fprintln(g.stdout, name)
 	}
-	if failed || (c.Check && changed > 0) {
-		if c.Check && changed > 0 {
+	if failed || (c.Check && len(changed) > 0) {
+		if c.Check && len(changed) > 0 {
 			fmt.Fprintf(g.stderr, "%s not in the canonical layout: run flowroute-numbers fmt on %s.\n",
-				nounCount(changed, "file"), map[bool]string{true: "it", false: "them"}[changed == 1])
+				nounCount(len(changed), "file"), map[bool]string{true: "it", false: "them"}[len(changed) == 1])
+			annotateLayout(g, changed)
 		}
 		return exitCode(1)
 	}
 	return nil
+}
+
+// annotateLayout prints, under GitHub Actions, an error annotation on each file out of the
+// canonical layout, so that a pull request shows it on the file.
+func annotateLayout(g *Globals, files []string) {
+	if !inGitHubActions() {
+		return
+	}
+	var diags []plan.Diagnostic
+	for _, f := range files {
+		diags = append(diags, plan.Diagnostic{Severity: plan.Error, Pos: spec.Pos{File: f},
+			Message: f + " is not in the canonical layout: run flowroute-numbers fmt on it and commit the result"})
+	}
+	views.Annotations(g.stderr, diags)
 }
 
 // specFiles lists the spec files that the arguments name, as Load reads them (spec.Files):

@@ -2,12 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"strings"
 
+	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/views"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
+	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 
 // planCmd reads the account and prints what apply would change.
@@ -51,27 +54,14 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 	if err != nil {
 		return renderSpecErrors(g, c.Format, err)
 	}
-	ctx := sess.ctx
-	acct, err := sess.Backend()
+	acct, opts, err := planAgainst(g, sess, limits)
 	if err != nil {
 		return err
 	}
-	id, err := sess.Identity()
+	p, err := makePlan(sess.ctx, g, acct, desired, opts)
 	if err != nil {
 		return err
 	}
-
-	today, err := g.today()
-	if err != nil {
-		return err
-	}
-	progress, done := views.FetchProgress(g.stderr, g.streams.ErrTerminal)
-	p, _, err := plan.Make(ctx, acct, desired, plan.Options{Progress: progress, Limits: limits, Account: &id, Today: today})
-	done()
-	if err != nil {
-		return fmt.Errorf("planning: %w", err)
-	}
-	withSpecWarnings(p, desired)
 
 	if err := views.Plan(g.stdout, p, c.Format, g.color()); err != nil {
 		return err
@@ -87,7 +77,7 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 			return err
 		} else {
 			fmt.Fprintf(g.stderr, "Saved the plan to %s, for %s. Apply exactly this plan with: %s\n",
-				c.Out, id, strings.Join(append(append([]string{"flowroute-numbers"}, g.accountFlags()...), "apply", shellQuote(c.Out)), " "))
+				c.Out, opts.Account, strings.Join(append(append([]string{"flowroute-numbers"}, g.accountFlags()...), "apply", shellQuote(c.Out)), " "))
 		}
 	}
 	switch {
@@ -97,6 +87,39 @@ func (c *planCmd) Run(g *Globals, sess *session) error {
 		return exitCode(2)
 	}
 	return nil
+}
+
+// planAgainst connects to the account and returns it with the options plan and apply make
+// their plans with: the ceilings, the account's identity (which a plan file is bound to) and
+// the day.
+func planAgainst(g *Globals, sess *session, limits plan.Limits) (account.Backend, plan.Options, error) {
+	acct, err := sess.Backend()
+	if err != nil {
+		return nil, plan.Options{}, err
+	}
+	id, err := sess.Identity()
+	if err != nil {
+		return nil, plan.Options{}, err
+	}
+	today, err := g.today()
+	if err != nil {
+		return nil, plan.Options{}, err
+	}
+	return acct, plan.Options{Limits: limits, Account: &id, Today: today}, nil
+}
+
+// makePlan plans the spec against the account, showing on stderr how the reading goes, and
+// adds the spec's warnings to the plan's diagnostics.
+func makePlan(ctx context.Context, g *Globals, acct account.Reader, desired *spec.Spec, opts plan.Options) (*plan.Plan, error) {
+	progress, done := views.FetchProgress(g.stderr, g.streams.ErrTerminal)
+	opts.Progress = progress
+	p, _, err := plan.Make(ctx, acct, desired, opts)
+	done()
+	if err != nil {
+		return nil, fmt.Errorf("planning: %w", err)
+	}
+	withSpecWarnings(p, desired)
+	return p, nil
 }
 
 // planStepSummary appends the plan as Markdown to the file named by $GITHUB_STEP_SUMMARY, when
