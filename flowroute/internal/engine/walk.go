@@ -274,7 +274,9 @@ func (m *merger[T]) fetchRest(ctx context.Context, parallelism, limit, max int, 
 			}
 		}
 		arrived[r.n] = r.p
-		for p, ok := arrived[merged+1]; ok && firstErr == nil; p, ok = arrived[merged+1] {
+		// Merge the pages that are next in order, never past the end: a page that arrived
+		// before an earlier one ended the list waits in arrived and is never merged.
+		for p, ok := arrived[merged+1]; ok && merged < last && firstErr == nil; p, ok = arrived[merged+1] {
 			delete(arrived, merged+1)
 			merged++
 			if err := m.add(p); err != nil {

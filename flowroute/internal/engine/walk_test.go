@@ -67,3 +67,40 @@ func TestWalkMerges(t *testing.T) {
 		}
 	}
 }
+
+// TestWalkEndsAtTheFirstEmptyPageWhateverOrderPagesArrive: a page past an empty one is not
+// part of the list, also when it arrives, and is held for merging, before the empty page does.
+// Page 2 (empty) answers only once page 4's request is cancelled, which happens when the walk
+// has taken page 3 (the last by its own links) as the end.
+func TestWalkEndsAtTheFirstEmptyPageWhateverOrderPagesArrive(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	page4Cancelled := make(chan struct{})
+	got, err := engine.Walk(context.Background(), e.eng, engine.WalkSpec[item]{
+		Fetch: func(ctx context.Context, n int) (*engine.Page[item], error) {
+			switch n {
+			case 1:
+				return &engine.Page[item]{Items: []item{{"a", "1"}}, Next: "next"}, nil
+			case 2:
+				<-page4Cancelled
+				return &engine.Page[item]{Next: "next"}, nil
+			case 3:
+				return &engine.Page[item]{Items: []item{{"b", "2"}}}, nil
+			case 4:
+				<-ctx.Done()
+				close(page4Cancelled)
+				return nil, ctx.Err()
+			}
+			return &engine.Page[item]{}, nil
+		},
+		PageSize: 3,
+		Key:      func(it item) string { return it.K },
+		Endpoint: "GET /v2/items",
+	})
+	if err != nil {
+		t.Fatalf("Walk: %v", err)
+	}
+	if d := cmp.Diff([]item{{"a", "1"}}, got); d != "" {
+		t.Errorf("Walk (-want +got):\n%s", d)
+	}
+}
