@@ -134,3 +134,24 @@ func TestMissingCredentialsSaysWhichKey(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyEnvironmentVariablesCountAsUnset: CI systems pass a variable nobody defined as "";
+// the run then takes each flag's default, as if the variable were not set, rather than
+// failing (FLOWROUTE_API="") or taking the current directory as the state file.
+func TestEmptyEnvironmentVariablesCountAsUnset(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, env := range []string{"FLOWROUTE_API", "FLOWROUTE_PARALLELISM", "FLOWROUTE_RATE_LIMIT", "FLOWROUTE_SANDBOX_STATE", "FLOWROUTE_MAX_PURCHASES", "FLOWROUTE_EXPECT_DIGEST"} {
+		t.Setenv(env, "")
+	}
+	spec := writeSpec(t, "version: 1\nnumbers: {}\n")
+	var out, errb strings.Builder
+	if code := run([]string{"--sandbox", "plan", "-f", spec}, &out, &errb); code != 0 {
+		t.Fatalf("plan with empty FLOWROUTE_* variables: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "v1 sandbox") || !strings.Contains(out.String(), ".flowroute-sandbox.json") {
+		t.Errorf("want the default API (v1) and state file:\n%s", out.String())
+	}
+	if _, err := os.Stat(".flowroute-sandbox.json"); err != nil {
+		t.Errorf("the default state file: %v", err)
+	}
+}

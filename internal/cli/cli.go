@@ -124,6 +124,23 @@ func helpPrinter(options kong.HelpOptions, ctx *kong.Context) error {
 	return kong.DefaultHelpPrinter(options, ctx)
 }
 
+// unsetEmptyEnv unsets the flags' environment variables that are set but empty, so that an
+// empty one counts as unset, as in most tools: CI systems pass a variable nobody defined as
+// "" (GitHub Actions' ${{ vars.X }}), and FLOWROUTE_API="" then means the default rather than
+// an error, FLOWROUTE_SANDBOX_STATE="" the default file rather than the current directory.
+func unsetEmptyEnv(n *kong.Node) {
+	for _, f := range n.Flags {
+		for _, env := range f.Tag.Envs {
+			if v, ok := os.LookupEnv(env); ok && v == "" {
+				os.Unsetenv(env)
+			}
+		}
+	}
+	for _, c := range n.Children {
+		unsetEmptyEnv(c)
+	}
+}
+
 // Main parses args, runs the command with the streams and returns the exit status.
 func Main(args []string, streams Streams) (status int) {
 	stdout, stderr := streams.Out, streams.Err
@@ -140,6 +157,7 @@ func Main(args []string, streams Streams) (status int) {
 		fmt.Fprintf(stderr, "flowroute-numbers: %v\n", err)
 		return 1
 	}
+	unsetEmptyEnv(parser.Model.Node)
 	ctx, err := parser.Parse(args)
 	if exited { // --help and friends
 		return status
