@@ -26,13 +26,16 @@ func withHint(message, hint string) string {
 	return message + " (" + hint + ")"
 }
 
-// annotation is the workflow command "::error file=F,line=L,col=C::message" (or ::warning),
-// leaving out the position's unknown parts, escaped as the runner expects: %, CR and LF in
-// the message; those and ":" and "," in a property value.
+// annotation is the workflow command "::error file=F,line=L,col=C::message" (::warning for a
+// warning, ::notice for a note), leaving out the position's unknown parts, escaped as the
+// runner expects: %, CR and LF in the message; those and ":" and "," in a property value.
 func annotation(sev plan.Severity, pos spec.Pos, message string) string {
 	cmd := "warning"
-	if sev == plan.Error {
+	switch sev {
+	case plan.Error:
 		cmd = "error"
+	case plan.Note:
+		cmd = "notice" // information, such as a CNAM record awaiting approval: never a problem
 	}
 	var props []string
 	if pos.File != "" {

@@ -22,6 +22,7 @@ func TestAnnotationEscaping(t *testing.T) {
 			"::error file=a%2Cb%3Ac%25.yaml,line=3,col=4,title=flowroute-numbers::50%25 off%0D%0Anext: line, here"},
 		{plan.Warning, spec.Pos{File: "n.yaml", Line: 2}, "w", "::warning file=n.yaml,line=2,title=flowroute-numbers::w"},
 		{plan.Warning, spec.Pos{}, "w", "::warning title=flowroute-numbers::w"},
+		{plan.Note, spec.Pos{File: "n.yaml", Line: 5}, "pending", "::notice file=n.yaml,line=5,title=flowroute-numbers::pending"},
 	} {
 		if got := annotation(c.sev, c.pos, c.msg); got != c.want {
 			t.Errorf("annotation(%v, %v, %q) = %q, want %q", c.sev, c.pos, c.msg, got, c.want)
