@@ -190,10 +190,9 @@ func (l *loader) poolSearch(file string, n *yaml.Node, pool string) PoolSearch {
 		l.errorf(l.s.Positions["pools."+pool+".search"], `name npa, state, starts_with or contains, such as {npa: "206"}`, "pool %q search has no criteria", pool)
 		return q
 	}
-	for _, key := range poolSearchKeys { // the first criterion without the one it needs
+	for _, key := range poolSearchKeys { // each criterion without the one it needs
 		if need := SearchNeeds(key); need != "" && *q.text(key) != "" && *q.text(need) == "" {
 			l.errorf(l.s.Positions[prefix+key], "add "+need, "pool %q search.%s needs %s", pool, key, need)
-			return q
 		}
 	}
 	if q.StartsWith != "" && q.NPA != "" {
