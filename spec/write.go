@@ -3,7 +3,7 @@ package spec
 import (
 	"bufio"
 	"fmt"
-	"github.com/flowroute-numbers/flowroute-numbers/internal/money"
+	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
 	"io"
 	"maps"
 	"reflect"

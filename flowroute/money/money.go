@@ -1,5 +1,6 @@
-// Package money holds Amount, an exact decimal for prices. Flowroute sends costs as decimal
-// strings ("1.25"); adding them as float64 would drift, so amounts are integers of 1/10000.
+// Package money holds Amount, the exact decimal of the prices the Flowroute clients return.
+// Flowroute sends costs as decimal strings ("1.25"); adding them as float64 would drift, so
+// amounts are integers of 1/10000.
 package money
 
 import (
