@@ -2,8 +2,12 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -102,5 +106,71 @@ func TestWalkEndsAtTheFirstEmptyPageWhateverOrderPagesArrive(t *testing.T) {
 	}
 	if d := cmp.Diff([]item{{"a", "1"}}, got); d != "" {
 		t.Errorf("Walk (-want +got):\n%s", d)
+	}
+}
+
+// TestWalkMatchesASequentialRead: whatever order pages arrive in, the walk returns what reading
+// the pages one by one returns: every item up to the first empty page or the first page
+// without a next link, sorted, each key once. Pages answer after random delays, so that the
+// arrival orders vary from run to run; each seed's list is fixed.
+func TestWalkMatchesASequentialRead(t *testing.T) {
+	t.Parallel()
+	e := setup(t, engine.WithParallelism(3))
+	for seed := range int64(200) {
+		rng := rand.New(rand.NewPCG(uint64(seed), 1))
+		pages := make([][]item, 1+rng.IntN(10))
+		for i := range pages {
+			if rng.IntN(5) > 0 { // some pages come back empty
+				for range 1 + rng.IntN(3) {
+					k := rng.IntN(40)
+					pages[i] = append(pages[i], item{fmt.Sprintf("k%02d", k), "v"})
+				}
+			}
+		}
+		noNext := rng.IntN(len(pages) + 1) // a page that links to no next one, or none
+		var want []item
+		seen := map[string]bool{}
+		for i, p := range pages {
+			if len(p) == 0 {
+				break
+			}
+			for _, it := range p {
+				if !seen[it.K] {
+					seen[it.K] = true
+					want = append(want, it)
+				}
+			}
+			if i == noNext || i == len(pages)-1 {
+				break
+			}
+		}
+		slices.SortFunc(want, func(a, b item) int { return strings.Compare(a.K, b.K) })
+		delays := make([]time.Duration, len(pages)+8)
+		for i := range delays {
+			delays[i] = time.Duration(rng.IntN(300)) * time.Microsecond
+		}
+
+		got, err := engine.Walk(context.Background(), e.eng, engine.WalkSpec[item]{
+			Fetch: func(ctx context.Context, n int) (*engine.Page[item], error) {
+				time.Sleep(delays[min(n-1, len(delays)-1)])
+				p := &engine.Page[item]{}
+				if n <= len(pages) {
+					p.Items = pages[n-1]
+				}
+				if n < len(pages) && n-1 != noNext {
+					p.Next = "next"
+				}
+				return p, nil
+			},
+			PageSize: 3,
+			Key:      func(it item) string { return it.K },
+			Endpoint: "GET /v2/items",
+		})
+		if err != nil {
+			t.Fatalf("seed %d: pages %v: Walk: %v", seed, pages, err)
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("seed %d: pages %v (no next after page %d): Walk (-want +got):\n%s", seed, pages, noNext+1, d)
+		}
 	}
 }
