@@ -7,8 +7,8 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/flowroute-numbers/flowroute-numbers/apply"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 	"github.com/flowroute-numbers/flowroute-numbers/plan"
 )
 

@@ -14,8 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 

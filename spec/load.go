@@ -15,8 +15,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/userfile"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 )
 
 // MaxFileSize is the largest spec file Load reads, and MaxTotalSize the most all the files of

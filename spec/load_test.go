@@ -13,8 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/golden"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 )
 
 const (

@@ -15,7 +15,7 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 )
 
 // BuiltinRoute is the route every account has; it is the primary and failover route of a

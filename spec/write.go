@@ -3,7 +3,7 @@ package spec
 import (
 	"bufio"
 	"fmt"
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 	"io"
 	"maps"
 	"reflect"

@@ -1,6 +1,6 @@
 package v1
 
-import "github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
+import "github.com/flowroute-numbers/flowroute-numbers/money"
 
 // DefaultEndpoint is the base URL of Flowroute's numbers API v1.
 const DefaultEndpoint = "https://api.flowroute.com/v1"

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 )
 
 // The decoders read v2's JSON:API documents as the server really sends them, not as the docs

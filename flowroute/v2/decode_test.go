@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 )
 
 func readDoc(t testing.TB, name string) []byte {

@@ -1,7 +1,7 @@
 package v2
 
 import (
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 )
 
 // DefaultEndpoint is the base URL of Flowroute's numbers API v2. The v2.1 bulk details live

@@ -3,7 +3,7 @@ package account
 import (
 	"context"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 

@@ -16,11 +16,11 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/atomicfile"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/pick"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/userfile"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 

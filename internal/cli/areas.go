@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v1"
 	"github.com/flowroute-numbers/flowroute-numbers/flowroute/v2"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/backend"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/pick"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 )
 
 // areasCmd lists the NPAs that have numbers for sale, or the NPA-NXXs of one NPA.

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 )
 
 // Marker starts the provenance comment above each number add pins, after the "# ".

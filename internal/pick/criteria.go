@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
 	"github.com/flowroute-numbers/flowroute-numbers/internal/account"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 	"github.com/flowroute-numbers/flowroute-numbers/spec"
 )
 

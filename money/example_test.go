@@ -3,7 +3,7 @@ package money_test
 import (
 	"fmt"
 
-	"github.com/flowroute-numbers/flowroute-numbers/flowroute/money"
+	"github.com/flowroute-numbers/flowroute-numbers/money"
 )
 
 // Prices add exactly: 0.1 three times is 0.30, not 0.30000000000000004.
